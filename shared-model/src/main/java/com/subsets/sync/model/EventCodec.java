@@ -1,0 +1,141 @@
+package com.subsets.sync.model;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+
+/**
+ * Reads and writes contract v1 events. Reading is strict: duplicate keys and trailing content are
+ * malformed JSON (a repeated key must not silently replace a value), and numbers keep full precision.
+ * Writing produces the canonical form: instants in UTC, absent fields left out (never null).
+ */
+public final class EventCodec {
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .build();
+
+    private final EventValidator validator = new EventValidator();
+
+    /** The mapper every module uses for contract JSON, configured as above. */
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    /** Parses one JSON value; throws {@link MalformedJsonException} naming the position. */
+    public JsonNode readTree(byte[] bytes) {
+        try {
+            JsonNode node = MAPPER.readTree(bytes);
+            if (node == null || node.isMissingNode()) {
+                throw new MalformedJsonException("no JSON value", 1, 1, null);
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            long line = at == null ? 0 : at.getLineNr();
+            long column = at == null ? 0 : at.getColumnNr();
+            throw new MalformedJsonException(e.getOriginalMessage(), line, column, e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Parses and validates one event as it arrives on Kafka. */
+    public DecodeResult decode(byte[] bytes) {
+        JsonNode node;
+        try {
+            node = readTree(bytes);
+        } catch (MalformedJsonException e) {
+            return DecodeResult.invalid(DecodeResult.Failure.MALFORMED_JSON, List.of(new Violation("$", e.getMessage())));
+        }
+        return validate(node);
+    }
+
+    /** Validates an already parsed value and, when valid, converts it. */
+    public DecodeResult validate(JsonNode node) {
+        List<Violation> problems = validator.validate(node);
+        if (!problems.isEmpty()) {
+            return DecodeResult.invalid(DecodeResult.Failure.CONTRACT_VIOLATION, problems);
+        }
+        return DecodeResult.valid(toEvent(node));
+    }
+
+    /** The canonical JSON of an event. */
+    public byte[] encode(AssignmentEvent event) {
+        try {
+            return MAPPER.writeValueAsBytes(toNode(event));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("an event always serialises", e);
+        }
+    }
+
+    public ObjectNode toNode(AssignmentEvent event) {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("eventId", event.eventId());
+        node.put("type", event.type().wireName());
+        node.put("tenantId", event.tenantId());
+        node.put("occurredAt", event.occurredAt().toString());
+        ObjectNode subscriber = node.putObject("subscriber");
+        putIfPresent(subscriber, "userId", event.subscriber().userId());
+        putIfPresent(subscriber, "email", event.subscriber().email());
+        if (event.experiment() != null) {
+            ObjectNode experiment = node.putObject("experiment");
+            experiment.put("id", event.experiment().id());
+            putIfPresent(experiment, "name", event.experiment().name());
+        }
+        if (event.assignment() != null) {
+            node.put("assignment", event.assignment().wireName());
+        }
+        if (event.addedAt() != null) {
+            node.put("addedAt", event.addedAt().toString());
+        }
+        if (event.churnRisk() != null) {
+            node.put("churnRisk", event.churnRisk());
+        }
+        return node;
+    }
+
+    /** Converts a node that {@link EventValidator} accepted. */
+    private static AssignmentEvent toEvent(JsonNode node) {
+        JsonNode subscriber = node.get("subscriber");
+        JsonNode experiment = node.get("experiment");
+        return new AssignmentEvent(
+                node.get("eventId").asText(),
+                EventType.fromWireName(node.get("type").asText()).orElseThrow(),
+                node.get("tenantId").asText(),
+                instant(node.get("occurredAt")),
+                new Subscriber(text(subscriber.get("userId")), text(subscriber.get("email"))),
+                experiment == null ? null : new Experiment(experiment.get("id").asText(), text(experiment.get("name"))),
+                node.has("assignment") ? Assignment.fromWireName(node.get("assignment").asText()).orElseThrow() : null,
+                node.has("addedAt") ? instant(node.get("addedAt")) : null,
+                node.has("churnRisk") ? node.get("churnRisk").decimalValue() : null);
+    }
+
+    private static Instant instant(JsonNode node) {
+        return OffsetDateTime.parse(node.asText()).toInstant();
+    }
+
+    private static String text(JsonNode node) {
+        return node == null ? null : node.asText();
+    }
+
+    private static void putIfPresent(ObjectNode node, String name, String value) {
+        if (value != null) {
+            node.put(name, value);
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package com.subsets.sync.model;
+
+/**
+ * Kafka topic names, versioned with the contract: a v2 contract gets new topics, so consumers of v1
+ * never meet a record they cannot read.
+ */
+public final class Topics {
+
+    /** Every assignment event, from ingest or produced directly by a platform service. */
+    public static final String ASSIGNMENT_EVENTS = "subsets.assignment-events.v1";
+
+    private Topics() {
+    }
+
+    /** The dead-letter topic of one dispatcher, e.g. {@code subsets.assignment-events.v1.dlq.iterable}. */
+    public static String deadLetter(String destination) {
+        if (destination == null || !destination.matches("[a-z0-9-]+")) {
+            throw new IllegalArgumentException("destination must be lowercase letters, digits and -");
+        }
+        return ASSIGNMENT_EVENTS + ".dlq." + destination;
+    }
+}
