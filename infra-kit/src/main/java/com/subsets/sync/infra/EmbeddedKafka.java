@@ -1,5 +1,10 @@
 package com.subsets.sync.infra;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.util.Map;
+import kafka.server.BrokerServer;
 import kafka.testkit.KafkaClusterTestKit;
 import kafka.testkit.TestKitNodes;
 import org.apache.kafka.common.utils.Exit;
@@ -7,8 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real single-node KRaft broker in this JVM, from Kafka's own test kit, on an ephemeral loopback
- * port. Settings from ../shared/docs/real-services.md: replication factors of 1 for the internal
+ * A real single-node KRaft broker in this JVM, from Kafka's own test kit, on a loopback port (a free
+ * one unless given). The port is fixed for the broker's life, so {@link #stopBroker()} and
+ * {@link #restartBroker()} can take it away and bring it back, logs intact, where clients expect it. Settings from ../shared/docs/real-services.md: replication factors of 1 for the internal
  * topics, no initial rebalance delay (saves 3 s per group join), no automatic topic creation.
  */
 public final class EmbeddedKafka implements KafkaService {
@@ -21,12 +27,18 @@ public final class EmbeddedKafka implements KafkaService {
     }
 
     public static EmbeddedKafka start() {
+        return start(freePort());
+    }
+
+    public static EmbeddedKafka start(int port) {
         neverExitTheJvm();
         try {
             TestKitNodes nodes = new TestKitNodes.Builder()
                     .setCombined(true)
                     .setNumBrokerNodes(1)
                     .setNumControllerNodes(1)
+                    .setPerServerProperties(Map.of(0, Map.of(
+                            "listeners", "EXTERNAL://localhost:" + port + ",CONTROLLER://localhost:0")))
                     .build();
             KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(nodes)
                     .setConfigProp("offsets.topic.replication.factor", "1")
@@ -53,6 +65,38 @@ public final class EmbeddedKafka implements KafkaService {
     @Override
     public String bootstrapServers() {
         return cluster.bootstrapServers();
+    }
+
+    /** Takes the broker down (the controller stays): clients see connection refused on its port. */
+    public void stopBroker() {
+        broker().shutdown();
+        LOG.info("embedded Kafka broker stopped");
+    }
+
+    /** Brings the broker back on the same port with the same logs. */
+    public void restartBroker() {
+        broker().startup();
+        try {
+            cluster.waitForReadyBrokers();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (Exception e) {
+            throw new IllegalStateException("the broker did not come back", e);
+        }
+        LOG.info("embedded Kafka broker restarted at {}", bootstrapServers());
+    }
+
+    private BrokerServer broker() {
+        return cluster.brokers().values().iterator().next();
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override

@@ -1,0 +1,87 @@
+package com.subsets.sync.ingest;
+
+import com.subsets.sync.model.AssignmentEvent;
+import com.subsets.sync.runtime.OperationsRoutes;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The HTTP API: {@code POST /v1/events} (documented in openapi/ingest-api.json) and the operations
+ * endpoints. Order of checks on a post: token, content type, body size, JSON, contract, Kafka.
+ */
+final class IngestApi {
+
+    private final IngestConfig config;
+    private final TokenAuthenticator authenticator;
+    private final EventBatchParser parser;
+    private final EventPublisher publisher;
+    private final IngestMetrics metrics;
+    private final ErrorResponses errors;
+
+    IngestApi(IngestConfig config, EventPublisher publisher, IngestMetrics metrics) {
+        this.config = config;
+        this.authenticator = new TokenAuthenticator(config.tokenSha256());
+        this.parser = new EventBatchParser(config.maxEventsPerRequest());
+        this.publisher = publisher;
+        this.metrics = metrics;
+        this.errors = new ErrorResponses(metrics, config.retryAfterSeconds());
+    }
+
+    Router router(Vertx vertx, HealthChecks readiness, PrometheusMeterRegistry registry) {
+        Router router = Router.router(vertx);
+        OperationsRoutes.mount(router, readiness, registry);
+        router.post("/v1/events")
+                .handler(this::authenticate)
+                .handler(this::requireJson)
+                .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
+                .handler(this::publish);
+        for (ErrorCode code : ErrorCode.values()) {
+            router.errorHandler(code.status(), errors::handle);
+        }
+        return router;
+    }
+
+    private void authenticate(RoutingContext ctx) {
+        if (authenticator.isAuthorized(ctx.request().getHeader("authorization"))) {
+            ctx.next();
+        } else {
+            ctx.fail(new IngestException(ErrorCode.UNAUTHORIZED, "a valid 'Authorization: Bearer <token>' header is required"));
+        }
+    }
+
+    private void requireJson(RoutingContext ctx) {
+        String type = ctx.request().getHeader("content-type");
+        String mediaType = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        if ("application/json".equals(mediaType)) {
+            ctx.next();
+        } else {
+            ctx.fail(new IngestException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                    "Content-Type must be application/json, was " + (type == null ? "absent" : "'" + type + "'")));
+        }
+    }
+
+    private void publish(RoutingContext ctx) {
+        List<AssignmentEvent> events = parser.parse(ctx.body().buffer().getBytes());
+        publisher.publish(events).onComplete(ar -> {
+            if (ar.failed()) {
+                ctx.fail(ar.cause());
+                return;
+            }
+            metrics.accepted(events.size());
+            JsonArray ids = new JsonArray();
+            events.forEach(e -> ids.add(e.eventId()));
+            ctx.response()
+                    .setStatusCode(202)
+                    .putHeader("content-type", "application/json")
+                    .end(new JsonObject().put("accepted", events.size()).put("eventIds", ids).encode());
+        });
+    }
+}

@@ -1,0 +1,83 @@
+package com.subsets.sync.ingest;
+
+import com.subsets.sync.runtime.ServiceMetrics;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.ext.healthchecks.HealthChecks;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running service: one Kafka producer and in-flight budget shared by {@code instances} HTTP
+ * verticles, one per event loop. {@link Main} and the tests start it the same way.
+ */
+public final class IngestService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IngestService.class);
+
+    private final IngestConfig config;
+    private final ServiceMetrics metrics;
+    private final Vertx vertx;
+    private final EventPublisher publisher;
+    private final KafkaReadiness readiness;
+    private final HealthChecks checks;
+    private final IngestApi api;
+    private final AtomicInteger port = new AtomicInteger();
+
+    private IngestService(IngestConfig config) {
+        this.config = config;
+        this.metrics = new ServiceMetrics("ingest-service");
+        this.vertx = metrics.newVertx(new VertxOptions());
+        InFlightBudget budget = new InFlightBudget(config.maxInFlightBytes());
+        IngestMetrics ingestMetrics = new IngestMetrics(metrics.registry(), budget);
+        this.publisher = new EventPublisher(vertx, config, budget, ingestMetrics);
+        this.readiness = new KafkaReadiness(vertx, config);
+        this.checks = HealthChecks.create(vertx).register("kafka", readiness::check);
+        this.api = new IngestApi(config, publisher, ingestMetrics);
+    }
+
+    public static Future<IngestService> start(IngestConfig config) {
+        IngestService service = new IngestService(config);
+        return service.deploy().map(service);
+    }
+
+    private Future<String> deploy() {
+        return vertx.deployVerticle(
+                        () -> new IngestVerticle(config, api.router(vertx, checks, metrics.registry()), port),
+                        new DeploymentOptions().setInstances(config.instances()))
+                .onSuccess(id -> LOG.info("ingest-service listening on {}:{} with {} event loops, publishing to {}",
+                        config.host(), port.get(), config.instances(), config.topic()));
+    }
+
+    /** The port actually bound (differs from the configured one when that was 0). */
+    public int port() {
+        return port.get();
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    /**
+     * Stops accepting requests, lets requests in progress finish (their publishes complete or fail),
+     * flushes and closes the producer, then Vert.x.
+     */
+    public Future<Void> close() {
+        return vertx.deploymentIDs().stream()
+                .map(vertx::undeploy)
+                .reduce((a, b) -> Future.all(a, b).mapEmpty())
+                .orElse(Future.succeededFuture())
+                .eventually(publisher::close)
+                .eventually(readiness::close)
+                .eventually(vertx::close)
+                .eventually(() -> {
+                    metrics.close();
+                    return Future.succeededFuture();
+                })
+                .timeout(config.shutdownTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
+    }
+}
