@@ -38,6 +38,8 @@ final class EventPublisher {
         this.budget = budget;
         this.metrics = metrics;
         this.producer = KafkaProducer.create(vertx, producerConfig(config));
+        // Every send's failure is handled through its future; this only keeps the duplicate report quiet.
+        this.producer.exceptionHandler(e -> LOG.debug("producer reported {}", e.toString()));
     }
 
     static Map<String, String> producerConfig(IngestConfig config) {

@@ -4,6 +4,7 @@ import com.subsets.sync.model.AssignmentEvent;
 import com.subsets.sync.runtime.OperationsRoutes;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
@@ -15,7 +16,7 @@ import java.util.Locale;
 
 /**
  * The HTTP API: {@code POST /v1/events} (documented in openapi/ingest-api.json) and the operations
- * endpoints. Order of checks on a post: token, content type, body size, JSON, contract, Kafka.
+ * endpoints. Order of checks on a post: body size, token, content type, JSON, contract, Kafka.
  */
 final class IngestApi {
 
@@ -38,10 +39,11 @@ final class IngestApi {
     Router router(Vertx vertx, HealthChecks readiness, PrometheusMeterRegistry registry) {
         Router router = Router.router(vertx);
         OperationsRoutes.mount(router, readiness, registry);
+        // Vert.x Web reads the body before user handlers; the body limit bounds what an unauthenticated caller costs.
         router.post("/v1/events")
+                .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
                 .handler(this::authenticate)
                 .handler(this::requireJson)
-                .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
                 .handler(this::publish);
         for (ErrorCode code : ErrorCode.values()) {
             router.errorHandler(code.status(), errors::handle);
@@ -69,7 +71,8 @@ final class IngestApi {
     }
 
     private void publish(RoutingContext ctx) {
-        List<AssignmentEvent> events = parser.parse(ctx.body().buffer().getBytes());
+        Buffer body = ctx.body().buffer();
+        List<AssignmentEvent> events = parser.parse(body == null ? new byte[0] : body.getBytes());
         publisher.publish(events).onComplete(ar -> {
             if (ar.failed()) {
                 ctx.fail(ar.cause());

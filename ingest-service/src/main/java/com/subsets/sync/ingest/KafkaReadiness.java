@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 final class KafkaReadiness {
 
     private static final long TIMEOUT_MS = 2_000;
+    /** The health-check procedure's own limit; above ours, so a slow Kafka reads as DOWN (503), not as an error. */
+    static final long PROCEDURE_TIMEOUT_MS = TIMEOUT_MS + 1_000;
     private final KafkaAdminClient admin;
 
     KafkaReadiness(Vertx vertx, IngestConfig config) {

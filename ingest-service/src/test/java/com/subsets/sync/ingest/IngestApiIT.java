@@ -1,0 +1,260 @@
+package com.subsets.sync.ingest;
+
+import static com.subsets.sync.ingest.IngestTestKit.TOKEN;
+import static com.subsets.sync.ingest.IngestTestKit.assigned;
+import static com.subsets.sync.ingest.IngestTestKit.event;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.subsets.sync.infra.KafkaService;
+import com.subsets.sync.infra.RealServices;
+import com.subsets.sync.model.EventCodec;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The ingest API against a real broker: what is accepted lands on the topic; what is refused lands nowhere. */
+@ExtendWith(RealServices.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class IngestApiIT {
+
+    static final int MAX_EVENTS = 100;
+    static final int MAX_BODY = 64 * 1024;
+    private IngestTestKit kit;
+
+    @BeforeAll
+    void start(KafkaService kafka) throws Exception {
+        String topic = "ingest-api-it.events";
+        kafka.createTopics(3, topic);
+        kit = new IngestTestKit(kafka.bootstrapServers(), topic, Map.of(
+                "INGEST_MAX_EVENTS_PER_REQUEST", String.valueOf(MAX_EVENTS),
+                "INGEST_MAX_BODY_BYTES", String.valueOf(MAX_BODY)));
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        kit.close();
+    }
+
+    @Test
+    void acceptedEventsAreOnTheTopicWithKeyHeadersCanonicalBodyAndTenantOrder() throws Exception {
+        long before = kit.recordCount();
+        List<String> events = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            events.add(event("order-" + i, "tenant-" + (i % 3), "u-" + i, i / 100.0));
+        }
+        HttpResponse<Buffer> batch = kit.post("[" + String.join(",", events.subList(0, 20)) + "]");
+        List<HttpResponse<Buffer>> singles = new ArrayList<>();
+        for (String e : events.subList(20, 30)) {
+            singles.add(kit.post(e));
+        }
+
+        assertThat(batch.statusCode()).isEqualTo(202);
+        JsonObject accepted = batch.bodyAsJsonObject();
+        assertThat(accepted.getInteger("accepted")).isEqualTo(20);
+        assertThat(accepted.getJsonArray("eventIds").getList()).containsExactlyElementsOf(
+                IntStream.range(0, 20).mapToObj(i -> "order-" + i).toList());
+        assertThat(singles).allSatisfy(r -> assertThat(r.statusCode()).isEqualTo(202));
+
+        List<ConsumerRecord<String, byte[]>> records = kit.readAll((int) before + 30).stream()
+                .filter(r -> new String(r.value(), UTF_8).contains("\"order-")).toList();
+        assertThat(records).hasSize(30);
+        EventCodec codec = new EventCodec();
+        for (ConsumerRecord<String, byte[]> record : records) {
+            JsonObject body = new JsonObject(Buffer.buffer(record.value()));
+            assertThat(record.key()).isEqualTo(body.getString("tenantId"));
+            assertThat(new String(record.headers().lastHeader("event-type").value(), UTF_8)).isEqualTo("churn_risk.scored");
+            assertThat(new String(record.headers().lastHeader("content-type").value(), UTF_8))
+                    .isEqualTo("application/vnd.subsets.assignment-event.v1+json");
+            assertThat(body.getString("occurredAt")).as("normalised to UTC").isEqualTo("2026-11-22T09:59:00Z");
+            assertThat(codec.decode(record.value()).isValid()).isTrue();
+        }
+        Map<String, List<String>> idsByTenant = records.stream().collect(Collectors.groupingBy(ConsumerRecord::key,
+                LinkedHashMap::new, Collectors.mapping(r -> new JsonObject(Buffer.buffer(r.value())).getString("eventId"),
+                        Collectors.toList())));
+        for (int t = 0; t < 3; t++) {
+            int tenant = t;
+            assertThat(idsByTenant.get("tenant-" + t)).as("one tenant's events keep their order").containsExactlyElementsOf(
+                    IntStream.range(0, 30).filter(i -> i % 3 == tenant).mapToObj(i -> "order-" + i).toList());
+        }
+    }
+
+    record BadRequest(String name, HttpMethod method, String path, Map<String, String> headers, String body,
+                      int status, String code, List<String> violations) {
+        @Override
+        public String toString() {
+            return name + " -> " + status + " " + code;
+        }
+    }
+
+    static List<BadRequest> badRequests() {
+        String ok = assigned("bad-0", "acme", "u-1");
+        JsonObject base = new JsonObject(ok);
+        List<BadRequest> cases = new ArrayList<>();
+        // Malformed JSON
+        cases.add(bad("truncated JSON", ok.substring(0, 40), "malformed_json"));
+        cases.add(bad("trailing garbage", ok + " x", "malformed_json"));
+        cases.add(bad("duplicate key", "{\"eventId\":\"a\",\"eventId\":\"b\"}", "malformed_json"));
+        cases.add(bad("empty body", "", "malformed_json"));
+        cases.add(bad("plain text", "hello", "malformed_json"));
+        cases.add(bad("NaN churn risk", event("n", "acme", "u", 0.5).replace("0.5", "NaN"), "malformed_json"));
+        // Not an event
+        cases.add(bad("a JSON string", "\"event\"", "invalid_events", "$"));
+        cases.add(bad("a JSON number", "42", "invalid_events", "$"));
+        cases.add(bad("array of non-objects", "[1,2]", "invalid_events", "0:$", "1:$"));
+        // Each contract rule
+        cases.add(invalid("missing eventId", base.copy().putNull("eventId").encode().replace("\"eventId\":null,", ""), "eventId"));
+        cases.add(invalid("eventId with a space", base.copy().put("eventId", "bad id").encode(), "eventId"));
+        cases.add(invalid("eventId too long", base.copy().put("eventId", "e".repeat(129)).encode(), "eventId"));
+        cases.add(invalid("missing type", without(base, "type"), "type"));
+        cases.add(invalid("unknown type", base.copy().put("type", "experiment.created").encode(), "type"));
+        cases.add(invalid("uppercase tenantId", base.copy().put("tenantId", "Acme").encode(), "tenantId"));
+        cases.add(invalid("missing tenantId", without(base, "tenantId"), "tenantId"));
+        cases.add(invalid("missing occurredAt", without(base, "occurredAt"), "occurredAt"));
+        cases.add(invalid("occurredAt without offset", base.copy().put("occurredAt", "2026-11-22T09:59:00").encode(), "occurredAt"));
+        cases.add(invalid("occurredAt impossible date", base.copy().put("occurredAt", "2026-02-30T09:59:00Z").encode(), "occurredAt"));
+        cases.add(invalid("missing subscriber", without(base, "subscriber"), "subscriber"));
+        cases.add(invalid("empty subscriber", base.copy().put("subscriber", new JsonObject()).encode(), "subscriber"));
+        cases.add(invalid("bad email", base.copy().put("subscriber", new JsonObject().put("email", "nope")).encode(), "subscriber.email"));
+        cases.add(invalid("null email", base.copy().put("subscriber", new JsonObject().put("userId", "u").putNull("email")).encode(), "subscriber.email"));
+        cases.add(invalid("blank userId", base.copy().put("subscriber", new JsonObject().put("userId", "  ")).encode(), "subscriber.userId"));
+        cases.add(invalid("userId too long", base.copy().put("subscriber", new JsonObject().put("userId", "u".repeat(257))).encode(), "subscriber.userId"));
+        cases.add(invalid("userId with control character", base.copy().put("subscriber", new JsonObject().put("userId", "u\u0001")).encode(), "subscriber.userId"));
+        cases.add(invalid("unknown subscriber property", base.copy().put("subscriber", new JsonObject().put("userId", "u").put("phone", "1")).encode(), "subscriber.phone"));
+        cases.add(invalid("unknown top-level property", base.copy().put("churnRsik", 0.1).encode(), "churnRsik"));
+        cases.add(invalid("assigned without experiment", without(base, "experiment"), "experiment"));
+        cases.add(invalid("assigned without experiment name", base.copy().put("experiment", new JsonObject().put("id", "x")).encode(), "experiment.name"));
+        cases.add(invalid("assigned without assignment", without(base, "assignment"), "assignment"));
+        cases.add(invalid("assignment holdout", base.copy().put("assignment", "holdout").encode(), "assignment"));
+        cases.add(invalid("assigned without addedAt", without(base, "addedAt"), "addedAt"));
+        cases.add(invalid("churn risk above 1", base.copy().put("churnRisk", 1.2).encode(), "churnRisk"));
+        cases.add(invalid("churn risk as text", base.copy().put("churnRisk", "0.2").encode(), "churnRisk"));
+        cases.add(invalid("scored without churn risk", event("s", "acme", "u", 0.5).replace(",\"churnRisk\":0.5", ""), "churnRisk"));
+        cases.add(invalid("scored with experiment", new JsonObject(event("s", "acme", "u", 0.5)).put("experiment", new JsonObject().put("id", "x")).encode(), "experiment"));
+        cases.add(invalid("unassigned with assignment", unassignedWithAssignment(base), "assignment"));
+        // Batches
+        cases.add(new BadRequest("mixed valid and invalid", HttpMethod.POST, "/v1/events", json(),
+                "[" + ok + "," + base.copy().put("assignment", "x").encode() + "]", 400, "invalid_events", List.of("1:assignment")));
+        cases.add(new BadRequest("two invalid in a batch of three", HttpMethod.POST, "/v1/events", json(),
+                "[" + base.copy().put("tenantId", "A").encode() + "," + ok + "," + without(base, "addedAt") + "]",
+                400, "invalid_events", List.of("0:tenantId", "2:addedAt")));
+        cases.add(bad("empty array", "[]", "empty_batch"));
+        cases.add(new BadRequest("too many events", HttpMethod.POST, "/v1/events", json(),
+                "[" + String.join(",", java.util.Collections.nCopies(MAX_EVENTS + 1, event("t", "acme", "u", 0.1))) + "]",
+                400, "too_many_events", List.of()));
+        cases.add(new BadRequest("body too large", HttpMethod.POST, "/v1/events", json(),
+                "[" + " ".repeat(MAX_BODY) + "]", 413, "payload_too_large", List.of()));
+        // Content type
+        cases.add(new BadRequest("text/plain", HttpMethod.POST, "/v1/events", Map.of("authorization", "Bearer " + TOKEN,
+                "content-type", "text/plain"), ok, 415, "unsupported_media_type", List.of()));
+        cases.add(new BadRequest("no content type", HttpMethod.POST, "/v1/events", Map.of("authorization", "Bearer " + TOKEN),
+                ok, 415, "unsupported_media_type", List.of()));
+        cases.add(new BadRequest("application/xml", HttpMethod.POST, "/v1/events", Map.of("authorization", "Bearer " + TOKEN,
+                "content-type", "application/xml"), "<event/>", 415, "unsupported_media_type", List.of()));
+        // Authentication
+        cases.add(new BadRequest("no token", HttpMethod.POST, "/v1/events", Map.of("content-type", "application/json"),
+                ok, 401, "unauthorized", List.of()));
+        cases.add(new BadRequest("wrong token", HttpMethod.POST, "/v1/events", Map.of("authorization", "Bearer nope",
+                "content-type", "application/json"), ok, 401, "unauthorized", List.of()));
+        cases.add(new BadRequest("basic auth", HttpMethod.POST, "/v1/events", Map.of("authorization", "Basic dTpw",
+                "content-type", "application/json"), ok, 401, "unauthorized", List.of()));
+        cases.add(new BadRequest("empty bearer", HttpMethod.POST, "/v1/events", Map.of("authorization", "Bearer ",
+                "content-type", "application/json"), ok, 401, "unauthorized", List.of()));
+        // Paths and methods
+        cases.add(new BadRequest("GET on events", HttpMethod.GET, "/v1/events", Map.of(), null, 405, "method_not_allowed", List.of()));
+        cases.add(new BadRequest("PUT on events", HttpMethod.PUT, "/v1/events", json(), ok, 405, "method_not_allowed", List.of()));
+        cases.add(new BadRequest("unknown path", HttpMethod.POST, "/v1/event", json(), ok, 404, "not_found", List.of()));
+        return cases;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badRequests")
+    void badRequestsGetTheDocumentedErrorAndPublishNothing(BadRequest bad) throws Exception {
+        long before = kit.recordCount();
+
+        HttpResponse<Buffer> response = kit.send(bad.method(), bad.path(), bad.headers(), bad.body());
+
+        assertThat(response.statusCode()).isEqualTo(bad.status());
+        assertThat(response.getHeader("content-type")).isEqualTo("application/json");
+        JsonObject body = response.bodyAsJsonObject();
+        assertThat(OpenApiDocument.errorProblems(body)).as("documented error shape").isEmpty();
+        assertThat(body.getInteger("status")).isEqualTo(bad.status());
+        assertThat(body.getString("code")).isEqualTo(bad.code());
+        assertThat(body.getString("message")).isNotBlank().doesNotContain(TOKEN);
+        if (!bad.violations().isEmpty()) {
+            List<String> found = body.getJsonArray("violations").stream().map(o -> (JsonObject) o)
+                    .map(v -> v.getInteger("index") + ":" + v.getString("path")).toList();
+            List<String> expected = bad.violations().stream().map(p -> p.contains(":") ? p : "0:" + p).toList();
+            assertThat(found).containsExactlyInAnyOrderElementsOf(expected);
+        }
+        assertThat(kit.recordCount()).as("nothing published").isEqualTo(before);
+    }
+
+    @Test
+    void thereAreAtLeastFortyBadRequests() {
+        assertThat(badRequests()).hasSizeGreaterThanOrEqualTo(40);
+    }
+
+    @Test
+    void operationsEndpointsAnswer() throws Exception {
+        kit.post(event("metrics-1", "acme", "u", 0.3));
+        assertThat(kit.send(HttpMethod.GET, "/health/live", Map.of(), null).statusCode()).isEqualTo(200);
+        HttpResponse<Buffer> ready = kit.send(HttpMethod.GET, "/health/ready", Map.of(), null);
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(ready.bodyAsJsonObject().getString("status")).isEqualTo("UP");
+        String metrics = kit.send(HttpMethod.GET, "/metrics", Map.of(), null).bodyAsString();
+        assertThat(metrics).contains(
+                "ingest_events_accepted_total{service=\"ingest-service\"}",
+                "ingest_requests_rejected_total{reason=\"invalid_events\"",
+                "ingest_events_rejected_total{reason=\"invalid_events\"",
+                "ingest_publish_latency_seconds_bucket{outcome=\"acked\"",
+                "ingest_in_flight_bytes{",
+                "ingest_in_flight_limit_bytes{",
+                "vertx_http_server_requests_total{",
+                "route=\"/v1/events\"",
+                "jvm_memory_used_bytes{");
+        assertThat(metrics).containsPattern("# HELP ingest_events_accepted_total \\S+");
+    }
+
+    private static Map<String, String> json() {
+        return Map.of("authorization", "Bearer " + TOKEN, "content-type", "application/json");
+    }
+
+    private static BadRequest bad(String name, String body, String code, String... paths) {
+        return new BadRequest(name, HttpMethod.POST, "/v1/events", json(), body, 400, code, List.of(paths));
+    }
+
+    private static BadRequest invalid(String name, String body, String path) {
+        return new BadRequest(name, HttpMethod.POST, "/v1/events", json(), body, 400, "invalid_events", List.of(path));
+    }
+
+    private static String without(JsonObject event, String field) {
+        JsonObject copy = event.copy();
+        copy.remove(field);
+        return copy.encode();
+    }
+
+    private static String unassignedWithAssignment(JsonObject base) {
+        Map<String, Object> map = new HashMap<>(base.getMap());
+        map.put("type", "experiment.unassigned");
+        map.remove("addedAt");
+        map.remove("churnRisk");
+        return new JsonObject(map).encode();
+    }
+}

@@ -1,0 +1,85 @@
+package com.subsets.sync.ingest;
+
+import static com.subsets.sync.ingest.IngestTestKit.TOKEN;
+import static com.subsets.sync.ingest.IngestTestKit.event;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.subsets.sync.infra.KafkaService;
+import com.subsets.sync.infra.RealServices;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.client.HttpResponse;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Keeps openapi/ingest-api.json and the service in agreement: every documented response of every
+ * operation is produced by the running service, with the documented media type, headers and body shape.
+ */
+@ExtendWith(RealServices.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class OpenApiAgreementIT {
+
+    private IngestTestKit up;
+    /** A second instance whose Kafka is unreachable: the only honest way to see its 503s. */
+    private IngestTestKit kafkaDown;
+
+    @BeforeAll
+    void start(KafkaService kafka) throws Exception {
+        kafka.createTopics(1, "openapi-it.events");
+        up = new IngestTestKit(kafka.bootstrapServers(), "openapi-it.events",
+                Map.of("INGEST_MAX_BODY_BYTES", "65536"));
+        kafkaDown = new IngestTestKit("127.0.0.1:1", "openapi-it.events", Map.of("INGEST_PUBLISH_TIMEOUT_MS", "500"));
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        up.close();
+        kafkaDown.close();
+    }
+
+    private Map<String, Callable<HttpResponse<Buffer>>> producers() {
+        Map<String, String> auth = Map.of("authorization", "Bearer " + TOKEN, "content-type", "application/json");
+        return Map.ofEntries(
+                Map.entry("POST /v1/events 202", () -> up.post(event("doc-1", "acme", "u", 0.1))),
+                Map.entry("POST /v1/events 400", () -> up.post("{\"eventId\":\"x\"}")),
+                Map.entry("POST /v1/events 401", () -> up.send(HttpMethod.POST, "/v1/events",
+                        Map.of("content-type", "application/json"), "{}")),
+                Map.entry("POST /v1/events 413", () -> up.send(HttpMethod.POST, "/v1/events", auth, " ".repeat(70_000))),
+                Map.entry("POST /v1/events 415", () -> up.send(HttpMethod.POST, "/v1/events",
+                        Map.of("authorization", "Bearer " + TOKEN, "content-type", "text/csv"), "a,b")),
+                Map.entry("POST /v1/events 503", () -> kafkaDown.post(event("doc-2", "acme", "u", 0.1))),
+                Map.entry("GET /v1/events 405", () -> up.send(HttpMethod.GET, "/v1/events", Map.of(), null)),
+                Map.entry("GET /health/live 200", () -> up.send(HttpMethod.GET, "/health/live", Map.of(), null)),
+                Map.entry("GET /health/ready 200", () -> up.send(HttpMethod.GET, "/health/ready", Map.of(), null)),
+                Map.entry("GET /health/ready 503", () -> kafkaDown.send(HttpMethod.GET, "/health/ready", Map.of(), null)),
+                Map.entry("GET /metrics 200", () -> up.send(HttpMethod.GET, "/metrics", Map.of(), null)));
+    }
+
+    @Test
+    void everyDocumentedResponseIsProducedInItsDocumentedShape() throws Exception {
+        Map<String, Callable<HttpResponse<Buffer>>> producers = producers();
+        var documented = OpenApiDocument.responses();
+        assertThat(documented).hasSizeGreaterThanOrEqualTo(11);
+
+        for (OpenApiDocument.DocumentedResponse doc : documented) {
+            assertThat(producers).as("a request that produces %s", doc.key()).containsKey(doc.key());
+            HttpResponse<Buffer> response = producers.get(doc.key()).call();
+
+            assertThat(response.statusCode()).as(doc.key()).isEqualTo(doc.status());
+            assertThat(response.getHeader("content-type")).as(doc.key() + " media type").startsWith(doc.mediaType());
+            doc.headers().forEach(h -> assertThat(response.getHeader(h)).as(doc.key() + " header " + h).isNotBlank());
+            if (doc.schemaRef() != null) {
+                assertThat(OpenApiDocument.problems(doc.schemaRef(), response.bodyAsString()))
+                        .as(doc.key() + " body " + response.bodyAsString()).isEmpty();
+            }
+        }
+        assertThat(producers.keySet()).as("nothing exercised here is undocumented")
+                .isEqualTo(documented.stream().map(OpenApiDocument.DocumentedResponse::key).collect(java.util.stream.Collectors.toSet()));
+    }
+}
