@@ -1,0 +1,68 @@
+package com.subsets.sync.dispatch.core;
+
+/**
+ * The request budget of one destination credential: a token bucket at the configured rate (Iterable
+ * bulkUpdate: 5 requests/s per project), adapting to throttling. A 429 cuts the rate in half at once
+ * (cut fast); each quiet {@code recoveryWindowMillis} without one gives back 10 % of the ceiling
+ * (recover slowly). The bucket holds at most one second of tokens, so no burst exceeds the rate.
+ */
+public final class AdaptiveRateLimiter {
+
+    private static final double MIN_RATE = 0.1;
+
+    private final double ceiling;
+    private final long recoveryWindowMillis;
+    private double rate;
+    private double tokens;
+    private long lastRefillMillis;
+    private long lastThrottleMillis = Long.MIN_VALUE / 2;
+    private long lastRecoveryMillis;
+
+    public AdaptiveRateLimiter(double requestsPerSecond, long recoveryWindowMillis, long nowMillis) {
+        if (requestsPerSecond <= 0) {
+            throw new IllegalArgumentException("the rate must be positive");
+        }
+        this.ceiling = requestsPerSecond;
+        this.rate = requestsPerSecond;
+        this.recoveryWindowMillis = recoveryWindowMillis;
+        this.tokens = Math.min(1, requestsPerSecond);
+        this.lastRefillMillis = nowMillis;
+        this.lastRecoveryMillis = nowMillis;
+    }
+
+    /** Takes a request's token if there is one; otherwise returns how long until there is (ms), without taking. */
+    public long tryAcquire(long nowMillis) {
+        refill(nowMillis);
+        if (tokens >= 1) {
+            tokens -= 1;
+            return 0;
+        }
+        return Math.max(1, (long) Math.ceil((1 - tokens) * 1000 / rate));
+    }
+
+    public void onThrottled(long nowMillis) {
+        refill(nowMillis);
+        rate = Math.max(MIN_RATE, rate / 2);
+        tokens = Math.min(tokens, 0);
+        lastThrottleMillis = nowMillis;
+        lastRecoveryMillis = nowMillis;
+    }
+
+    public double currentRate(long nowMillis) {
+        refill(nowMillis);
+        return rate;
+    }
+
+    private void refill(long nowMillis) {
+        if (nowMillis - lastRecoveryMillis >= recoveryWindowMillis && nowMillis - lastThrottleMillis >= recoveryWindowMillis) {
+            long windows = (nowMillis - lastRecoveryMillis) / recoveryWindowMillis;
+            rate = Math.min(ceiling, rate + windows * ceiling * 0.1);
+            lastRecoveryMillis += windows * recoveryWindowMillis;
+        }
+        long elapsed = nowMillis - lastRefillMillis;
+        if (elapsed > 0) {
+            tokens = Math.min(Math.max(1, rate), tokens + elapsed * rate / 1000);
+            lastRefillMillis = nowMillis;
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package com.subsets.sync.dispatch.core;
+
+import com.subsets.sync.model.AssignmentEvent;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The coalescing buffer of one lane (one destination credential): pending rows by subscriber, in
+ * arrival order. A subscriber whose row is in flight is held back from the next batch, so two
+ * requests never carry the same subscriber at once and its updates cannot overtake each other.
+ */
+public final class LaneBuffer {
+
+    private final BatchLimits limits;
+    private final Map<String, SubscriberUpdate> pending = new LinkedHashMap<>();
+    private final Set<String> inFlight = new HashSet<>();
+    private long bytes;
+    private int records;
+    private long oldestMillis = Long.MAX_VALUE;
+
+    public LaneBuffer(BatchLimits limits) {
+        this.limits = limits;
+    }
+
+    /** Adds one event for subscriber {@code key}; returns true when it was coalesced into a pending row. */
+    public boolean add(String key, AssignmentEvent event, SourceRecord source, long nowMillis) {
+        SubscriberUpdate row = pending.get(key);
+        if (row == null) {
+            row = new SubscriberUpdate(key);
+            pending.put(key, row);
+        } else {
+            bytes -= row.estimatedBytes();
+        }
+        boolean coalesced = row.merge(event, source);
+        bytes += row.estimatedBytes();
+        records++;
+        oldestMillis = Math.min(oldestMillis, nowMillis);
+        return coalesced;
+    }
+
+    /** Puts rows of a failed attempt back, merged with anything newer that arrived meanwhile. */
+    public void requeue(Collection<SubscriberUpdate> rows, long nowMillis) {
+        for (SubscriberUpdate row : rows) {
+            inFlight.remove(row.key());
+            SubscriberUpdate newer = pending.get(row.key());
+            if (newer != null) {
+                bytes -= newer.estimatedBytes();
+                newer.absorb(row);
+                bytes += newer.estimatedBytes();
+            } else {
+                pending.put(row.key(), row);
+                bytes += row.estimatedBytes();
+            }
+            records += row.sources().size();
+        }
+        oldestMillis = Math.min(oldestMillis, nowMillis);
+    }
+
+    /** True when a batch should go now (count, bytes, or linger reached) and one can be formed. */
+    public boolean ready(long nowMillis) {
+        if (!hasDrainableRow()) {
+            return false;
+        }
+        return pending.size() >= limits.maxRows() || bytes >= limits.maxBytes()
+                || nowMillis - oldestMillis >= limits.linger().toMillis();
+    }
+
+    /** Milliseconds until linger makes this lane ready, or -1 when nothing is pending. */
+    public long millisUntilLinger(long nowMillis) {
+        if (pending.isEmpty()) {
+            return -1;
+        }
+        return Math.max(0, oldestMillis + limits.linger().toMillis() - nowMillis);
+    }
+
+    /** Takes up to the limits' rows and bytes, skipping subscribers already in flight. */
+    public List<SubscriberUpdate> drain() {
+        List<SubscriberUpdate> batch = new ArrayList<>();
+        long batchBytes = 0;
+        for (Iterator<SubscriberUpdate> it = pending.values().iterator(); it.hasNext(); ) {
+            SubscriberUpdate row = it.next();
+            if (inFlight.contains(row.key())) {
+                continue;
+            }
+            int size = row.estimatedBytes();
+            if (!batch.isEmpty() && (batch.size() >= limits.maxRows() || batchBytes + size > limits.maxBytes())) {
+                break;
+            }
+            it.remove();
+            inFlight.add(row.key());
+            batch.add(row);
+            batchBytes += size;
+            bytes -= size;
+            records -= row.sources().size();
+        }
+        oldestMillis = pending.isEmpty() ? Long.MAX_VALUE : oldestMillis;
+        return batch;
+    }
+
+    /** The rows of a batch are done (delivered or dead-lettered): their subscribers may go again. */
+    public void completed(Collection<SubscriberUpdate> rows) {
+        rows.forEach(r -> inFlight.remove(r.key()));
+    }
+
+    /**
+     * Forgets every pending row holding a record of the given partitions (revoked: the new owner
+     * redelivers them). A tenant's records share one partition, so a row never straddles two.
+     */
+    public void forgetPartitions(Set<Integer> revoked) {
+        pending.values().removeIf(row -> row.sources().stream().anyMatch(s -> revoked.contains(s.partition())));
+        bytes = 0;
+        records = 0;
+        pending.values().forEach(r -> {
+            bytes += r.estimatedBytes();
+            records += r.sources().size();
+        });
+    }
+
+    private boolean hasDrainableRow() {
+        for (String key : pending.keySet()) {
+            if (!inFlight.contains(key)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public int pendingRows() {
+        return pending.size();
+    }
+
+    public int pendingRecords() {
+        return records;
+    }
+
+    public long pendingBytes() {
+        return bytes;
+    }
+
+    public boolean idle() {
+        return pending.isEmpty() && inFlight.isEmpty();
+    }
+}

@@ -1,0 +1,27 @@
+package com.subsets.sync.dispatch.core;
+
+/**
+ * What became of a row at the destination. {@code reason} is a stable label (metrics, dead-letter
+ * header); {@code detail} is the destination's own text.
+ */
+public record Outcome(Kind kind, String reason, String detail) {
+
+    public enum Kind {
+        /** Written (or the destination says there was nothing to change). */
+        DELIVERED,
+        /** May succeed later: throttled, destination busy or unreachable. */
+        RETRIABLE,
+        /** Will never succeed as it is: goes to the dead-letter topic with the reason. */
+        PERMANENT
+    }
+
+    public static final Outcome DELIVERED = new Outcome(Kind.DELIVERED, "delivered", "");
+
+    public static Outcome retriable(String reason, String detail) {
+        return new Outcome(Kind.RETRIABLE, reason, detail);
+    }
+
+    public static Outcome permanent(String reason, String detail) {
+        return new Outcome(Kind.PERMANENT, reason, detail);
+    }
+}
