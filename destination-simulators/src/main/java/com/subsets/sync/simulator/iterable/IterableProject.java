@@ -1,0 +1,198 @@
+package com.subsets.sync.simulator.iterable;
+
+import com.subsets.sync.simulator.common.Faults;
+import com.subsets.sync.simulator.common.RecordedCall;
+import com.subsets.sync.simulator.common.SlidingWindowLimiter;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * One Iterable project as the simulator keeps it: its users, its fields' types (fixed by the first
+ * value ever written), GDPR-forgotten users, per-endpoint rate limits, injected faults and the calls it
+ * received. Thread-safe: every method that touches state is synchronized.
+ */
+public final class IterableProject {
+
+    /** How the project identifies users (Iterable: email-based or userId-based projects). */
+    public enum Identity { EMAIL, USER_ID }
+
+    /** How a bulk update that would change a field's type is answered; the vendor's docs allow either reading. */
+    public enum TypeMismatch {
+        /** 200, the user listed in failedUpdates.invalidData*. */
+        PER_USER,
+        /** 400 RequestFieldsTypesMismatched naming the field; nothing in the request is applied. */
+        REJECT_REQUEST
+    }
+
+    static final class User {
+        String email;
+        String userId;
+        final Map<String, Object> dataFields = new LinkedHashMap<>();
+    }
+
+    final String id;
+    final String apiKey;
+    final Identity identity;
+    private TypeMismatch typeMismatch = TypeMismatch.PER_USER;
+    private boolean dropUnknownFields;
+    private int fieldLimit = 1000;
+    private final Map<String, User> users = new LinkedHashMap<>();
+    private final Map<String, User> bySecondaryId = new HashMap<>();
+    final Map<String, String> fieldTypes = new TreeMap<>();
+    private final Set<String> forgotten = new HashSet<>();
+    private final List<RecordedCall> calls = new ArrayList<>();
+    final SlidingWindowLimiter bulkUpdateLimit;
+    final SlidingWindowLimiter getFieldsLimit;
+    final SlidingWindowLimiter updateLimit;
+    final Faults faults = new Faults();
+
+    IterableProject(String id, String apiKey, Identity identity, int bulkUpdatePerSecond) {
+        this.id = id;
+        this.apiKey = apiKey;
+        this.identity = identity;
+        // Iterable's published limits: bulkUpdate 5/s, getFields 3/s, users/update 500/s, per project.
+        this.bulkUpdateLimit = new SlidingWindowLimiter(bulkUpdatePerSecond, 1000);
+        this.getFieldsLimit = new SlidingWindowLimiter(3, 1000);
+        this.updateLimit = new SlidingWindowLimiter(500, 1000);
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public Faults faults() {
+        return faults;
+    }
+
+    public synchronized IterableProject typeMismatch(TypeMismatch mode) {
+        this.typeMismatch = mode;
+        return this;
+    }
+
+    synchronized TypeMismatch typeMismatch() {
+        return typeMismatch;
+    }
+
+    public synchronized IterableProject dropUnknownFields(boolean drop) {
+        this.dropUnknownFields = drop;
+        return this;
+    }
+
+    synchronized boolean dropsUnknownFields() {
+        return dropUnknownFields;
+    }
+
+    public synchronized IterableProject fieldLimit(int limit) {
+        this.fieldLimit = limit;
+        return this;
+    }
+
+    synchronized int fieldLimit() {
+        return fieldLimit;
+    }
+
+    /** Declares a field with a type, as if an earlier write had created it. */
+    public synchronized IterableProject field(String name, String type) {
+        fieldTypes.put(name, type);
+        return this;
+    }
+
+    public synchronized void forget(String identifier) {
+        forgotten.add(identifier);
+        User u = users.remove(identifier);
+        if (u == null) {
+            u = bySecondaryId.remove(identifier);
+            if (u != null) {
+                users.remove(primary(u));
+            }
+        }
+    }
+
+    synchronized boolean isForgotten(String identifier) {
+        return forgotten.contains(identifier);
+    }
+
+    /** The user with this email or userId, or null. */
+    synchronized User find(String email, String userId) {
+        if (identity == Identity.EMAIL) {
+            return email != null ? users.get(email) : bySecondaryId.get(userId);
+        }
+        return userId != null ? users.get(userId) : bySecondaryId.get(email);
+    }
+
+    synchronized User create(String email, String userId) {
+        User u = new User();
+        u.email = email;
+        u.userId = userId;
+        users.put(primary(u), u);
+        String secondary = identity == Identity.EMAIL ? userId : email;
+        if (secondary != null) {
+            bySecondaryId.put(secondary, u);
+        }
+        return u;
+    }
+
+    synchronized boolean delete(String email, String userId) {
+        User u = find(email, userId);
+        if (u == null) {
+            return false;
+        }
+        users.remove(primary(u));
+        if (u.email != null) {
+            bySecondaryId.remove(u.email);
+        }
+        if (u.userId != null) {
+            bySecondaryId.remove(u.userId);
+        }
+        return true;
+    }
+
+    private String primary(User u) {
+        return identity == Identity.EMAIL ? u.email : u.userId;
+    }
+
+    synchronized void record(RecordedCall call) {
+        calls.add(call);
+    }
+
+    /** A user's data fields by the project's identifier, or null if there is no such user. */
+    public synchronized Map<String, Object> profile(String identifier) {
+        User u = users.get(identifier);
+        if (u == null) {
+            u = bySecondaryId.get(identifier);
+        }
+        return u == null ? null : Map.copyOf(u.dataFields);
+    }
+
+    public synchronized int userCount() {
+        return users.size();
+    }
+
+    public synchronized Map<String, String> fields() {
+        return Map.copyOf(fieldTypes);
+    }
+
+    public synchronized List<RecordedCall> calls() {
+        return List.copyOf(calls);
+    }
+
+    /** Everything, for {@code GET /_sim/iterable/projects/{id}}. */
+    public synchronized JsonObject toJson(int maxUsers) {
+        JsonArray profiles = new JsonArray();
+        users.values().stream().limit(maxUsers).forEach(u -> profiles.add(new JsonObject()
+                .put("email", u.email).put("userId", u.userId).put("dataFields", new JsonObject(new LinkedHashMap<>(u.dataFields)))));
+        JsonArray callLog = new JsonArray();
+        calls.forEach(c -> callLog.add(c.toJson()));
+        return new JsonObject().put("id", id).put("identity", identity.name()).put("userCount", users.size())
+                .put("fields", new JsonObject(new LinkedHashMap<>(fieldTypes))).put("users", profiles)
+                .put("forgotten", new JsonArray(new ArrayList<>(forgotten))).put("calls", callLog);
+    }
+}

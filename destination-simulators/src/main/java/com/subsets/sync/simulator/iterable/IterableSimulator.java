@@ -1,0 +1,195 @@
+package com.subsets.sync.simulator.iterable;
+
+import com.subsets.sync.simulator.common.Faults;
+import com.subsets.sync.simulator.common.RecordedCall;
+import com.subsets.sync.simulator.iterable.IterableErrors.Rejection;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * An Iterable region (api.iterable.com or api.eu.iterable.com) on a local port: the user endpoints
+ * subsets-sync uses, behaving as the vendor documents them (../shared/docs/destinations.md):
+ * {@code Api-Key}/{@code Api_Key} auth, 4 MB bodies, per-project rate limits, field types fixed by
+ * the first value, per-user outcomes in a 200. Plus, for tests and the local stack, fault injection
+ * and inspection under {@code /_sim/iterable}.
+ */
+public final class IterableSimulator {
+
+    /** Iterable: "request body at most 4 MB". */
+    static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+    private final Vertx vertx;
+    private final Map<String, IterableProject> byKey = new ConcurrentHashMap<>();
+    private final Map<String, IterableProject> byId = new ConcurrentHashMap<>();
+    private HttpServer server;
+
+    public IterableSimulator(Vertx vertx) {
+        this.vertx = vertx;
+    }
+
+    /** A project reached with {@code apiKey}; bulkUpdate limited to Iterable's 5 requests/s. */
+    public IterableProject addProject(String projectId, String apiKey, IterableProject.Identity identity) {
+        return addProject(projectId, apiKey, identity, 5);
+    }
+
+    /** As above with another bulkUpdate rate (benchmarks measure the dispatcher without the vendor's limit). */
+    public IterableProject addProject(String projectId, String apiKey, IterableProject.Identity identity, int bulkPerSecond) {
+        IterableProject project = new IterableProject(projectId, apiKey, identity, bulkPerSecond);
+        byKey.put(apiKey, project);
+        byId.put(projectId, project);
+        return project;
+    }
+
+    public IterableProject project(String projectId) {
+        return byId.get(projectId);
+    }
+
+    public Future<IterableSimulator> start(String host, int port) {
+        Router router = Router.router(vertx);
+        router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+        router.post("/api/users/bulkUpdate").handler(ctx -> call(ctx, p -> p.bulkUpdateLimit.tryAcquire(now()),
+                (p, body) -> new BulkUpdate(p, p.typeMismatch()).apply(body), body -> body.getJsonArray("users", new JsonArray()).size()));
+        router.post("/api/users/update").handler(ctx -> call(ctx, p -> p.updateLimit.tryAcquire(now()),
+                this::updateOne, body -> 1));
+        router.get("/api/users/getFields").handler(ctx -> call(ctx, p -> p.getFieldsLimit.tryAcquire(now()),
+                (p, body) -> new JsonObject().put("fields", new JsonObject(new java.util.LinkedHashMap<>(p.fields()))), body -> 0));
+        router.delete("/api/users/byUserId/:userId").handler(ctx -> call(ctx, p -> p.updateLimit.tryAcquire(now()),
+                (p, body) -> deleted(p.delete(null, ctx.pathParam("userId"))), body -> 1));
+        router.delete("/api/users/:email").handler(ctx -> call(ctx, p -> p.updateLimit.tryAcquire(now()),
+                (p, body) -> deleted(p.delete(ctx.pathParam("email"), null)), body -> 1));
+        router.get("/_sim/iterable/projects/:id").handler(ctx -> inspect(ctx, p -> p.toJson(10_000)));
+        router.post("/_sim/iterable/projects/:id/faults").handler(ctx -> inspect(ctx, p -> {
+            p.faults().apply(ctx.body().asJsonObject());
+            return new JsonObject().put("ok", true);
+        }));
+        router.post("/_sim/iterable/projects/:id/forget").handler(ctx -> inspect(ctx, p -> {
+            p.forget(ctx.body().asJsonObject().getString("identifier"));
+            return new JsonObject().put("ok", true);
+        }));
+        router.errorHandler(413, ctx -> ctx.response().setStatusCode(400).putHeader("content-type", "application/json")
+                .end(IterableErrors.body("BatchTooLarge", "Request body exceeds 4 MB", null).encode()));
+        return vertx.createHttpServer().requestHandler(router).listen(port, host).map(s -> {
+            server = s;
+            return this;
+        });
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    public Future<Void> close() {
+        return server == null ? Future.succeededFuture() : server.close();
+    }
+
+    private interface Operation {
+        JsonObject run(IterableProject project, JsonObject body);
+    }
+
+    private void call(RoutingContext ctx, Function<IterableProject, Boolean> rateLimit, Operation operation,
+                      Function<JsonObject, Integer> items) {
+        String key = ctx.request().getHeader("Api-Key");
+        if (key == null) {
+            key = ctx.request().getHeader("Api_Key");
+        }
+        IterableProject project = key == null ? null : byKey.get(key);
+        if (project == null) {
+            respond(ctx, null, 401, IterableErrors.body("BadApiKey", "Invalid API key",
+                    new JsonObject().put("endpoint", ctx.request().path())), 0);
+            return;
+        }
+        long latency = project.faults().latencyMillis();
+        if (latency > 0) {
+            vertx.setTimer(latency, t -> handle(ctx, project, rateLimit, operation, items));
+        } else {
+            handle(ctx, project, rateLimit, operation, items);
+        }
+    }
+
+    private void handle(RoutingContext ctx, IterableProject project, Function<IterableProject, Boolean> rateLimit,
+                        Operation operation, Function<JsonObject, Integer> items) {
+        Faults.Action fault = project.faults().next();
+        if (fault == Faults.Action.DROP) {
+            project.record(new RecordedCall(now(), ctx.request().method().name(), ctx.request().path(), 0, 0, null));
+            ctx.request().connection().close();
+            return;
+        }
+        if (fault == Faults.Action.THROTTLE || !rateLimit.apply(project)) {
+            respond(ctx, project, 429, IterableErrors.body("RateLimitExceeded", "Rate limit exceeded", null), 0);
+            return;
+        }
+        if (fault == Faults.Action.FAIL) {
+            int status = project.faults().failStatus();
+            respond(ctx, project, status, IterableErrors.body("GenericError", "Internal error", null), 0);
+            return;
+        }
+        JsonObject body;
+        try {
+            body = ctx.request().method().name().equals("GET") || ctx.request().method().name().equals("DELETE")
+                    ? new JsonObject() : ctx.body().asJsonObject();
+            if (body == null) {
+                throw IterableErrors.badJson("$", "is required");
+            }
+        } catch (DecodeException e) {
+            respond(ctx, project, 400, IterableErrors.body("BadJsonBody", "Invalid JSON body", null), 0);
+            return;
+        } catch (Rejection r) {
+            respond(ctx, project, r.status, r.body, 0);
+            return;
+        }
+        try {
+            respond(ctx, project, 200, operation.run(project, body), items.apply(body));
+        } catch (Rejection r) {
+            respond(ctx, project, r.status, r.body, items.apply(body));
+        } catch (ClassCastException e) {
+            respond(ctx, project, 400, IterableErrors.body("BadJsonBody", "Invalid JSON body: " + e.getMessage(), null), 0);
+        }
+    }
+
+    /** users/update: one user; a type change is always a 400 here, whatever the project does in bulk. */
+    private JsonObject updateOne(IterableProject project, JsonObject body) {
+        JsonObject result = new BulkUpdate(project, IterableProject.TypeMismatch.REJECT_REQUEST)
+                .apply(new JsonObject().put("users", new JsonArray().add(body)));
+        if (result.getInteger("failCount") > 0) {
+            throw new Rejection(400, "BadParams", "User could not be updated", result.getJsonObject("failedUpdates"));
+        }
+        return IterableErrors.body("Success", "", null);
+    }
+
+    private static JsonObject deleted(boolean found) {
+        if (!found) {
+            throw new Rejection(404, "NotFound", "User not found", null);
+        }
+        return IterableErrors.body("Success", "", null);
+    }
+
+    private void inspect(RoutingContext ctx, Function<IterableProject, JsonObject> view) {
+        IterableProject project = byId.get(ctx.pathParam("id"));
+        if (project == null) {
+            ctx.response().setStatusCode(404).end();
+            return;
+        }
+        ctx.response().putHeader("content-type", "application/json").end(view.apply(project).encode());
+    }
+
+    private static void respond(RoutingContext ctx, IterableProject project, int status, JsonObject body, int items) {
+        if (project != null) {
+            project.record(new RecordedCall(now(), ctx.request().method().name(), ctx.request().path(), status, items, body));
+        }
+        ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(body.encode());
+    }
+
+    private static long now() {
+        return System.currentTimeMillis();
+    }
+}
