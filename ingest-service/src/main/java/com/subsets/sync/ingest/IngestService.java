@@ -1,13 +1,13 @@
 package com.subsets.sync.ingest;
 
+import com.subsets.sync.runtime.KafkaReadiness;
 import com.subsets.sync.runtime.ServiceMetrics;
+import com.subsets.sync.runtime.VertxCloser;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.ext.healthchecks.HealthChecks;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +36,7 @@ public final class IngestService {
         InFlightBudget budget = new InFlightBudget(config.maxInFlightBytes());
         IngestMetrics ingestMetrics = new IngestMetrics(metrics.registry(), budget);
         this.publisher = new EventPublisher(vertx, config, budget, ingestMetrics);
-        this.readiness = new KafkaReadiness(vertx, config);
+        this.readiness = new KafkaReadiness(vertx, config.bootstrapServers(), config.kafkaProperties(), "ingest-service-readiness");
         this.checks = HealthChecks.create(vertx).register("kafka", KafkaReadiness.PROCEDURE_TIMEOUT_MS, readiness::check);
         this.api = new IngestApi(config, publisher, ingestMetrics);
     }
@@ -65,22 +65,18 @@ public final class IngestService {
 
     /**
      * Stops accepting requests, lets requests in progress finish (their publishes complete or fail),
-     * flushes and closes the producer, then Vert.x. Vert.x is closed from a thread of its own: closed
-     * from one of its event loops, its completion would be dispatched to a loop that is going away.
+     * flushes and closes the producer, then Vert.x.
      */
     public Future<Void> close() {
-        Promise<Void> closed = Promise.promise();
-        vertx.deploymentIDs().stream()
+        Future<Void> stopped = vertx.deploymentIDs().stream()
                 .map(vertx::undeploy)
                 .reduce((a, b) -> Future.all(a, b).mapEmpty())
                 .orElse(Future.succeededFuture())
                 .eventually(publisher::close)
-                .eventually(readiness::close)
-                .onComplete(ar -> CompletableFuture.runAsync(() -> vertx.close().onComplete(v -> {
-                    metrics.close();
-                    LOG.info("ingest-service closed");
-                    closed.complete();
-                })));
-        return closed.future();
+                .eventually(readiness::close);
+        return VertxCloser.closeAfter(stopped, vertx, () -> {
+            metrics.close();
+            LOG.info("ingest-service closed");
+        });
     }
 }

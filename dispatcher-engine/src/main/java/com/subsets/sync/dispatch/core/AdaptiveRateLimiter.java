@@ -4,7 +4,8 @@ package com.subsets.sync.dispatch.core;
  * The request budget of one destination credential: a token bucket at the configured rate (Iterable
  * bulkUpdate: 5 requests/s per project), adapting to throttling. A 429 cuts the rate in half at once
  * (cut fast); each quiet {@code recoveryWindowMillis} without one gives back 10 % of the ceiling
- * (recover slowly). The bucket holds at most one second of tokens, so no burst exceeds the rate.
+ * (recover slowly). The bucket holds a single token: requests are paced 1/rate apart and never burst,
+ * so no window of one second, wherever it starts, holds more than the rate.
  */
 public final class AdaptiveRateLimiter {
 
@@ -25,7 +26,7 @@ public final class AdaptiveRateLimiter {
         this.ceiling = requestsPerSecond;
         this.rate = requestsPerSecond;
         this.recoveryWindowMillis = recoveryWindowMillis;
-        this.tokens = Math.min(1, requestsPerSecond);
+        this.tokens = 1;
         this.lastRefillMillis = nowMillis;
         this.lastRecoveryMillis = nowMillis;
     }
@@ -48,6 +49,12 @@ public final class AdaptiveRateLimiter {
         lastRecoveryMillis = nowMillis;
     }
 
+    /** Starts pacing afresh from {@code nowMillis}: the next token comes one interval later. */
+    public void restartFrom(long nowMillis) {
+        refill(nowMillis);
+        tokens = 0;
+    }
+
     public double currentRate(long nowMillis) {
         refill(nowMillis);
         return rate;
@@ -61,7 +68,7 @@ public final class AdaptiveRateLimiter {
         }
         long elapsed = nowMillis - lastRefillMillis;
         if (elapsed > 0) {
-            tokens = Math.min(Math.max(1, rate), tokens + elapsed * rate / 1000);
+            tokens = Math.min(1, tokens + elapsed * rate / 1000);
             lastRefillMillis = nowMillis;
         }
     }

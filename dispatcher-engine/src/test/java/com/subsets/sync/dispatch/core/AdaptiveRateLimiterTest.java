@@ -7,15 +7,19 @@ import org.junit.jupiter.api.Test;
 class AdaptiveRateLimiterTest {
 
     @Test
-    void neverGrantsMoreThanTheRateInAnySecond() {
+    void neverGrantsMoreThanTheRateInAnyOneSecondWindowEvenAfterIdling() {
         AdaptiveRateLimiter limiter = new AdaptiveRateLimiter(5, 10_000, 0);
-        int[] grantedPerSecond = new int[10];
-        for (long now = 0; now < 10_000; now++) {
+        java.util.List<Long> granted = new java.util.ArrayList<>();
+        for (long now = 5_000; now < 15_000; now++) {
             if (limiter.tryAcquire(now) == 0) {
-                grantedPerSecond[(int) (now / 1000)]++;
+                granted.add(now);
             }
         }
-        assertThat(java.util.Arrays.stream(grantedPerSecond).boxed().toList()).allSatisfy(n -> assertThat(n).isBetween(4, 5));
+        for (long end = 5_000; end < 15_000; end++) {
+            long windowEnd = end;
+            assertThat(granted.stream().filter(t -> t > windowEnd - 1000 && t <= windowEnd).count()).isLessThanOrEqualTo(5);
+        }
+        assertThat(granted).as("and it does use the budget").hasSizeGreaterThanOrEqualTo(49);
     }
 
     @Test
@@ -24,6 +28,15 @@ class AdaptiveRateLimiterTest {
         assertThat(limiter.tryAcquire(0)).isZero();
         assertThat(limiter.tryAcquire(0)).isEqualTo(200);
         assertThat(limiter.tryAcquire(200)).isZero();
+    }
+
+    @Test
+    void restartingPacesFromThatMoment() {
+        AdaptiveRateLimiter limiter = new AdaptiveRateLimiter(5, 10_000, 0);
+        assertThat(limiter.tryAcquire(0)).isZero();
+        limiter.restartFrom(150);
+        assertThat(limiter.tryAcquire(200)).as("a full interval after the restart").isEqualTo(150);
+        assertThat(limiter.tryAcquire(350)).isZero();
     }
 
     @Test

@@ -1,0 +1,62 @@
+package com.subsets.sync.dispatch;
+
+import com.subsets.sync.dispatch.core.SourceRecord;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Writes records that will never be delivered to the dispatcher's dead-letter topic: the original key,
+ * value and headers, plus why (reason label, the destination's own error text), how many attempts,
+ * when it first failed, and where it came from. Acknowledged (acks=all) before the offset may move.
+ */
+final class DeadLetterWriter {
+
+    static final String REASON = "dlq-reason";
+    static final String ERROR = "dlq-error";
+    static final String ATTEMPTS = "dlq-attempts";
+    static final String FIRST_FAILURE = "dlq-first-failure";
+    static final String SOURCE = "dlq-source";
+    static final String DESTINATION = "dlq-destination";
+    private static final int MAX_ERROR_CHARS = 4096;
+
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final String topic;
+    private final String destination;
+
+    DeadLetterWriter(Vertx vertx, EngineConfig config, String destination) {
+        Map<String, String> props = new HashMap<>(config.kafkaProperties());
+        props.put("bootstrap.servers", config.bootstrapServers());
+        props.put("key.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
+        props.put("value.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
+        props.put("acks", "all");
+        props.put("enable.idempotence", "true");
+        props.put("client.id", destination + "-dispatcher-dlq");
+        this.producer = KafkaProducer.create(vertx, props);
+        this.producer.exceptionHandler(e -> { });
+        this.topic = config.deadLetterTopic();
+        this.destination = destination;
+    }
+
+    Future<Void> write(SourceRecord record, String reason, String error, int attempts, long firstFailureMillis) {
+        KafkaProducerRecord<byte[], byte[]> dead = KafkaProducerRecord.create(topic, record.key(), record.value());
+        record.headers().forEach((name, value) -> dead.addHeader(name, Buffer.buffer(value)));
+        dead.addHeader(REASON, reason);
+        String text = error == null ? "" : error;
+        dead.addHeader(ERROR, text.length() > MAX_ERROR_CHARS ? text.substring(0, MAX_ERROR_CHARS) : text);
+        dead.addHeader(ATTEMPTS, String.valueOf(attempts));
+        dead.addHeader(FIRST_FAILURE, Instant.ofEpochMilli(firstFailureMillis).toString());
+        dead.addHeader(SOURCE, record.topic() + "/" + record.partition() + "@" + record.offset());
+        dead.addHeader(DESTINATION, destination);
+        return producer.send(dead).mapEmpty();
+    }
+
+    Future<Void> close() {
+        return producer.flush().eventually(producer::close);
+    }
+}

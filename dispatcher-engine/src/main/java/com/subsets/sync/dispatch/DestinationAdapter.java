@@ -1,0 +1,26 @@
+package com.subsets.sync.dispatch;
+
+import com.subsets.sync.dispatch.core.SubscriberUpdate;
+import com.subsets.sync.model.AssignmentEvent;
+import io.vertx.core.Future;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The only vendor-specific part of a dispatcher: which subscriber an event is about at this
+ * destination, and how a batch of coalesced rows becomes one request and its answer per-row outcomes.
+ * Everything else (consume, route, coalesce, batch, rate-limit, retry, dead-letter, commit) is the engine's.
+ *
+ * @param <C> a lane's destination configuration (one Iterable project, one BlueConic tenant)
+ */
+public interface DestinationAdapter<C> {
+
+    /** Short lowercase name: metric tag, dead-letter topic suffix. */
+    String name();
+
+    /** The subscriber's identifier at this destination, or empty when the event lacks the one configured. */
+    Optional<String> subscriberKey(AssignmentEvent event, C destination);
+
+    /** Sends one batch; never fails: transport failures come back as retriable outcomes. */
+    Future<DeliveryResult> deliver(C destination, List<SubscriberUpdate> rows);
+}

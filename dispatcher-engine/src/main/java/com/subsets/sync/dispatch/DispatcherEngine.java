@@ -1,0 +1,380 @@
+package com.subsets.sync.dispatch;
+
+import com.subsets.sync.dispatch.core.Backoff;
+import com.subsets.sync.dispatch.core.FailureClassifier;
+import com.subsets.sync.dispatch.core.OffsetTracker;
+import com.subsets.sync.dispatch.core.Outcome;
+import com.subsets.sync.dispatch.core.SourceRecord;
+import com.subsets.sync.dispatch.core.SubscriberUpdate;
+import com.subsets.sync.model.AssignmentEvent;
+import com.subsets.sync.model.DecodeResult;
+import com.subsets.sync.model.EventCodec;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.kafka.client.common.TopicPartition;
+import io.vertx.kafka.client.consumer.KafkaConsumer;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import io.vertx.kafka.client.consumer.OffsetAndMetadata;
+import io.vertx.kafka.client.producer.KafkaHeader;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consumes assignment events and delivers them through a {@link DestinationAdapter}, at least once.
+ * Runs on one event loop, so its state needs no locks. The pure core does the arithmetic
+ * ({@link OffsetTracker}, {@code LaneBuffer}, {@link Backoff}, {@code AdaptiveRateLimiter}); this class
+ * wires it to Kafka: records in, lanes pumped on a short timer, offsets committed on a timer and only
+ * up to what is resolved, partitions paused while the buffers are full and resumed when they drain.
+ */
+public final class DispatcherEngine<C> extends VerticleBase {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DispatcherEngine.class);
+    private static final long PUMP_INTERVAL_MS = 10;
+
+    private final EngineConfig config;
+    private final DestinationAdapter<C> adapter;
+    private final DestinationDirectory<C> directory;
+    private final MeterRegistry registry;
+    private final DispatcherMetrics metrics;
+    private final EventCodec codec = new EventCodec();
+    private final OffsetTracker tracker = new OffsetTracker();
+    private final Map<String, Lane<C>> lanes = new LinkedHashMap<>();
+    private final Set<TopicPartition> assigned = new HashSet<>();
+    private final Backoff backoff;
+    private KafkaConsumer<String, byte[]> consumer;
+    private KafkaClientMetrics consumerMetrics;
+    private DeadLetterWriter deadLetters;
+    private long unresolvedBytes;
+    private boolean paused;
+    private boolean draining;
+    private boolean committing;
+    private long pumpTimer;
+    private long commitTimer;
+
+    public DispatcherEngine(EngineConfig config, DestinationAdapter<C> adapter, DestinationDirectory<C> directory,
+                            MeterRegistry registry) {
+        this.config = config;
+        this.adapter = adapter;
+        this.directory = directory;
+        this.registry = registry;
+        this.metrics = new DispatcherMetrics(registry, adapter.name());
+        this.backoff = new Backoff(config.backoffBase(), config.backoffCap(), config.giveUpAfter(),
+                () -> ThreadLocalRandom.current().nextDouble());
+    }
+
+    @Override
+    public Future<?> start() {
+        deadLetters = new DeadLetterWriter(vertx, config, adapter.name());
+        consumer = KafkaConsumer.create(vertx, consumerConfig());
+        consumerMetrics = new KafkaClientMetrics(consumer.unwrap());
+        consumerMetrics.bindTo(registry);
+        metrics.gauge("dispatcher.consumer.paused", "1 while the consumer's partitions are paused for backpressure",
+                () -> paused ? 1 : 0);
+        metrics.gauge("dispatcher.buffered.records", "Records taken and not yet resolved", tracker::unresolved);
+        metrics.gauge("dispatcher.buffered.bytes", "Bytes of records taken and not yet resolved", () -> unresolvedBytes);
+        consumer.handler(this::take);
+        consumer.exceptionHandler(e -> LOG.warn("consumer error: {}", e.toString()));
+        consumer.partitionsAssignedHandler(this::onAssigned);
+        consumer.partitionsRevokedHandler(this::onRevoked);
+        pumpTimer = vertx.setPeriodic(PUMP_INTERVAL_MS, t -> pump());
+        commitTimer = vertx.setPeriodic(config.commitInterval().toMillis(), t -> commit());
+        return consumer.subscribe(config.topic())
+                .onSuccess(v -> LOG.info("{} dispatcher consuming {} as group {}", adapter.name(), config.topic(), config.groupId()));
+    }
+
+    private Map<String, String> consumerConfig() {
+        Map<String, String> props = new HashMap<>(config.kafkaProperties());
+        props.put("bootstrap.servers", config.bootstrapServers());
+        props.put("group.id", config.groupId());
+        props.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
+        props.put("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
+        props.put("enable.auto.commit", "false");
+        props.put("auto.offset.reset", "earliest");
+        props.put("max.poll.records", "1000");
+        props.put("client.id", adapter.name() + "-dispatcher");
+        return props;
+    }
+
+    // ---- records in ----
+
+    private void take(KafkaConsumerRecord<String, byte[]> record) {
+        SourceRecord source = toSource(record);
+        tracker.taken(source.partition(), source.offset());
+        unresolvedBytes += size(source);
+        metrics.consumed();
+        DecodeResult decoded = codec.decode(source.value());
+        if (!decoded.isValid()) {
+            deadLetter(source, decoded.failure().name().toLowerCase(java.util.Locale.ROOT), decoded.describe(), 0, now());
+        } else {
+            route(decoded.event(), source);
+        }
+        applyBackpressure();
+    }
+
+    private void route(AssignmentEvent event, SourceRecord source) {
+        Optional<LaneConfig<C>> destination = directory.lookup(event.tenantId());
+        if (destination.isEmpty()) {
+            metrics.skipped("no_ready_destination");
+            resolve(source);
+            return;
+        }
+        LaneConfig<C> laneConfig = destination.get();
+        Optional<String> key = adapter.subscriberKey(event, laneConfig.destination());
+        if (key.isEmpty()) {
+            deadLetter(source, "missing_identifier", "the event has no identifier this destination uses", 0, now());
+            return;
+        }
+        Lane<C> lane = lanes.computeIfAbsent(laneConfig.laneId(), id -> newLane(laneConfig));
+        lane.config = laneConfig;
+        if (lane.buffer.add(key.get(), event, source, now())) {
+            metrics.coalesced();
+        }
+    }
+
+    private Lane<C> newLane(LaneConfig<C> laneConfig) {
+        Lane<C> lane = new Lane<>(laneConfig, config.batchLimits(), now());
+        metrics.laneRate(lane.id, () -> lane.limiter.currentRate(now()));
+        return lane;
+    }
+
+    // ---- batches out ----
+
+    private void pump() {
+        long now = now();
+        for (Lane<C> lane : lanes.values()) {
+            while (lane.mayStartRequest(now) && (!lane.splits.isEmpty() || draining && lane.buffer.pendingRows() > 0
+                    || lane.buffer.ready(now))) {
+                if (lane.limiter.tryAcquire(now) > 0) {
+                    break;
+                }
+                List<SubscriberUpdate> rows = lane.splits.isEmpty() ? lane.buffer.drain() : lane.splits.poll();
+                if (rows.isEmpty()) {
+                    break;
+                }
+                send(lane, rows);
+            }
+        }
+    }
+
+    private void send(Lane<C> lane, List<SubscriberUpdate> rows) {
+        lane.inFlight++;
+        metrics.batch(rows.size(), rows.stream().mapToLong(SubscriberUpdate::estimatedBytes).sum());
+        long started = System.nanoTime();
+        adapter.deliver(lane.config.destination(), rows)
+                .timeout(config.requestTimeout().toMillis() + 1_000, java.util.concurrent.TimeUnit.MILLISECONDS)
+                .recover(e -> Future.succeededFuture(DeliveryResult.uniform(rows.size(), FailureClassifier.ofException(e), 0)))
+                .onSuccess(result -> {
+                    lane.inFlight--;
+                    metrics.request(result.status(), Duration.ofNanos(System.nanoTime() - started));
+                    settle(lane, rows, result);
+                });
+    }
+
+    /** Decides the fate of every row of a finished request. */
+    private void settle(Lane<C> lane, List<SubscriberUpdate> rows, DeliveryResult result) {
+        long now = now();
+        lane.answered(now);
+        if (result.throttled()) {
+            metrics.throttled();
+            lane.limiter.onThrottled(now);
+        }
+        if (result.splittable() && rows.size() > 1) {
+            int half = rows.size() / 2;
+            lane.splits.addFirst(new ArrayList<>(rows.subList(half, rows.size())));
+            lane.splits.addFirst(new ArrayList<>(rows.subList(0, half)));
+            return;
+        }
+        List<SubscriberUpdate> done = new ArrayList<>();
+        List<SubscriberUpdate> retry = new ArrayList<>();
+        Outcome retryCause = null;
+        for (int i = 0; i < rows.size(); i++) {
+            SubscriberUpdate row = rows.get(i);
+            Outcome outcome = result.outcomes().get(i);
+            switch (outcome.kind()) {
+                case DELIVERED -> {
+                    done.add(row);
+                    metrics.delivered(row.sources().size());
+                    row.sources().forEach(this::resolve);
+                }
+                case PERMANENT -> {
+                    done.add(row);
+                    row.sources().forEach(s -> deadLetter(s, outcome.reason(), outcome.detail(), lane.attempt + 1,
+                            lane.firstFailureMillis < 0 ? now : lane.firstFailureMillis));
+                }
+                case RETRIABLE -> {
+                    retry.add(row);
+                    retryCause = outcome;
+                }
+            }
+        }
+        lane.buffer.completed(done);
+        if (retry.isEmpty()) {
+            lane.succeeded();
+            return;
+        }
+        if (lane.firstFailureMillis < 0) {
+            lane.firstFailureMillis = now;
+        }
+        lane.attempt++;
+        if (backoff.mayRetry(lane.firstFailureMillis, now)) {
+            long delay = backoff.delayMillis(lane.attempt, result.retryAfterMillis());
+            lane.nextAttemptMillis = now + delay;
+            metrics.retried(retry.size());
+            lane.buffer.requeue(retry, now);
+            LOG.info("lane {}: {} rows retry in {} ms (attempt {}, {}: {})", lane.id, retry.size(), delay, lane.attempt,
+                    retryCause.reason(), abbreviate(retryCause.detail()));
+        } else {
+            lane.buffer.completed(retry);
+            Outcome cause = retryCause;
+            retry.forEach(row -> row.sources().forEach(s -> deadLetter(s, "retries_exhausted",
+                    cause.reason() + ": " + cause.detail(), lane.attempt, lane.firstFailureMillis)));
+            lane.succeeded();
+        }
+    }
+
+    // ---- resolution, dead letters, commits ----
+
+    private void deadLetter(SourceRecord source, String reason, String detail, int attempts, long firstFailureMillis) {
+        LOG.warn("dead-lettering {}/{}@{}: {}: {}", source.topic(), source.partition(), source.offset(), reason, abbreviate(detail));
+        deadLetters.write(source, reason, detail, attempts, firstFailureMillis)
+                .onSuccess(v -> {
+                    metrics.deadLettered(reason);
+                    resolve(source);
+                })
+                // Left unresolved: the commit cannot pass it, so a restart redelivers it. Nothing is lost.
+                .onFailure(e -> LOG.error("dead-letter write failed for {}/{}@{}: {}", source.topic(), source.partition(),
+                        source.offset(), e.toString()));
+    }
+
+    private void resolve(SourceRecord source) {
+        if (assigned.contains(new TopicPartition(source.topic(), source.partition()))) {
+            tracker.resolved(source.partition(), source.offset());
+            unresolvedBytes -= size(source);
+        }
+        applyBackpressure();
+    }
+
+    private Future<Void> commit() {
+        Map<Integer, Long> offsets = tracker.toCommit();
+        if (offsets.isEmpty() || committing) {
+            return Future.succeededFuture();
+        }
+        committing = true;
+        Map<TopicPartition, OffsetAndMetadata> commits = offsets.entrySet().stream().collect(Collectors.toMap(
+                e -> new TopicPartition(config.topic(), e.getKey()), e -> new OffsetAndMetadata(e.getValue(), "")));
+        return consumer.commit(commits)
+                .onSuccess(v -> offsets.forEach(tracker::committed))
+                .onFailure(e -> LOG.warn("commit failed (will retry): {}", e.toString()))
+                .<Void>mapEmpty()
+                .eventually(() -> {
+                    committing = false;
+                    return Future.succeededFuture();
+                });
+    }
+
+    // ---- backpressure and rebalances ----
+
+    private void applyBackpressure() {
+        boolean full = tracker.unresolved() >= config.maxBufferedRecords() || unresolvedBytes >= config.maxBufferedBytes();
+        boolean drained = tracker.unresolved() <= config.maxBufferedRecords() / 2 && unresolvedBytes <= config.maxBufferedBytes() / 2;
+        if (!paused && full) {
+            paused = true;
+            consumer.pause(assigned);
+            LOG.info("buffers full ({} records, {} bytes): partitions paused", tracker.unresolved(), unresolvedBytes);
+        } else if (paused && drained && !draining) {
+            paused = false;
+            consumer.resume(assigned);
+            LOG.info("buffers drained: partitions resumed");
+        }
+    }
+
+    private void onAssigned(Set<TopicPartition> partitions) {
+        assigned.addAll(partitions);
+        if (paused) {
+            consumer.pause(partitions);
+        }
+        LOG.info("assigned {}", partitions);
+    }
+
+    private void onRevoked(Set<TopicPartition> partitions) {
+        assigned.removeAll(partitions);
+        Set<Integer> numbers = partitions.stream().map(TopicPartition::getPartition).collect(Collectors.toSet());
+        tracker.forget(numbers);
+        lanes.values().forEach(l -> l.buffer.forgetPartitions(numbers));
+        LOG.info("revoked {}: their unfinished records go to the new owner", partitions);
+    }
+
+    // ---- shutdown ----
+
+    /** Stops taking records, sends what is buffered, waits for requests in flight, commits what is done. */
+    @Override
+    public Future<?> stop() {
+        draining = true;
+        consumer.pause(assigned);
+        Promise<Void> drained = Promise.promise();
+        long deadline = now() + config.shutdownTimeout().toMillis();
+        vertx.setPeriodic(50, t -> {
+            boolean idle = lanes.values().stream().allMatch(l -> l.inFlight == 0 && l.buffer.pendingRows() == 0 && l.splits.isEmpty());
+            if (idle || now() >= deadline) {
+                vertx.cancelTimer(t);
+                drained.complete();
+            }
+        });
+        return drained.future()
+                .compose(v -> commit())
+                .eventually(() -> {
+                    vertx.cancelTimer(pumpTimer);
+                    vertx.cancelTimer(commitTimer);
+                    consumerMetrics.close();
+                    return consumer.close();
+                })
+                .eventually(deadLetters::close);
+    }
+
+    // ---- helpers ----
+
+    private static SourceRecord toSource(KafkaConsumerRecord<String, byte[]> record) {
+        Map<String, byte[]> headers = new LinkedHashMap<>();
+        for (KafkaHeader header : record.headers()) {
+            headers.put(header.key(), header.value().getBytes());
+        }
+        return new SourceRecord(record.topic(), record.partition(), record.offset(),
+                record.key() == null ? null : record.key().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                record.value() == null ? new byte[0] : record.value(), headers);
+    }
+
+    private static long size(SourceRecord source) {
+        return source.value().length;
+    }
+
+    private static String abbreviate(String text) {
+        return text == null || text.length() <= 300 ? text : text.substring(0, 300) + "…";
+    }
+
+    private long now() {
+        return System.currentTimeMillis();
+    }
+
+    /** For tests and health: records taken and not yet resolved. */
+    public int unresolved() {
+        return tracker.unresolved();
+    }
+
+    public boolean paused() {
+        return paused;
+    }
+}

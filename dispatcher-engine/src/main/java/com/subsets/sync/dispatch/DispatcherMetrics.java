@@ -1,0 +1,98 @@
+package com.subsets.sync.dispatch;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/** Every meter the dispatcher engine defines; all tagged with the destination. */
+final class DispatcherMetrics {
+
+    private final MeterRegistry registry;
+    private final String destination;
+    private final Counter consumed;
+    private final Counter delivered;
+    private final Counter coalesced;
+    private final Counter throttled;
+    private final Counter retries;
+    private final DistributionSummary batchRows;
+    private final DistributionSummary batchBytes;
+    private final Map<String, Counter> deadLettered = new ConcurrentHashMap<>();
+    private final Map<String, Counter> skipped = new ConcurrentHashMap<>();
+    private final Map<Integer, Timer> latency = new ConcurrentHashMap<>();
+
+    DispatcherMetrics(MeterRegistry registry, String destination) {
+        this.registry = registry;
+        this.destination = destination;
+        consumed = counter("dispatcher.records.consumed", "Records taken from Kafka");
+        delivered = counter("dispatcher.records.delivered", "Records whose update the destination accepted");
+        coalesced = counter("dispatcher.records.coalesced", "Records folded into a pending row for the same subscriber");
+        throttled = counter("dispatcher.requests.throttled", "Requests the destination answered with 429");
+        retries = counter("dispatcher.retries", "Rows put back for another attempt after a retriable failure");
+        batchRows = DistributionSummary.builder("dispatcher.batch.rows").description("Rows (subscribers) per request")
+                .tag("destination", destination).publishPercentileHistogram().maximumExpectedValue(1000.0).register(registry);
+        batchBytes = DistributionSummary.builder("dispatcher.batch.bytes").baseUnit("bytes")
+                .description("Estimated body size per request").tag("destination", destination).register(registry);
+    }
+
+    private Counter counter(String name, String description) {
+        return Counter.builder(name).description(description).tag("destination", destination).register(registry);
+    }
+
+    void gauge(String name, String description, Supplier<Number> value) {
+        Gauge.builder(name, value).description(description).tag("destination", destination).register(registry);
+    }
+
+    void laneRate(String lane, Supplier<Number> rate) {
+        Gauge.builder("dispatcher.lane.rate", rate).description("Current request budget of a lane (requests/s)")
+                .tag("destination", destination).tag("lane", lane).register(registry);
+    }
+
+    void consumed() {
+        consumed.increment();
+    }
+
+    void delivered(int records) {
+        delivered.increment(records);
+    }
+
+    void coalesced() {
+        coalesced.increment();
+    }
+
+    void throttled() {
+        throttled.increment();
+    }
+
+    void retried(int rows) {
+        retries.increment(rows);
+    }
+
+    void batch(int rows, long bytes) {
+        batchRows.record(rows);
+        batchBytes.record(bytes);
+    }
+
+    void deadLettered(String reason) {
+        deadLettered.computeIfAbsent(reason, r -> Counter.builder("dispatcher.records.dead.lettered")
+                .description("Records written to the dead-letter topic, by reason").tag("destination", destination)
+                .tag("reason", r).register(registry)).increment();
+    }
+
+    void skipped(String reason) {
+        skipped.computeIfAbsent(reason, r -> Counter.builder("dispatcher.records.skipped")
+                .description("Records that need no delivery (e.g. the tenant has no ready destination), by reason")
+                .tag("destination", destination).tag("reason", r).register(registry)).increment();
+    }
+
+    void request(int status, Duration took) {
+        latency.computeIfAbsent(status, s -> Timer.builder("dispatcher.request.latency")
+                .description("Destination request latency, by HTTP status (0: no answer)").tag("destination", destination)
+                .tag("status", String.valueOf(s)).publishPercentileHistogram().register(registry)).record(took);
+    }
+}

@@ -1,0 +1,56 @@
+package com.subsets.sync.dispatch;
+
+import com.subsets.sync.dispatch.core.BatchLimits;
+import com.subsets.sync.model.Topics;
+import com.subsets.sync.runtime.EnvReader;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The engine's settings, read from the environment with a prefix per dispatcher
+ * ({@code ITERABLE_}, {@code BLUECONIC_}) so both can run side by side with different tuning.
+ */
+public record EngineConfig(
+        String bootstrapServers,
+        String topic,
+        String groupId,
+        String deadLetterTopic,
+        Map<String, String> kafkaProperties,
+        BatchLimits batchLimits,
+        Duration backoffBase,
+        Duration backoffCap,
+        Duration giveUpAfter,
+        Duration requestTimeout,
+        int maxBufferedRecords,
+        long maxBufferedBytes,
+        Duration commitInterval,
+        Duration shutdownTimeout) {
+
+    /**
+     * @param prefix e.g. {@code ITERABLE_}
+     * @param destination e.g. {@code iterable}: names the consumer group and the dead-letter topic
+     * @param maxRows the vendor's batch size; {@code maxBytes} its body limit less a margin
+     */
+    public static EngineConfig fromEnv(EnvReader env, Set<String> names, String prefix, String destination,
+                                       int maxRows, long maxBytes) {
+        return new EngineConfig(
+                env.string("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
+                env.string(prefix + "TOPIC", Topics.ASSIGNMENT_EVENTS),
+                env.string(prefix + "GROUP_ID", "subsets-sync." + destination + "-dispatcher"),
+                env.string(prefix + "DEAD_LETTER_TOPIC", Topics.deadLetter(destination)),
+                env.passThrough("KAFKA_PROPERTY_", names),
+                new BatchLimits(
+                        env.integer(prefix + "BATCH_MAX_ROWS", maxRows, 1, maxRows),
+                        env.longValue(prefix + "BATCH_MAX_BYTES", maxBytes, 1024, maxBytes),
+                        env.millis(prefix + "LINGER_MS", Duration.ofMillis(250), Duration.ZERO, Duration.ofMinutes(1))),
+                env.millis(prefix + "RETRY_BASE_MS", Duration.ofMillis(200), Duration.ofMillis(1), Duration.ofMinutes(1)),
+                env.millis(prefix + "RETRY_MAX_DELAY_MS", Duration.ofSeconds(30), Duration.ofMillis(1), Duration.ofMinutes(10)),
+                env.millis(prefix + "RETRY_GIVE_UP_MS", Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofDays(1)),
+                env.millis(prefix + "REQUEST_TIMEOUT_MS", Duration.ofSeconds(30), Duration.ofMillis(100), Duration.ofMinutes(5)),
+                env.integer(prefix + "MAX_BUFFERED_RECORDS", 200_000, 100, 50_000_000),
+                env.longValue(prefix + "MAX_BUFFERED_BYTES", 128L * 1024 * 1024, 1024 * 1024, 1L << 34),
+                env.millis(prefix + "COMMIT_INTERVAL_MS", Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofMinutes(1)),
+                env.millis(prefix + "SHUTDOWN_TIMEOUT_MS", Duration.ofSeconds(30), Duration.ZERO, Duration.ofMinutes(10)));
+    }
+}

@@ -1,0 +1,59 @@
+package com.subsets.sync.dispatch;
+
+import com.subsets.sync.dispatch.core.AdaptiveRateLimiter;
+import com.subsets.sync.dispatch.core.BatchLimits;
+import com.subsets.sync.dispatch.core.LaneBuffer;
+import com.subsets.sync.dispatch.core.SubscriberUpdate;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * One destination credential's share of the engine: its coalescing buffer, its rate budget, its
+ * requests in flight, its retry schedule, and halves of split batches waiting to go. A failing lane
+ * holds its own records; other lanes keep flowing.
+ */
+final class Lane<C> {
+
+    /** 97.5 % of the budget: at 5 requests/s, 205 ms apart instead of 200, tolerating 5 ms of jitter. */
+    static final double PACING = 0.975;
+
+    final String id;
+    volatile LaneConfig<C> config;
+    final LaneBuffer buffer;
+    final AdaptiveRateLimiter limiter;
+    final Deque<List<SubscriberUpdate>> splits = new ArrayDeque<>();
+    int inFlight;
+    /** False until the first answer: a cold first request arrives late and would bunch the next ones behind it. */
+    boolean calibrated;
+    int attempt;
+    long firstFailureMillis = -1;
+    long nextAttemptMillis;
+
+    Lane(LaneConfig<C> config, BatchLimits limits, long nowMillis) {
+        this.id = config.laneId();
+        this.config = config;
+        this.buffer = new LaneBuffer(limits);
+        // Paced a little under the budget, so jitter on the way never puts one request too many in a
+        // vendor's second; a quiet 10 s window gives back 10 % of the budget after a 429.
+        this.limiter = new AdaptiveRateLimiter(config.requestsPerSecond() * PACING, 10_000, nowMillis);
+    }
+
+    boolean mayStartRequest(long nowMillis) {
+        int limit = calibrated ? config.maxInFlight() : 1;
+        return inFlight < limit && nowMillis >= nextAttemptMillis;
+    }
+
+    /** On the first answer: pacing restarts from it, so the second request is a full interval after the first arrived. */
+    void answered(long nowMillis) {
+        if (!calibrated) {
+            calibrated = true;
+            limiter.restartFrom(nowMillis);
+        }
+    }
+
+    void succeeded() {
+        attempt = 0;
+        firstFailureMillis = -1;
+    }
+}

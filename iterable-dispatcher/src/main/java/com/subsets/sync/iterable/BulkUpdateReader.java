@@ -1,0 +1,110 @@
+package com.subsets.sync.iterable;
+
+import com.subsets.sync.dispatch.DeliveryResult;
+import com.subsets.sync.dispatch.core.FailureClassifier;
+import com.subsets.sync.dispatch.core.Outcome;
+import com.subsets.sync.dispatch.core.SubscriberUpdate;
+import com.subsets.sync.model.DestinationField;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads Iterable's answer to a bulkUpdate into one outcome per row. A 200 is not "all delivered": users
+ * listed in {@code failedUpdates} were not updated and are matched back by identifier. Forgotten users
+ * (GDPR) are never retried; invalid identifiers, invalid data, identity conflicts and unknown users are
+ * permanent and go to the dead-letter topic with the list that named them.
+ */
+final class BulkUpdateReader {
+
+    /** failedUpdates list (without its Emails/UserIds suffix) to the reason recorded. */
+    private static final Map<String, String> REASONS = Map.of(
+            "forgotten", "forgotten",
+            "invalid", "invalid_identifier",
+            "invalidData", "invalid_data",
+            "conflict", "identity_conflict",
+            "notFound", "not_found");
+
+    private BulkUpdateReader() {
+    }
+
+    static DeliveryResult read(int status, String body, String retryAfter, IterableDestination destination,
+                               List<SubscriberUpdate> rows) {
+        if (status == 200) {
+            return ok(body, destination, rows);
+        }
+        String code = errorCode(body);
+        if (status == 400 && ("RequestFieldsTypesMismatched".equals(code) || "BatchTooLarge".equals(code))) {
+            // Something some rows carry: halves isolate them and let the others through.
+            return DeliveryResult.splittable(rows.size(), Outcome.permanent(
+                    "RequestFieldsTypesMismatched".equals(code) ? "field_type_mismatch" : "batch_too_large", body), status);
+        }
+        Outcome outcome = FailureClassifier.ofStatus(status, body);
+        if (status == 429) {
+            return DeliveryResult.throttled(rows.size(), outcome, retryAfterMillis(retryAfter), status);
+        }
+        return DeliveryResult.uniform(rows.size(), outcome, status);
+    }
+
+    private static DeliveryResult ok(String body, IterableDestination destination, List<SubscriberUpdate> rows) {
+        JsonObject response;
+        try {
+            response = new JsonObject(body);
+        } catch (DecodeException e) {
+            return DeliveryResult.uniform(rows.size(), Outcome.retriable("unreadable_answer", body), 200);
+        }
+        String suffix = destination.identifier() == IterableDestination.Identifier.EMAIL ? "Emails" : "UserIds";
+        Map<String, String> failedBy = new HashMap<>();
+        JsonObject failed = response.getJsonObject("failedUpdates", new JsonObject());
+        REASONS.forEach((list, reason) -> {
+            for (Object id : failed.getJsonArray(list + suffix, new JsonArray())) {
+                failedBy.putIfAbsent(String.valueOf(id), reason + "|failedUpdates." + list + suffix);
+            }
+        });
+        JsonArray filtered = response.getJsonArray("filteredOutFields", new JsonArray());
+        List<String> ours = new ArrayList<>();
+        for (DestinationField field : DestinationField.values()) {
+            if (filtered.contains(field.iterableName())) {
+                ours.add(field.iterableName());
+            }
+        }
+        List<Outcome> outcomes = new ArrayList<>(rows.size());
+        for (SubscriberUpdate row : rows) {
+            String failure = failedBy.get(row.key());
+            if (failure != null) {
+                String[] parts = failure.split("\\|", 2);
+                outcomes.add(Outcome.permanent(parts[0], "Iterable listed the user in " + parts[1]));
+            } else if (!ours.isEmpty()) {
+                outcomes.add(Outcome.permanent("fields_filtered_out", "Iterable dropped " + ours
+                        + ": the project drops unknown fields and they were never provisioned"));
+            } else {
+                outcomes.add(Outcome.DELIVERED);
+            }
+        }
+        return new DeliveryResult(outcomes, false, 0, false, 200);
+    }
+
+    private static String errorCode(String body) {
+        try {
+            return new JsonObject(body).getString("code");
+        } catch (DecodeException | ClassCastException e) {
+            return null;
+        }
+    }
+
+    /** Iterable documents no Retry-After; honour one in seconds if it ever appears. */
+    static long retryAfterMillis(String header) {
+        if (header == null) {
+            return 0;
+        }
+        try {
+            return Math.max(0, Long.parseLong(header.trim()) * 1000);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+}

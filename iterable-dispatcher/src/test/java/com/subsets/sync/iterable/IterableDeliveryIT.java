@@ -1,0 +1,157 @@
+package com.subsets.sync.iterable;
+
+import static com.subsets.sync.iterable.DispatcherTestKit.await;
+import static com.subsets.sync.iterable.DispatcherTestKit.header;
+import static com.subsets.sync.iterable.Events.assigned;
+import static com.subsets.sync.iterable.Events.emailOnly;
+import static com.subsets.sync.iterable.Events.scored;
+import static com.subsets.sync.iterable.Events.unassigned;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.subsets.sync.infra.KafkaService;
+import com.subsets.sync.infra.RealServices;
+import com.subsets.sync.model.AssignmentEvent;
+import com.subsets.sync.simulator.common.RecordedCall;
+import com.subsets.sync.simulator.iterable.IterableProject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Events on the topic arrive as the right profile fields in the Iterable simulator, through every fault. */
+@ExtendWith(RealServices.class)
+class IterableDeliveryIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @Test
+    void eventsArriveAsTheFiveFieldsWithTheLatestValueOfEach(KafkaService kafka) throws Exception {
+        try (DispatcherTestKit kit = new DispatcherTestKit(kafka, 5)) {
+            kit.startDispatcher(Map.of());
+            for (int u = 0; u < 50; u++) {
+                String user = "user-" + u;
+                kit.send(assigned("acme", user, "exp-1", "Winback", 10), scored("acme", user, "0.25", 20),
+                        assigned("acme", user, "exp-2", "Upsell", 30), scored("acme", user, "0.875", 40));
+            }
+            kit.send(unassigned("acme", "user-7", 50));
+
+            await("every user delivered", WAIT, () -> kit.project.userCount() == 50 && kit.committedToEnd());
+            Map<String, Object> profile = kit.project.profile("user-3");
+            assertThat(profile).containsEntry("subsetsExperimentId", "exp-2")
+                    .containsEntry("subsetsExperimentName", "Upsell")
+                    .containsEntry("subsetsExperimentAddedAt", "2026-11-22T09:00:00Z")
+                    .containsEntry("subsetsExperimentAssignment", "treatment")
+                    .containsEntry("subsetsSubscriberChurnRisk", "0.88");
+            assertThat(kit.project.profile("user-7")).as("unassigned clears the four experiment fields")
+                    .containsOnlyKeys("subsetsSubscriberChurnRisk");
+            int rowsSent = kit.project.calls().stream().mapToInt(RecordedCall::items).sum();
+            assertThat(rowsSent).as("201 records coalesced into far fewer rows").isLessThan(201);
+            assertThat(kit.deadLetters(0)).isEmpty();
+        }
+    }
+
+    @Test
+    void holdsFiveRequestsPerSecondAndBatchLimits(KafkaService kafka) throws Exception {
+        try (DispatcherTestKit kit = new DispatcherTestKit(kafka, 5)) {
+            List<AssignmentEvent> events = new ArrayList<>();
+            for (int u = 0; u < 3000; u++) {
+                events.add(scored("acme", "u-" + u, "0.5", 1));
+            }
+            kit.send(events.toArray(AssignmentEvent[]::new));
+            kit.startDispatcher(Map.of("ITERABLE_BATCH_MAX_ROWS", "100"));
+
+            await("3000 users", WAIT, () -> kit.project.userCount() == 3000);
+            List<RecordedCall> calls = kit.project.calls();
+            assertThat(calls).allSatisfy(c -> assertThat(c.items()).isLessThanOrEqualTo(100));
+            assertThat(calls).extracting(RecordedCall::status).as("never throttled").doesNotContain(429);
+            for (RecordedCall call : calls) {
+                long inWindow = calls.stream().filter(c -> c.atMillis() > call.atMillis() - 1000 && c.atMillis() <= call.atMillis()).count();
+                assertThat(inWindow).as("requests in the second before %d", call.atMillis()).isLessThanOrEqualTo(5);
+            }
+        }
+    }
+
+    @Test
+    void poisonRecordsGoToTheDeadLetterTopicWithTheirReasonAndNothingStalls(KafkaService kafka) throws Exception {
+        try (DispatcherTestKit kit = new DispatcherTestKit(kafka, 5)) {
+            kit.startDispatcher(Map.of());
+            kit.sendRaw("acme", "{not json");
+            kit.sendRaw("acme", "{\"eventId\":\"x\",\"type\":\"experiment.assigned\"}");
+            kit.send(emailOnly("acme", "no-user-id@example.com", 1));
+            kit.send(scored("unknown-tenant", "u-1", "0.1", 1));
+            kit.send(scored("acme", "after-poison", "0.3", 2));
+
+            await("the good record delivered", WAIT, () -> kit.project.profile("after-poison") != null);
+            List<ConsumerRecord<String, byte[]>> dead = kit.deadLetters(3);
+            assertThat(dead).extracting(r -> header(r, "dlq-reason"))
+                    .containsExactlyInAnyOrder("malformed_json", "contract_violation", "missing_identifier");
+            ConsumerRecord<String, byte[]> violation = dead.stream()
+                    .filter(r -> "contract_violation".equals(header(r, "dlq-reason"))).findFirst().orElseThrow();
+            assertThat(new String(violation.value())).as("the original bytes").isEqualTo("{\"eventId\":\"x\",\"type\":\"experiment.assigned\"}");
+            assertThat(header(violation, "dlq-error")).contains("tenantId: is required");
+            assertThat(header(violation, "dlq-source")).startsWith(kit.topic + "/");
+            assertThat(header(violation, "dlq-first-failure")).isNotBlank();
+            await("offsets committed past the poison", WAIT, kit::committedToEnd);
+        }
+    }
+
+    @Test
+    void fiveHundredsAndThrottlingStormsAreRetriedUntilDelivered(KafkaService kafka) throws Exception {
+        try (DispatcherTestKit kit = new DispatcherTestKit(kafka, 5)) {
+            kit.project.faults().failNext(3, 503);
+            kit.startDispatcher(Map.of());
+            kit.send(scored("acme", "u-1", "0.1", 1), scored("acme", "u-2", "0.2", 1));
+            await("delivered after 503s", WAIT, () -> kit.project.userCount() == 2);
+
+            kit.project.faults().throttleNext(4);
+            kit.send(scored("acme", "u-3", "0.3", 1));
+            await("delivered after a 429 storm", WAIT, () -> kit.project.profile("u-3") != null);
+            assertThat(kit.project.calls()).extracting(RecordedCall::status).contains(503, 429, 200);
+            assertThat(kit.deadLetters(0)).isEmpty();
+
+            kit.project.faults().dropNext(2);
+            kit.send(scored("acme", "u-4", "0.4", 1));
+            await("delivered after dropped connections", WAIT, () -> kit.project.profile("u-4") != null);
+        }
+    }
+
+    @Test
+    void partialFailuresAreReadUserByUser(KafkaService kafka) throws Exception {
+        try (DispatcherTestKit kit = new DispatcherTestKit(kafka, 5)) {
+            kit.project.forget("forgotten-user");
+            kit.startDispatcher(Map.of());
+            kit.send(scored("acme", "ok-1", "0.1", 1), scored("acme", "forgotten-user", "0.2", 1), scored("acme", "ok-2", "0.3", 1));
+
+            await("the others delivered", WAIT, () -> kit.project.userCount() == 2);
+            List<ConsumerRecord<String, byte[]>> dead = kit.deadLetters(1);
+            assertThat(dead).hasSize(1);
+            assertThat(header(dead.get(0), "dlq-reason")).isEqualTo("forgotten");
+            assertThat(header(dead.get(0), "dlq-error")).contains("failedUpdates.forgottenUserIds");
+        }
+    }
+
+    @Test
+    void aTypeMismatchIsolatesTheOffendingUserAndTheOthersGoThrough(KafkaService kafka) throws Exception {
+        try (DispatcherTestKit kit = new DispatcherTestKit(kafka, 50)) {
+            kit.project.typeMismatch(IterableProject.TypeMismatch.REJECT_REQUEST).field("subsetsExperimentName", "string");
+            List<AssignmentEvent> events = new ArrayList<>();
+            for (int u = 0; u < 8; u++) {
+                events.add(assigned("acme", "u-" + u, "exp-1", u == 5 ? "2026-01-01" : "Winback", 1));
+            }
+            kit.send(events.toArray(AssignmentEvent[]::new));
+            kit.startDispatcher(Map.of("ITERABLE_REQUESTS_PER_SECOND", "50"));
+
+            await("seven delivered", WAIT, () -> kit.project.userCount() == 7);
+            List<ConsumerRecord<String, byte[]>> dead = kit.deadLetters(1);
+            assertThat(dead).extracting(r -> header(r, "dlq-reason")).containsExactly("field_type_mismatch");
+            assertThat(header(dead.get(0), "dlq-error")).contains("RequestFieldsTypesMismatched").contains("subsetsExperimentName");
+            assertThat(kit.project.profile("u-5")).isNull();
+            Map<Integer, Long> statuses = kit.project.calls().stream().collect(Collectors.groupingBy(RecordedCall::status, Collectors.counting()));
+            assertThat(statuses).containsKey(400);
+        }
+    }
+}
