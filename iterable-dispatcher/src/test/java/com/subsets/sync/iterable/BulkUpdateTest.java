@@ -1,0 +1,106 @@
+package com.subsets.sync.iterable;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.subsets.sync.dispatch.DeliveryResult;
+import com.subsets.sync.dispatch.core.Outcome;
+import com.subsets.sync.dispatch.core.SourceRecord;
+import com.subsets.sync.dispatch.core.SubscriberUpdate;
+import com.subsets.sync.model.AssignmentEvent;
+import com.subsets.sync.runtime.ConfigException;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class BulkUpdateTest {
+
+    private static final IterableDestination BY_USER_ID = new IterableDestination("p1", "secret-key",
+            URI.create("https://api.iterable.com"), IterableDestination.Identifier.USER_ID, true, 5, 2);
+
+    private static SubscriberUpdate row(String key, AssignmentEvent... events) {
+        SubscriberUpdate row = new SubscriberUpdate(key);
+        long offset = 0;
+        for (AssignmentEvent e : events) {
+            row.merge(e, new SourceRecord("t", 0, offset++, null, new byte[0], Map.of()));
+        }
+        return row;
+    }
+
+    @Test
+    void writesOneUserPerRowWithOneIdentifierAndClearedFieldsAsNull() {
+        JsonObject body = BulkUpdateWriter.body(BY_USER_ID, List.of(
+                row("u-1", Events.assigned("acme", "u-1", "exp-1", "Winback", 2)),
+                row("u-2", Events.unassigned("acme", "u-2", 1)))).toJsonObject();
+
+        JsonObject first = body.getJsonArray("users").getJsonObject(0);
+        assertThat(first.getString("userId")).isEqualTo("u-1");
+        assertThat(first.containsKey("email")).as("never both identifiers").isFalse();
+        assertThat(first.getBoolean("mergeNestedObjects")).isTrue();
+        assertThat(first.getBoolean("preferUserId")).isTrue();
+        assertThat(first.getJsonObject("dataFields").getMap()).containsEntry("subsetsExperimentId", "exp-1")
+                .containsEntry("subsetsExperimentAssignment", "treatment").containsEntry("subsetsExperimentAddedAt", "2026-11-22T09:00:00Z");
+        JsonObject cleared = body.getJsonArray("users").getJsonObject(1).getJsonObject("dataFields");
+        assertThat(cleared.fieldNames()).hasSize(4);
+        assertThat(cleared.getValue("subsetsExperimentId")).isNull();
+    }
+
+    @Test
+    void aTwoHundredIsReadUserByUser() {
+        String answer = """
+                {"successCount":1,"failCount":3,"createdFields":[],"filteredOutFields":[],"invalidEmails":[],"invalidUserIds":["bad"],
+                 "failedUpdates":{"forgottenUserIds":["gone"],"invalidDataUserIds":["typed"],"invalidUserIds":["bad"],
+                 "conflictUserIds":[],"notFoundUserIds":[],"forgottenEmails":[],"invalidDataEmails":[],"invalidEmails":[],
+                 "conflictEmails":[],"notFoundEmails":[]}}""";
+        List<SubscriberUpdate> rows = List.of(row("ok"), row("gone"), row("typed"), row("bad"));
+
+        DeliveryResult result = BulkUpdateReader.read(200, answer, null, BY_USER_ID, rows);
+
+        assertThat(result.outcomes()).extracting(Outcome::reason)
+                .containsExactly("delivered", "forgotten", "invalid_data", "invalid_identifier");
+        assertThat(result.outcomes().get(1).kind()).isEqualTo(Outcome.Kind.PERMANENT);
+        assertThat(result.outcomes().get(1).detail()).contains("failedUpdates.forgottenUserIds");
+    }
+
+    @Test
+    void statusesAreClassified() {
+        List<SubscriberUpdate> rows = List.of(row("a"), row("b"));
+        assertThat(BulkUpdateReader.read(429, "{\"code\":\"RateLimitExceeded\"}", "3", BY_USER_ID, rows))
+                .satisfies(r -> {
+                    assertThat(r.throttled()).isTrue();
+                    assertThat(r.retryAfterMillis()).isEqualTo(3000);
+                    assertThat(r.outcomes()).allMatch(o -> o.kind() == Outcome.Kind.RETRIABLE);
+                });
+        assertThat(BulkUpdateReader.read(400, "{\"code\":\"RequestFieldsTypesMismatched\",\"msg\":\"x\"}", null, BY_USER_ID, rows)
+                .splittable()).isTrue();
+        assertThat(BulkUpdateReader.read(400, "{\"code\":\"BadParams\"}", null, BY_USER_ID, rows).outcomes())
+                .allMatch(o -> o.kind() == Outcome.Kind.PERMANENT);
+        assertThat(BulkUpdateReader.read(401, "{\"code\":\"BadApiKey\"}", null, BY_USER_ID, rows).outcomes().get(0).reason())
+                .isEqualTo("unauthorized");
+        assertThat(BulkUpdateReader.read(502, "", null, BY_USER_ID, rows).outcomes()).allMatch(o -> o.kind() == Outcome.Kind.RETRIABLE);
+    }
+
+    @Test
+    void droppedFieldsAreNotDelivered() {
+        String answer = "{\"successCount\":1,\"failCount\":0,\"filteredOutFields\":[\"subsetsExperimentId\"],\"failedUpdates\":{}}";
+        assertThat(BulkUpdateReader.read(200, answer, null, BY_USER_ID, List.of(row("a"))).outcomes().get(0).reason())
+                .isEqualTo("fields_filtered_out");
+    }
+
+    @Test
+    void theDirectoryIsValidatedAndNeverShowsTheKey() {
+        StaticIterableDirectory directory = StaticIterableDirectory.parse(
+                "{\"acme\":{\"projectId\":\"p1\",\"apiKey\":\"secret-key\",\"region\":\"eu\",\"identifier\":\"email\"}}", "X", 5, 2);
+        var lane = directory.lookup("acme").orElseThrow();
+        assertThat(lane.destination().baseUrl()).isEqualTo(URI.create("https://api.eu.iterable.com"));
+        assertThat(lane.destination().identifier()).isEqualTo(IterableDestination.Identifier.EMAIL);
+        assertThat(lane.destination().toString()).doesNotContain("secret-key");
+        assertThat(directory.lookup("other")).isEmpty();
+        assertThatThrownBy(() -> StaticIterableDirectory.parse("{\"acme\":{\"projectId\":\"p1\"}}", "X", 5, 2))
+                .isInstanceOf(ConfigException.class).hasMessage("X: tenant acme: apiKey is required");
+        assertThatThrownBy(() -> StaticIterableDirectory.parse("{\"acme\":{\"projectId\":\"p1\",\"apiKey\":\"k\",\"region\":\"asia\"}}", "X", 5, 2))
+                .hasMessageContaining("region must be us or eu");
+    }
+}
