@@ -72,8 +72,8 @@ public final class RealServices implements ParameterResolver {
         return type.cast(store.getOrComputeIfAbsent(type, key -> new Closing<>(start.get()), Closing.class).service);
     }
 
-    /** Held in the root store, which closes it after the JVM's last test. */
-    private record Closing<T extends AutoCloseable>(T service) implements ExtensionContext.Store.CloseableResource {
+    /** Held in the root store, which closes AutoCloseable values after the JVM's last test. */
+    private record Closing<T extends AutoCloseable>(T service) implements AutoCloseable {
         @Override
         public void close() throws Exception {
             service.close();
