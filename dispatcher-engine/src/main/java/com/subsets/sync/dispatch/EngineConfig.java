@@ -48,8 +48,8 @@ public record EngineConfig(
                 env.millis(prefix + "RETRY_MAX_DELAY_MS", Duration.ofSeconds(30), Duration.ofMillis(1), Duration.ofMinutes(10)),
                 env.millis(prefix + "RETRY_GIVE_UP_MS", Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofDays(1)),
                 env.millis(prefix + "REQUEST_TIMEOUT_MS", Duration.ofSeconds(30), Duration.ofMillis(100), Duration.ofMinutes(5)),
-                env.integer(prefix + "MAX_BUFFERED_RECORDS", 200_000, 100, 50_000_000),
-                env.longValue(prefix + "MAX_BUFFERED_BYTES", 128L * 1024 * 1024, 1024 * 1024, 1L << 34),
+                env.integer(prefix + "MAX_BUFFERED_RECORDS", 50_000, 100, 50_000_000),
+                env.longValue(prefix + "MAX_BUFFERED_BYTES", 32L * 1024 * 1024, 1024 * 1024, 1L << 34),
                 env.millis(prefix + "COMMIT_INTERVAL_MS", Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofMinutes(1)),
                 env.millis(prefix + "SHUTDOWN_TIMEOUT_MS", Duration.ofSeconds(30), Duration.ZERO, Duration.ofMinutes(10)));
     }

@@ -17,7 +17,7 @@ public record IterableDispatcherConfig(String httpHost, int httpPort, EngineConf
 
     public static IterableDispatcherConfig fromEnv(EnvReader env, Set<String> names) {
         double rate = env.integer("ITERABLE_REQUESTS_PER_SECOND", 5, 1, 10_000);
-        int inFlight = env.integer("ITERABLE_MAX_IN_FLIGHT", 2, 1, 64);
+        int inFlight = env.integer("ITERABLE_MAX_IN_FLIGHT", 4, 1, 64);
         return new IterableDispatcherConfig(
                 env.string("ITERABLE_HTTP_HOST", "0.0.0.0"),
                 env.integer("ITERABLE_HTTP_PORT", 8081, 0, 65535),

@@ -195,6 +195,7 @@ final class BulkUpdate {
                 user.userId = userId;
             }
         }
+        project.written(project.identity == Identity.EMAIL ? user.email : user.userId);
         boolean merge = Boolean.TRUE.equals(request.getBoolean("mergeNestedObjects"));
         JsonObject data = request.getJsonObject("dataFields", new JsonObject());
         for (String field : data.fieldNames()) {

@@ -53,6 +53,7 @@ public final class IterableProject {
     final SlidingWindowLimiter getFieldsLimit;
     final SlidingWindowLimiter updateLimit;
     final Faults faults = new Faults();
+    private volatile java.util.function.Consumer<String> writeListener = id -> { };
 
     IterableProject(String id, String apiKey, Identity identity, int bulkUpdatePerSecond) {
         this.id = id;
@@ -103,6 +104,16 @@ public final class IterableProject {
     public synchronized IterableProject field(String name, String type) {
         fieldTypes.put(name, type);
         return this;
+    }
+
+    /** Called with each written user's identifier as the write happens (benchmarks time deliveries with it). */
+    public IterableProject onWrite(java.util.function.Consumer<String> listener) {
+        this.writeListener = listener;
+        return this;
+    }
+
+    void written(String identifier) {
+        writeListener.accept(identifier);
     }
 
     public synchronized void forget(String identifier) {

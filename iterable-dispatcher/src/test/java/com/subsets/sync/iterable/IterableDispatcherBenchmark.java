@@ -1,0 +1,299 @@
+package com.subsets.sync.iterable;
+
+import com.subsets.sync.infra.EmbeddedKafka;
+import com.subsets.sync.model.AssignmentEvent;
+import com.subsets.sync.model.EventCodec;
+import com.subsets.sync.simulator.common.RecordedCall;
+import com.subsets.sync.simulator.iterable.IterableProject;
+import com.subsets.sync.simulator.iterable.IterableSimulator;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Measures the Iterable dispatcher as deployed (its own JVM, -Xmx256m) against the simulator and a
+ * real broker on loopback, in four cases: users/s with no rate limit; users/s and the 429 share under
+ * Iterable's 5 requests/s; latency from Kafka append to the simulator's write at 1,000 events/s; peak
+ * heap while the destination is down under load. Run: bench/iterable.sh (see the README).
+ */
+public final class IterableDispatcherBenchmark {
+
+    private static final long SECONDS = Long.getLong("bench.seconds", 60);
+    private static final Pattern HEAP = Pattern.compile("jvm_memory_used_bytes\\{area=\"heap\"[^}]*} (\\S+)");
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private static final EventCodec CODEC = new EventCodec();
+
+    private IterableDispatcherBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            Vertx vertx = Vertx.vertx();
+            IterableSimulator simulator = new IterableSimulator(vertx);
+            simulator.start("127.0.0.1", 0).await(10, TimeUnit.SECONDS);
+            List<String> report = new ArrayList<>();
+            report.add(unlimited(kafka, simulator));
+            report.add(rateLimited(kafka, simulator));
+            report.add(latency(kafka, simulator));
+            report.add(outage(kafka, simulator));
+            System.out.printf("%nIterable dispatcher benchmark (%d cores; broker, simulator and dispatcher share them)%n",
+                    Runtime.getRuntime().availableProcessors());
+            report.forEach(System.out::println);
+            vertx.close().await(10, TimeUnit.SECONDS);
+        }
+        System.exit(0);
+    }
+
+    /** Eight tenants, each its own project with no rate limit: 400,000 distinct users preloaded. */
+    private static String unlimited(EmbeddedKafka kafka, IterableSimulator simulator) throws Exception {
+        String topic = "bench.unlimited";
+        kafka.createTopics(8, topic, topic + ".dlq");
+        int tenants = 8;
+        int perTenant = 50_000;
+        StringBuilder destinations = new StringBuilder("{");
+        List<IterableProject> projects = new ArrayList<>();
+        for (int t = 0; t < tenants; t++) {
+            projects.add(simulator.addProject("unl-" + t, "key-unl-" + t, IterableProject.Identity.USER_ID, 100_000));
+            destinations.append(t == 0 ? "" : ",").append(destination("t" + t, "unl-" + t, simulator.port()));
+        }
+        try (KafkaProducer<String, byte[]> producer = producer(kafka)) {
+            for (int u = 0; u < perTenant; u++) {
+                for (int t = 0; t < tenants; t++) {
+                    send(producer, topic, event("t" + t, "u-" + u, u));
+                }
+            }
+        }
+        long total = (long) tenants * perTenant;
+        Process dispatcher = fork(kafka, topic, destinations.append("}").toString(), Map.of(
+                "ITERABLE_REQUESTS_PER_SECOND", "10000", "ITERABLE_MAX_IN_FLIGHT", "4"));
+        try {
+            BooleanSupplier started = () -> projects.stream().mapToLong(IterableProject::userCount).sum() > 0;
+            await(started, Duration.ofSeconds(120));
+            long begin = System.nanoTime();
+            await(() -> projects.stream().mapToLong(IterableProject::userCount).sum() >= total, Duration.ofMinutes(10));
+            double seconds = (System.nanoTime() - begin) / 1e9;
+            return String.format("no rate limit:        %,.0f users/s delivered (%,d users, %d tenants, %.1f s) (target >= 50,000)",
+                    total / seconds, total, tenants, seconds);
+        } finally {
+            dispatcher.destroy();
+            dispatcher.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** One project at Iterable's 5 requests/s, offered 7,000 new users/s for the whole run. */
+    private static String rateLimited(EmbeddedKafka kafka, IterableSimulator simulator) throws Exception {
+        String topic = "bench.limited";
+        kafka.createTopics(1, topic, topic + ".dlq");
+        IterableProject project = simulator.addProject("lim", "key-lim", IterableProject.Identity.USER_ID, 5);
+        Process dispatcher = fork(kafka, topic, "{" + destination("lim", "lim", simulator.port()) + "}", Map.of());
+        try (KafkaProducer<String, byte[]> producer = producer(kafka)) {
+            long warmUpEnds = System.currentTimeMillis() + 10_000;
+            long ends = warmUpEnds + SECONDS * 1000;
+            offer(producer, topic, "lim", 7_000, ends, new ConcurrentHashMap<>());
+            List<RecordedCall> window = project.calls().stream()
+                    .filter(c -> c.atMillis() >= warmUpEnds && c.atMillis() < ends).toList();
+            long users = window.stream().filter(c -> c.status() == 200).mapToLong(RecordedCall::items).sum();
+            long throttled = window.stream().filter(c -> c.status() == 429).count();
+            double perSecond = users / (double) SECONDS;
+            return String.format("5 requests/s:         %,.0f users/s over %d s = %.1f %% of 5,000 (target >= 97 %%); "
+                            + "%d of %d requests answered 429 = %.2f %% (target < 1 %%)",
+                    perSecond, SECONDS, perSecond / 50, throttled, window.size(), 100.0 * throttled / Math.max(1, window.size()));
+        } finally {
+            dispatcher.destroy();
+            dispatcher.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** 1,000 events/s, each to a new user: from the producer's send to the simulator's write. */
+    private static String latency(EmbeddedKafka kafka, IterableSimulator simulator) throws Exception {
+        String topic = "bench.latency";
+        kafka.createTopics(1, topic, topic + ".dlq");
+        Map<String, Long> sentAt = new ConcurrentHashMap<>();
+        List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
+        IterableProject project = simulator.addProject("lat", "key-lat", IterableProject.Identity.USER_ID, 5);
+        project.onWrite(id -> {
+            Long sent = sentAt.remove(id);
+            if (sent != null) {
+                latencies.add(System.nanoTime() - sent);
+            }
+        });
+        Process dispatcher = fork(kafka, topic, "{" + destination("lat", "lat", simulator.port()) + "}", Map.of());
+        try (KafkaProducer<String, byte[]> producer = producer(kafka)) {
+            offer(producer, topic, "lat", 1_000, System.currentTimeMillis() + 5_000, new ConcurrentHashMap<>());
+            latencies.clear();
+            long seconds = Math.min(SECONDS, 30);
+            offer(producer, topic, "lat", 1_000, System.currentTimeMillis() + seconds * 1000, sentAt);
+            Thread.sleep(3_000);
+            long[] sorted = latencies.stream().mapToLong(Long::longValue).toArray();
+            Arrays.sort(sorted);
+            return String.format("latency at 1,000/s:   p50 %.0f ms, p99 %.0f ms, max %.0f ms over %,d events (target p99 < 1 s)",
+                    percentile(sorted, 0.50), percentile(sorted, 0.99), percentile(sorted, 1.0), sorted.length);
+        } finally {
+            dispatcher.destroy();
+            dispatcher.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The destination answers 503 for the whole run while 2,000 events/s keep coming; then it recovers. */
+    private static String outage(EmbeddedKafka kafka, IterableSimulator simulator) throws Exception {
+        String topic = "bench.outage";
+        kafka.createTopics(1, topic, topic + ".dlq");
+        IterableProject project = simulator.addProject("out", "key-out", IterableProject.Identity.USER_ID, 5);
+        project.faults().failNext(Integer.MAX_VALUE, 503);
+        int port = freePort();
+        Process dispatcher = fork(kafka, topic, "{" + destination("out", "out", simulator.port()) + "}",
+                Map.of("ITERABLE_HTTP_PORT", String.valueOf(port)));
+        HeapSampler heap = new HeapSampler(port);
+        heap.start();
+        try (KafkaProducer<String, byte[]> producer = producer(kafka)) {
+            offer(producer, topic, "out", 2_000, System.currentTimeMillis() + SECONDS * 1000, new ConcurrentHashMap<>());
+            double peakDown = heap.peakMb();
+            long produced = SECONDS * 2_000;
+            project.faults().clear();
+            long recovered = System.nanoTime();
+            await(() -> project.userCount() >= produced * 0.99, Duration.ofMinutes(10));
+            return String.format("destination down %d s: dispatcher peak heap %.0f MB under -Xmx256m (target < 256 MB); "
+                            + "then %,d users delivered in %.0f s after recovery", SECONDS, peakDown, project.userCount(),
+                    (System.nanoTime() - recovered) / 1e9);
+        } finally {
+            heap.interrupt();
+            dispatcher.destroy();
+            dispatcher.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void offer(KafkaProducer<String, byte[]> producer, String topic, String tenant, int perSecond,
+                              long untilMillis, Map<String, Long> sentAt) throws InterruptedException {
+        AtomicLong n = new AtomicLong(COUNTER.getAndAdd(10_000_000));
+        long start = System.currentTimeMillis();
+        long sent = 0;
+        while (System.currentTimeMillis() < untilMillis) {
+            long due = (System.currentTimeMillis() - start) * perSecond / 1000;
+            for (; sent < due; sent++) {
+                String user = "u-" + n.incrementAndGet();
+                sentAt.put(user, System.nanoTime());
+                send(producer, topic, event(tenant, user, 1));
+            }
+            Thread.sleep(5);
+        }
+        producer.flush();
+    }
+
+    private static final AtomicLong COUNTER = new AtomicLong();
+
+    private static AssignmentEvent event(String tenant, String user, int n) {
+        return Events.assigned(tenant, user, "exp-" + (n % 50), "Winback offer " + (n % 50), 1);
+    }
+
+    private static void send(KafkaProducer<String, byte[]> producer, String topic, AssignmentEvent event) {
+        producer.send(new ProducerRecord<>(topic, event.tenantId(), CODEC.encode(event)));
+    }
+
+    private static String destination(String tenant, String project, int port) {
+        return "\"" + tenant + "\":{\"projectId\":\"" + project + "\",\"apiKey\":\"key-" + project
+                + "\",\"baseUrl\":\"http://127.0.0.1:" + port + "\"}";
+    }
+
+    private static KafkaProducer<String, byte[]> producer(EmbeddedKafka kafka) {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", kafka.bootstrapServers());
+        props.put("acks", "all");
+        props.put("linger.ms", "5");
+        props.put("batch.size", "65536");
+        return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    private static Process fork(EmbeddedKafka kafka, String topic, String destinations, Map<String, String> extra) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-cp", System.getProperty("java.class.path"), Main.class.getName())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        Map<String, String> env = new HashMap<>(Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                "ITERABLE_TOPIC", topic, "ITERABLE_DEAD_LETTER_TOPIC", topic + ".dlq", "ITERABLE_GROUP_ID", "bench-" + topic,
+                "ITERABLE_HTTP_HOST", "127.0.0.1", "ITERABLE_HTTP_PORT", "0", "ITERABLE_DESTINATIONS", destinations,
+                "LOG_LEVEL", "WARN"));
+        env.putAll(extra);
+        builder.environment().putAll(env);
+        return builder.start();
+    }
+
+    private static void await(BooleanSupplier condition, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("benchmark phase did not finish within " + timeout);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static double percentile(long[] sortedNanos, double p) {
+        if (sortedNanos.length == 0) {
+            return Double.NaN;
+        }
+        return sortedNanos[(int) Math.min(sortedNanos.length - 1, Math.floor(p * sortedNanos.length))] / 1e6;
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Samples the dispatcher's heap from its own /metrics every 250 ms. */
+    private static final class HeapSampler extends Thread {
+        private final URI metrics;
+        private volatile double peakBytes;
+
+        HeapSampler(int port) {
+            super("heap-sampler");
+            setDaemon(true);
+            metrics = URI.create("http://127.0.0.1:" + port + "/metrics");
+        }
+
+        @Override
+        public void run() {
+            while (!isInterrupted()) {
+                try {
+                    Matcher m = HEAP.matcher(HTTP.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(5)).build(),
+                            HttpResponse.BodyHandlers.ofString()).body());
+                    double used = 0;
+                    while (m.find()) {
+                        used += Double.parseDouble(m.group(1));
+                    }
+                    peakBytes = Math.max(peakBytes, used);
+                    Thread.sleep(250);
+                } catch (IOException e) {
+                    // not up yet, or a missed sample
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        double peakMb() {
+            return peakBytes / (1024 * 1024);
+        }
+    }
+}
