@@ -158,7 +158,9 @@ public final class DispatcherEngine<C> extends VerticleBase {
         for (Lane<C> lane : lanes.values()) {
             while (lane.mayStartRequest(now) && (!lane.splits.isEmpty() || draining && lane.buffer.pendingRows() > 0
                     || lane.buffer.ready(now))) {
-                if (lane.limiter.tryAcquire(now) > 0) {
+                long wait = lane.limiter.tryAcquire(now);
+                if (wait > 0) {
+                    wakeWhenDue(lane, now + wait);
                     break;
                 }
                 List<SubscriberUpdate> rows = lane.splits.isEmpty() ? lane.buffer.drain() : lane.splits.poll();
@@ -168,6 +170,18 @@ public final class DispatcherEngine<C> extends VerticleBase {
                 send(lane, rows);
             }
         }
+    }
+
+    /**
+     * The periodic pump alone would notice a token up to a tick late, and a one-token bucket never gets
+     * that time back: a timer for the exact moment keeps the pace at the budget.
+     */
+    private void wakeWhenDue(Lane<C> lane, long dueMillis) {
+        if (lane.wakeAtMillis > now() && lane.wakeAtMillis <= dueMillis) {
+            return;
+        }
+        lane.wakeAtMillis = dueMillis;
+        vertx.setTimer(Math.max(1, dueMillis - now()), t -> pump());
     }
 
     private void send(Lane<C> lane, List<SubscriberUpdate> rows) {

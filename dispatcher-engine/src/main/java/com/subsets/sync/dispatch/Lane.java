@@ -27,6 +27,8 @@ final class Lane<C> {
     /** False until the first answer: a cold first request arrives late and would bunch the next ones behind it. */
     boolean calibrated;
     int attempt;
+    /** When a timer will pump this lane for its next token (0: none set). */
+    long wakeAtMillis;
     long firstFailureMillis = -1;
     long nextAttemptMillis;
 

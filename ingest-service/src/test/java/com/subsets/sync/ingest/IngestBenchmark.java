@@ -1,6 +1,7 @@
 package com.subsets.sync.ingest;
 
 import com.subsets.sync.infra.EmbeddedKafka;
+import com.subsets.sync.infra.HeapSampler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.PoolOptions;
@@ -42,7 +43,6 @@ public final class IngestBenchmark {
     private static final Duration MEASURE = Duration.ofSeconds(Long.getLong("bench.seconds", 20));
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
-    private static final Pattern HEAP = Pattern.compile("jvm_memory_used_bytes\\{area=\"heap\"[^}]*} (\\S+)");
 
     private IngestBenchmark() {
     }
@@ -251,48 +251,6 @@ public final class IngestBenchmark {
             Thread.sleep(200);
         }
         throw new IllegalStateException("the ingest service did not become ready");
-    }
-
-    /** Samples the service's heap from its own /metrics every 250 ms. */
-    private static final class HeapSampler extends Thread {
-        private final URI metrics;
-        private volatile boolean running = true;
-        private volatile double peakBytes;
-
-        HeapSampler(int port) {
-            super("heap-sampler");
-            setDaemon(true);
-            metrics = URI.create("http://127.0.0.1:" + port + "/metrics");
-        }
-
-        @Override
-        public void run() {
-            while (running) {
-                try {
-                    String text = HTTP.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
-                    Matcher m = HEAP.matcher(text);
-                    double used = 0;
-                    while (m.find()) {
-                        used += Double.parseDouble(m.group(1));
-                    }
-                    peakBytes = Math.max(peakBytes, used);
-                    Thread.sleep(250);
-                } catch (IOException e) {
-                    // a missed sample
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }
-
-        void stopSampling() {
-            running = false;
-            interrupt();
-        }
-
-        double peakMb() {
-            return peakBytes / (1024 * 1024);
-        }
     }
 
     private static int freePort() throws IOException {

@@ -1,6 +1,7 @@
 package com.subsets.sync.iterable;
 
 import com.subsets.sync.infra.EmbeddedKafka;
+import com.subsets.sync.infra.HeapSampler;
 import com.subsets.sync.model.AssignmentEvent;
 import com.subsets.sync.model.EventCodec;
 import com.subsets.sync.simulator.common.RecordedCall;
@@ -8,10 +9,6 @@ import com.subsets.sync.simulator.iterable.IterableProject;
 import com.subsets.sync.simulator.iterable.IterableSimulator;
 import io.vertx.core.Vertx;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,8 +21,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -40,9 +35,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class IterableDispatcherBenchmark {
 
     private static final long SECONDS = Long.getLong("bench.seconds", 60);
-    private static final Pattern HEAP = Pattern.compile("jvm_memory_used_bytes\\{area=\"heap\"[^}]*} (\\S+)");
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
     private static final EventCodec CODEC = new EventCodec();
 
     private IterableDispatcherBenchmark() {
@@ -178,7 +170,7 @@ public final class IterableDispatcherBenchmark {
                             + "then %,d users delivered in %.0f s after recovery", SECONDS, peakDown, project.userCount(),
                     (System.nanoTime() - recovered) / 1e9);
         } finally {
-            heap.interrupt();
+            heap.stopSampling();
             dispatcher.destroy();
             dispatcher.waitFor(30, TimeUnit.SECONDS);
         }
@@ -233,6 +225,8 @@ public final class IterableDispatcherBenchmark {
                 "ITERABLE_TOPIC", topic, "ITERABLE_DEAD_LETTER_TOPIC", topic + ".dlq", "ITERABLE_GROUP_ID", "bench-" + topic,
                 "ITERABLE_HTTP_HOST", "127.0.0.1", "ITERABLE_HTTP_PORT", "0", "ITERABLE_DESTINATIONS", destinations,
                 "LOG_LEVEL", "WARN"));
+        // Each case stops its dispatcher before the next starts: a short drain keeps cases apart.
+        env.put("ITERABLE_SHUTDOWN_TIMEOUT_MS", "3000");
         env.putAll(extra);
         builder.environment().putAll(env);
         return builder.start();
@@ -261,39 +255,4 @@ public final class IterableDispatcherBenchmark {
         }
     }
 
-    /** Samples the dispatcher's heap from its own /metrics every 250 ms. */
-    private static final class HeapSampler extends Thread {
-        private final URI metrics;
-        private volatile double peakBytes;
-
-        HeapSampler(int port) {
-            super("heap-sampler");
-            setDaemon(true);
-            metrics = URI.create("http://127.0.0.1:" + port + "/metrics");
-        }
-
-        @Override
-        public void run() {
-            while (!isInterrupted()) {
-                try {
-                    Matcher m = HEAP.matcher(HTTP.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(5)).build(),
-                            HttpResponse.BodyHandlers.ofString()).body());
-                    double used = 0;
-                    while (m.find()) {
-                        used += Double.parseDouble(m.group(1));
-                    }
-                    peakBytes = Math.max(peakBytes, used);
-                    Thread.sleep(250);
-                } catch (IOException e) {
-                    // not up yet, or a missed sample
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }
-
-        double peakMb() {
-            return peakBytes / (1024 * 1024);
-        }
-    }
 }
