@@ -37,8 +37,8 @@ final class Lane<C> {
         this.config = config;
         this.buffer = new LaneBuffer(limits);
         // Paced a little under the budget, so jitter on the way never puts one request too many in a
-        // vendor's second; a quiet 10 s window gives back 10 % of the budget after a 429.
-        this.limiter = new AdaptiveRateLimiter(config.requestsPerSecond() * PACING, 10_000, nowMillis);
+        // vendor's second; each quiet 5 s gives back 10 % of the budget after a 429.
+        this.limiter = new AdaptiveRateLimiter(config.requestsPerSecond() * PACING, 5_000, nowMillis);
     }
 
     boolean mayStartRequest(long nowMillis) {

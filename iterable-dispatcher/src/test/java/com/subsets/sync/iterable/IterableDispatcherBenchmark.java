@@ -45,11 +45,21 @@ public final class IterableDispatcherBenchmark {
             Vertx vertx = Vertx.vertx();
             IterableSimulator simulator = new IterableSimulator(vertx);
             simulator.start("127.0.0.1", 0).await(10, TimeUnit.SECONDS);
+            // -Dbench.cases=unlimited,limited,latency,outage (default all) picks the cases to run.
+            List<String> cases = List.of(System.getProperty("bench.cases", "unlimited,limited,latency,outage").split(","));
             List<String> report = new ArrayList<>();
-            report.add(unlimited(kafka, simulator));
-            report.add(rateLimited(kafka, simulator));
-            report.add(latency(kafka, simulator));
-            report.add(outage(kafka, simulator));
+            if (cases.contains("unlimited")) {
+                report.add(unlimited(kafka, simulator));
+            }
+            if (cases.contains("limited")) {
+                report.add(rateLimited(kafka, simulator));
+            }
+            if (cases.contains("latency")) {
+                report.add(latency(kafka, simulator));
+            }
+            if (cases.contains("outage")) {
+                report.add(outage(kafka, simulator));
+            }
             System.out.printf("%nIterable dispatcher benchmark (%d cores; broker, simulator and dispatcher share them)%n",
                     Runtime.getRuntime().availableProcessors());
             report.forEach(System.out::println);
@@ -228,6 +238,9 @@ public final class IterableDispatcherBenchmark {
         // Each case stops its dispatcher before the next starts: a short drain keeps cases apart.
         env.put("ITERABLE_SHUTDOWN_TIMEOUT_MS", "3000");
         env.putAll(extra);
+        // -Dbench.env.NAME=value sets NAME for every dispatcher of the run (e.g. ITERABLE_MAX_IN_FLIGHT).
+        System.getProperties().stringPropertyNames().stream().filter(n -> n.startsWith("bench.env."))
+                .forEach(n -> env.put(n.substring("bench.env.".length()), System.getProperty(n)));
         builder.environment().putAll(env);
         return builder.start();
     }

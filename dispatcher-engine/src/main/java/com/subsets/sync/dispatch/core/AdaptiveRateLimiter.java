@@ -2,9 +2,10 @@ package com.subsets.sync.dispatch.core;
 
 /**
  * The request budget of one destination credential: a token bucket at the configured rate (Iterable
- * bulkUpdate: 5 requests/s per project), adapting to throttling. A 429 cuts the rate in half at once
+ * bulkUpdate: 5 requests/s per project), adapting to throttling. A 429 cuts the rate by 30 % at once
  * (cut fast); each quiet {@code recoveryWindowMillis} without one gives back 10 % of the ceiling
- * (recover slowly). The bucket holds a single token: requests are paced 1/rate apart and never burst,
+ * (recover slowly). The proportions are RudderStack's (../shared/docs/destinations.md): a single
+ * throttled request costs about a third of the budget for a few windows, not half of it for a minute. The bucket holds a single token: requests are paced 1/rate apart and never burst,
  * so no window of one second, wherever it starts, holds more than the rate.
  */
 public final class AdaptiveRateLimiter {
@@ -43,7 +44,7 @@ public final class AdaptiveRateLimiter {
 
     public void onThrottled(long nowMillis) {
         refill(nowMillis);
-        rate = Math.max(MIN_RATE, rate / 2);
+        rate = Math.max(MIN_RATE, rate * 0.7);
         tokens = Math.min(tokens, 0);
         lastThrottleMillis = nowMillis;
         lastRecoveryMillis = nowMillis;

@@ -1,6 +1,7 @@
 package com.subsets.sync.dispatch.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import org.junit.jupiter.api.Test;
 
@@ -43,13 +44,13 @@ class AdaptiveRateLimiterTest {
     void cutsFastOnThrottlingAndRecoversSlowly() {
         AdaptiveRateLimiter limiter = new AdaptiveRateLimiter(10, 5_000, 0);
         limiter.onThrottled(1_000);
-        assertThat(limiter.currentRate(1_000)).isEqualTo(5);
+        assertThat(limiter.currentRate(1_000)).isCloseTo(7, within(1e-9));
         limiter.onThrottled(1_500);
-        assertThat(limiter.currentRate(1_500)).isEqualTo(2.5);
+        assertThat(limiter.currentRate(1_500)).isCloseTo(4.9, within(1e-9));
 
-        assertThat(limiter.currentRate(6_000)).as("not a full quiet window yet").isEqualTo(2.5);
-        assertThat(limiter.currentRate(6_500)).isEqualTo(3.5);
-        assertThat(limiter.currentRate(21_500)).isEqualTo(6.5);
+        assertThat(limiter.currentRate(6_000)).as("not a full quiet window yet").isCloseTo(4.9, within(1e-9));
+        assertThat(limiter.currentRate(6_500)).isCloseTo(5.9, within(1e-9));
+        assertThat(limiter.currentRate(21_500)).isCloseTo(8.9, within(1e-9));
         assertThat(limiter.currentRate(100_000)).as("never above the configured rate").isEqualTo(10);
     }
 }
