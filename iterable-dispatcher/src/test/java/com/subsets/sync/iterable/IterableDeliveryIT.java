@@ -76,6 +76,39 @@ class IterableDeliveryIT {
     }
 
     @Test
+    void batchesStayUnderTheByteLimit(KafkaService kafka) throws Exception {
+        try (DispatcherTestKit kit = new DispatcherTestKit(kafka, 50)) {
+            List<AssignmentEvent> events = new ArrayList<>();
+            for (int u = 0; u < 400; u++) {
+                events.add(assigned("acme", "u-" + u, "exp-" + u, "An experiment with a rather long name, number " + u, 1));
+            }
+            kit.send(events.toArray(AssignmentEvent[]::new));
+            kit.startDispatcher(Map.of("ITERABLE_BATCH_MAX_BYTES", "20000", "ITERABLE_REQUESTS_PER_SECOND", "50"));
+
+            await("400 users", WAIT, () -> kit.project.userCount() == 400);
+            List<RecordedCall> calls = kit.project.calls();
+            assertThat(calls).allSatisfy(c -> assertThat(c.requestBytes()).as("body bytes").isLessThanOrEqualTo(20_000));
+            assertThat(calls.stream().mapToInt(RecordedCall::items).max().orElse(0)).as("bytes, not rows, cut the batches")
+                    .isLessThan(400).isGreaterThan(10);
+        }
+    }
+
+    @Test
+    void aDestinationThatTimesOutIsRetried(KafkaService kafka) throws Exception {
+        try (DispatcherTestKit kit = new DispatcherTestKit(kafka, 50)) {
+            kit.project.faults().latency(1_500);
+            kit.startDispatcher(Map.of("ITERABLE_REQUEST_TIMEOUT_MS", "400"));
+            kit.send(scored("acme", "slow-1", "0.1", 1));
+            await("a first call answered too late", WAIT, () -> !kit.project.calls().isEmpty());
+            kit.project.faults().latency(0);
+            await("delivered once the destination answers in time", WAIT, () -> kit.project.profile("slow-1") != null
+                    && kit.committedToEnd());
+            assertThat(kit.project.calls().size()).as("one event, retried after the 400 ms timeout").isGreaterThanOrEqualTo(2);
+            assertThat(kit.deadLetters(0)).isEmpty();
+        }
+    }
+
+    @Test
     void poisonRecordsGoToTheDeadLetterTopicWithTheirReasonAndNothingStalls(KafkaService kafka) throws Exception {
         try (DispatcherTestKit kit = new DispatcherTestKit(kafka, 5)) {
             kit.startDispatcher(Map.of());

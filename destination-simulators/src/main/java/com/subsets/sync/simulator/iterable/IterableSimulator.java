@@ -120,7 +120,7 @@ public final class IterableSimulator {
                         Operation operation, Function<JsonObject, Integer> items) {
         Faults.Action fault = project.faults().next();
         if (fault == Faults.Action.DROP) {
-            project.record(new RecordedCall(now(), ctx.request().method().name(), ctx.request().path(), 0, 0, null));
+            project.record(new RecordedCall(now(), ctx.request().method().name(), ctx.request().path(), 0, 0, bodyBytes(ctx), null));
             ctx.request().connection().close();
             return;
         }
@@ -184,9 +184,14 @@ public final class IterableSimulator {
 
     private static void respond(RoutingContext ctx, IterableProject project, int status, JsonObject body, int items) {
         if (project != null) {
-            project.record(new RecordedCall(now(), ctx.request().method().name(), ctx.request().path(), status, items, body));
+            project.record(new RecordedCall(now(), ctx.request().method().name(), ctx.request().path(), status, items,
+                    bodyBytes(ctx), body));
         }
         ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(body.encode());
+    }
+
+    private static int bodyBytes(RoutingContext ctx) {
+        return ctx.body() == null || ctx.body().buffer() == null ? 0 : ctx.body().length();
     }
 
     private static long now() {
