@@ -58,7 +58,6 @@ public final class DispatcherEngine<C> extends VerticleBase {
     private KafkaConsumer<String, byte[]> consumer;
     private KafkaClientMetrics consumerMetrics;
     private DeadLetterWriter deadLetters;
-    private long unresolvedBytes;
     private boolean paused;
     private boolean draining;
     private boolean committing;
@@ -85,7 +84,7 @@ public final class DispatcherEngine<C> extends VerticleBase {
         metrics.gauge("dispatcher.consumer.paused", "1 while the consumer's partitions are paused for backpressure",
                 () -> paused ? 1 : 0);
         metrics.gauge("dispatcher.buffered.records", "Records taken and not yet resolved", tracker::unresolved);
-        metrics.gauge("dispatcher.buffered.bytes", "Bytes of records taken and not yet resolved", () -> unresolvedBytes);
+        metrics.gauge("dispatcher.buffered.bytes", "Bytes of records taken and not yet resolved", tracker::unresolvedBytes);
         consumer.handler(this::take);
         consumer.exceptionHandler(e -> LOG.warn("consumer error: {}", e.toString()));
         consumer.partitionsAssignedHandler(this::onAssigned);
@@ -113,8 +112,7 @@ public final class DispatcherEngine<C> extends VerticleBase {
 
     private void take(KafkaConsumerRecord<String, byte[]> record) {
         SourceRecord source = toSource(record);
-        tracker.taken(source.partition(), source.offset());
-        unresolvedBytes += size(source);
+        tracker.taken(source.partition(), source.offset(), source.value().length);
         metrics.consumed();
         DecodeResult decoded = codec.decode(source.value());
         if (!decoded.isValid()) {
@@ -264,21 +262,27 @@ public final class DispatcherEngine<C> extends VerticleBase {
 
     private void deadLetter(SourceRecord source, String reason, String detail, int attempts, long firstFailureMillis) {
         LOG.warn("dead-lettering {}/{}@{}: {}: {}", source.topic(), source.partition(), source.offset(), reason, abbreviate(detail));
+        writeDeadLetter(source, reason, detail, attempts, firstFailureMillis, 1);
+    }
+
+    /** Until the write is acknowledged the record stays unresolved, so the commit cannot pass it. */
+    private void writeDeadLetter(SourceRecord source, String reason, String detail, int attempts, long firstFailureMillis,
+                                 int tries) {
         deadLetters.write(source, reason, detail, attempts, firstFailureMillis)
                 .onSuccess(v -> {
                     metrics.deadLettered(reason);
                     resolve(source);
                 })
-                // Left unresolved: the commit cannot pass it, so a restart redelivers it. Nothing is lost.
-                .onFailure(e -> LOG.error("dead-letter write failed for {}/{}@{}: {}", source.topic(), source.partition(),
-                        source.offset(), e.toString()));
+                .onFailure(e -> {
+                    long delay = backoff.delayMillis(tries) + 100;
+                    LOG.error("dead-letter write failed for {}/{}@{} (try {}), again in {} ms: {}", source.topic(),
+                            source.partition(), source.offset(), tries, delay, e.toString());
+                    vertx.setTimer(delay, t -> writeDeadLetter(source, reason, detail, attempts, firstFailureMillis, tries + 1));
+                });
     }
 
     private void resolve(SourceRecord source) {
-        if (assigned.contains(new TopicPartition(source.topic(), source.partition()))) {
-            tracker.resolved(source.partition(), source.offset());
-            unresolvedBytes -= size(source);
-        }
+        tracker.resolved(source.partition(), source.offset());
         applyBackpressure();
     }
 
@@ -303,12 +307,13 @@ public final class DispatcherEngine<C> extends VerticleBase {
     // ---- backpressure and rebalances ----
 
     private void applyBackpressure() {
-        boolean full = tracker.unresolved() >= config.maxBufferedRecords() || unresolvedBytes >= config.maxBufferedBytes();
-        boolean drained = tracker.unresolved() <= config.maxBufferedRecords() / 2 && unresolvedBytes <= config.maxBufferedBytes() / 2;
+        boolean full = tracker.unresolved() >= config.maxBufferedRecords() || tracker.unresolvedBytes() >= config.maxBufferedBytes();
+        boolean drained = tracker.unresolved() <= config.maxBufferedRecords() / 2
+                && tracker.unresolvedBytes() <= config.maxBufferedBytes() / 2;
         if (!paused && full) {
             paused = true;
             consumer.pause(assigned);
-            LOG.info("buffers full ({} records, {} bytes): partitions paused", tracker.unresolved(), unresolvedBytes);
+            LOG.info("buffers full ({} records, {} bytes): partitions paused", tracker.unresolved(), tracker.unresolvedBytes());
         } else if (paused && drained && !draining) {
             paused = false;
             consumer.resume(assigned);
@@ -369,10 +374,6 @@ public final class DispatcherEngine<C> extends VerticleBase {
         return new SourceRecord(record.topic(), record.partition(), record.offset(),
                 record.key() == null ? null : record.key().getBytes(java.nio.charset.StandardCharsets.UTF_8),
                 record.value() == null ? new byte[0] : record.value(), headers);
-    }
-
-    private static long size(SourceRecord source) {
-        return source.value().length;
     }
 
     private static String abbreviate(String text) {

@@ -14,7 +14,7 @@ class OffsetTrackerTest {
     @Test
     void commitNeverPassesAnUnresolvedRecord() {
         for (long o = 10; o < 15; o++) {
-            tracker.taken(0, o);
+            tracker.taken(0, o, 10);
         }
         tracker.resolved(0, 10);
         tracker.resolved(0, 12);
@@ -30,8 +30,8 @@ class OffsetTrackerTest {
 
     @Test
     void reportsOnlyPartitionsThatMovedSinceTheLastCommit() {
-        tracker.taken(0, 0);
-        tracker.taken(1, 0);
+        tracker.taken(0, 0, 10);
+        tracker.taken(1, 0, 10);
         tracker.resolved(0, 0);
         tracker.committed(0, 1);
 
@@ -42,18 +42,21 @@ class OffsetTrackerTest {
 
     @Test
     void forgetsRevokedPartitionsWithoutCommittingThem() {
-        tracker.taken(0, 5);
-        tracker.taken(1, 7);
+        tracker.taken(0, 5, 10);
+        tracker.taken(1, 7, 10);
         tracker.forget(List.of(1));
         tracker.resolved(1, 7);
 
         assertThat(tracker.toCommit()).doesNotContainKey(1);
         assertThat(tracker.unresolved()).isEqualTo(1);
+        assertThat(tracker.unresolvedBytes()).as("the forgotten partition's bytes are released").isEqualTo(10);
+        tracker.resolved(0, 5);
+        assertThat(tracker.unresolvedBytes()).isZero();
     }
 
     @Test
     void refusesOffsetsGoingBackwards() {
-        tracker.taken(0, 5);
-        assertThatThrownBy(() -> tracker.taken(0, 4)).hasMessageContaining("offset 4 taken after 5");
+        tracker.taken(0, 5, 10);
+        assertThatThrownBy(() -> tracker.taken(0, 4, 10)).hasMessageContaining("offset 4 taken after 5");
     }
 }
