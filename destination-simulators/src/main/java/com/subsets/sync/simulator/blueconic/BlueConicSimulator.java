@@ -1,0 +1,248 @@
+package com.subsets.sync.simulator.blueconic;
+
+import com.subsets.sync.simulator.common.Faults;
+import com.subsets.sync.simulator.common.RecordedCall;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
+import java.util.stream.Collectors;
+
+/**
+ * BlueConic tenants' REST API v2 on a local port (../shared/docs/destinations.md): OAuth 2.0 client
+ * credentials with expiring tokens, the bulk profiles endpoint, and profile properties. Plus, for
+ * tests and the local stack, fault injection and inspection under {@code /_sim/blueconic}.
+ * Each tenant is found by its OAuth client id, then by the bearer tokens issued to it.
+ */
+public final class BlueConicSimulator {
+
+    private static final String BASE = "/rest/v2";
+    private final Vertx vertx;
+    private final Map<String, BlueConicTenant> byClientId = new ConcurrentHashMap<>();
+    private final Map<String, BlueConicTenant> byName = new ConcurrentHashMap<>();
+    private HttpServer server;
+
+    public BlueConicSimulator(Vertx vertx) {
+        this.vertx = vertx;
+    }
+
+    public BlueConicTenant addTenant(String name, String clientId, String clientSecret) {
+        BlueConicTenant tenant = new BlueConicTenant(name, clientId, clientSecret);
+        byClientId.put(clientId, tenant);
+        byName.put(name, tenant);
+        return tenant;
+    }
+
+    public BlueConicTenant tenant(String name) {
+        return byName.get(name);
+    }
+
+    /** Thrown by request processing; answered with BlueConic's 400 shape {code, message, errors[{field, message}]}. */
+    static final class Rejection extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final int status;
+        final String field;
+
+        Rejection(int status, String message, String field) {
+            super(message, null, false, false);
+            this.status = status;
+            this.field = field;
+        }
+
+        JsonObject body() {
+            return new JsonObject().put("code", status).put("message", getMessage())
+                    .put("errors", new JsonArray().add(new JsonObject().put("field", field).put("message", getMessage())));
+        }
+    }
+
+    public Future<BlueConicSimulator> start(String host, int port) {
+        Router router = Router.router(vertx);
+        router.route().handler(BodyHandler.create(false).setBodyLimit(64L * 1024 * 1024));
+        router.post(BASE + "/oauth/token").handler(this::token);
+        router.put(BASE + "/profiles").handler(ctx -> authorized(ctx, this::bulk));
+        router.get(BASE + "/profileProperties/:id").handler(ctx -> authorized(ctx, (tenant, c) -> {
+            JsonObject definition = tenant.propertyDefinition(c.pathParam("id"));
+            if (definition == null) {
+                throw new Rejection(404, "property not found: " + c.pathParam("id"), "propertyId");
+            }
+            return reply(200, definition);
+        }));
+        router.put(BASE + "/profileProperties/:id").handler(ctx -> authorized(ctx, this::putProperty));
+        router.get(BASE + "/profileProperties").handler(ctx -> authorized(ctx, (tenant, c) -> {
+            JsonArray list = new JsonArray();
+            synchronized (tenant) {
+                tenant.properties.values().forEach(p -> list.add(p.copy()));
+            }
+            return reply(200, new JsonObject().put("startIndex", 0).put("itemsPerPage", list.size()).put("totalPages", 1)
+                    .put("totalResults", list.size()).put("profileProperties", list));
+        }));
+        router.get("/_sim/blueconic/tenants/:name").handler(ctx -> inspect(ctx, t -> t.toJson()));
+        router.post("/_sim/blueconic/tenants/:name/faults").handler(ctx -> inspect(ctx, t -> {
+            t.faults().apply(ctx.body().asJsonObject());
+            return new JsonObject().put("ok", true);
+        }));
+        router.post("/_sim/blueconic/tenants/:name/expireTokens").handler(ctx -> inspect(ctx, t -> {
+            t.expireTokens();
+            return new JsonObject().put("ok", true);
+        }));
+        return vertx.createHttpServer().requestHandler(router).listen(port, host).map(s -> {
+            server = s;
+            return this;
+        });
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    public Future<Void> close() {
+        return server == null ? Future.succeededFuture() : server.close();
+    }
+
+    /** Client credentials in the form body (as the vendor documents) or in HTTP Basic. */
+    private void token(RoutingContext ctx) {
+        String grant = ctx.request().getFormAttribute("grant_type");
+        String clientId = ctx.request().getFormAttribute("client_id");
+        String secret = ctx.request().getFormAttribute("client_secret");
+        String basic = ctx.request().getHeader("authorization");
+        if (clientId == null && basic != null && basic.regionMatches(true, 0, "Basic ", 0, 6)) {
+            String[] pair = new String(Base64.getDecoder().decode(basic.substring(6).trim()), StandardCharsets.UTF_8).split(":", 2);
+            clientId = pair[0];
+            secret = pair.length > 1 ? pair[1] : null;
+        }
+        BlueConicTenant tenant = clientId == null ? null : byClientId.get(clientId);
+        if (!"client_credentials".equals(grant)) {
+            send(ctx, tenant, 400, new JsonObject().put("error", "unsupported_grant_type")
+                    .put("error_description", "Only client_credentials is supported for this client"));
+        } else if (tenant == null || !tenant.clientSecret.equals(secret)) {
+            send(ctx, tenant, 401, new JsonObject().put("error", "invalid_client").put("error_description", "Client authentication failed"));
+        } else {
+            send(ctx, tenant, 200, tenant.issueToken(System.currentTimeMillis()));
+        }
+    }
+
+    private record Reply(int status, Object body) {
+    }
+
+    private static Reply reply(int status, Object body) {
+        return new Reply(status, body);
+    }
+
+    private void authorized(RoutingContext ctx, BiFunction<BlueConicTenant, RoutingContext, Reply> operation) {
+        String header = ctx.request().getHeader("authorization");
+        String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+        BlueConicTenant tenant = token == null ? null : byClientId.values().stream()
+                .filter(t -> t.tokenValid(token, System.currentTimeMillis())).findFirst().orElse(null);
+        if (tenant == null) {
+            send(ctx, null, 401, new JsonObject().put("code", 401).put("message", "Unauthorized: missing, unknown or expired token"));
+            return;
+        }
+        // "Too many requests are sent concurrently": counted over the whole request, latency included.
+        if (tenant.concurrentRequests.incrementAndGet() > tenant.maxConcurrentRequests()) {
+            tenant.concurrentRequests.decrementAndGet();
+            send(ctx, tenant, 429, null);
+            return;
+        }
+        long latency = tenant.faults().latencyMillis();
+        if (latency > 0) {
+            vertx.setTimer(latency, t -> handle(ctx, tenant, operation));
+        } else {
+            handle(ctx, tenant, operation);
+        }
+    }
+
+    private void handle(RoutingContext ctx, BlueConicTenant tenant, BiFunction<BlueConicTenant, RoutingContext, Reply> operation) {
+        try {
+            respond(ctx, tenant, operation);
+        } finally {
+            tenant.concurrentRequests.decrementAndGet();
+        }
+    }
+
+    private void respond(RoutingContext ctx, BlueConicTenant tenant, BiFunction<BlueConicTenant, RoutingContext, Reply> operation) {
+        Faults.Action fault = tenant.faults().next();
+        switch (fault) {
+            case DROP -> {
+                tenant.record(new RecordedCall(System.currentTimeMillis(), ctx.request().method().name(), ctx.request().path(), 0, 0, 0, null));
+                ctx.request().connection().close();
+                return;
+            }
+            case THROTTLE -> {
+                send(ctx, tenant, 429, null);
+                return;
+            }
+            case FAIL -> {
+                send(ctx, tenant, tenant.faults().failStatus(), new JsonObject().put("code", tenant.faults().failStatus())
+                        .put("message", "Service temporarily unavailable"));
+                return;
+            }
+            default -> {
+            }
+        }
+        try {
+            Reply reply = operation.apply(tenant, ctx);
+            send(ctx, tenant, reply.status(), reply.body());
+        } catch (Rejection r) {
+            send(ctx, tenant, r.status, r.body());
+        } catch (DecodeException | ClassCastException | NumberFormatException e) {
+            send(ctx, tenant, 400, new Rejection(400, "invalid request body: " + e.getMessage(), "$").body());
+        }
+    }
+
+    private Reply bulk(BlueConicTenant tenant, RoutingContext ctx) {
+        List<JsonObject> entries = BulkProfiles.entries(Json.decodeValue(ctx.body().buffer()));
+        String objectiveIds = ctx.request().getParam("objectiveIds");
+        Set<String> objectives = objectiveIds == null || objectiveIds.isBlank() ? Set.of()
+                : Arrays.stream(objectiveIds.split(",")).map(String::trim).collect(Collectors.toSet());
+        JsonArray results = new BulkProfiles(tenant, objectives).apply(entries);
+        return reply(entries.size() > BulkProfiles.MAX_ENTRIES ? 413 : 200, results);
+    }
+
+    /** PUT creates or replaces the whole definition; the body's id must equal the path's. */
+    private Reply putProperty(BlueConicTenant tenant, RoutingContext ctx) {
+        JsonObject definition = ctx.body().asJsonObject();
+        if (definition == null || !ctx.pathParam("id").equals(definition.getString("id"))) {
+            throw new Rejection(400, "the body's id must equal the path's propertyId", "id");
+        }
+        tenant.property(definition);
+        return reply(200, definition);
+    }
+
+    private void inspect(RoutingContext ctx, java.util.function.Function<BlueConicTenant, JsonObject> view) {
+        BlueConicTenant tenant = byName.get(ctx.pathParam("name"));
+        if (tenant == null) {
+            ctx.response().setStatusCode(404).end();
+            return;
+        }
+        ctx.response().putHeader("content-type", "application/json").end(view.apply(tenant).encode());
+    }
+
+    private static void send(RoutingContext ctx, BlueConicTenant tenant, int status, Object body) {
+        int items = body instanceof JsonArray array ? array.size() : 0;
+        if (tenant != null) {
+            tenant.record(new RecordedCall(System.currentTimeMillis(), ctx.request().method().name(), ctx.request().path(),
+                    status, items, ctx.body() == null || ctx.body().buffer() == null ? 0 : ctx.body().length(),
+                    body instanceof JsonObject object ? object : null));
+        }
+        var response = ctx.response().setStatusCode(status);
+        if (body == null) {
+            response.end();
+        } else {
+            response.putHeader("content-type", "application/json").end(Json.encode(body));
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package com.subsets.sync.simulator.blueconic;
+
+import com.subsets.sync.simulator.common.Faults;
+import com.subsets.sync.simulator.common.RecordedCall;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One BlueConic tenant as the simulator keeps it: its OAuth application (client id and secret), the
+ * access tokens it issued and when they expire, its profile properties, its profiles (values are
+ * always lists of strings) and their consented objectives, the concurrent-request limit, injected
+ * faults and the calls it received. Thread-safe: state is touched under the tenant's lock.
+ */
+public final class BlueConicTenant {
+
+    final String name;
+    final String clientId;
+    final String clientSecret;
+    private long tokenTtlSeconds = 3600;
+    private final Map<String, Long> tokens = new HashMap<>();
+    final Map<String, JsonObject> properties = new LinkedHashMap<>();
+    final Map<String, Map<String, List<String>>> profiles = new LinkedHashMap<>();
+    final Map<String, Set<String>> consent = new HashMap<>();
+    private final List<RecordedCall> calls = new ArrayList<>();
+    private int maxConcurrentRequests = 4;
+    final AtomicInteger concurrentRequests = new AtomicInteger();
+    final Faults faults = new Faults();
+
+    BlueConicTenant(String name, String clientId, String clientSecret) {
+        this.name = name;
+        this.clientId = clientId;
+        this.clientSecret = clientSecret;
+        // Every tenant knows email, indexed (a unique identifier), as BlueConic tenants do.
+        property(new JsonObject().put("id", "email").put("name", "Email").put("indexed", true).put("filterType", "EMAIL"));
+    }
+
+    public Faults faults() {
+        return faults;
+    }
+
+    /** How long issued tokens live; tests shorten it to see tokens expire mid-run. */
+    public synchronized BlueConicTenant tokenTtlSeconds(long seconds) {
+        this.tokenTtlSeconds = seconds;
+        return this;
+    }
+
+    public synchronized BlueConicTenant maxConcurrentRequests(int limit) {
+        this.maxConcurrentRequests = limit;
+        return this;
+    }
+
+    synchronized int maxConcurrentRequests() {
+        return maxConcurrentRequests;
+    }
+
+    /** Expires every token issued so far (as a restart of the vendor's auth would). */
+    public synchronized void expireTokens() {
+        tokens.clear();
+    }
+
+    synchronized JsonObject issueToken(long nowMillis) {
+        String token = UUID.randomUUID().toString();
+        tokens.put(token, nowMillis + tokenTtlSeconds * 1000);
+        return new JsonObject().put("access_token", token).put("token_type", "Bearer").put("expires_in", tokenTtlSeconds);
+    }
+
+    synchronized boolean tokenValid(String token, long nowMillis) {
+        Long expires = tokens.get(token);
+        return expires != null && expires > nowMillis;
+    }
+
+    /** Creates or replaces a property definition (as PUT /profileProperties/{id} does). */
+    public synchronized BlueConicTenant property(JsonObject definition) {
+        properties.put(definition.getString("id"), definition.copy());
+        return this;
+    }
+
+    public synchronized JsonObject propertyDefinition(String id) {
+        JsonObject p = properties.get(id);
+        return p == null ? null : p.copy();
+    }
+
+    /** Adds a profile with these values; returns its id. */
+    public synchronized String addProfile(Map<String, List<String>> values, String... consentedObjectives) {
+        String id = UUID.randomUUID().toString();
+        profiles.put(id, new LinkedHashMap<>(values));
+        consent.put(id, new HashSet<>(List.of(consentedObjectives)));
+        return id;
+    }
+
+    /** The values of the profile whose {@code propertyId} holds {@code value}, or null. */
+    public synchronized Map<String, List<String>> profileBy(String propertyId, String value) {
+        String id = findProfile(propertyId, value);
+        return id == null ? null : Map.copyOf(profiles.get(id));
+    }
+
+    synchronized String findProfile(String propertyId, String value) {
+        for (Map.Entry<String, Map<String, List<String>>> p : profiles.entrySet()) {
+            List<String> values = p.getValue().get(propertyId);
+            if (values != null && values.contains(value)) {
+                return p.getKey();
+            }
+        }
+        return null;
+    }
+
+    public synchronized int profileCount() {
+        return profiles.size();
+    }
+
+    synchronized void record(RecordedCall call) {
+        calls.add(call);
+    }
+
+    public synchronized List<RecordedCall> calls() {
+        return List.copyOf(calls);
+    }
+
+    public synchronized JsonObject toJson() {
+        JsonObject view = new JsonObject().put("name", name).put("profileCount", profiles.size());
+        JsonObject props = new JsonObject();
+        properties.forEach((id, def) -> props.put(id, def.copy()));
+        JsonArray profileList = new JsonArray();
+        profiles.forEach((id, values) -> profileList.add(new JsonObject().put("profileId", id)
+                .put("properties", new JsonObject(new LinkedHashMap<>(values)))));
+        JsonArray callLog = new JsonArray();
+        calls.forEach(c -> callLog.add(c.toJson()));
+        return view.put("properties", props).put("profiles", profileList).put("calls", callLog);
+    }
+}

@@ -1,0 +1,203 @@
+package com.subsets.sync.simulator.blueconic;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code PUT /rest/v2/profiles} against one tenant, as BlueConic documents it: one result per entry
+ * ({@code identifier} echoed), profiles found by {@code profileId} or by {@code matching} on unique
+ * identifier properties (outer list OR, inner AND), {@code UPDATE} never creates (NOTFOUND),
+ * {@code UPSERT} creates, {@code DELETE} deletes; property rules SET, SET_IF_EMPTY, ADD, INCREMENT,
+ * REMOVE; a property that does not exist is the entry's validation error; {@code objectiveIds} admits
+ * only profiles that consented to one of them (CONSENT_MISMATCH otherwise).
+ */
+final class BulkProfiles {
+
+    /** BlueConic: "more than the allowed 1000 entries" gives 413 with the first 1,000 applied. */
+    static final int MAX_ENTRIES = 1000;
+    private static final Set<String> STRATEGIES = Set.of("UPDATE", "UPSERT", "DELETE");
+    private static final Set<String> RULES = Set.of("SET", "SET_IF_EMPTY", "ADD", "INCREMENT", "REMOVE");
+
+    private final BlueConicTenant tenant;
+    private final Set<String> objectives;
+
+    BulkProfiles(BlueConicTenant tenant, Set<String> objectives) {
+        this.tenant = tenant;
+        this.objectives = objectives;
+    }
+
+    /** Checks the request's shape: a 400 in BlueConic's shape names the first bad field. */
+    static List<JsonObject> entries(Object body) {
+        if (!(body instanceof JsonArray array)) {
+            throw new BlueConicSimulator.Rejection(400, "the body must be a JSON array of entries", "$");
+        }
+        List<JsonObject> entries = new ArrayList<>();
+        for (int i = 0; i < array.size(); i++) {
+            String at = "[" + i + "]";
+            if (!(array.getValue(i) instanceof JsonObject entry)) {
+                throw new BlueConicSimulator.Rejection(400, "an entry must be an object", at);
+            }
+            String strategy = entry.getString("strategy", "UPDATE");
+            if (!STRATEGIES.contains(strategy)) {
+                throw new BlueConicSimulator.Rejection(400, "strategy must be UPDATE, UPSERT or DELETE", at + ".strategy");
+            }
+            if (entry.containsKey("properties") && !(entry.getValue("properties") instanceof JsonArray)) {
+                throw new BlueConicSimulator.Rejection(400, "properties must be an array", at + ".properties");
+            }
+            for (Object p : entry.getJsonArray("properties", new JsonArray())) {
+                if (!(p instanceof JsonObject rule) || !(rule.getValue("id") instanceof String)
+                        || !(rule.getValue("values", new JsonArray()) instanceof JsonArray)
+                        || !RULES.contains(rule.getString("strategy", "SET"))) {
+                    throw new BlueConicSimulator.Rejection(400, "a property needs an id, values (strings) and a known strategy",
+                            at + ".properties");
+                }
+            }
+            entries.add(entry);
+        }
+        return entries;
+    }
+
+    JsonArray apply(List<JsonObject> entries) {
+        JsonArray results = new JsonArray();
+        synchronized (tenant) {
+            for (JsonObject entry : entries.subList(0, Math.min(entries.size(), MAX_ENTRIES))) {
+                results.add(applyOne(entry));
+            }
+        }
+        return results;
+    }
+
+    private JsonObject applyOne(JsonObject entry) {
+        JsonObject result = new JsonObject();
+        if (entry.containsKey("identifier")) {
+            result.put("identifier", entry.getString("identifier"));
+        }
+        List<String> errors = validate(entry);
+        if (!errors.isEmpty()) {
+            return result.put("state", "SKIPPED").put("validationErrors", new JsonArray(errors));
+        }
+        String profileId = entry.containsKey("profileId") ? known(entry.getString("profileId")) : match(entry.getJsonArray("matching"));
+        String strategy = entry.getString("strategy", "UPDATE");
+        if (profileId == null && !"UPSERT".equals(strategy)) {
+            return result.put("state", "NOTFOUND");
+        }
+        if (!objectives.isEmpty() && !consented(profileId, entry)) {
+            return result.put("state", "CONSENT_MISMATCH");
+        }
+        if ("DELETE".equals(strategy)) {
+            tenant.profiles.remove(profileId);
+            return result.put("profileId", profileId).put("state", "DELETED");
+        }
+        boolean created = profileId == null;
+        if (created) {
+            profileId = java.util.UUID.randomUUID().toString();
+            tenant.profiles.put(profileId, new LinkedHashMap<>());
+            tenant.consent.put(profileId, new HashSet<>());
+        }
+        boolean changed = applyRules(tenant.profiles.get(profileId), entry.getJsonArray("properties", new JsonArray()));
+        return result.put("profileId", profileId).put("state", created ? "CREATED" : changed ? "MODIFIED" : "UNCHANGED");
+    }
+
+    private List<String> validate(JsonObject entry) {
+        List<String> errors = new ArrayList<>();
+        for (Object o : entry.getJsonArray("properties", new JsonArray())) {
+            String id = ((JsonObject) o).getString("id");
+            if (!tenant.properties.containsKey(id)) {
+                errors.add("#/properties/" + id + ": property does not exist");
+            }
+        }
+        for (Object group : entry.getJsonArray("matching", new JsonArray())) {
+            for (Object m : (JsonArray) group) {
+                String id = ((JsonObject) m).getString("id");
+                JsonObject definition = tenant.properties.get(id);
+                if (definition == null || !definition.getBoolean("indexed", false)) {
+                    errors.add("#/matching/" + id + ": only unique identifier properties can be matched on");
+                }
+            }
+        }
+        if (!entry.containsKey("profileId") && entry.getJsonArray("matching", new JsonArray()).isEmpty()
+                && !"UPSERT".equals(entry.getString("strategy", "UPDATE"))) {
+            errors.add("#: profileId or matching is required");
+        }
+        return errors;
+    }
+
+    private String known(String profileId) {
+        return tenant.profiles.containsKey(profileId) ? profileId : null;
+    }
+
+    private String match(JsonArray matching) {
+        if (matching == null) {
+            return null;
+        }
+        for (Object group : matching) {
+            String candidate = null;
+            boolean all = true;
+            for (Object m : (JsonArray) group) {
+                JsonObject criterion = (JsonObject) m;
+                String found = tenant.findProfile(criterion.getString("id"), criterion.getString("value"));
+                if (found == null || (candidate != null && !candidate.equals(found))) {
+                    all = false;
+                    break;
+                }
+                candidate = found;
+            }
+            if (all && candidate != null) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    private boolean consented(String profileId, JsonObject entry) {
+        Set<String> given = new HashSet<>(profileId == null ? Set.of() : tenant.consent.getOrDefault(profileId, Set.of()));
+        for (Object o : entry.getJsonArray("properties", new JsonArray())) {
+            JsonObject rule = (JsonObject) o;
+            if ("consented_objectives".equals(rule.getString("id"))) {
+                rule.getJsonArray("values", new JsonArray()).forEach(v -> given.add(String.valueOf(v)));
+            }
+        }
+        return given.stream().anyMatch(objectives::contains);
+    }
+
+    /** Applies the rules to a profile's values; returns whether anything changed. */
+    static boolean applyRules(Map<String, List<String>> profile, JsonArray rules) {
+        boolean changed = false;
+        for (Object o : rules) {
+            JsonObject rule = (JsonObject) o;
+            String id = rule.getString("id");
+            List<String> values = new ArrayList<>();
+            rule.getJsonArray("values", new JsonArray()).forEach(v -> values.add(String.valueOf(v)));
+            List<String> current = profile.getOrDefault(id, List.of());
+            List<String> next = switch (rule.getString("strategy", "SET")) {
+                case "SET" -> values;
+                case "SET_IF_EMPTY" -> current.isEmpty() ? values : current;
+                case "ADD" -> {
+                    List<String> merged = new ArrayList<>(current);
+                    values.stream().filter(v -> !merged.contains(v)).forEach(merged::add);
+                    yield merged;
+                }
+                case "INCREMENT" -> List.of(new BigDecimal(current.isEmpty() ? "0" : current.get(0))
+                        .add(new BigDecimal(values.isEmpty() ? "0" : values.get(0))).toPlainString());
+                case "REMOVE" -> current.stream().filter(v -> !values.contains(v)).toList();
+                default -> current;
+            };
+            if (!next.equals(current)) {
+                changed = true;
+                if (next.isEmpty()) {
+                    profile.remove(id);
+                } else {
+                    profile.put(id, List.copyOf(next));
+                }
+            }
+        }
+        return changed;
+    }
+}
