@@ -23,4 +23,7 @@ public interface DestinationAdapter<C> {
 
     /** Sends one batch; never fails: transport failures come back as retriable outcomes. */
     Future<DeliveryResult> deliver(C destination, List<SubscriberUpdate> rows);
+
+    /** Releases the adapter's clients. */
+    Future<Void> close();
 }

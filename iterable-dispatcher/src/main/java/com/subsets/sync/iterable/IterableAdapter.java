@@ -52,7 +52,8 @@ final class IterableAdapter implements DestinationAdapter<IterableDestination> {
                 .recover(e -> Future.succeededFuture(DeliveryResult.uniform(rows.size(), FailureClassifier.ofException(e), 0)));
     }
 
-    Future<Void> close() {
+    @Override
+    public Future<Void> close() {
         client.close();
         return Future.succeededFuture();
     }

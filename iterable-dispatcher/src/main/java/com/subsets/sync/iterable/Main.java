@@ -12,6 +12,6 @@ public final class Main {
     public static void main(String[] args) {
         ServiceLauncher.launch("iterable-dispatcher",
                 () -> IterableDispatcherConfig.fromEnv(EnvReader.system(), System.getenv().keySet()),
-                config -> config.engine().shutdownTimeout(), IterableDispatcher::start, IterableDispatcher::close);
+                config -> config.engine().shutdownTimeout(), IterableDispatcher::start, service -> service.close());
     }
 }

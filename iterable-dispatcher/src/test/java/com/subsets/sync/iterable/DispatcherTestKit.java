@@ -2,6 +2,7 @@ package com.subsets.sync.iterable;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import com.subsets.sync.dispatch.DispatcherService;
 import com.subsets.sync.infra.KafkaService;
 import com.subsets.sync.model.AssignmentEvent;
 import com.subsets.sync.model.EventCodec;
@@ -42,7 +43,7 @@ final class DispatcherTestKit implements AutoCloseable {
     final IterableProject project;
     final KafkaProducer<String, byte[]> producer;
     private final EventCodec codec = new EventCodec();
-    IterableDispatcher dispatcher;
+    DispatcherService<IterableDestination> dispatcher;
 
     DispatcherTestKit(KafkaService kafka, int bulkPerSecond) throws Exception {
         this.kafka = kafka;
@@ -76,7 +77,7 @@ final class DispatcherTestKit implements AutoCloseable {
         return env;
     }
 
-    IterableDispatcher startDispatcher(Map<String, String> overrides) throws Exception {
+    DispatcherService<IterableDestination> startDispatcher(Map<String, String> overrides) throws Exception {
         Map<String, String> env = env(overrides);
         dispatcher = IterableDispatcher.start(IterableDispatcherConfig.fromEnv(new EnvReader(env::get), env.keySet()))
                 .await(60, TimeUnit.SECONDS);

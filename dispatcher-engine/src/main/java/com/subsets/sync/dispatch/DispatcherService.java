@@ -1,0 +1,91 @@
+package com.subsets.sync.dispatch;
+
+import com.subsets.sync.runtime.KafkaReadiness;
+import com.subsets.sync.runtime.OperationsRoutes;
+import com.subsets.sync.runtime.ServiceMetrics;
+import com.subsets.sync.runtime.VertxCloser;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.web.Router;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running dispatcher, whichever the destination: its own Vert.x with Prometheus metrics, the engine
+ * with the destination's adapter and directory, and the operations endpoints. Each dispatcher's
+ * {@code Main} starts one of these.
+ */
+public final class DispatcherService<C> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DispatcherService.class);
+
+    /** How one dispatcher is run: its service name (metrics, logs), where its endpoints listen, the engine. */
+    public record Settings(String serviceName, String httpHost, int httpPort, EngineConfig engine) {
+    }
+
+    private final Settings settings;
+    private final ServiceMetrics metrics;
+    private final Vertx vertx;
+    private final DestinationAdapter<C> adapter;
+    private final KafkaReadiness readiness;
+    private final DispatcherEngine<C> engine;
+    private String engineDeployment;
+    private HttpServer server;
+
+    private DispatcherService(Settings settings, Function<Vertx, DestinationAdapter<C>> adapterFactory,
+                              DestinationDirectory<C> directory) {
+        this.settings = settings;
+        this.metrics = new ServiceMetrics(settings.serviceName());
+        this.vertx = metrics.newVertx(new VertxOptions());
+        this.adapter = adapterFactory.apply(vertx);
+        this.readiness = new KafkaReadiness(vertx, settings.engine().bootstrapServers(), settings.engine().kafkaProperties(),
+                settings.serviceName() + "-readiness");
+        this.engine = new DispatcherEngine<>(settings.engine(), adapter, directory, metrics.registry());
+    }
+
+    public static <C> Future<DispatcherService<C>> start(Settings settings, Function<Vertx, DestinationAdapter<C>> adapterFactory,
+                                                         DestinationDirectory<C> directory) {
+        DispatcherService<C> service = new DispatcherService<>(settings, adapterFactory, directory);
+        return service.deploy().map(service);
+    }
+
+    private Future<?> deploy() {
+        Router router = Router.router(vertx);
+        OperationsRoutes.mount(router, HealthChecks.create(vertx)
+                .register("kafka", KafkaReadiness.PROCEDURE_TIMEOUT_MS, readiness::check), metrics.registry());
+        return vertx.deployVerticle(engine)
+                .compose(id -> {
+                    engineDeployment = id;
+                    return vertx.createHttpServer().requestHandler(router).listen(settings.httpPort(), settings.httpHost());
+                })
+                .onSuccess(s -> {
+                    server = s;
+                    LOG.info("{} up, operations on port {}", settings.serviceName(), s.actualPort());
+                });
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    /** Records taken and not yet resolved (for tests). */
+    public int unresolved() {
+        return engine.unresolved();
+    }
+
+    /** Finishes or hands back in-flight batches, commits what is done, then closes. */
+    public Future<Void> close() {
+        Future<?> stopped = server.close()
+                .eventually(() -> vertx.undeploy(engineDeployment))
+                .eventually(adapter::close)
+                .eventually(readiness::close);
+        return VertxCloser.closeAfter(stopped, vertx, () -> {
+            metrics.close();
+            LOG.info("{} closed", settings.serviceName());
+        });
+    }
+}
