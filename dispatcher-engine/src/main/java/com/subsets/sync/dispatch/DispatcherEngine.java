@@ -227,6 +227,13 @@ public final class DispatcherEngine<C> extends VerticleBase {
                     row.sources().forEach(s -> deadLetter(s, outcome.reason(), outcome.detail(), lane.attempt + 1,
                             lane.firstFailureMillis < 0 ? now : lane.firstFailureMillis));
                 }
+                case SKIPPED -> {
+                    done.add(row);
+                    row.sources().forEach(s -> {
+                        metrics.skipped(outcome.reason());
+                        resolve(s);
+                    });
+                }
                 case RETRIABLE -> {
                     retry.add(row);
                     retryCause = outcome;

@@ -12,7 +12,9 @@ public record Outcome(Kind kind, String reason, String detail) {
         /** May succeed later: throttled, destination busy or unreachable. */
         RETRIABLE,
         /** Will never succeed as it is: goes to the dead-letter topic with the reason. */
-        PERMANENT
+        PERMANENT,
+        /** Rightly not written (e.g. the subscriber withheld consent): resolved and counted, not dead-lettered. */
+        SKIPPED
     }
 
     public static final Outcome DELIVERED = new Outcome(Kind.DELIVERED, "delivered", "");
@@ -23,5 +25,9 @@ public record Outcome(Kind kind, String reason, String detail) {
 
     public static Outcome permanent(String reason, String detail) {
         return new Outcome(Kind.PERMANENT, reason, detail);
+    }
+
+    public static Outcome skipped(String reason, String detail) {
+        return new Outcome(Kind.SKIPPED, reason, detail);
     }
 }

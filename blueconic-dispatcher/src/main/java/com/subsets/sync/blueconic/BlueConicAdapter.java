@@ -1,0 +1,90 @@
+package com.subsets.sync.blueconic;
+
+import com.subsets.sync.dispatch.DeliveryResult;
+import com.subsets.sync.dispatch.DestinationAdapter;
+import com.subsets.sync.dispatch.core.FailureClassifier;
+import com.subsets.sync.dispatch.core.Outcome;
+import com.subsets.sync.dispatch.core.SubscriberUpdate;
+import com.subsets.sync.model.AssignmentEvent;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * BlueConic's side of the dispatcher: {@code PUT /rest/v2/profiles} with a bearer token. A 401 drops
+ * the token and tries once more with a fresh one; a second 401, or a token endpoint that refuses the
+ * credentials, dead-letters the batch as unauthorized.
+ */
+final class BlueConicAdapter implements DestinationAdapter<BlueConicDestination> {
+
+    private final WebClient client;
+    private final TokenProvider tokens;
+    private final long timeoutMillis;
+
+    BlueConicAdapter(Vertx vertx, Duration requestTimeout) {
+        this.client = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true).setConnectTimeout(5_000),
+                new PoolOptions().setHttp1MaxSize(8));
+        this.tokens = new TokenProvider(client, System::currentTimeMillis);
+        this.timeoutMillis = requestTimeout.toMillis();
+    }
+
+    @Override
+    public String name() {
+        return "blueconic";
+    }
+
+    @Override
+    public Optional<String> subscriberKey(AssignmentEvent event, BlueConicDestination destination) {
+        return Optional.ofNullable(destination.matchesOnEmail() ? event.subscriber().email() : event.subscriber().userId());
+    }
+
+    @Override
+    public Future<DeliveryResult> deliver(BlueConicDestination destination, List<SubscriberUpdate> rows) {
+        Buffer body = ProfilesWriter.body(destination, rows);
+        return attempt(destination, rows, body, true)
+                .recover(e -> Future.succeededFuture(DeliveryResult.uniform(rows.size(), outcomeOf(e), 0)));
+    }
+
+    private Future<DeliveryResult> attempt(BlueConicDestination destination, List<SubscriberUpdate> rows, Buffer body,
+                                           boolean mayRefresh) {
+        return tokens.token(destination).compose(token -> put(destination, token, body).compose(response -> {
+            if (response.statusCode() == 401 && mayRefresh) {
+                tokens.invalidate(destination, token);
+                return attempt(destination, rows, body, false);
+            }
+            return Future.succeededFuture(ProfilesReader.read(response.statusCode(), response.bodyAsString(), rows));
+        }));
+    }
+
+    private Future<HttpResponse<Buffer>> put(BlueConicDestination destination, String token, Buffer body) {
+        String url = destination.instanceUrl().resolve("/rest/v2/profiles").toString()
+                + (destination.objectiveIds().isEmpty() ? "" : "?objectiveIds=" + String.join(",", destination.objectiveIds()));
+        return client.putAbs(url)
+                .putHeader("authorization", "Bearer " + token)
+                .putHeader("content-type", "application/json")
+                .timeout(timeoutMillis)
+                .sendBuffer(body);
+    }
+
+    private static Outcome outcomeOf(Throwable e) {
+        if (e instanceof TokenProvider.TokenException refused) {
+            return refused.status == 400 || refused.status == 401
+                    ? Outcome.permanent("unauthorized", e.getMessage())
+                    : Outcome.retriable("token_unavailable", e.getMessage());
+        }
+        return FailureClassifier.ofException(e);
+    }
+
+    @Override
+    public Future<Void> close() {
+        client.close();
+        return Future.succeededFuture();
+    }
+}

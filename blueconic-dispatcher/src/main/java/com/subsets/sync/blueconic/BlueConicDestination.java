@@ -1,0 +1,31 @@
+package com.subsets.sync.blueconic;
+
+import java.net.URI;
+import java.util.List;
+
+/**
+ * One tenant's BlueConic destination: its instance, its OAuth application, how subscribers are found
+ * and how profiles are written. {@link #toString()} never shows the secret.
+ *
+ * @param matchingProperty the unique-identifier property profiles are matched on ({@code email} by
+ *     default, or the tenant's own id property, which then holds the subscriber's userId)
+ * @param strategy {@code UPDATE} (default: never create profiles) or {@code UPSERT}
+ * @param objectiveIds consent objectives: only profiles that consented to one of them are written
+ */
+public record BlueConicDestination(URI instanceUrl, String clientId, String clientSecret, String matchingProperty,
+                                   String strategy, List<String> objectiveIds) {
+
+    public BlueConicDestination {
+        objectiveIds = List.copyOf(objectiveIds);
+    }
+
+    boolean matchesOnEmail() {
+        return "email".equals(matchingProperty);
+    }
+
+    @Override
+    public String toString() {
+        return "BlueConicDestination[instance=" + instanceUrl + ", client=" + clientId + ", matching=" + matchingProperty
+                + ", strategy=" + strategy + "]";
+    }
+}

@@ -1,0 +1,91 @@
+package com.subsets.sync.blueconic;
+
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * OAuth 2.0 client-credentials tokens per BlueConic application: fetched on first use, cached, renewed
+ * ahead of expiry (a tenth of their life, at most a minute), dropped on a 401, and fetched at most
+ * once at a time per application however many batches wait. Credentials go in the form body, as
+ * BlueConic's document requires; they are never logged.
+ */
+final class TokenProvider {
+
+    private record Token(String value, long renewAtMillis) {
+    }
+
+    /** The token endpoint refused or failed; {@code status} says which, {@code error} is BlueConic's code. */
+    static final class TokenException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final int status;
+
+        TokenException(int status, String error) {
+            super("token request answered " + status + (error == null ? "" : " " + error), null, false, false);
+            this.status = status;
+        }
+    }
+
+    private final WebClient client;
+    private final LongSupplier clock;
+    private final Map<String, Token> tokens = new ConcurrentHashMap<>();
+    private final Map<String, Future<Token>> fetching = new ConcurrentHashMap<>();
+
+    TokenProvider(WebClient client, LongSupplier clock) {
+        this.client = client;
+        this.clock = clock;
+    }
+
+    Future<String> token(BlueConicDestination destination) {
+        String key = key(destination);
+        Token cached = tokens.get(key);
+        if (cached != null && clock.getAsLong() < cached.renewAtMillis()) {
+            return Future.succeededFuture(cached.value());
+        }
+        return fetching.computeIfAbsent(key, k -> fetch(destination)
+                .onComplete(ar -> fetching.remove(k))
+                .onSuccess(token -> tokens.put(k, token)))
+                .map(Token::value);
+    }
+
+    /** After a 401: the token is no good, whatever its expiry said. */
+    void invalidate(BlueConicDestination destination, String token) {
+        tokens.computeIfPresent(key(destination), (k, cached) -> cached.value().equals(token) ? null : cached);
+    }
+
+    private Future<Token> fetch(BlueConicDestination destination) {
+        MultiMap form = MultiMap.caseInsensitiveMultiMap()
+                .add("grant_type", "client_credentials")
+                .add("client_id", destination.clientId())
+                .add("client_secret", destination.clientSecret());
+        return client.postAbs(destination.instanceUrl().resolve("/rest/v2/oauth/token").toString())
+                .timeout(10_000)
+                .sendForm(form)
+                .compose(response -> {
+                    if (response.statusCode() != 200) {
+                        JsonObject error = safeJson(response.bodyAsString());
+                        return Future.failedFuture(new TokenException(response.statusCode(), error.getString("error")));
+                    }
+                    JsonObject body = response.bodyAsJsonObject();
+                    long lifeMillis = body.getLong("expires_in", 3600L) * 1000;
+                    long renewAt = clock.getAsLong() + lifeMillis - Math.min(60_000, lifeMillis / 10);
+                    return Future.succeededFuture(new Token(body.getString("access_token"), renewAt));
+                });
+    }
+
+    private static JsonObject safeJson(String body) {
+        try {
+            return body == null ? new JsonObject() : new JsonObject(body);
+        } catch (RuntimeException e) {
+            return new JsonObject();
+        }
+    }
+
+    private static String key(BlueConicDestination destination) {
+        return destination.instanceUrl() + "|" + destination.clientId();
+    }
+}

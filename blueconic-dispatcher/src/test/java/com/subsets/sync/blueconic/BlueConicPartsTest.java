@@ -1,0 +1,107 @@
+package com.subsets.sync.blueconic;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.subsets.sync.dispatch.DeliveryResult;
+import com.subsets.sync.dispatch.core.Outcome;
+import com.subsets.sync.dispatch.core.SourceRecord;
+import com.subsets.sync.dispatch.core.SubscriberUpdate;
+import com.subsets.sync.model.Assignment;
+import com.subsets.sync.model.AssignmentEvent;
+import com.subsets.sync.model.EventType;
+import com.subsets.sync.model.Experiment;
+import com.subsets.sync.model.Subscriber;
+import com.subsets.sync.runtime.ConfigException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class BlueConicPartsTest {
+
+    private static final BlueConicDestination BY_EMAIL = new BlueConicDestination(URI.create("https://acme.blueconic.net"),
+            "client", "very-secret", "email", "UPDATE", List.of("marketing"));
+
+    private static SubscriberUpdate row(String key, EventType type) {
+        AssignmentEvent event = type == EventType.ASSIGNED
+                ? new AssignmentEvent("e1", type, "acme", Instant.parse("2026-11-22T09:59:00Z"), new Subscriber(null, key),
+                        new Experiment("exp-1", "Winback"), Assignment.CONTROL, Instant.parse("2026-11-22T09:00:00Z"), null)
+                : new AssignmentEvent("e2", type, "acme", Instant.parse("2026-11-22T09:59:00Z"), new Subscriber(null, key),
+                        new Experiment("exp-1", null), null, null, null);
+        SubscriberUpdate row = new SubscriberUpdate(key);
+        row.merge(event, new SourceRecord("t", 0, 0, null, new byte[0], Map.of()));
+        return row;
+    }
+
+    @Test
+    void onlyHttpsOnAllowedHostsUnlessAHostIsDeclaredInsecure() {
+        InstanceUrlPolicy policy = new InstanceUrlPolicy(List.of("*.blueconic.net"), List.of("127.0.0.1"));
+        assertThat(policy.check("https://acme.blueconic.net")).hasHost("acme.blueconic.net");
+        assertThat(policy.check("http://127.0.0.1:8099")).hasPort(8099);
+        assertThatThrownBy(() -> policy.check("http://acme.blueconic.net")).hasMessage("instanceUrl must be https");
+        assertThatThrownBy(() -> policy.check("https://evil.example.com")).hasMessageContaining("not an allowed BlueConic host");
+        assertThatThrownBy(() -> policy.check("https://blueconic.net.evil.com")).hasMessageContaining("not an allowed");
+        assertThatThrownBy(() -> policy.check("https://user:pw@acme.blueconic.net")).hasMessageContaining("credentials");
+    }
+
+    @Test
+    void entriesMatchOnTheIdentifierSetItAndSetTheFieldsAsStringLists() {
+        JsonArray entries = ProfilesWriter.body(BY_EMAIL, List.of(row("ada@example.com", EventType.ASSIGNED),
+                row("bob@example.com", EventType.UNASSIGNED))).toJsonArray();
+
+        JsonObject ada = entries.getJsonObject(0);
+        assertThat(ada.getString("identifier")).isEqualTo("ada@example.com");
+        assertThat(ada.getString("strategy")).isEqualTo("UPDATE");
+        assertThat(ada.getJsonArray("matching").getJsonArray(0).getJsonObject(0))
+                .isEqualTo(new JsonObject().put("id", "email").put("value", "ada@example.com"));
+        assertThat(ada.getJsonArray("properties").stream().map(p -> ((JsonObject) p).getString("id") + "=" + ((JsonObject) p).getJsonArray("values")))
+                .contains("email=[\"ada@example.com\"]", "subsets_experiment_id=[\"exp-1\"]",
+                        "subsets_experiment_assignment=[\"control\"]", "subsets_experiment_added_at=[\"2026-11-22T09:00:00Z\"]");
+        assertThat(ada.getJsonArray("properties")).allMatch(p -> "SET".equals(((JsonObject) p).getString("strategy")));
+        assertThat(entries.getJsonObject(1).getJsonArray("properties").stream()
+                .filter(p -> ((JsonObject) p).getString("id").equals("subsets_experiment_id")).findFirst().orElseThrow())
+                .as("a cleared field is SET to no values").isEqualTo(new JsonObject().put("id", "subsets_experiment_id")
+                        .put("values", new JsonArray()).put("strategy", "SET"));
+    }
+
+    @Test
+    void resultsAreCorrelatedOnIdentifierAndClassified() {
+        String body = new JsonArray()
+                .add(new JsonObject().put("identifier", "d").put("state", "NOTFOUND"))
+                .add(new JsonObject().put("identifier", "a").put("state", "MODIFIED"))
+                .add(new JsonObject().put("identifier", "c").put("state", "CONSENT_MISMATCH"))
+                .add(new JsonObject().put("identifier", "b").put("state", "UNCHANGED"))
+                .add(new JsonObject().put("identifier", "e").put("state", "SKIPPED")
+                        .put("validationErrors", new JsonArray().add("#/properties/x: property does not exist"))).encode();
+        List<SubscriberUpdate> rows = List.of(row("a", EventType.ASSIGNED), row("b", EventType.ASSIGNED), row("c", EventType.ASSIGNED),
+                row("d", EventType.ASSIGNED), row("e", EventType.ASSIGNED), row("f", EventType.ASSIGNED));
+
+        DeliveryResult result = ProfilesReader.read(413, body, rows);
+
+        assertThat(result.outcomes()).extracting(Outcome::kind).containsExactly(Outcome.Kind.DELIVERED, Outcome.Kind.DELIVERED,
+                Outcome.Kind.SKIPPED, Outcome.Kind.PERMANENT, Outcome.Kind.PERMANENT, Outcome.Kind.RETRIABLE);
+        assertThat(result.outcomes().get(4).reason()).isEqualTo("validation_error");
+        assertThat(result.outcomes().get(4).detail()).contains("property does not exist");
+        assertThat(result.outcomes().get(5).reason()).as("413: an entry without a result is retried alone").isEqualTo("not_processed");
+        assertThat(ProfilesReader.read(429, "", rows).throttled()).isTrue();
+        assertThat(ProfilesReader.read(503, "", rows).outcomes()).allMatch(o -> o.kind() == Outcome.Kind.RETRIABLE);
+        assertThat(ProfilesReader.read(403, "", rows).outcomes()).allMatch(o -> o.kind() == Outcome.Kind.PERMANENT);
+    }
+
+    @Test
+    void theDirectoryRefusesHostsOutsideThePolicyAndHidesTheSecret() {
+        InstanceUrlPolicy policy = new InstanceUrlPolicy(List.of("*.blueconic.net"), List.of());
+        var lane = StaticBlueConicDirectory.parse("{\"acme\":{\"instanceUrl\":\"https://acme.blueconic.net\",\"clientId\":\"c\","
+                + "\"clientSecret\":\"very-secret\",\"objectiveIds\":[\"marketing\"]}}", "X", policy, 20, 1).lookup("acme").orElseThrow();
+        assertThat(lane.destination().matchingProperty()).isEqualTo("email");
+        assertThat(lane.destination().strategy()).isEqualTo("UPDATE");
+        assertThat(lane.destination().toString()).doesNotContain("very-secret");
+        assertThatThrownBy(() -> StaticBlueConicDirectory.parse("{\"acme\":{\"instanceUrl\":\"https://evil.com\",\"clientId\":\"c\","
+                + "\"clientSecret\":\"s\"}}", "X", policy, 20, 1)).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("X: tenant acme: instanceUrl host evil.com");
+    }
+}
