@@ -34,12 +34,31 @@ public interface KafkaService extends AutoCloseable {
                     }
                 }
             }
-            admin.describeTopics(Set.of(names)).allTopicNames().get(30, TimeUnit.SECONDS);
+            awaitKnown(admin, names);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new IllegalStateException("could not create topics " + List.of(names), e);
+        }
+    }
+
+    /**
+     * The controller has committed the topics, but the broker's metadata may lag it a moment (KRaft):
+     * wait until the broker knows every partition, so the first produce or describe finds them.
+     */
+    private static void awaitKnown(Admin admin, String... names) throws InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                admin.describeTopics(Set.of(names)).allTopicNames().get(10, TimeUnit.SECONDS);
+                return;
+            } catch (ExecutionException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("topics " + List.of(names) + " never became known", e.getCause());
+                }
+                Thread.sleep(50);
+            }
         }
     }
 
