@@ -26,9 +26,9 @@ public record BlueConicDispatcherConfig(String httpHost, int httpPort, EngineCon
                 EngineConfig.fromEnv(env, names, "BLUECONIC_", "blueconic", MAX_ENTRIES, MAX_BYTES),
                 StaticBlueConicDirectory.parse(destinations(env), "BLUECONIC_DESTINATIONS", urls,
                         // BlueConic documents no request rate, only a concurrency limit: the budget is generous,
-                        // and concurrency starts at one request at a time per tenant.
+                        // and concurrency starts at one request at a time per tenant and adapts up to this maximum.
                         env.integer("BLUECONIC_REQUESTS_PER_SECOND", 20, 1, 10_000),
-                        env.integer("BLUECONIC_MAX_IN_FLIGHT", 1, 1, 64)));
+                        env.integer("BLUECONIC_MAX_IN_FLIGHT", 4, 1, 64)));
     }
 
     private static String destinations(EnvReader env) {

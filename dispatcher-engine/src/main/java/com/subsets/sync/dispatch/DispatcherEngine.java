@@ -199,7 +199,7 @@ public final class DispatcherEngine<C> extends VerticleBase {
     /** Decides the fate of every row of a finished request. */
     private void settle(Lane<C> lane, List<SubscriberUpdate> rows, DeliveryResult result) {
         long now = now();
-        lane.answered(now);
+        lane.answered(now, result.throttled());
         if (result.throttled()) {
             metrics.throttled();
             lane.limiter.onThrottled(now);

@@ -1,5 +1,6 @@
 package com.subsets.sync.dispatch;
 
+import com.subsets.sync.dispatch.core.AdaptiveConcurrency;
 import com.subsets.sync.dispatch.core.AdaptiveRateLimiter;
 import com.subsets.sync.dispatch.core.BatchLimits;
 import com.subsets.sync.dispatch.core.LaneBuffer;
@@ -22,6 +23,7 @@ final class Lane<C> {
     volatile LaneConfig<C> config;
     final LaneBuffer buffer;
     final AdaptiveRateLimiter limiter;
+    final AdaptiveConcurrency concurrency;
     final Deque<List<SubscriberUpdate>> splits = new ArrayDeque<>();
     int inFlight;
     /** False until the first answer: a cold first request arrives late and would bunch the next ones behind it. */
@@ -39,15 +41,20 @@ final class Lane<C> {
         // Paced a little under the budget, so jitter on the way never puts one request too many in a
         // vendor's second; each quiet 5 s gives back 10 % of the budget after a 429.
         this.limiter = new AdaptiveRateLimiter(config.requestsPerSecond() * PACING, 5_000, nowMillis);
+        this.concurrency = new AdaptiveConcurrency(config.maxInFlight());
     }
 
     boolean mayStartRequest(long nowMillis) {
-        int limit = calibrated ? config.maxInFlight() : 1;
+        int limit = calibrated ? Math.min(concurrency.current(), config.maxInFlight()) : 1;
         return inFlight < limit && nowMillis >= nextAttemptMillis;
     }
 
-    /** On the first answer: pacing restarts from it, so the second request is a full interval after the first arrived. */
-    void answered(long nowMillis) {
+    /**
+     * Every answer adapts the lane's concurrency; the first also restarts pacing from it, so the second
+     * request is a full interval after the first arrived.
+     */
+    void answered(long nowMillis, boolean throttled) {
+        concurrency.answered(throttled);
         if (!calibrated) {
             calibrated = true;
             limiter.restartFrom(nowMillis);
