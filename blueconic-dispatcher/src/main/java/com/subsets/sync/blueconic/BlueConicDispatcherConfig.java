@@ -1,16 +1,14 @@
 package com.subsets.sync.blueconic;
 
 import com.subsets.sync.dispatch.EngineConfig;
-import com.subsets.sync.runtime.ConfigException;
+import com.subsets.sync.dispatch.StaticDestinations;
 import com.subsets.sync.runtime.EnvReader;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 
 /** The BlueConic dispatcher's configuration, from the environment. */
-public record BlueConicDispatcherConfig(String httpHost, int httpPort, EngineConfig engine, StaticBlueConicDirectory directory) {
+public record BlueConicDispatcherConfig(String httpHost, int httpPort, EngineConfig engine,
+                                        StaticDestinations<BlueConicDestination> directory) {
 
     /** BlueConic: at most 1,000 entries per bulk request (more gives 413). It documents no body limit; 8 MB is ours. */
     static final int MAX_ENTRIES = 1000;
@@ -20,26 +18,14 @@ public record BlueConicDispatcherConfig(String httpHost, int httpPort, EngineCon
         List<String> hosts = env.list("BLUECONIC_ALLOWED_HOSTS");
         InstanceUrlPolicy urls = new InstanceUrlPolicy(hosts.isEmpty() ? List.of("*.blueconic.net") : hosts,
                 env.list("BLUECONIC_INSECURE_HOSTS"));
+        // BlueConic documents no request rate, only a concurrency limit: the budget is generous, and
+        // concurrency starts at one request at a time per tenant and adapts up to the maximum.
+        double rate = env.integer("BLUECONIC_REQUESTS_PER_SECOND", 20, 1, 10_000);
+        int inFlight = env.integer("BLUECONIC_MAX_IN_FLIGHT", 4, 1, 64);
         return new BlueConicDispatcherConfig(
                 env.string("BLUECONIC_HTTP_HOST", "0.0.0.0"),
                 env.integer("BLUECONIC_HTTP_PORT", 8082, 0, 65535),
                 EngineConfig.fromEnv(env, names, "BLUECONIC_", "blueconic", MAX_ENTRIES, MAX_BYTES),
-                StaticBlueConicDirectory.parse(destinations(env), "BLUECONIC_DESTINATIONS", urls,
-                        // BlueConic documents no request rate, only a concurrency limit: the budget is generous,
-                        // and concurrency starts at one request at a time per tenant and adapts up to this maximum.
-                        env.integer("BLUECONIC_REQUESTS_PER_SECOND", 20, 1, 10_000),
-                        env.integer("BLUECONIC_MAX_IN_FLIGHT", 4, 1, 64)));
-    }
-
-    private static String destinations(EnvReader env) {
-        String file = env.string("BLUECONIC_DESTINATIONS_FILE", null);
-        if (file == null) {
-            return env.string("BLUECONIC_DESTINATIONS", "{}");
-        }
-        try {
-            return Files.readString(Path.of(file));
-        } catch (IOException e) {
-            throw new ConfigException("BLUECONIC_DESTINATIONS_FILE cannot be read: " + file);
-        }
+                StaticDestinations.fromEnv(env, "BLUECONIC_", BlueConicDestinationReader.reader(urls, rate, inFlight)));
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.subsets.sync.dispatch.DeliveryResult;
+import com.subsets.sync.dispatch.StaticDestinations;
 import com.subsets.sync.dispatch.core.Outcome;
 import com.subsets.sync.dispatch.core.SourceRecord;
 import com.subsets.sync.dispatch.core.SubscriberUpdate;
@@ -95,13 +96,15 @@ class BlueConicPartsTest {
     @Test
     void theDirectoryRefusesHostsOutsideThePolicyAndHidesTheSecret() {
         InstanceUrlPolicy policy = new InstanceUrlPolicy(List.of("*.blueconic.net"), List.of());
-        var lane = StaticBlueConicDirectory.parse("{\"acme\":{\"instanceUrl\":\"https://acme.blueconic.net\",\"clientId\":\"c\","
-                + "\"clientSecret\":\"very-secret\",\"objectiveIds\":[\"marketing\"]}}", "X", policy, 20, 1).lookup("acme").orElseThrow();
+        var lane = StaticDestinations.parse("{\"acme\":{\"instanceUrl\":\"https://acme.blueconic.net\",\"clientId\":\"c\","
+                + "\"clientSecret\":\"very-secret\",\"objectiveIds\":[\"marketing\"]}}", "X",
+                BlueConicDestinationReader.reader(policy, 20, 1)).lookup("acme").orElseThrow();
         assertThat(lane.destination().matchingProperty()).isEqualTo("email");
         assertThat(lane.destination().strategy()).isEqualTo("UPDATE");
         assertThat(lane.destination().toString()).doesNotContain("very-secret");
-        assertThatThrownBy(() -> StaticBlueConicDirectory.parse("{\"acme\":{\"instanceUrl\":\"https://evil.com\",\"clientId\":\"c\","
-                + "\"clientSecret\":\"s\"}}", "X", policy, 20, 1)).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> StaticDestinations.parse("{\"acme\":{\"instanceUrl\":\"https://evil.com\",\"clientId\":\"c\","
+                + "\"clientSecret\":\"s\"}}", "X", BlueConicDestinationReader.reader(policy, 20, 1)))
+                .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("X: tenant acme: instanceUrl host evil.com");
     }
 }

@@ -1,15 +1,13 @@
 package com.subsets.sync.iterable;
 
 import com.subsets.sync.dispatch.EngineConfig;
-import com.subsets.sync.runtime.ConfigException;
+import com.subsets.sync.dispatch.StaticDestinations;
 import com.subsets.sync.runtime.EnvReader;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Set;
 
 /** The Iterable dispatcher's configuration, from the environment. */
-public record IterableDispatcherConfig(String httpHost, int httpPort, EngineConfig engine, StaticIterableDirectory directory) {
+public record IterableDispatcherConfig(String httpHost, int httpPort, EngineConfig engine,
+                                       StaticDestinations<IterableDestination> directory) {
 
     /** Iterable: at most 1,000 users a call (its documentation) and 4 MB of body; the estimate keeps 1/8 spare. */
     static final int MAX_USERS = 1000;
@@ -22,18 +20,6 @@ public record IterableDispatcherConfig(String httpHost, int httpPort, EngineConf
                 env.string("ITERABLE_HTTP_HOST", "0.0.0.0"),
                 env.integer("ITERABLE_HTTP_PORT", 8081, 0, 65535),
                 EngineConfig.fromEnv(env, names, "ITERABLE_", "iterable", MAX_USERS, MAX_BYTES),
-                StaticIterableDirectory.parse(destinations(env), "ITERABLE_DESTINATIONS", rate, inFlight));
-    }
-
-    private static String destinations(EnvReader env) {
-        String file = env.string("ITERABLE_DESTINATIONS_FILE", null);
-        if (file == null) {
-            return env.string("ITERABLE_DESTINATIONS", "{}");
-        }
-        try {
-            return Files.readString(Path.of(file));
-        } catch (IOException e) {
-            throw new ConfigException("ITERABLE_DESTINATIONS_FILE cannot be read: " + file);
-        }
+                StaticDestinations.fromEnv(env, "ITERABLE_", IterableDestinationReader.reader(rate, inFlight)));
     }
 }

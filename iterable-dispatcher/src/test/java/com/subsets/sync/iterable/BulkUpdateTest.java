@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.subsets.sync.dispatch.DeliveryResult;
+import com.subsets.sync.dispatch.StaticDestinations;
 import com.subsets.sync.dispatch.core.Outcome;
 import com.subsets.sync.dispatch.core.SourceRecord;
 import com.subsets.sync.dispatch.core.SubscriberUpdate;
@@ -91,16 +92,18 @@ class BulkUpdateTest {
 
     @Test
     void theDirectoryIsValidatedAndNeverShowsTheKey() {
-        StaticIterableDirectory directory = StaticIterableDirectory.parse(
-                "{\"acme\":{\"projectId\":\"p1\",\"apiKey\":\"secret-key\",\"region\":\"eu\",\"identifier\":\"email\"}}", "X", 5, 2);
+        var directory = StaticDestinations.parse(
+                "{\"acme\":{\"projectId\":\"p1\",\"apiKey\":\"secret-key\",\"region\":\"eu\",\"identifier\":\"email\"}}", "X",
+                IterableDestinationReader.reader(5, 2));
         var lane = directory.lookup("acme").orElseThrow();
         assertThat(lane.destination().baseUrl()).isEqualTo(URI.create("https://api.eu.iterable.com"));
         assertThat(lane.destination().identifier()).isEqualTo(IterableDestination.Identifier.EMAIL);
         assertThat(lane.destination().toString()).doesNotContain("secret-key");
         assertThat(directory.lookup("other")).isEmpty();
-        assertThatThrownBy(() -> StaticIterableDirectory.parse("{\"acme\":{\"projectId\":\"p1\"}}", "X", 5, 2))
+        assertThatThrownBy(() -> StaticDestinations.parse("{\"acme\":{\"projectId\":\"p1\"}}", "X", IterableDestinationReader.reader(5, 2)))
                 .isInstanceOf(ConfigException.class).hasMessage("X: tenant acme: apiKey is required");
-        assertThatThrownBy(() -> StaticIterableDirectory.parse("{\"acme\":{\"projectId\":\"p1\",\"apiKey\":\"k\",\"region\":\"asia\"}}", "X", 5, 2))
+        assertThatThrownBy(() -> StaticDestinations.parse("{\"acme\":{\"projectId\":\"p1\",\"apiKey\":\"k\",\"region\":\"asia\"}}", "X",
+                IterableDestinationReader.reader(5, 2)))
                 .hasMessageContaining("region must be us or eu");
     }
 }

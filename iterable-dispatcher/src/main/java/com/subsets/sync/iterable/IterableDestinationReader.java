@@ -1,0 +1,35 @@
+package com.subsets.sync.iterable;
+
+import com.subsets.sync.dispatch.LaneConfig;
+import com.subsets.sync.dispatch.StaticDestinations;
+import com.subsets.sync.runtime.ConfigException;
+import java.net.URI;
+
+/**
+ * Reads one tenant's Iterable destination from configuration:
+ * {@code {"projectId":"p1","apiKey":"...","region":"us","identifier":"userId","preferUserId":false}};
+ * {@code baseUrl} replaces {@code region} for a simulator. Lanes are per project: tenants sharing a
+ * project share its 5 requests/s.
+ */
+final class IterableDestinationReader {
+
+    private IterableDestinationReader() {
+    }
+
+    static StaticDestinations.EntryReader<IterableDestination> reader(double requestsPerSecond, int maxInFlight) {
+        return (entry, where) -> {
+            String projectId = StaticDestinations.required(entry, "projectId", where);
+            String apiKey = StaticDestinations.required(entry, "apiKey", where);
+            URI baseUrl = entry.containsKey("baseUrl") ? URI.create(entry.getString("baseUrl"))
+                    : IterableDestination.regionUrl(entry.getString("region", "us"));
+            String identifier = entry.getString("identifier", "userId");
+            if (!identifier.equals("userId") && !identifier.equals("email")) {
+                throw new ConfigException(where + "identifier must be userId or email, was " + identifier);
+            }
+            IterableDestination destination = new IterableDestination(projectId, apiKey, baseUrl,
+                    identifier.equals("email") ? IterableDestination.Identifier.EMAIL : IterableDestination.Identifier.USER_ID,
+                    entry.getBoolean("preferUserId", false), requestsPerSecond, maxInFlight);
+            return new LaneConfig<>("iterable:" + projectId + "@" + baseUrl.getHost(), destination, requestsPerSecond, maxInFlight);
+        };
+    }
+}
