@@ -33,7 +33,7 @@ final class BlueConicDestinationReader {
                     StaticDestinations.required(entry, "clientId", where), StaticDestinations.required(entry, "clientSecret", where),
                     entry.getString("matchingProperty", "email"), strategy, objectives);
             return new LaneConfig<>("blueconic:" + instance.getHost() + ":" + instance.getPort(), destination,
-                    requestsPerSecond, maxInFlight);
+                    requestsPerSecond, maxInFlight, true);
         };
     }
 }

@@ -45,7 +45,8 @@ final class Lane<C> {
     }
 
     boolean mayStartRequest(long nowMillis) {
-        int limit = calibrated ? Math.min(concurrency.current(), config.maxInFlight()) : 1;
+        int limit = !calibrated ? 1
+                : config.adaptiveConcurrency() ? Math.min(concurrency.current(), config.maxInFlight()) : config.maxInFlight();
         return inFlight < limit && nowMillis >= nextAttemptMillis;
     }
 

@@ -29,7 +29,9 @@ final class IterableDestinationReader {
             IterableDestination destination = new IterableDestination(projectId, apiKey, baseUrl,
                     identifier.equals("email") ? IterableDestination.Identifier.EMAIL : IterableDestination.Identifier.USER_ID,
                     entry.getBoolean("preferUserId", false), requestsPerSecond, maxInFlight);
-            return new LaneConfig<>("iterable:" + projectId + "@" + baseUrl.getHost(), destination, requestsPerSecond, maxInFlight);
+            // Iterable limits the request rate, not concurrency: the in-flight limit is fixed.
+            return new LaneConfig<>("iterable:" + projectId + "@" + baseUrl.getHost(), destination, requestsPerSecond,
+                    maxInFlight, false);
         };
     }
 }
