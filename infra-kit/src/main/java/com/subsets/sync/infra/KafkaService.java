@@ -44,15 +44,24 @@ public interface KafkaService extends AutoCloseable {
     }
 
     /**
-     * The controller has committed the topics, but the broker's metadata may lag it a moment (KRaft):
-     * wait until the broker knows every partition, so the first produce or describe finds them.
+     * The controller has committed the topics, but the broker may lag it a moment (KRaft): wait until
+     * every partition has a leader, so the first produce finds one. (A produce that meets NOT_LEADER
+     * first can leave an idempotent producer retrying out-of-order sequences for minutes.)
      */
     private static void awaitKnown(Admin admin, String... names) throws InterruptedException, TimeoutException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
             try {
-                admin.describeTopics(Set.of(names)).allTopicNames().get(10, TimeUnit.SECONDS);
-                return;
+                boolean led = admin.describeTopics(Set.of(names)).allTopicNames().get(10, TimeUnit.SECONDS).values().stream()
+                        .flatMap(d -> d.partitions().stream())
+                        .allMatch(p -> p.leader() != null && p.leader().id() >= 0);
+                if (led) {
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("topics " + List.of(names) + " have no leader yet");
+                }
+                Thread.sleep(50);
             } catch (ExecutionException e) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("topics " + List.of(names) + " never became known", e.getCause());
