@@ -52,10 +52,17 @@ public interface KafkaService extends AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
             try {
-                boolean led = admin.describeTopics(Set.of(names)).allTopicNames().get(10, TimeUnit.SECONDS).values().stream()
-                        .flatMap(d -> d.partitions().stream())
+                var descriptions = admin.describeTopics(Set.of(names)).allTopicNames().get(10, TimeUnit.SECONDS);
+                boolean led = descriptions.values().stream().flatMap(d -> d.partitions().stream())
                         .allMatch(p -> p.leader() != null && p.leader().id() >= 0);
                 if (led) {
+                    // Metadata names a leader a moment before the broker acts as one; ListOffsets is answered
+                    // by the leader itself (NOT_LEADER until it is), and writes nothing.
+                    Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
+                    descriptions.forEach((topic, d) -> d.partitions().forEach(p -> latest.put(
+                            new org.apache.kafka.common.TopicPartition(topic, p.partition()),
+                            org.apache.kafka.clients.admin.OffsetSpec.latest())));
+                    admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
                     return;
                 }
                 if (System.nanoTime() > deadline) {
