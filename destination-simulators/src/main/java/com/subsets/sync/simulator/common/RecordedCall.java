@@ -2,7 +2,7 @@ package com.subsets.sync.simulator.common;
 
 import io.vertx.core.json.JsonObject;
 
-/** One call a simulator received, for inspection: when, what, and how it was answered. */
+/** One call a simulator received, for inspection: when it was admitted, what, and how it was answered. */
 public record RecordedCall(long atMillis, String method, String path, int status, int items, int requestBytes, JsonObject response) {
 
     public JsonObject toJson() {

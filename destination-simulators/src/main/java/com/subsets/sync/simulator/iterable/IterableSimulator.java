@@ -27,6 +27,7 @@ public final class IterableSimulator {
 
     /** Iterable: "request body at most 4 MB". */
     static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
+    private static final String ADMITTED_AT = "iterable.admittedAt";
 
     private final Vertx vertx;
     private final Map<String, IterableProject> byKey = new ConcurrentHashMap<>();
@@ -118,6 +119,8 @@ public final class IterableSimulator {
 
     private void handle(RoutingContext ctx, IterableProject project, Function<IterableProject, Boolean> rateLimit,
                         Operation operation, Function<JsonObject, Integer> items) {
+        // Calls are recorded at the moment the rate limit judges them, which is what the limit counts.
+        ctx.put(ADMITTED_AT, now());
         Faults.Action fault = project.faults().next();
         if (fault == Faults.Action.DROP) {
             project.record(new RecordedCall(now(), ctx.request().method().name(), ctx.request().path(), 0, 0, bodyBytes(ctx), null));
@@ -184,8 +187,9 @@ public final class IterableSimulator {
 
     private static void respond(RoutingContext ctx, IterableProject project, int status, JsonObject body, int items) {
         if (project != null) {
-            project.record(new RecordedCall(now(), ctx.request().method().name(), ctx.request().path(), status, items,
-                    bodyBytes(ctx), body));
+            Long admitted = ctx.get(ADMITTED_AT);
+            project.record(new RecordedCall(admitted == null ? now() : admitted, ctx.request().method().name(),
+                    ctx.request().path(), status, items, bodyBytes(ctx), body));
         }
         ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(body.encode());
     }
