@@ -1,5 +1,6 @@
 package com.subsets.sync.blueconic;
 
+import com.subsets.sync.client.blueconic.TokenProvider;
 import com.subsets.sync.dispatch.DeliveryResult;
 import com.subsets.sync.dispatch.DestinationAdapter;
 import com.subsets.sync.dispatch.core.FailureClassifier;
@@ -54,9 +55,9 @@ final class BlueConicAdapter implements DestinationAdapter<BlueConicDestination>
 
     private Future<DeliveryResult> attempt(BlueConicDestination destination, List<SubscriberUpdate> rows, Buffer body,
                                            boolean mayRefresh) {
-        return tokens.token(destination).compose(token -> put(destination, token, body).compose(response -> {
+        return tokens.token(destination.credentials()).compose(token -> put(destination, token, body).compose(response -> {
             if (response.statusCode() == 401 && mayRefresh) {
-                tokens.invalidate(destination, token);
+                tokens.invalidate(destination.credentials(), token);
                 return attempt(destination, rows, body, false);
             }
             return Future.succeededFuture(ProfilesReader.read(response.statusCode(), response.bodyAsString(), rows));
@@ -75,7 +76,7 @@ final class BlueConicAdapter implements DestinationAdapter<BlueConicDestination>
 
     private static Outcome outcomeOf(Throwable e) {
         if (e instanceof TokenProvider.TokenException refused) {
-            return refused.status == 400 || refused.status == 401
+            return refused.credentialsRefused()
                     ? Outcome.permanent("unauthorized", e.getMessage())
                     : Outcome.retriable("token_unavailable", e.getMessage());
         }

@@ -1,5 +1,6 @@
 package com.subsets.sync.blueconic;
 
+import com.subsets.sync.client.blueconic.BlueConicCredentials;
 import java.net.URI;
 import java.util.List;
 
@@ -17,6 +18,10 @@ public record BlueConicDestination(URI instanceUrl, String clientId, String clie
 
     public BlueConicDestination {
         objectiveIds = List.copyOf(objectiveIds);
+    }
+
+    BlueConicCredentials credentials() {
+        return new BlueConicCredentials(instanceUrl, clientId, clientSecret);
     }
 
     boolean matchesOnEmail() {

@@ -1,5 +1,6 @@
 package com.subsets.sync.blueconic;
 
+import com.subsets.sync.client.blueconic.InstanceUrlPolicy;
 import com.subsets.sync.dispatch.EngineConfig;
 import com.subsets.sync.dispatch.StaticDestinations;
 import com.subsets.sync.runtime.EnvReader;

@@ -1,5 +1,6 @@
 package com.subsets.sync.blueconic;
 
+import com.subsets.sync.client.blueconic.InstanceUrlPolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

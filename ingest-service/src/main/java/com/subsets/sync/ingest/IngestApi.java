@@ -2,6 +2,7 @@ package com.subsets.sync.ingest;
 
 import com.subsets.sync.model.AssignmentEvent;
 import com.subsets.sync.runtime.OperationsRoutes;
+import com.subsets.sync.runtime.TokenAuthenticator;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -29,7 +30,7 @@ final class IngestApi {
 
     IngestApi(IngestConfig config, EventPublisher publisher, IngestMetrics metrics) {
         this.config = config;
-        this.authenticator = new TokenAuthenticator(config.tokenSha256());
+        this.authenticator = config.callers();
         this.parser = new EventBatchParser(config.maxEventsPerRequest());
         this.publisher = publisher;
         this.metrics = metrics;

@@ -3,23 +3,22 @@ package com.subsets.sync.ingest;
 import com.subsets.sync.model.Topics;
 import com.subsets.sync.runtime.ConfigException;
 import com.subsets.sync.runtime.EnvReader;
+import com.subsets.sync.runtime.TokenAuthenticator;
 import java.time.Duration;
-import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * Everything the ingest service is configured with, read once from the environment and validated.
  *
- * @param tokenSha256 SHA-256 hashes (32 bytes each) of the bearer tokens accepted; several for rotation
+ * @param callers the bearer tokens accepted (configured as SHA-256 hashes; several for rotation)
  * @param kafkaProperties extra producer properties ({@code KAFKA_PROPERTY_*}), e.g. security settings
  */
 public record IngestConfig(
         String host,
         int port,
         int instances,
-        List<byte[]> tokenSha256,
+        TokenAuthenticator callers,
         int maxEventsPerRequest,
         int maxBodyBytes,
         long maxInFlightBytes,
@@ -35,7 +34,6 @@ public record IngestConfig(
             throw new ConfigException("INGEST_MAX_IN_FLIGHT_BYTES (" + maxInFlightBytes
                     + ") must be at least INGEST_MAX_BODY_BYTES (" + maxBodyBytes + "), or a full request could never be published");
         }
-        tokenSha256 = List.copyOf(tokenSha256);
         kafkaProperties = Map.copyOf(kafkaProperties);
     }
 
@@ -44,7 +42,7 @@ public record IngestConfig(
                 env.string("INGEST_HTTP_HOST", "0.0.0.0"),
                 env.integer("INGEST_HTTP_PORT", 8080, 0, 65535),
                 env.integer("INGEST_INSTANCES", Runtime.getRuntime().availableProcessors(), 1, 64),
-                tokenHashes(env.list("INGEST_TOKEN_SHA256")),
+                TokenAuthenticator.fromEnv(env, "INGEST_TOKEN_SHA256"),
                 env.integer("INGEST_MAX_EVENTS_PER_REQUEST", 1000, 1, 100_000),
                 env.integer("INGEST_MAX_BODY_BYTES", 2 * 1024 * 1024, 1024, 64 * 1024 * 1024),
                 env.longValue("INGEST_MAX_IN_FLIGHT_BYTES", 32L * 1024 * 1024, 64 * 1024, 1L << 32),
@@ -56,22 +54,8 @@ public record IngestConfig(
                 env.passThrough("KAFKA_PROPERTY_", variableNames));
     }
 
-    /** Tokens are configured only as hashes: whoever reads the environment cannot call the API. */
-    static List<byte[]> tokenHashes(List<String> hex) {
-        if (hex.isEmpty()) {
-            throw new ConfigException("INGEST_TOKEN_SHA256 is required: comma-separated SHA-256 hashes (64 hex digits) "
-                    + "of the bearer tokens callers may use");
-        }
-        return hex.stream().map(h -> {
-            if (!h.matches("[0-9a-fA-F]{64}")) {
-                throw new ConfigException("INGEST_TOKEN_SHA256 entries must be 64 hex digits (a SHA-256 hash)");
-            }
-            return HexFormat.of().parseHex(h);
-        }).toList();
-    }
-
     public IngestConfig withPort(int newPort) {
-        return new IngestConfig(host, newPort, instances, tokenSha256, maxEventsPerRequest, maxBodyBytes,
+        return new IngestConfig(host, newPort, instances, callers, maxEventsPerRequest, maxBodyBytes,
                 maxInFlightBytes, publishTimeout, retryAfterSeconds, shutdownTimeout, bootstrapServers, topic,
                 kafkaProperties);
     }

@@ -1,5 +1,6 @@
 package com.subsets.sync.ingest;
 
+import com.subsets.sync.runtime.TokenAuthenticator;
 import com.subsets.sync.infra.EmbeddedKafka;
 import com.subsets.sync.infra.HeapSampler;
 import io.vertx.core.Vertx;
@@ -20,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -96,7 +96,7 @@ public final class IngestBenchmark {
         builder.environment().putAll(Map.of(
                 "INGEST_HTTP_HOST", "127.0.0.1",
                 "INGEST_HTTP_PORT", String.valueOf(port),
-                "INGEST_TOKEN_SHA256", HexFormat.of().formatHex(TokenAuthenticator.sha256(TOKEN)),
+                "INGEST_TOKEN_SHA256", TokenAuthenticator.sha256Hex(TOKEN),
                 "KAFKA_BOOTSTRAP_SERVERS", bootstrap,
                 "INGEST_TOPIC", "bench.ingest.events",
                 "LOG_LEVEL", "WARN"));

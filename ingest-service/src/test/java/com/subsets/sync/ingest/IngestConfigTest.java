@@ -1,18 +1,18 @@
 package com.subsets.sync.ingest;
 
+import com.subsets.sync.runtime.TokenAuthenticator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.subsets.sync.runtime.ConfigException;
 import com.subsets.sync.runtime.EnvReader;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class IngestConfigTest {
 
-    static final String HASH = HexFormat.of().formatHex(TokenAuthenticator.sha256("t"));
+    static final String HASH = TokenAuthenticator.sha256Hex("t");
 
     private static IngestConfig read(Map<String, String> env) {
         return IngestConfig.fromEnv(new EnvReader(env::get), env.keySet());

@@ -1,5 +1,6 @@
 package com.subsets.sync.ingest;
 
+import com.subsets.sync.runtime.TokenAuthenticator;
 import com.subsets.sync.runtime.EnvReader;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -11,7 +12,6 @@ import io.vertx.ext.web.client.WebClientOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -40,7 +40,7 @@ final class IngestTestKit implements AutoCloseable {
                 "INGEST_HTTP_HOST", "127.0.0.1",
                 "INGEST_HTTP_PORT", "0",
                 "INGEST_INSTANCES", "2",
-                "INGEST_TOKEN_SHA256", HexFormat.of().formatHex(TokenAuthenticator.sha256(TOKEN)),
+                "INGEST_TOKEN_SHA256", TokenAuthenticator.sha256Hex(TOKEN),
                 "KAFKA_BOOTSTRAP_SERVERS", bootstrapServers,
                 "INGEST_TOPIC", topic));
         env.putAll(overrides);

@@ -14,15 +14,6 @@ public record IterableDestination(String projectId, String apiKey, URI baseUrl, 
 
     public enum Identifier { USER_ID, EMAIL }
 
-    /** Iterable's regions; a key works only in its own. */
-    public static URI regionUrl(String region) {
-        return switch (region) {
-            case "us" -> URI.create("https://api.iterable.com");
-            case "eu" -> URI.create("https://api.eu.iterable.com");
-            default -> throw new IllegalArgumentException("region must be us or eu, was " + region);
-        };
-    }
-
     @Override
     public String toString() {
         return "IterableDestination[project=" + projectId + ", host=" + baseUrl + ", identifier=" + identifier + "]";

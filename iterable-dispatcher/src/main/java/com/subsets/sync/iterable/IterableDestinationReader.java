@@ -1,5 +1,6 @@
 package com.subsets.sync.iterable;
 
+import com.subsets.sync.client.iterable.IterableRegion;
 import com.subsets.sync.dispatch.LaneConfig;
 import com.subsets.sync.dispatch.StaticDestinations;
 import com.subsets.sync.runtime.ConfigException;
@@ -21,7 +22,7 @@ final class IterableDestinationReader {
             String projectId = StaticDestinations.required(entry, "projectId", where);
             String apiKey = StaticDestinations.required(entry, "apiKey", where);
             URI baseUrl = entry.containsKey("baseUrl") ? URI.create(entry.getString("baseUrl"))
-                    : IterableDestination.regionUrl(entry.getString("region", "us"));
+                    : IterableRegion.of(entry.getString("region", "us")).baseUrl();
             String identifier = entry.getString("identifier", "userId");
             if (!identifier.equals("userId") && !identifier.equals("email")) {
                 throw new ConfigException(where + "identifier must be userId or email, was " + identifier);

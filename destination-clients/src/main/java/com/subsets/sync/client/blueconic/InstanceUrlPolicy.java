@@ -1,4 +1,4 @@
-package com.subsets.sync.blueconic;
+package com.subsets.sync.client.blueconic;
 
 import java.net.URI;
 import java.util.List;

@@ -1,4 +1,4 @@
-package com.subsets.sync.blueconic;
+package com.subsets.sync.client.blueconic;
 
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -14,19 +14,28 @@ import java.util.function.LongSupplier;
  * once at a time per application however many batches wait. Credentials go in the form body, as
  * BlueConic's document requires; they are never logged.
  */
-final class TokenProvider {
+public final class TokenProvider {
 
     private record Token(String value, long renewAtMillis) {
     }
 
     /** The token endpoint refused or failed; {@code status} says which, {@code error} is BlueConic's code. */
-    static final class TokenException extends RuntimeException {
+    public static final class TokenException extends RuntimeException {
         private static final long serialVersionUID = 1L;
-        final int status;
+        private final int status;
 
         TokenException(int status, String error) {
             super("token request answered " + status + (error == null ? "" : " " + error), null, false, false);
             this.status = status;
+        }
+
+        /** The token endpoint's HTTP status: 400 and 401 mean the credentials are refused. */
+        public int status() {
+            return status;
+        }
+
+        public boolean credentialsRefused() {
+            return status == 400 || status == 401;
         }
     }
 
@@ -35,34 +44,34 @@ final class TokenProvider {
     private final Map<String, Token> tokens = new ConcurrentHashMap<>();
     private final Map<String, Future<Token>> fetching = new ConcurrentHashMap<>();
 
-    TokenProvider(WebClient client, LongSupplier clock) {
+    public TokenProvider(WebClient client, LongSupplier clock) {
         this.client = client;
         this.clock = clock;
     }
 
-    Future<String> token(BlueConicDestination destination) {
-        String key = key(destination);
+    public Future<String> token(BlueConicCredentials credentials) {
+        String key = key(credentials);
         Token cached = tokens.get(key);
         if (cached != null && clock.getAsLong() < cached.renewAtMillis()) {
             return Future.succeededFuture(cached.value());
         }
-        return fetching.computeIfAbsent(key, k -> fetch(destination)
+        return fetching.computeIfAbsent(key, k -> fetch(credentials)
                 .onComplete(ar -> fetching.remove(k))
                 .onSuccess(token -> tokens.put(k, token)))
                 .map(Token::value);
     }
 
     /** After a 401: the token is no good, whatever its expiry said. */
-    void invalidate(BlueConicDestination destination, String token) {
-        tokens.computeIfPresent(key(destination), (k, cached) -> cached.value().equals(token) ? null : cached);
+    public void invalidate(BlueConicCredentials credentials, String token) {
+        tokens.computeIfPresent(key(credentials), (k, cached) -> cached.value().equals(token) ? null : cached);
     }
 
-    private Future<Token> fetch(BlueConicDestination destination) {
+    private Future<Token> fetch(BlueConicCredentials credentials) {
         MultiMap form = MultiMap.caseInsensitiveMultiMap()
                 .add("grant_type", "client_credentials")
-                .add("client_id", destination.clientId())
-                .add("client_secret", destination.clientSecret());
-        return client.postAbs(destination.instanceUrl().resolve("/rest/v2/oauth/token").toString())
+                .add("client_id", credentials.clientId())
+                .add("client_secret", credentials.clientSecret());
+        return client.postAbs(credentials.instanceUrl().resolve("/rest/v2/oauth/token").toString())
                 .timeout(10_000)
                 .sendForm(form)
                 .compose(response -> {
@@ -85,7 +94,7 @@ final class TokenProvider {
         }
     }
 
-    private static String key(BlueConicDestination destination) {
-        return destination.instanceUrl() + "|" + destination.clientId();
+    private static String key(BlueConicCredentials credentials) {
+        return credentials.instanceUrl() + "|" + credentials.clientId();
     }
 }

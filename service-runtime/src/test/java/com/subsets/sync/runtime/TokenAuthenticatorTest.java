@@ -1,4 +1,4 @@
-package com.subsets.sync.ingest;
+package com.subsets.sync.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
