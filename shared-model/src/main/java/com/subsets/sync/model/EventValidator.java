@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
 public final class EventValidator {
 
     static final Pattern EVENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
-    static final Pattern TENANT_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    /** Shared with every API that takes a tenant id, so a tenant registered anywhere can send events. */
+    public static final Pattern TENANT_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     /** ISO-8601 instant with an offset (RFC 3339 profile), seconds required, up to nanoseconds. */
     static final Pattern INSTANT = Pattern.compile(
             "\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])T([01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(\\.\\d{1,9})?"

@@ -9,6 +9,9 @@ public final class Topics {
     /** Every assignment event, from ingest or produced directly by a platform service. */
     public static final String ASSIGNMENT_EVENTS = "subsets.assignment-events.v1";
 
+    /** Dispatchers' delivery reports (counts and last errors per tenant), read by the provisioner. */
+    public static final String DELIVERY_REPORTS = "subsets.delivery-reports.v1";
+
     private Topics() {
     }
 

@@ -1,0 +1,107 @@
+package com.subsets.sync.provisioner;
+
+import com.subsets.sync.model.DeliveryReport;
+import com.subsets.sync.provisioner.store.DeliveryHistoryStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.kafka.client.common.TopicPartition;
+import io.vertx.kafka.client.consumer.KafkaConsumer;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import io.vertx.kafka.client.consumer.OffsetAndMetadata;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the dispatchers' delivery reports into the history, one at a time: the stream is paused while
+ * a report is written, and its offset is committed (on a timer) only after the write. A report that
+ * cannot be read is logged and passed over; a write that fails is tried again until it succeeds, so
+ * no report is lost while PostgreSQL is away.
+ */
+public final class DeliveryReportConsumer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryReportConsumer.class);
+
+    private final Vertx vertx;
+    private final DeliveryHistoryStore history;
+    private final ProvisionerMetrics metrics;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final String topic;
+    private final Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
+    private long commitTimer = -1;
+
+    public DeliveryReportConsumer(Vertx vertx, ProvisionerConfig config, DeliveryHistoryStore history, ProvisionerMetrics metrics) {
+        this.vertx = vertx;
+        this.history = history;
+        this.metrics = metrics;
+        this.topic = config.reportsTopic();
+        Map<String, String> props = new HashMap<>(config.kafkaProperties());
+        props.put("bootstrap.servers", config.bootstrapServers());
+        props.put("group.id", config.reportsGroupId());
+        props.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
+        props.put("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
+        props.put("enable.auto.commit", "false");
+        props.put("auto.offset.reset", "earliest");
+        props.put("max.poll.records", "200");
+        props.put("client.id", "provisioner-reports");
+        this.consumer = KafkaConsumer.create(vertx, props);
+    }
+
+    public Future<Void> start() {
+        consumer.handler(this::take);
+        consumer.exceptionHandler(e -> LOG.warn("report consumer error: {}", e.toString()));
+        commitTimer = vertx.setPeriodic(1000, t -> commit());
+        return consumer.subscribe(topic);
+    }
+
+    private void take(KafkaConsumerRecord<String, byte[]> record) {
+        DeliveryReport report;
+        try {
+            report = DeliveryReport.decode(record.value());
+        } catch (IllegalArgumentException e) {
+            LOG.warn("passing over an unreadable report at {}/{}@{}: {}", record.topic(), record.partition(), record.offset(),
+                    e.getMessage());
+            metrics.report("unreadable");
+            markDone(record);
+            return;
+        }
+        consumer.pause();
+        write(report, record, 1);
+    }
+
+    private void write(DeliveryReport report, KafkaConsumerRecord<String, byte[]> record, int attempt) {
+        history.apply(report).onComplete(ar -> {
+            if (ar.succeeded()) {
+                metrics.report(ar.result() ? "applied" : "duplicate");
+                markDone(record);
+                consumer.resume();
+            } else {
+                long delay = Math.min(30_000, 500L << Math.min(attempt, 6));
+                LOG.warn("delivery report not written (attempt {}), again in {} ms: {}", attempt, delay, ar.cause().toString());
+                vertx.setTimer(delay, t -> write(report, record, attempt + 1));
+            }
+        });
+    }
+
+    private void markDone(KafkaConsumerRecord<String, byte[]> record) {
+        done.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1, null));
+    }
+
+    private Future<Void> commit() {
+        if (done.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(done);
+        done.clear();
+        return consumer.commit(offsets).mapEmpty().recover(e -> {
+            offsets.forEach(done::putIfAbsent);
+            return Future.succeededFuture();
+        }).mapEmpty();
+    }
+
+    public Future<Void> close() {
+        vertx.cancelTimer(commitTimer);
+        return commit().eventually(consumer::close);
+    }
+}

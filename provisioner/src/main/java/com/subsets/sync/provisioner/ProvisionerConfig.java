@@ -1,0 +1,144 @@
+package com.subsets.sync.provisioner;
+
+import com.subsets.sync.client.blueconic.InstanceUrlPolicy;
+import com.subsets.sync.client.iterable.IterableRegion;
+import com.subsets.sync.model.Topics;
+import com.subsets.sync.provisioner.core.SecretBox;
+import com.subsets.sync.provisioner.store.Database;
+import com.subsets.sync.runtime.ConfigException;
+import com.subsets.sync.runtime.EnvReader;
+import com.subsets.sync.runtime.TokenAuthenticator;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
+
+/** Everything the provisioner is configured with, read once from the environment and validated. */
+public record ProvisionerConfig(
+        String httpHost,
+        int httpPort,
+        TokenAuthenticator operators,
+        TokenAuthenticator dispatchers,
+        Database.Settings database,
+        SecretBox secrets,
+        InstanceUrlPolicy instanceUrls,
+        IterableEndpoints iterableEndpoints,
+        Duration sweepInterval,
+        Duration vendorTimeout,
+        int vendorAttempts,
+        Duration runRetryBase,
+        Duration runRetryMax,
+        String replica,
+        String bootstrapServers,
+        String reportsTopic,
+        String reportsGroupId,
+        Map<String, String> kafkaProperties,
+        Duration shutdownTimeout) {
+
+    public static ProvisionerConfig fromEnv(EnvReader env, Set<String> names) {
+        List<String> hosts = env.list("BLUECONIC_ALLOWED_HOSTS");
+        return new ProvisionerConfig(
+                env.string("PROVISIONER_HTTP_HOST", "0.0.0.0"),
+                env.integer("PROVISIONER_HTTP_PORT", 8083, 0, 65535),
+                TokenAuthenticator.fromEnv(env, "PROVISIONER_OPERATOR_TOKEN_SHA256"),
+                TokenAuthenticator.fromEnv(env, "PROVISIONER_DISPATCHER_TOKEN_SHA256"),
+                new Database.Settings(
+                        env.string("PROVISIONER_DB_HOST", "localhost"),
+                        env.integer("PROVISIONER_DB_PORT", 5432, 1, 65535),
+                        env.string("PROVISIONER_DB_NAME", "subsets_sync"),
+                        env.string("PROVISIONER_DB_USER", "subsets_sync"),
+                        env.string("PROVISIONER_DB_PASSWORD", ""),
+                        env.integer("PROVISIONER_DB_POOL_SIZE", 8, 2, 100)),
+                secretBox(env),
+                new InstanceUrlPolicy(hosts.isEmpty() ? List.of("*.blueconic.net") : hosts, env.list("BLUECONIC_INSECURE_HOSTS")),
+                new IterableEndpoints(iterableOverrides(env)),
+                env.millis("PROVISIONER_SWEEP_INTERVAL_MS", Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofMinutes(10)),
+                env.millis("PROVISIONER_VENDOR_TIMEOUT_MS", Duration.ofSeconds(15), Duration.ofMillis(100), Duration.ofMinutes(2)),
+                env.integer("PROVISIONER_VENDOR_ATTEMPTS", 4, 1, 20),
+                env.millis("PROVISIONER_RETRY_BASE_MS", Duration.ofSeconds(10), Duration.ofMillis(10), Duration.ofHours(1)),
+                env.millis("PROVISIONER_RETRY_MAX_DELAY_MS", Duration.ofMinutes(10), Duration.ofMillis(10), Duration.ofDays(1)),
+                env.string("PROVISIONER_REPLICA", hostName()),
+                env.string("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
+                env.string("PROVISIONER_REPORTS_TOPIC", Topics.DELIVERY_REPORTS),
+                env.string("PROVISIONER_REPORTS_GROUP_ID", "subsets-sync.provisioner"),
+                env.passThrough("KAFKA_PROPERTY_", names),
+                env.millis("PROVISIONER_SHUTDOWN_TIMEOUT_MS", Duration.ofSeconds(20), Duration.ZERO, Duration.ofMinutes(5)));
+    }
+
+    /**
+     * {@code PROVISIONER_ENCRYPTION_KEYS}: comma-separated {@code id:base64-key} (AES, 128/192/256 bits);
+     * {@code PROVISIONER_ENCRYPTION_KEY_ID}: which one seals new values (default: the first). To rotate,
+     * add a key, make it active, and keep the old one until the sweep has resealed everything.
+     */
+    static SecretBox secretBox(EnvReader env) {
+        List<String> entries = env.list("PROVISIONER_ENCRYPTION_KEYS");
+        if (entries.isEmpty()) {
+            throw new ConfigException("PROVISIONER_ENCRYPTION_KEYS is required: comma-separated id:base64 AES keys "
+                    + "(e.g. k1:$(head -c 32 /dev/urandom | base64))");
+        }
+        Map<String, SecretKey> keys = new LinkedHashMap<>();
+        for (String entry : entries) {
+            int colon = entry.indexOf(':');
+            String id = colon < 0 ? "" : entry.substring(0, colon);
+            if (!id.matches("[A-Za-z0-9._-]{1,40}")) {
+                throw new ConfigException("PROVISIONER_ENCRYPTION_KEYS entries must be id:base64-key with an id of letters, digits, '.', '_' or '-'");
+            }
+            byte[] key;
+            try {
+                key = Base64.getDecoder().decode(entry.substring(colon + 1));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("PROVISIONER_ENCRYPTION_KEYS: key " + id + " is not base64");
+            }
+            if (key.length != 16 && key.length != 24 && key.length != 32) {
+                throw new ConfigException("PROVISIONER_ENCRYPTION_KEYS: key " + id + " must be 16, 24 or 32 bytes, is " + key.length);
+            }
+            if (keys.put(id, new SecretKeySpec(key, "AES")) != null) {
+                throw new ConfigException("PROVISIONER_ENCRYPTION_KEYS: key id " + id + " appears twice");
+            }
+        }
+        String active = env.string("PROVISIONER_ENCRYPTION_KEY_ID", keys.keySet().iterator().next());
+        if (!keys.containsKey(active)) {
+            throw new ConfigException("PROVISIONER_ENCRYPTION_KEY_ID " + active + " is not among PROVISIONER_ENCRYPTION_KEYS");
+        }
+        return new SecretBox(keys, active, new SecureRandom());
+    }
+
+    private static Map<IterableRegion, URI> iterableOverrides(EnvReader env) {
+        Map<IterableRegion, URI> overrides = new EnumMap<>(IterableRegion.class);
+        for (IterableRegion region : IterableRegion.values()) {
+            String variable = "PROVISIONER_ITERABLE_" + region.name() + "_URL";
+            String url = env.string(variable, null);
+            if (url != null) {
+                URI uri;
+                try {
+                    uri = URI.create(url);
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(variable + " is not a URL");
+                }
+                if (uri.getHost() == null || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))) {
+                    throw new ConfigException(variable + " must be an http(s) URL with a host");
+                }
+                overrides.put(region, uri);
+            }
+        }
+        return overrides;
+    }
+
+    private static String hostName() {
+        String host = System.getenv("HOSTNAME");
+        return host == null || host.isBlank() ? "provisioner-" + ProcessHandle.current().pid() : host;
+    }
+
+    public ProvisionerConfig withPort(int port) {
+        return new ProvisionerConfig(httpHost, port, operators, dispatchers, database, secrets, instanceUrls, iterableEndpoints,
+                sweepInterval, vendorTimeout, vendorAttempts, runRetryBase, runRetryMax, replica, bootstrapServers, reportsTopic,
+                reportsGroupId, kafkaProperties, shutdownTimeout);
+    }
+}

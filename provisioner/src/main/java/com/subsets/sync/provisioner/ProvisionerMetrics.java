@@ -1,0 +1,60 @@
+package com.subsets.sync.provisioner;
+
+import com.subsets.sync.provisioner.core.DestinationKind;
+import com.subsets.sync.provisioner.core.ProvisioningStatus;
+import com.subsets.sync.provisioner.run.RunResult;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Every meter the provisioner defines (HTTP and JVM meters come from the shared service runtime). */
+public final class ProvisionerMetrics {
+
+    private final MeterRegistry registry;
+    private final Map<String, AtomicLong> destinations = new ConcurrentHashMap<>();
+
+    public ProvisionerMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        for (DestinationKind kind : DestinationKind.values()) {
+            for (ProvisioningStatus status : ProvisioningStatus.values()) {
+                AtomicLong count = new AtomicLong();
+                destinations.put(kind.wireName() + "/" + status.name(), count);
+                Gauge.builder("provisioner.destinations", count, AtomicLong::get)
+                        .description("Registered destinations by kind and provisioning status (refreshed by every sweep)")
+                        .tag("destination", kind.wireName()).tag("status", status.name().toLowerCase(Locale.ROOT))
+                        .register(registry);
+            }
+        }
+    }
+
+    /** The counts the latest sweep read, keyed {@code kind/STATUS}. */
+    public void destinations(Map<String, Long> counts) {
+        destinations.forEach((key, gauge) -> gauge.set(counts.getOrDefault(key, 0L)));
+    }
+
+    /** One provisioning run that reached a result (READY, FAILED, SUPERSEDED...). */
+    public void run(DestinationKind kind, RunResult result, long nanos) {
+        Counter.builder("provisioner.runs")
+                .description("Provisioning runs finished, by destination and result")
+                .tag("destination", kind.wireName()).tag("result", result.name().toLowerCase(Locale.ROOT))
+                .register(registry).increment();
+        Timer.builder("provisioner.run.duration")
+                .description("How long a provisioning run took, vendor calls and retries included")
+                .tag("destination", kind.wireName())
+                .register(registry).record(Duration.ofNanos(nanos));
+    }
+
+    /** One delivery report read: applied, duplicate (applied before) or unreadable. */
+    public void report(String outcome) {
+        Counter.builder("provisioner.delivery.reports")
+                .description("Delivery reports read from the dispatchers, by outcome (applied, duplicate, unreadable)")
+                .tag("outcome", outcome)
+                .register(registry).increment();
+    }
+}

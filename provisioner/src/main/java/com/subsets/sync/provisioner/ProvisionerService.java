@@ -1,0 +1,132 @@
+package com.subsets.sync.provisioner;
+
+import com.subsets.sync.client.blueconic.TokenProvider;
+import com.subsets.sync.dispatch.core.Backoff;
+import com.subsets.sync.provisioner.api.DestinationsApi;
+import com.subsets.sync.provisioner.core.DestinationKind;
+import com.subsets.sync.provisioner.core.RegistrationReader;
+import com.subsets.sync.provisioner.run.ProvisioningRunner;
+import com.subsets.sync.provisioner.run.Reconciler;
+import com.subsets.sync.provisioner.store.Database;
+import com.subsets.sync.provisioner.store.DeliveryHistoryStore;
+import com.subsets.sync.provisioner.store.DestinationStore;
+import com.subsets.sync.provisioner.vendor.BlueConicFieldProvisioner;
+import com.subsets.sync.provisioner.vendor.IterableFieldProvisioner;
+import com.subsets.sync.provisioner.vendor.VendorCalls;
+import com.subsets.sync.runtime.OperationsRoutes;
+import com.subsets.sync.runtime.ServiceMetrics;
+import com.subsets.sync.runtime.VertxCloser;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.sqlclient.Pool;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running provisioner: migrations, the destination store and history in PostgreSQL, the vendors'
+ * field provisioners, the periodic sweep, the delivery-report consumer and the HTTP API. {@link Main}
+ * and the tests start it the same way.
+ */
+public final class ProvisionerService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProvisionerService.class);
+
+    private final ProvisionerConfig config;
+    private final ServiceMetrics metrics;
+    private final Vertx vertx;
+    private Pool pool;
+    private WebClient client;
+    private Reconciler reconciler;
+    private DeliveryReportConsumer reports;
+    private HttpServer server;
+
+    private ProvisionerService(ProvisionerConfig config) {
+        this.config = config;
+        this.metrics = new ServiceMetrics("provisioner");
+        this.vertx = metrics.newVertx(new VertxOptions());
+    }
+
+    public static Future<ProvisionerService> start(ProvisionerConfig config) {
+        ProvisionerService service = new ProvisionerService(config);
+        return service.deploy().map(service).recover(e -> service.close().transform(v -> Future.failedFuture(e)));
+    }
+
+    private Future<Void> deploy() {
+        return Database.open(vertx, config.database()).compose(opened -> {
+            pool = opened;
+            ProvisionerMetrics provisionerMetrics = new ProvisionerMetrics(metrics.registry());
+            DestinationStore store = new DestinationStore(pool);
+            DeliveryHistoryStore history = new DeliveryHistoryStore(pool);
+            ProvisioningRunner runner = runner(store, provisionerMetrics);
+            reconciler = new Reconciler(vertx, store, runner, config.secrets(), config.sweepInterval().toMillis(), provisionerMetrics);
+            reports = new DeliveryReportConsumer(vertx, config, history, provisionerMetrics);
+            Router router = Router.router(vertx);
+            OperationsRoutes.mount(router, HealthChecks.create(vertx).register("database", 2_000, promise ->
+                    pool.query("SELECT 1").execute().onComplete(ar -> promise.complete(ar.succeeded() ? Status.OK() : Status.KO()))),
+                    metrics.registry());
+            new DestinationsApi(store, history, new RegistrationReader(config.instanceUrls()), config.secrets(), runner,
+                    config.iterableEndpoints(), config.operators(), config.dispatchers()).mount(router);
+            return vertx.createHttpServer().requestHandler(router).listen(config.httpPort(), config.httpHost());
+        }).compose(s -> {
+            server = s;
+            reconciler.start();
+            return reports.start();
+        }).onSuccess(v -> LOG.info("provisioner up on port {} as replica {}", server.actualPort(), config.replica()));
+    }
+
+    private ProvisioningRunner runner(DestinationStore store, ProvisionerMetrics provisionerMetrics) {
+        client = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true).setConnectTimeout(5_000),
+                new PoolOptions().setHttp1MaxSize(4));
+        long timeout = config.vendorTimeout().toMillis();
+        VendorCalls calls = new VendorCalls(vertx, new Backoff(Duration.ofMillis(500), Duration.ofSeconds(8), Duration.ofDays(1),
+                () -> ThreadLocalRandom.current().nextDouble()), config.vendorAttempts());
+        Backoff runBackoff = new Backoff(config.runRetryBase(), config.runRetryMax(), Duration.ofDays(3650),
+                () -> 0.5 + ThreadLocalRandom.current().nextDouble() / 2);
+        return new ProvisioningRunner(pool, store, config.secrets(), Map.of(
+                DestinationKind.BLUECONIC, new BlueConicFieldProvisioner(client, new TokenProvider(client, System::currentTimeMillis),
+                        calls, timeout),
+                DestinationKind.ITERABLE, new IterableFieldProvisioner(client, calls, config.iterableEndpoints()::url, timeout)),
+                runBackoff, config.replica(), provisionerMetrics);
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    /** Runs one sweep now (tests). */
+    public Future<Void> sweep() {
+        return reconciler.sweep();
+    }
+
+    /** Stops taking requests and sweeping, lets the report consumer commit, then closes the pool and Vert.x. */
+    public Future<Void> close() {
+        Future<Void> stopped = (server == null ? Future.<Void>succeededFuture() : server.close())
+                .eventually(() -> {
+                    if (reconciler != null) {
+                        reconciler.stop();
+                    }
+                    return reports == null ? Future.succeededFuture() : reports.close();
+                })
+                .eventually(() -> {
+                    if (client != null) {
+                        client.close();
+                    }
+                    return pool == null ? Future.succeededFuture() : pool.close();
+                });
+        return VertxCloser.closeAfter(stopped, vertx, () -> {
+            metrics.close();
+            LOG.info("provisioner closed");
+        });
+    }
+}

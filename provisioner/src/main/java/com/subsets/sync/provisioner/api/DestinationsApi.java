@@ -1,0 +1,256 @@
+package com.subsets.sync.provisioner.api;
+
+import com.subsets.sync.model.EventValidator;
+import com.subsets.sync.provisioner.IterableEndpoints;
+import com.subsets.sync.provisioner.core.DestinationKind;
+import com.subsets.sync.provisioner.core.Fingerprint;
+import com.subsets.sync.provisioner.core.Registration;
+import com.subsets.sync.provisioner.core.RegistrationReader;
+import com.subsets.sync.provisioner.core.SecretBox;
+import com.subsets.sync.provisioner.run.ProvisioningRunner;
+import com.subsets.sync.provisioner.run.RunResult;
+import com.subsets.sync.provisioner.store.DeliveryHistoryStore;
+import com.subsets.sync.provisioner.store.DestinationStore;
+import com.subsets.sync.provisioner.store.StoredDestination;
+import com.subsets.sync.runtime.TokenAuthenticator;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The provisioner's HTTP API. Operators (their own tokens) register, read, provision and delete
+ * tenants' destinations under {@code /v1/tenants/{tenantId}/destinations/{kind}}; dispatchers (theirs)
+ * read the READY ones, credentials included, from {@code /v1/dispatch/{kind}/destinations}.
+ * Nothing here returns or logs a secret to an operator: GET shows a fingerprint.
+ */
+public final class DestinationsApi {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DestinationsApi.class);
+    private static final String DESTINATION = "/v1/tenants/:tenantId/destinations/:kind";
+    static final long MAX_BODY_BYTES = 64 * 1024;
+
+    private final DestinationStore store;
+    private final DeliveryHistoryStore history;
+    private final RegistrationReader reader;
+    private final SecretBox secrets;
+    private final ProvisioningRunner runner;
+    private final DispatchEntries entries;
+    private final TokenAuthenticator operators;
+    private final TokenAuthenticator dispatchers;
+
+    public DestinationsApi(DestinationStore store, DeliveryHistoryStore history, RegistrationReader reader, SecretBox secrets,
+                           ProvisioningRunner runner, IterableEndpoints endpoints, TokenAuthenticator operators,
+                           TokenAuthenticator dispatchers) {
+        this.store = store;
+        this.history = history;
+        this.reader = reader;
+        this.secrets = secrets;
+        this.runner = runner;
+        this.entries = new DispatchEntries(endpoints);
+        this.operators = operators;
+        this.dispatchers = dispatchers;
+    }
+
+    public void mount(Router router) {
+        router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+        router.route("/v1/tenants/*").handler(ctx -> authorize(ctx, operators));
+        router.route("/v1/dispatch/*").handler(ctx -> authorize(ctx, dispatchers));
+        router.put(DESTINATION).handler(ctx -> respond(ctx, this::register));
+        router.get(DESTINATION).handler(ctx -> respond(ctx, this::describe));
+        router.delete(DESTINATION).handler(ctx -> respond(ctx, this::delete));
+        router.post(DESTINATION + "/provision").handler(ctx -> respond(ctx, this::provision));
+        router.get(DESTINATION + "/status").handler(ctx -> respond(ctx, this::status));
+        router.get("/v1/dispatch/:kind/destinations").handler(ctx -> respond(ctx, this::readyForDispatch));
+        router.route("/v1/*").failureHandler(ApiErrors::handle);
+        router.errorHandler(404, ApiErrors::handle);
+        router.errorHandler(405, ApiErrors::handle);
+        router.errorHandler(413, ApiErrors::handle);
+    }
+
+    private record Reply(int status, JsonObject body) {
+    }
+
+    private static void respond(RoutingContext ctx, Function<RoutingContext, Future<Reply>> operation) {
+        Future<Reply> reply;
+        try {
+            reply = operation.apply(ctx);
+        } catch (RuntimeException e) {
+            reply = Future.failedFuture(e);
+        }
+        reply.onSuccess(r -> {
+            var response = ctx.response().setStatusCode(r.status());
+            if (r.body() == null) {
+                response.end();
+            } else {
+                response.putHeader("content-type", "application/json").end(r.body().encode());
+            }
+        }).onFailure(ctx::fail);
+    }
+
+    private static void authorize(RoutingContext ctx, TokenAuthenticator tokens) {
+        if (tokens.isAuthorized(ctx.request().getHeader("authorization"))) {
+            ctx.next();
+        } else {
+            ctx.fail(new ApiException(401, "unauthorized", "a valid bearer token is required"));
+        }
+    }
+
+    // ---- operators ----
+
+    private Future<Reply> register(RoutingContext ctx) {
+        String tenantId = tenantId(ctx);
+        DestinationKind kind = kind(ctx);
+        String type = ctx.request().getHeader("content-type");
+        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            throw new ApiException(415, "unsupported_media_type", "send the destination as application/json");
+        }
+        Registration registration = reader.read(kind, jsonObject(ctx));
+        byte[] secret = registration.secret().encode().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        SecretBox.Sealed sealed = secrets.seal(secret, StoredDestination.associatedData(tenantId, kind));
+        String fingerprint = Fingerprint.of(registration.secret().getString(registration.secret().fieldNames().iterator().next()));
+        return store.register(tenantId, kind, registration.settings(), sealed, fingerprint).compose(change -> {
+            LOG.info("tenant {} {} destination {}", tenantId, kind.wireName(), change.name().toLowerCase(Locale.ROOT));
+            if (change != DestinationStore.Change.UNCHANGED) {
+                runner.provision(tenantId, kind, false)
+                        .onFailure(e -> LOG.warn("provisioning {} for tenant {} will be retried by the sweep: {}", kind.wireName(),
+                                tenantId, e.toString()));
+            }
+            int status = switch (change) {
+                case CREATED -> 201;
+                case CHANGED -> 202;
+                case UNCHANGED -> 200;
+            };
+            ctx.response().putHeader("location", "/v1/tenants/" + tenantId + "/destinations/" + kind.wireName());
+            return view(tenantId, kind).map(body -> new Reply(status, body));
+        });
+    }
+
+    private Future<Reply> describe(RoutingContext ctx) {
+        return view(tenantId(ctx), kind(ctx)).map(body -> new Reply(200, body));
+    }
+
+    private Future<Reply> delete(RoutingContext ctx) {
+        String tenantId = tenantId(ctx);
+        DestinationKind kind = kind(ctx);
+        return store.delete(tenantId, kind).map(deleted -> {
+            if (!deleted) {
+                throw notRegistered(tenantId, kind);
+            }
+            LOG.info("tenant {} {} destination deleted", tenantId, kind.wireName());
+            return new Reply(204, null);
+        });
+    }
+
+    /** Runs provisioning now and answers with the outcome; 202 when another run holds the destination. */
+    private Future<Reply> provision(RoutingContext ctx) {
+        String tenantId = tenantId(ctx);
+        DestinationKind kind = kind(ctx);
+        return runner.provision(tenantId, kind, false).compose(result -> {
+            if (result == RunResult.NOT_FOUND) {
+                throw notRegistered(tenantId, kind);
+            }
+            return view(tenantId, kind).map(body -> new Reply(result == RunResult.BUSY ? 202 : 200,
+                    body.put("run", result.name())));
+        });
+    }
+
+    private Future<Reply> status(RoutingContext ctx) {
+        String tenantId = tenantId(ctx);
+        DestinationKind kind = kind(ctx);
+        return store.find(tenantId, kind).compose(found -> history.summary(tenantId, kind).map(delivery -> {
+            JsonObject body = new JsonObject().put("tenantId", tenantId).put("destination", kind.wireName());
+            found.ifPresentOrElse(d -> body.put("registered", true).put("status", d.status().name())
+                            .put("statusReason", d.statusReason()),
+                    () -> body.put("registered", false));
+            return new Reply(200, body.put("delivery", delivery));
+        }));
+    }
+
+    private Future<JsonObject> view(String tenantId, DestinationKind kind) {
+        return store.find(tenantId, kind).compose(found -> {
+            StoredDestination d = found.orElseThrow(() -> notRegistered(tenantId, kind));
+            return store.ledger(tenantId, kind).map(ledger -> {
+                JsonArray fields = new JsonArray();
+                ledger.forEach(row -> fields.add(new JsonObject()
+                        .put("field", row.record().field().name())
+                        .put("remoteName", row.record().remoteName())
+                        .put("remoteType", row.record().remoteType())
+                        .put("action", row.record().action().name())
+                        .put("createdAt", row.createdAt() == null ? null : row.createdAt().toInstant().toString())
+                        .put("verifiedAt", row.verifiedAt().toInstant().toString())
+                        .put("attempt", row.attemptId())));
+                return new JsonObject()
+                        .put("tenantId", d.tenantId())
+                        .put("destination", d.kind().wireName())
+                        .put("settings", d.settings())
+                        .put("credentialFingerprint", d.fingerprint())
+                        .put("revision", d.revision())
+                        .put("status", d.status().name())
+                        .put("statusReason", d.statusReason())
+                        .put("nextAttemptAt", d.nextAttemptAt() == null ? null : d.nextAttemptAt().toInstant().toString())
+                        .put("updatedAt", d.updatedAt().toInstant().toString())
+                        .put("fields", fields);
+            });
+        });
+    }
+
+    // ---- dispatchers ----
+
+    private Future<Reply> readyForDispatch(RoutingContext ctx) {
+        DestinationKind kind = kind(ctx);
+        return store.ready(kind).map(ready -> {
+            JsonObject destinations = new JsonObject();
+            for (StoredDestination d : ready) {
+                try {
+                    JsonObject secret = new JsonObject(Buffer.buffer(secrets.open(d.sealed(),
+                            StoredDestination.associatedData(d.tenantId(), d.kind()))));
+                    destinations.put(d.tenantId(), entries.entry(d, secret));
+                } catch (SecretBox.SealException e) {
+                    LOG.error("tenant {} {} destination left out of the dispatch list: {}", d.tenantId(), kind.wireName(), e.getMessage());
+                }
+            }
+            return new Reply(200, new JsonObject().put("destination", kind.wireName()).put("destinations", destinations));
+        });
+    }
+
+    // ---- helpers ----
+
+    private static String tenantId(RoutingContext ctx) {
+        String tenantId = ctx.pathParam("tenantId");
+        if (!EventValidator.TENANT_ID.matcher(tenantId).matches()) {
+            throw new ApiException(400, "invalid_tenant_id", "tenantId must be 1 to 63 lowercase letters, digits or '-', "
+                    + "starting with a letter or digit", List.of(new com.subsets.sync.model.Violation("tenantId", "does not match "
+                    + EventValidator.TENANT_ID.pattern())));
+        }
+        return tenantId;
+    }
+
+    private static DestinationKind kind(RoutingContext ctx) {
+        return DestinationKind.of(ctx.pathParam("kind")).orElseThrow(() -> new ApiException(404, "unknown_destination",
+                "no destination kind " + ctx.pathParam("kind") + "; known: iterable, blueconic"));
+    }
+
+    private static JsonObject jsonObject(RoutingContext ctx) {
+        if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() == 0) {
+            throw new ApiException(400, "malformed_json", "the body is empty; send the destination as a JSON object");
+        }
+        Object parsed = io.vertx.core.json.Json.decodeValue(ctx.body().buffer());
+        if (!(parsed instanceof JsonObject object)) {
+            throw new ApiException(400, "malformed_json", "the body must be a JSON object");
+        }
+        return object;
+    }
+
+    private static ApiException notRegistered(String tenantId, DestinationKind kind) {
+        return new ApiException(404, "not_registered", "tenant " + tenantId + " has no " + kind.wireName() + " destination");
+    }
+}

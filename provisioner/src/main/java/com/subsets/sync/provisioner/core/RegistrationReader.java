@@ -1,0 +1,74 @@
+package com.subsets.sync.provisioner.core;
+
+import com.subsets.sync.client.blueconic.InstanceUrlPolicy;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Validates the body of {@code PUT /v1/tenants/{tenantId}/destinations/{kind}} and splits it into
+ * settings and secret. Every problem is reported at once with its path; secrets never appear in an
+ * error. Defaults are filled in, so what is stored (and returned) is the whole configuration.
+ */
+public final class RegistrationReader {
+
+    private static final Pattern SECRET = Pattern.compile("\\S{1,500}");
+    private static final Pattern API_KEY = Pattern.compile("\\S{8,500}");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
+    private static final Pattern PROPERTY_ID = Pattern.compile("[A-Za-z0-9_]{1,100}");
+    private static final Pattern ANY_URL = Pattern.compile("\\S{1,500}");
+
+    private final InstanceUrlPolicy instanceUrls;
+
+    public RegistrationReader(InstanceUrlPolicy instanceUrls) {
+        this.instanceUrls = instanceUrls;
+    }
+
+    public Registration read(DestinationKind kind, JsonObject body) {
+        return switch (kind) {
+            case ITERABLE -> iterable(body);
+            case BLUECONIC -> blueConic(body);
+        };
+    }
+
+    private static Registration iterable(JsonObject body) {
+        BodyRules rules = new BodyRules(body, Set.of("apiKey", "region", "identifier", "preferUserId", "projectId"));
+        String apiKey = rules.text("apiKey", null, API_KEY, "8 to 500 characters without spaces", true);
+        String region = rules.oneOf("region", "us", Set.of("us", "eu"));
+        String identifier = rules.oneOf("identifier", "userId", Set.of("userId", "email"));
+        boolean preferUserId = rules.bool("preferUserId", false);
+        String projectId = body.containsKey("projectId")
+                ? rules.text("projectId", null, NAME, "must be 1 to 100 letters, digits, '.', '_' or '-'", false) : null;
+        rules.check();
+        JsonObject settings = new JsonObject().put("region", region).put("identifier", identifier).put("preferUserId", preferUserId);
+        if (projectId != null) {
+            settings.put("projectId", projectId);
+        }
+        return new Registration(DestinationKind.ITERABLE, settings, new JsonObject().put("apiKey", apiKey));
+    }
+
+    private Registration blueConic(JsonObject body) {
+        BodyRules rules = new BodyRules(body, Set.of("instanceUrl", "clientId", "clientSecret", "matchingProperty", "strategy",
+                "objectiveIds"));
+        String url = rules.text("instanceUrl", null, ANY_URL, "must be an https URL", false);
+        String instanceUrl = null;
+        if (url != null) {
+            try {
+                instanceUrl = instanceUrls.check(url).toString();
+            } catch (IllegalArgumentException e) {
+                rules.violation("instanceUrl", e.getMessage());
+            }
+        }
+        String clientId = rules.text("clientId", null, SECRET, "must be 1 to 500 characters without spaces", false);
+        String clientSecret = rules.text("clientSecret", null, SECRET, "1 to 500 characters without spaces", true);
+        String matching = rules.text("matchingProperty", "email", PROPERTY_ID, "must be a property id: letters, digits and '_'", false);
+        String strategy = rules.oneOf("strategy", "UPDATE", Set.of("UPDATE", "UPSERT"));
+        List<String> objectives = rules.texts("objectiveIds", NAME, "must be an objective id: 1 to 100 letters, digits, '.', '_' or '-'", 50);
+        rules.check();
+        JsonObject settings = new JsonObject().put("instanceUrl", instanceUrl).put("clientId", clientId)
+                .put("matchingProperty", matching).put("strategy", strategy).put("objectiveIds", new JsonArray(objectives));
+        return new Registration(DestinationKind.BLUECONIC, settings, new JsonObject().put("clientSecret", clientSecret));
+    }
+}

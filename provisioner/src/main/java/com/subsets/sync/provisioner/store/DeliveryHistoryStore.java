@@ -1,0 +1,111 @@
+package com.subsets.sync.provisioner.store;
+
+import com.subsets.sync.model.DeliveryReport;
+import com.subsets.sync.provisioner.core.DestinationKind;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.UUID;
+
+/**
+ * Delivery history per tenant and destination, as BlueConic's run history shows it: counts per day and
+ * in total, last success, last error with the vendor's text. A report is applied once: its id is
+ * recorded in the same transaction as its counts.
+ */
+public final class DeliveryHistoryStore {
+
+    private static final int DAYS_SHOWN = 30;
+    private final Pool pool;
+
+    public DeliveryHistoryStore(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** Applies a report; false if it had been applied before (a redelivery). */
+    public Future<Boolean> apply(DeliveryReport report) {
+        OffsetDateTime end = report.windowEnd().atOffset(ZoneOffset.UTC);
+        return pool.withTransaction(tx -> tx.preparedQuery("INSERT INTO delivery_report_applied (report_id) VALUES ($1) "
+                        + "ON CONFLICT DO NOTHING")
+                .execute(Tuple.of(UUID.fromString(report.reportId())))
+                .compose(inserted -> {
+                    if (inserted.rowCount() == 0) {
+                        return Future.succeededFuture(false);
+                    }
+                    return tx.preparedQuery("""
+                                    INSERT INTO delivery_day (tenant_id, kind, day, updated, rejected, dead_lettered)
+                                    VALUES ($1, $2, $3, $4, $5, $6)
+                                    ON CONFLICT (tenant_id, kind, day) DO UPDATE SET
+                                        updated = delivery_day.updated + EXCLUDED.updated,
+                                        rejected = delivery_day.rejected + EXCLUDED.rejected,
+                                        dead_lettered = delivery_day.dead_lettered + EXCLUDED.dead_lettered""")
+                            .execute(Tuple.of(report.tenantId(), report.destination(), end.toLocalDate(), report.updated(),
+                                    report.rejected(), report.deadLettered()))
+                            .compose(v -> tx.preparedQuery("""
+                                            INSERT INTO delivery_summary (tenant_id, kind, last_success_at, last_error_at, last_error_reason, last_error)
+                                            VALUES ($1, $2, $3, $4, $5, $6)
+                                            ON CONFLICT (tenant_id, kind) DO UPDATE SET
+                                                last_success_at = GREATEST(delivery_summary.last_success_at, EXCLUDED.last_success_at),
+                                                last_error_reason = CASE WHEN EXCLUDED.last_error_at > delivery_summary.last_error_at
+                                                    OR delivery_summary.last_error_at IS NULL THEN EXCLUDED.last_error_reason
+                                                    ELSE delivery_summary.last_error_reason END,
+                                                last_error = CASE WHEN EXCLUDED.last_error_at > delivery_summary.last_error_at
+                                                    OR delivery_summary.last_error_at IS NULL THEN EXCLUDED.last_error
+                                                    ELSE delivery_summary.last_error END,
+                                                last_error_at = GREATEST(delivery_summary.last_error_at, EXCLUDED.last_error_at)""")
+                                    .execute(Tuple.of(report.tenantId(), report.destination(),
+                                            utc(report.lastSuccessAt()),
+                                            report.lastError() == null ? null : utc(report.lastError().at()),
+                                            report.lastError() == null ? null : report.lastError().reason(),
+                                            report.lastError() == null ? null : report.lastError().message())))
+                            .map(true);
+                }));
+    }
+
+    /** Totals, the last {@value #DAYS_SHOWN} days, last success and last error. */
+    public Future<JsonObject> summary(String tenantId, DestinationKind kind) {
+        Tuple key = Tuple.of(tenantId, kind.wireName());
+        Future<JsonObject> totals = pool.preparedQuery("SELECT coalesce(sum(updated), 0) AS updated, coalesce(sum(rejected), 0) AS rejected, "
+                        + "coalesce(sum(dead_lettered), 0) AS dead_lettered FROM delivery_day WHERE tenant_id = $1 AND kind = $2")
+                .execute(key).map(rows -> counts(rows.iterator().next()));
+        Future<JsonArray> days = pool.preparedQuery("SELECT day, updated, rejected, dead_lettered FROM delivery_day "
+                        + "WHERE tenant_id = $1 AND kind = $2 ORDER BY day DESC LIMIT " + DAYS_SHOWN)
+                .execute(key).map(rows -> {
+                    JsonArray out = new JsonArray();
+                    rows.forEach(r -> out.add(counts(r).put("day", r.getLocalDate("day").toString())));
+                    return out;
+                });
+        Future<JsonObject> last = pool.preparedQuery("SELECT last_success_at, last_error_at, last_error_reason, last_error "
+                        + "FROM delivery_summary WHERE tenant_id = $1 AND kind = $2")
+                .execute(key).map(rows -> {
+                    JsonObject out = new JsonObject().putNull("lastSuccessAt").putNull("lastError");
+                    if (rows.size() > 0) {
+                        Row r = rows.iterator().next();
+                        out.put("lastSuccessAt", instant(r.getOffsetDateTime("last_success_at")));
+                        if (r.getOffsetDateTime("last_error_at") != null) {
+                            out.put("lastError", new JsonObject().put("at", instant(r.getOffsetDateTime("last_error_at")))
+                                    .put("reason", r.getString("last_error_reason")).put("message", r.getString("last_error")));
+                        }
+                    }
+                    return out;
+                });
+        return Future.all(totals, days, last).map(v -> last.result().put("total", totals.result()).put("days", days.result()));
+    }
+
+    private static JsonObject counts(Row r) {
+        return new JsonObject().put("updated", r.getLong("updated")).put("rejected", r.getLong("rejected"))
+                .put("deadLettered", r.getLong("dead_lettered"));
+    }
+
+    private static OffsetDateTime utc(java.time.Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private static String instant(OffsetDateTime time) {
+        return time == null ? null : time.toInstant().toString();
+    }
+}

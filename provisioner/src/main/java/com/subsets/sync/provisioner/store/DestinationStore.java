@@ -1,0 +1,226 @@
+package com.subsets.sync.provisioner.store;
+
+import com.subsets.sync.provisioner.core.DestinationKind;
+import com.subsets.sync.provisioner.core.FieldRecord;
+import com.subsets.sync.provisioner.core.ProvisioningStatus;
+import com.subsets.sync.provisioner.core.SecretBox;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Every statement about destinations, their provisioning runs and their ledger. */
+public final class DestinationStore {
+
+    /** What a registration did: created, changed (revision bumped, provisioning again) or left as it was. */
+    public enum Change { CREATED, CHANGED, UNCHANGED }
+
+    /** A ledger row as stored. */
+    public record LedgerRow(FieldRecord record, OffsetDateTime createdAt, OffsetDateTime verifiedAt, long attemptId) {
+    }
+
+    private static final String COLUMNS = "tenant_id, kind, settings, secret_key_id, secret_nonce, secret_sealed, "
+            + "secret_fingerprint, revision, status, status_reason, retryable, failed_runs, next_attempt_at, updated_at";
+
+    private final Pool pool;
+
+    public DestinationStore(Pool pool) {
+        this.pool = pool;
+    }
+
+    /**
+     * Creates or replaces a registration. A change of settings or credentials bumps the revision and
+     * sends the destination back to PENDING; the same registration again changes nothing, unless the
+     * destination had FAILED, when it is worth another run.
+     */
+    public Future<Change> register(String tenantId, DestinationKind kind, JsonObject settings, SecretBox.Sealed sealed,
+                                   String fingerprint) {
+        return pool.preparedQuery("""
+                INSERT INTO destination (tenant_id, kind, settings, secret_key_id, secret_nonce, secret_sealed,
+                                         secret_fingerprint, status)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, 'PENDING')
+                ON CONFLICT (tenant_id, kind) DO UPDATE SET
+                    settings = EXCLUDED.settings, secret_key_id = EXCLUDED.secret_key_id,
+                    secret_nonce = EXCLUDED.secret_nonce, secret_sealed = EXCLUDED.secret_sealed,
+                    secret_fingerprint = EXCLUDED.secret_fingerprint, revision = destination.revision + 1,
+                    status = 'PENDING', status_reason = NULL, retryable = false, failed_runs = 0,
+                    next_attempt_at = NULL, updated_at = now()
+                WHERE destination.settings IS DISTINCT FROM EXCLUDED.settings
+                   OR destination.secret_fingerprint IS DISTINCT FROM EXCLUDED.secret_fingerprint
+                   OR destination.status = 'FAILED'
+                RETURNING (xmax = 0) AS inserted""")
+                .execute(Tuple.of(tenantId, kind.wireName(), settings, sealed.keyId(), Buffer.buffer(sealed.nonce()),
+                        Buffer.buffer(sealed.ciphertext()), fingerprint))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        return Change.UNCHANGED;
+                    }
+                    return rows.iterator().next().getBoolean("inserted") ? Change.CREATED : Change.CHANGED;
+                });
+    }
+
+    public Future<Optional<StoredDestination>> find(String tenantId, DestinationKind kind) {
+        return find(pool, tenantId, kind);
+    }
+
+    public Future<Optional<StoredDestination>> find(SqlClient client, String tenantId, DestinationKind kind) {
+        return client.preparedQuery("SELECT " + COLUMNS + " FROM destination WHERE tenant_id = $1 AND kind = $2")
+                .execute(Tuple.of(tenantId, kind.wireName()))
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(destination(rows.iterator().next())));
+    }
+
+    public Future<Boolean> delete(String tenantId, DestinationKind kind) {
+        return pool.preparedQuery("DELETE FROM destination WHERE tenant_id = $1 AND kind = $2")
+                .execute(Tuple.of(tenantId, kind.wireName()))
+                .map(rows -> rows.rowCount() > 0);
+    }
+
+    /** Every READY destination of a kind, for the dispatchers. */
+    public Future<List<StoredDestination>> ready(DestinationKind kind) {
+        return pool.preparedQuery("SELECT " + COLUMNS + " FROM destination WHERE kind = $1 AND status = 'READY' ORDER BY tenant_id")
+                .execute(Tuple.of(kind.wireName()))
+                .map(DestinationStore::destinations);
+    }
+
+    /**
+     * Destinations that need a run: PENDING, PROVISIONING (a run may have died with its replica; the
+     * lock tells), and FAILED ones whose retry is due.
+     */
+    public Future<List<StoredDestination>> due(int limit) {
+        return pool.preparedQuery("SELECT " + COLUMNS + " FROM destination WHERE status IN ('PENDING', 'PROVISIONING') "
+                        + "OR (status = 'FAILED' AND retryable AND next_attempt_at <= now()) ORDER BY updated_at LIMIT $1")
+                .execute(Tuple.of(limit))
+                .map(DestinationStore::destinations);
+    }
+
+    /** Destinations whose credentials are sealed with a key other than the active one. */
+    public Future<List<StoredDestination>> sealedWithOtherKey(String activeKeyId, int limit) {
+        return pool.preparedQuery("SELECT " + COLUMNS + " FROM destination WHERE secret_key_id <> $1 LIMIT $2")
+                .execute(Tuple.of(activeKeyId, limit))
+                .map(DestinationStore::destinations);
+    }
+
+    /** Replaces the sealed credentials, only if they are still the ones that were read. */
+    public Future<Boolean> reseal(StoredDestination read, SecretBox.Sealed sealed) {
+        return pool.preparedQuery("UPDATE destination SET secret_key_id = $3, secret_nonce = $4, secret_sealed = $5 "
+                        + "WHERE tenant_id = $1 AND kind = $2 AND secret_nonce = $6")
+                .execute(Tuple.of(read.tenantId(), read.kind().wireName(), sealed.keyId(), Buffer.buffer(sealed.nonce()),
+                        Buffer.buffer(sealed.ciphertext()), Buffer.buffer(read.sealed().nonce())))
+                .map(rows -> rows.rowCount() > 0);
+    }
+
+    /** Opens a run for this revision; empty if the destination was deleted or changed since it was read. */
+    public Future<Optional<Long>> startAttempt(SqlClient client, StoredDestination destination, String replica) {
+        return client.preparedQuery("UPDATE destination SET status = 'PROVISIONING', updated_at = now() "
+                        + "WHERE tenant_id = $1 AND kind = $2 AND revision = $3")
+                .execute(Tuple.of(destination.tenantId(), destination.kind().wireName(), destination.revision()))
+                .compose(updated -> updated.rowCount() == 0 ? Future.succeededFuture(Optional.empty())
+                        : client.preparedQuery("INSERT INTO provisioning_attempt (tenant_id, kind, revision, replica) "
+                                        + "VALUES ($1, $2, $3, $4) RETURNING id")
+                                .execute(Tuple.of(destination.tenantId(), destination.kind().wireName(), destination.revision(), replica))
+                                .map(rows -> Optional.of(rows.iterator().next().getLong("id"))));
+    }
+
+    /** Records the fields, and READY if the revision is still the one provisioned (else the newer one waits its turn). */
+    public Future<Void> finishReady(StoredDestination destination, long attemptId, List<FieldRecord> fields) {
+        return pool.withTransaction(tx -> writeLedger(tx, destination, attemptId, fields)
+                .compose(v -> tx.preparedQuery("UPDATE destination SET status = 'READY', status_reason = NULL, retryable = false, "
+                                + "failed_runs = 0, next_attempt_at = NULL, updated_at = now() "
+                                + "WHERE tenant_id = $1 AND kind = $2 AND revision = $3")
+                        .execute(Tuple.of(destination.tenantId(), destination.kind().wireName(), destination.revision())))
+                .compose(updated -> finishAttempt(tx, attemptId, updated.rowCount() > 0 ? "READY" : "SUPERSEDED", null)));
+    }
+
+    public Future<Void> finishFailed(StoredDestination destination, long attemptId, List<FieldRecord> fields, String reason,
+                              boolean retryable, OffsetDateTime nextAttemptAt) {
+        return pool.withTransaction(tx -> writeLedger(tx, destination, attemptId, fields)
+                .compose(v -> tx.preparedQuery("UPDATE destination SET status = 'FAILED', status_reason = $4, retryable = $5, "
+                                + "failed_runs = failed_runs + 1, next_attempt_at = $6, updated_at = now() "
+                                + "WHERE tenant_id = $1 AND kind = $2 AND revision = $3")
+                        .execute(Tuple.of(destination.tenantId(), destination.kind().wireName(), destination.revision(), reason,
+                                retryable, nextAttemptAt)))
+                .compose(updated -> finishAttempt(tx, attemptId, updated.rowCount() > 0 ? "FAILED" : "SUPERSEDED", reason)));
+    }
+
+    private static Future<Void> writeLedger(SqlClient tx, StoredDestination destination, long attemptId, List<FieldRecord> fields) {
+        if (fields.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        List<Tuple> batch = new ArrayList<>();
+        for (FieldRecord f : fields) {
+            batch.add(Tuple.of(destination.tenantId(), destination.kind().wireName(), f.field().name(), f.remoteName(),
+                    f.remoteType(), f.action().name(), attemptId));
+        }
+        // created_at is set by the run that created the field and kept by every later verification.
+        return tx.preparedQuery("""
+                INSERT INTO provisioned_field (tenant_id, kind, field, remote_name, remote_type, action, created_at, verified_at, attempt_id)
+                VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $6 = 'CREATED' THEN now() END, now(), $7)
+                ON CONFLICT (tenant_id, kind, field) DO UPDATE SET
+                    remote_name = EXCLUDED.remote_name, remote_type = EXCLUDED.remote_type, action = EXCLUDED.action,
+                    created_at = COALESCE(provisioned_field.created_at, EXCLUDED.created_at),
+                    verified_at = EXCLUDED.verified_at, attempt_id = EXCLUDED.attempt_id""")
+                .executeBatch(batch).mapEmpty();
+    }
+
+    private static Future<Void> finishAttempt(SqlClient tx, long attemptId, String outcome, String reason) {
+        return tx.preparedQuery("UPDATE provisioning_attempt SET finished_at = now(), outcome = $2, reason = $3 WHERE id = $1")
+                .execute(Tuple.of(attemptId, outcome, reason)).mapEmpty();
+    }
+
+    public Future<List<LedgerRow>> ledger(String tenantId, DestinationKind kind) {
+        return pool.preparedQuery("SELECT field, remote_name, remote_type, action, created_at, verified_at, attempt_id "
+                        + "FROM provisioned_field WHERE tenant_id = $1 AND kind = $2 ORDER BY field")
+                .execute(Tuple.of(tenantId, kind.wireName()))
+                .map(rows -> {
+                    List<LedgerRow> out = new ArrayList<>();
+                    for (Row r : rows) {
+                        out.add(new LedgerRow(new FieldRecord(com.subsets.sync.model.DestinationField.valueOf(r.getString("field")),
+                                r.getString("remote_name"), r.getString("remote_type"), FieldRecord.Action.valueOf(r.getString("action"))),
+                                r.getOffsetDateTime("created_at"), r.getOffsetDateTime("verified_at"), r.getLong("attempt_id")));
+                    }
+                    return out;
+                });
+    }
+
+    /** Destinations per kind and status (for the gauge operators alert on). */
+    public Future<Map<String, Long>> countByStatus() {
+        return pool.query("SELECT kind, status, count(*) AS n FROM destination GROUP BY kind, status").execute().map(rows -> {
+            Map<String, Long> counts = new HashMap<>();
+            rows.forEach(r -> counts.put(r.getString("kind") + "/" + r.getString("status"), r.getLong("n")));
+            return counts;
+        });
+    }
+
+    /** How many runs were started for a destination (tests and the status view). */
+    public Future<Long> attempts(String tenantId, DestinationKind kind) {
+        return pool.preparedQuery("SELECT count(*) AS n FROM provisioning_attempt WHERE tenant_id = $1 AND kind = $2")
+                .execute(Tuple.of(tenantId, kind.wireName()))
+                .map(rows -> rows.iterator().next().getLong("n"));
+    }
+
+    private static List<StoredDestination> destinations(RowSet<Row> rows) {
+        List<StoredDestination> out = new ArrayList<>();
+        rows.forEach(r -> out.add(destination(r)));
+        return out;
+    }
+
+    private static StoredDestination destination(Row r) {
+        return new StoredDestination(r.getString("tenant_id"), DestinationKind.of(r.getString("kind")).orElseThrow(),
+                (JsonObject) r.getValue("settings"),
+                new SecretBox.Sealed(r.getString("secret_key_id"), r.getBuffer("secret_nonce").getBytes(),
+                        r.getBuffer("secret_sealed").getBytes()),
+                r.getString("secret_fingerprint"), r.getLong("revision"), ProvisioningStatus.valueOf(r.getString("status")),
+                r.getString("status_reason"), r.getBoolean("retryable"), r.getInteger("failed_runs"),
+                r.getOffsetDateTime("next_attempt_at"), r.getOffsetDateTime("updated_at"));
+    }
+}

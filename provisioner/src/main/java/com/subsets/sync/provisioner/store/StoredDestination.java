@@ -1,0 +1,18 @@
+package com.subsets.sync.provisioner.store;
+
+import com.subsets.sync.provisioner.core.DestinationKind;
+import com.subsets.sync.provisioner.core.ProvisioningStatus;
+import com.subsets.sync.provisioner.core.SecretBox;
+import io.vertx.core.json.JsonObject;
+import java.time.OffsetDateTime;
+
+/** A destination row: settings in the clear, the credentials still sealed. */
+public record StoredDestination(String tenantId, DestinationKind kind, JsonObject settings, SecretBox.Sealed sealed,
+                                String fingerprint, long revision, ProvisioningStatus status, String statusReason,
+                                boolean retryable, int failedRuns, OffsetDateTime nextAttemptAt, OffsetDateTime updatedAt) {
+
+    /** What binds a sealed value to its row (AES-GCM associated data). */
+    public static byte[] associatedData(String tenantId, DestinationKind kind) {
+        return (tenantId + "/" + kind.wireName()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+}
