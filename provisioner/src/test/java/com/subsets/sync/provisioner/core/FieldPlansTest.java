@@ -1,0 +1,59 @@
+package com.subsets.sync.provisioner.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.subsets.sync.model.DestinationField;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class FieldPlansTest {
+
+    @Test
+    void blueConicPropertiesAreLeftAloneWhenAsNeededAndRepairedWithoutLosingTheTenantsSettings() {
+        JsonObject desired = BlueConicPropertyPlan.desired(DestinationField.EXPERIMENT_NAME);
+        assertThat(desired.getString("id")).isEqualTo("subsets_experiment_name");
+        assertThat(desired.getString("name")).isEqualTo("subsetsExperimentName");
+        assertThat(desired.getJsonArray("tags")).containsExactly("subsets");
+        assertThat(BlueConicPropertyPlan.repair(DestinationField.EXPERIMENT_NAME, desired)).isNull();
+        assertThat(BlueConicPropertyPlan.repair(DestinationField.EXPERIMENT_NAME,
+                desired.copy().put("tags", new JsonArray().add("crm").add("subsets")).put("indexed", false))).isNull();
+
+        JsonObject drifted = desired.copy().put("precision", 0).put("showInUI", false).put("permissionLevel", "ADMIN")
+                .put("tags", new JsonArray().add("crm"));
+        JsonObject repaired = BlueConicPropertyPlan.repair(DestinationField.EXPERIMENT_NAME, drifted);
+        assertThat(repaired.getInteger("precision")).isEqualTo(2);
+        assertThat(repaired.getBoolean("showInUI")).isTrue();
+        assertThat(repaired.getString("permissionLevel")).isEqualTo("ADMIN");
+        assertThat(repaired.getJsonArray("tags")).containsExactly("crm", "subsets");
+        assertThat(drifted.getInteger("precision")).as("the input is not modified").isZero();
+    }
+
+    @Test
+    void iterablePlansCreateOnlyWhatIsMissingAndRefuseWrongTypesAndFullProjects() {
+        Map<String, String> project = new HashMap<>(Map.of("subsetsExperimentId", "string", "subsetsExperimentAddedAt", "date",
+                "email", "string"));
+        IterableFieldPlan plan = IterableFieldPlan.of(project);
+        assertThat(plan.missing()).containsExactly(DestinationField.EXPERIMENT_NAME, DestinationField.CHURN_RISK,
+                DestinationField.EXPERIMENT_ASSIGNMENT);
+        assertThat(plan.probeDataFields().fieldNames()).containsExactlyInAnyOrder("subsetsExperimentName",
+                "subsetsSubscriberChurnRisk", "subsetsExperimentAssignment");
+
+        project.put("subsetsExperimentAddedAt", "string");
+        assertThatThrownBy(() -> IterableFieldPlan.of(project)).isInstanceOf(ProvisioningFailure.class)
+                .hasMessageContaining("subsetsExperimentAddedAt exists as string but must be date")
+                .matches(e -> !((ProvisioningFailure) e).retryable());
+
+        Map<String, String> crowded = new HashMap<>();
+        for (int i = 0; i < 995; i++) {
+            crowded.put("f" + i, "string");
+        }
+        assertThat(IterableFieldPlan.of(crowded).missing()).hasSize(5);
+        crowded.put("one-too-many", "long");
+        assertThatThrownBy(() -> IterableFieldPlan.of(crowded)).hasMessage(
+                "the Iterable project has 996 of its 1000 user fields; 5 more are needed");
+    }
+}

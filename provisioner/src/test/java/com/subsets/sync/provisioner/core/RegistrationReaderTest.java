@@ -1,0 +1,42 @@
+package com.subsets.sync.provisioner.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.subsets.sync.client.blueconic.InstanceUrlPolicy;
+import com.subsets.sync.model.Violation;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RegistrationReaderTest {
+
+    private final RegistrationReader reader = new RegistrationReader(new InstanceUrlPolicy(List.of("*.blueconic.net"), List.of()));
+
+    @Test
+    void defaultsAreFilledInAndSecretsSplitOff() {
+        Registration iterable = reader.read(DestinationKind.ITERABLE, new JsonObject().put("apiKey", "0123456789abcdef"));
+        assertThat(iterable.settings()).isEqualTo(new JsonObject().put("region", "us").put("identifier", "userId")
+                .put("preferUserId", false));
+        assertThat(iterable.secret()).isEqualTo(new JsonObject().put("apiKey", "0123456789abcdef"));
+
+        Registration blueConic = reader.read(DestinationKind.BLUECONIC, new JsonObject().put("instanceUrl", "https://acme.blueconic.net")
+                .put("clientId", "app").put("clientSecret", "s3cret").put("objectiveIds", new JsonArray().add("marketing")));
+        assertThat(blueConic.settings()).isEqualTo(new JsonObject().put("instanceUrl", "https://acme.blueconic.net")
+                .put("clientId", "app").put("matchingProperty", "email").put("strategy", "UPDATE")
+                .put("objectiveIds", new JsonArray().add("marketing")));
+        assertThat(blueConic.settings().encode()).doesNotContain("s3cret");
+    }
+
+    @Test
+    void everyProblemIsNamedAtOnceWithoutEchoingSecrets() {
+        assertThatThrownBy(() -> reader.read(DestinationKind.BLUECONIC, new JsonObject().put("instanceUrl", "https://evil.example.com")
+                .put("clientSecret", "with space").put("objectiveIds", new JsonArray().add("a").add("a")).put("extra", 1)))
+                .isInstanceOfSatisfying(InvalidRegistration.class, e -> {
+                    assertThat(e.violations()).extracting(Violation::path)
+                            .containsExactlyInAnyOrder("extra", "instanceUrl", "clientId", "clientSecret", "objectiveIds[1]");
+                    assertThat(e.getMessage()).doesNotContain("with space").contains("not an allowed BlueConic host");
+                });
+    }
+}
