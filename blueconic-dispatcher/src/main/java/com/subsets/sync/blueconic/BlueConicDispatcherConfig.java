@@ -2,14 +2,17 @@ package com.subsets.sync.blueconic;
 
 import com.subsets.sync.client.blueconic.InstanceUrlPolicy;
 import com.subsets.sync.dispatch.EngineConfig;
-import com.subsets.sync.dispatch.StaticDestinations;
+import com.subsets.sync.dispatch.DestinationDirectory;
+import com.subsets.sync.dispatch.Directories;
 import com.subsets.sync.runtime.EnvReader;
+import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 /** The BlueConic dispatcher's configuration, from the environment. */
 public record BlueConicDispatcherConfig(String httpHost, int httpPort, EngineConfig engine,
-                                        StaticDestinations<BlueConicDestination> directory) {
+                                        Function<Vertx, DestinationDirectory<BlueConicDestination>> directory) {
 
     /** BlueConic: at most 1,000 entries per bulk request (more gives 413). It documents no body limit; 8 MB is ours. */
     static final int MAX_ENTRIES = 1000;
@@ -27,6 +30,6 @@ public record BlueConicDispatcherConfig(String httpHost, int httpPort, EngineCon
                 env.string("BLUECONIC_HTTP_HOST", "0.0.0.0"),
                 env.integer("BLUECONIC_HTTP_PORT", 8082, 0, 65535),
                 EngineConfig.fromEnv(env, names, "BLUECONIC_", "blueconic", MAX_ENTRIES, MAX_BYTES),
-                StaticDestinations.fromEnv(env, "BLUECONIC_", BlueConicDestinationReader.reader(urls, rate, inFlight)));
+                Directories.fromEnv(env, "BLUECONIC_", "blueconic", BlueConicDestinationReader.reader(urls, rate, inFlight)));
     }
 }

@@ -62,7 +62,7 @@ class BlueConicDeliveryIT {
     void start(KafkaService kafka) throws Exception {
         this.kafka = kafka;
         topic = "blueconic-it-" + (++run) + ".events";
-        kafka.createTopics(2, topic, topic + ".dlq");
+        kafka.createTopics(2, topic, topic + ".dlq", topic + ".reports");
         vertx = Vertx.vertx();
         simulator = new BlueConicSimulator(vertx);
         tenant = simulator.addTenant("acme", "client-acme", "secret-acme");
@@ -93,6 +93,7 @@ class BlueConicDeliveryIT {
                 "BLUECONIC_INSECURE_HOSTS", "127.0.0.1",
                 "BLUECONIC_DESTINATIONS", "{\"acme\":{\"instanceUrl\":\"http://127.0.0.1:" + simulator.port()
                         + "\",\"clientId\":\"client-acme\",\"clientSecret\":\"secret-acme\"" + objectiveIds + "}}"));
+        env.put("BLUECONIC_REPORTS_TOPIC", topic + ".reports");
         dispatcher = BlueConicDispatcher.start(BlueConicDispatcherConfig.fromEnv(new EnvReader(env::get), env.keySet()))
                 .await(60, TimeUnit.SECONDS);
     }

@@ -58,6 +58,8 @@ public final class DispatcherEngine<C> extends VerticleBase {
     private KafkaConsumer<String, byte[]> consumer;
     private KafkaClientMetrics consumerMetrics;
     private DeadLetterWriter deadLetters;
+    private DeliveryReporter reports;
+    private long reportTimer;
     private boolean paused;
     private boolean draining;
     private boolean committing;
@@ -78,6 +80,8 @@ public final class DispatcherEngine<C> extends VerticleBase {
     @Override
     public Future<?> start() {
         deadLetters = new DeadLetterWriter(vertx, config, adapter.name());
+        reports = new DeliveryReporter(vertx, config, adapter.name());
+        reportTimer = vertx.setPeriodic(config.reportInterval().toMillis(), t -> reports.flush(now()));
         consumer = KafkaConsumer.create(vertx, consumerConfig());
         consumerMetrics = new KafkaClientMetrics(consumer.unwrap());
         consumerMetrics.bindTo(registry);
@@ -219,16 +223,19 @@ public final class DispatcherEngine<C> extends VerticleBase {
             switch (outcome.kind()) {
                 case DELIVERED -> {
                     done.add(row);
+                    reports.updated(row.tenantId(), now);
                     metrics.delivered(row.sources().size());
                     row.sources().forEach(this::resolve);
                 }
                 case PERMANENT -> {
                     done.add(row);
+                    reports.rejected(row.tenantId(), outcome, now);
                     row.sources().forEach(s -> deadLetter(s, outcome.reason(), outcome.detail(), lane.attempt + 1,
                             lane.firstFailureMillis < 0 ? now : lane.firstFailureMillis));
                 }
                 case SKIPPED -> {
                     done.add(row);
+                    reports.rejected(row.tenantId(), outcome, now);
                     row.sources().forEach(s -> {
                         metrics.skipped(outcome.reason());
                         resolve(s);
@@ -259,6 +266,7 @@ public final class DispatcherEngine<C> extends VerticleBase {
         } else {
             lane.buffer.completed(retry);
             Outcome cause = retryCause;
+            retry.forEach(row -> reports.failed(row.tenantId(), "retries_exhausted", cause.reason() + ": " + cause.detail(), now));
             retry.forEach(row -> row.sources().forEach(s -> deadLetter(s, "retries_exhausted",
                     cause.reason() + ": " + cause.detail(), lane.attempt, lane.firstFailureMillis)));
             lane.succeeded();
@@ -278,6 +286,7 @@ public final class DispatcherEngine<C> extends VerticleBase {
         deadLetters.write(source, reason, detail, attempts, firstFailureMillis)
                 .onSuccess(v -> {
                     metrics.deadLettered(reason);
+                    reports.deadLettered(source.key() == null ? null : new String(source.key(), java.nio.charset.StandardCharsets.UTF_8));
                     resolve(source);
                 })
                 .onFailure(e -> {
@@ -365,10 +374,12 @@ public final class DispatcherEngine<C> extends VerticleBase {
                 .eventually(() -> {
                     vertx.cancelTimer(pumpTimer);
                     vertx.cancelTimer(commitTimer);
+                    vertx.cancelTimer(reportTimer);
                     consumerMetrics.close();
                     return consumer.close();
                 })
-                .eventually(deadLetters::close);
+                .eventually(deadLetters::close)
+                .eventually(() -> reports.close(now()));
     }
 
     // ---- helpers ----

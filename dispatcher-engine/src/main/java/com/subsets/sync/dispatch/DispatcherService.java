@@ -9,6 +9,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -32,39 +33,48 @@ public final class DispatcherService<C> {
     private final Vertx vertx;
     private final DestinationAdapter<C> adapter;
     private final KafkaReadiness readiness;
+    private final DestinationDirectory<C> directory;
     private final DispatcherEngine<C> engine;
     private String engineDeployment;
     private HttpServer server;
 
     private DispatcherService(Settings settings, Function<Vertx, DestinationAdapter<C>> adapterFactory,
-                              DestinationDirectory<C> directory) {
+                              Function<Vertx, DestinationDirectory<C>> directoryFactory) {
         this.settings = settings;
         this.metrics = new ServiceMetrics(settings.serviceName());
         this.vertx = metrics.newVertx(new VertxOptions());
         this.adapter = adapterFactory.apply(vertx);
         this.readiness = new KafkaReadiness(vertx, settings.engine().bootstrapServers(), settings.engine().kafkaProperties(),
                 settings.serviceName() + "-readiness");
+        this.directory = directoryFactory.apply(vertx);
         this.engine = new DispatcherEngine<>(settings.engine(), adapter, directory, metrics.registry());
     }
 
     public static <C> Future<DispatcherService<C>> start(Settings settings, Function<Vertx, DestinationAdapter<C>> adapterFactory,
-                                                         DestinationDirectory<C> directory) {
+                                                         Function<Vertx, DestinationDirectory<C>> directory) {
         DispatcherService<C> service = new DispatcherService<>(settings, adapterFactory, directory);
         return service.deploy().map(service);
     }
 
+    /** Operations endpoints first (so probes answer), then the engine once the directory knows the destinations. */
     private Future<?> deploy() {
         Router router = Router.router(vertx);
         OperationsRoutes.mount(router, HealthChecks.create(vertx)
-                .register("kafka", KafkaReadiness.PROCEDURE_TIMEOUT_MS, readiness::check), metrics.registry());
-        return vertx.deployVerticle(engine)
-                .compose(id -> {
-                    engineDeployment = id;
-                    return vertx.createHttpServer().requestHandler(router).listen(settings.httpPort(), settings.httpHost());
-                })
-                .onSuccess(s -> {
+                .register("kafka", KafkaReadiness.PROCEDURE_TIMEOUT_MS, readiness::check)
+                .register("destinations", promise -> promise.complete(
+                        directory.loaded().succeeded() ? Status.OK() : Status.KO())), metrics.registry());
+        return vertx.createHttpServer().requestHandler(router).listen(settings.httpPort(), settings.httpHost())
+                .compose(s -> {
                     server = s;
-                    LOG.info("{} up, operations on port {}", settings.serviceName(), s.actualPort());
+                    if (!directory.loaded().isComplete()) {
+                        LOG.info("{} waiting for its destinations before consuming", settings.serviceName());
+                    }
+                    return directory.loaded();
+                })
+                .compose(v -> vertx.deployVerticle(engine))
+                .onSuccess(id -> {
+                    engineDeployment = id;
+                    LOG.info("{} up, operations on port {}", settings.serviceName(), server.actualPort());
                 });
     }
 
@@ -80,7 +90,11 @@ public final class DispatcherService<C> {
     /** Finishes or hands back in-flight batches, commits what is done, then closes. */
     public Future<Void> close() {
         Future<?> stopped = server.close()
-                .eventually(() -> vertx.undeploy(engineDeployment))
+                .eventually(() -> engineDeployment == null ? Future.succeededFuture() : vertx.undeploy(engineDeployment))
+                .eventually(() -> {
+                    directory.close();
+                    return Future.succeededFuture();
+                })
                 .eventually(adapter::close)
                 .eventually(readiness::close);
         return VertxCloser.closeAfter(stopped, vertx, () -> {

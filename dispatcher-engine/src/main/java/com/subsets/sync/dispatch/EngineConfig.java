@@ -25,7 +25,9 @@ public record EngineConfig(
         int maxBufferedRecords,
         long maxBufferedBytes,
         Duration commitInterval,
-        Duration shutdownTimeout) {
+        Duration shutdownTimeout,
+        String reportsTopic,
+        Duration reportInterval) {
 
     /**
      * @param prefix e.g. {@code ITERABLE_}
@@ -51,6 +53,8 @@ public record EngineConfig(
                 env.integer(prefix + "MAX_BUFFERED_RECORDS", 50_000, 100, 50_000_000),
                 env.longValue(prefix + "MAX_BUFFERED_BYTES", 32L * 1024 * 1024, 1024 * 1024, 1L << 34),
                 env.millis(prefix + "COMMIT_INTERVAL_MS", Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofMinutes(1)),
-                env.millis(prefix + "SHUTDOWN_TIMEOUT_MS", Duration.ofSeconds(30), Duration.ZERO, Duration.ofMinutes(10)));
+                env.millis(prefix + "SHUTDOWN_TIMEOUT_MS", Duration.ofSeconds(30), Duration.ZERO, Duration.ofMinutes(10)),
+                env.string(prefix + "REPORTS_TOPIC", Topics.DELIVERY_REPORTS),
+                env.millis(prefix + "REPORT_INTERVAL_MS", Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofMinutes(10)));
     }
 }

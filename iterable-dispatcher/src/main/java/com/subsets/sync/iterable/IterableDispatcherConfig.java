@@ -1,13 +1,16 @@
 package com.subsets.sync.iterable;
 
 import com.subsets.sync.dispatch.EngineConfig;
-import com.subsets.sync.dispatch.StaticDestinations;
+import com.subsets.sync.dispatch.DestinationDirectory;
+import com.subsets.sync.dispatch.Directories;
 import com.subsets.sync.runtime.EnvReader;
+import io.vertx.core.Vertx;
 import java.util.Set;
+import java.util.function.Function;
 
 /** The Iterable dispatcher's configuration, from the environment. */
 public record IterableDispatcherConfig(String httpHost, int httpPort, EngineConfig engine,
-                                       StaticDestinations<IterableDestination> directory) {
+                                       Function<Vertx, DestinationDirectory<IterableDestination>> directory) {
 
     /** Iterable: at most 1,000 users a call (its documentation) and 4 MB of body; the estimate keeps 1/8 spare. */
     static final int MAX_USERS = 1000;
@@ -20,6 +23,6 @@ public record IterableDispatcherConfig(String httpHost, int httpPort, EngineConf
                 env.string("ITERABLE_HTTP_HOST", "0.0.0.0"),
                 env.integer("ITERABLE_HTTP_PORT", 8081, 0, 65535),
                 EngineConfig.fromEnv(env, names, "ITERABLE_", "iterable", MAX_USERS, MAX_BYTES),
-                StaticDestinations.fromEnv(env, "ITERABLE_", IterableDestinationReader.reader(rate, inFlight)));
+                Directories.fromEnv(env, "ITERABLE_", "iterable", IterableDestinationReader.reader(rate, inFlight)));
     }
 }

@@ -51,7 +51,7 @@ final class DispatcherTestKit implements AutoCloseable {
         this.topic = "iterable-it-" + run + ".events";
         this.deadLetterTopic = topic + ".dlq";
         this.groupId = "iterable-it-" + run;
-        kafka.createTopics(3, topic, deadLetterTopic);
+        kafka.createTopics(3, topic, deadLetterTopic, topic + ".reports");
         project = simulator.addProject("p1", "key-p1", IterableProject.Identity.USER_ID, bulkPerSecond);
         simulator.start("127.0.0.1", 0).await(10, TimeUnit.SECONDS);
         Properties props = new Properties();
@@ -73,6 +73,7 @@ final class DispatcherTestKit implements AutoCloseable {
                 "ITERABLE_COMMIT_INTERVAL_MS", "200",
                 "ITERABLE_DESTINATIONS", "{\"acme\":{\"projectId\":\"p1\",\"apiKey\":\"key-p1\",\"baseUrl\":\"http://127.0.0.1:"
                         + simulator.port() + "\"}}"));
+        env.put("ITERABLE_REPORTS_TOPIC", topic + ".reports");
         env.putAll(overrides);
         return env;
     }

@@ -71,7 +71,7 @@ public final class IterableDispatcherBenchmark {
     /** Eight tenants, each its own project with no rate limit: 400,000 distinct users preloaded. */
     private static String unlimited(EmbeddedKafka kafka, IterableSimulator simulator) throws Exception {
         String topic = "bench.unlimited";
-        kafka.createTopics(8, topic, topic + ".dlq");
+        kafka.createTopics(8, topic, topic + ".dlq", topic + ".reports");
         int tenants = 8;
         int perTenant = 50_000;
         StringBuilder destinations = new StringBuilder("{");
@@ -107,7 +107,7 @@ public final class IterableDispatcherBenchmark {
     /** One project at Iterable's 5 requests/s, offered 7,000 new users/s for the whole run. */
     private static String rateLimited(EmbeddedKafka kafka, IterableSimulator simulator) throws Exception {
         String topic = "bench.limited";
-        kafka.createTopics(1, topic, topic + ".dlq");
+        kafka.createTopics(1, topic, topic + ".dlq", topic + ".reports");
         IterableProject project = simulator.addProject("lim", "key-lim", IterableProject.Identity.USER_ID, 5);
         Process dispatcher = fork(kafka, topic, "{" + destination("lim", "lim", simulator.port()) + "}", Map.of());
         try (KafkaProducer<String, byte[]> producer = producer(kafka)) {
@@ -131,7 +131,7 @@ public final class IterableDispatcherBenchmark {
     /** 1,000 events/s, each to a new user: from the producer's send to the simulator's write. */
     private static String latency(EmbeddedKafka kafka, IterableSimulator simulator) throws Exception {
         String topic = "bench.latency";
-        kafka.createTopics(1, topic, topic + ".dlq");
+        kafka.createTopics(1, topic, topic + ".dlq", topic + ".reports");
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
         List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
         IterableProject project = simulator.addProject("lat", "key-lat", IterableProject.Identity.USER_ID, 5);
@@ -161,7 +161,7 @@ public final class IterableDispatcherBenchmark {
     /** The destination answers 503 for the whole run while 2,000 events/s keep coming; then it recovers. */
     private static String outage(EmbeddedKafka kafka, IterableSimulator simulator) throws Exception {
         String topic = "bench.outage";
-        kafka.createTopics(1, topic, topic + ".dlq");
+        kafka.createTopics(1, topic, topic + ".dlq", topic + ".reports");
         IterableProject project = simulator.addProject("out", "key-out", IterableProject.Identity.USER_ID, 5);
         project.faults().failNext(Integer.MAX_VALUE, 503);
         int port = freePort();
@@ -232,7 +232,7 @@ public final class IterableDispatcherBenchmark {
                 "-Xmx256m", "-cp", System.getProperty("java.class.path"), Main.class.getName())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         Map<String, String> env = new HashMap<>(Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                "ITERABLE_TOPIC", topic, "ITERABLE_DEAD_LETTER_TOPIC", topic + ".dlq", "ITERABLE_GROUP_ID", "bench-" + topic,
+                "ITERABLE_TOPIC", topic, "ITERABLE_DEAD_LETTER_TOPIC", topic + ".dlq", "ITERABLE_REPORTS_TOPIC", topic + ".reports", "ITERABLE_GROUP_ID", "bench-" + topic,
                 "ITERABLE_HTTP_HOST", "127.0.0.1", "ITERABLE_HTTP_PORT", "0", "ITERABLE_DESTINATIONS", destinations,
                 "LOG_LEVEL", "WARN"));
         // Each case stops its dispatcher before the next starts: a short drain keeps cases apart.

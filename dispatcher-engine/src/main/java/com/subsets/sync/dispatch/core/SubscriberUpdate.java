@@ -27,6 +27,7 @@ public final class SubscriberUpdate {
     }
 
     private final String key;
+    private String tenantId;
     private Subscriber identity;
     private Instant identityAt;
     private final Map<DestinationField, Stamped> fields = new EnumMap<>(DestinationField.class);
@@ -40,6 +41,7 @@ public final class SubscriberUpdate {
     public boolean merge(AssignmentEvent event, SourceRecord source) {
         boolean coalesced = !sources.isEmpty();
         sources.add(source);
+        tenantId = event.tenantId();
         if (identity == null || !event.occurredAt().isBefore(identityAt)) {
             identity = event.subscriber();
             identityAt = event.occurredAt();
@@ -66,6 +68,11 @@ public final class SubscriberUpdate {
             identityAt = other.identityAt;
         }
         sources.addAll(other.sources);
+    }
+
+    /** The tenant of the latest event folded in (tenants sharing a lane may share a subscriber). */
+    public String tenantId() {
+        return tenantId;
     }
 
     public String key() {

@@ -1,0 +1,100 @@
+package com.subsets.sync.dispatch;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import java.net.URI;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * READY destinations as the provisioner serves them ({@code GET /v1/dispatch/{kind}/destinations}),
+ * refreshed every {@code refreshMillis} (at most 30 s, so a change or a deletion is followed within
+ * that). When the provisioner or its database is away, the last known destinations stay in use. An
+ * entry this dispatcher cannot read is left out (and logged) without affecting the others.
+ */
+public final class ProvisionerDirectory<C> implements DestinationDirectory<C> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProvisionerDirectory.class);
+
+    private final Vertx vertx;
+    private final WebClient client;
+    private final String url;
+    private final String token;
+    private final StaticDestinations.EntryReader<C> reader;
+    private final long refreshMillis;
+    private final AtomicReference<Map<String, LaneConfig<C>>> current = new AtomicReference<>(Map.of());
+    private final Promise<Void> loaded = Promise.promise();
+    private long timer = -1;
+    private boolean failing;
+
+    public ProvisionerDirectory(Vertx vertx, URI provisioner, String kind, String token, StaticDestinations.EntryReader<C> reader,
+                                long refreshMillis) {
+        this.vertx = vertx;
+        this.client = WebClient.create(vertx);
+        this.url = provisioner.resolve("/v1/dispatch/" + kind + "/destinations").toString();
+        this.token = token;
+        this.reader = reader;
+        this.refreshMillis = refreshMillis;
+        refresh();
+        timer = vertx.setPeriodic(refreshMillis, t -> refresh());
+    }
+
+    @Override
+    public Optional<LaneConfig<C>> lookup(String tenantId) {
+        return Optional.ofNullable(current.get().get(tenantId));
+    }
+
+    @Override
+    public Future<Void> loaded() {
+        return loaded.future();
+    }
+
+    /** Tenants currently known (for logs and tests). */
+    public int size() {
+        return current.get().size();
+    }
+
+    private void refresh() {
+        client.getAbs(url).bearerTokenAuthentication(token).timeout(Math.min(refreshMillis, 10_000)).send()
+                .compose(response -> response.statusCode() == 200 ? Future.succeededFuture(response.bodyAsJsonObject())
+                        : Future.failedFuture("the provisioner answered " + response.statusCode()))
+                .onSuccess(this::replace)
+                .onFailure(e -> {
+                    if (!failing) {
+                        LOG.warn("destinations not refreshed from {}; keeping the {} known: {}", url, current.get().size(), e.getMessage());
+                        failing = true;
+                    }
+                });
+    }
+
+    private void replace(JsonObject body) {
+        JsonObject entries = body.getJsonObject("destinations", new JsonObject());
+        Map<String, LaneConfig<C>> next = new HashMap<>();
+        for (String tenant : entries.fieldNames()) {
+            try {
+                next.put(tenant, reader.apply(entries.getJsonObject(tenant), "provisioner: tenant " + tenant + ": "));
+            } catch (RuntimeException e) {
+                LOG.error("destination of tenant {} left out: {}", tenant, e.getMessage());
+            }
+        }
+        Map<String, LaneConfig<C>> previous = current.getAndSet(Map.copyOf(next));
+        if (failing || !previous.keySet().equals(next.keySet())) {
+            LOG.info("{} ready destinations from the provisioner", next.size());
+        }
+        failing = false;
+        loaded.tryComplete();
+    }
+
+    @Override
+    public void close() {
+        vertx.cancelTimer(timer);
+        client.close();
+    }
+}
