@@ -1,0 +1,260 @@
+package com.subsets.sync.local;
+
+import com.subsets.sync.model.Assignment;
+import com.subsets.sync.model.AssignmentEvent;
+import com.subsets.sync.model.DestinationField;
+import com.subsets.sync.model.EventCodec;
+import com.subsets.sync.model.EventType;
+import com.subsets.sync.model.Experiment;
+import com.subsets.sync.model.FieldMapper;
+import com.subsets.sync.model.Subscriber;
+import com.subsets.sync.simulator.blueconic.BlueConicTenant;
+import com.subsets.sync.simulator.iterable.IterableProject;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The demo tenant: an Iterable project and a BlueConic tenant in the simulators, registered through the
+ * provisioner's API, then three events per subscriber through the ingest API (assigned; a churn score;
+ * then a second score or an unassignment). A few subscribers are set up to be refused, so the summary
+ * shows rejections too: three are forgotten (GDPR) in Iterable, and one in ten has no BlueConic profile
+ * (the strategy is UPDATE, which never creates profiles).
+ */
+final class Demo {
+
+    static final String TENANT = "demo";
+    static final String PROJECT = "demo-project";
+    static final String BLUECONIC_TENANT = "demo";
+    private static final Instant T0 = Instant.parse("2026-11-22T09:00:00Z");
+
+    private final LocalStack stack;
+    private final Progress progress;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final EventCodec codec = new EventCodec();
+    private final int subscribers;
+    private IterableProject project;
+    private BlueConicTenant blueConicTenant;
+    /** What each subscriber should end with: its last churn score, and whether it is still in the experiment. */
+    private final List<String> finalRisk = new ArrayList<>();
+    private final List<Boolean> stillAssigned = new ArrayList<>();
+
+    Demo(LocalStack stack, Progress progress) {
+        this.stack = stack;
+        this.progress = progress;
+        this.subscribers = stack.config.demoSubscribers();
+    }
+
+    static String user(int i) {
+        return String.format("demo-user-%03d", i);
+    }
+
+    static String email(int i) {
+        return user(i) + "@example.com";
+    }
+
+    boolean forgotten(int i) {
+        return i % 37 == 3;
+    }
+
+    boolean hasBlueConicProfile(int i) {
+        return i % 10 != 0;
+    }
+
+    /** Seeds the simulators and registers both destinations; returns once both are READY. */
+    void register() throws Exception {
+        String apiKey = "demo-iterable-key-" + Long.toHexString(new Random().nextLong());
+        String clientSecret = "demo-blueconic-secret-" + Long.toHexString(new Random().nextLong());
+        project = stack.iterable.addProject(PROJECT, apiKey, IterableProject.Identity.USER_ID);
+        blueConicTenant = stack.blueConic.addTenant(BLUECONIC_TENANT, "demo-client", clientSecret);
+        for (int i = 1; i <= subscribers; i++) {
+            if (forgotten(i)) {
+                project.forget(user(i));
+            }
+            if (hasBlueConicProfile(i)) {
+                blueConicTenant.addProfile(Map.of("email", List.of(email(i))));
+            }
+        }
+        progress.step("registering tenant '" + TENANT + "' with both destinations through the provisioner's API");
+        operator("PUT", "/v1/tenants/" + TENANT + "/destinations/iterable",
+                new JsonObject().put("apiKey", apiKey).put("region", "us").put("identifier", "userId"));
+        operator("PUT", "/v1/tenants/" + TENANT + "/destinations/blueconic",
+                new JsonObject().put("instanceUrl", stack.config.url(stack.config.blueConicSimulatorPort()))
+                        .put("clientId", "demo-client").put("clientSecret", clientSecret).put("strategy", "UPDATE"));
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (true) {
+            String iterableStatus = destination("iterable").getString("status");
+            String blueConicStatus = destination("blueconic").getString("status");
+            progress.update("provisioning the five fields: iterable " + iterableStatus + ", blueconic " + blueConicStatus);
+            if ("READY".equals(iterableStatus) && "READY".equals(blueConicStatus)) {
+                break;
+            }
+            if ("FAILED".equals(iterableStatus) || "FAILED".equals(blueConicStatus) || System.nanoTime() > deadline) {
+                throw new IllegalStateException("provisioning did not finish: iterable " + destination("iterable").encode()
+                        + ", blueconic " + destination("blueconic").encode());
+            }
+            Thread.sleep(250);
+        }
+        // The dispatchers read READY destinations every 2 s here.
+        Thread.sleep(2_500);
+        progress.step("both destinations READY; the dispatchers picked them up");
+    }
+
+    /** Three events per subscriber through the ingest API, in batches of 100; returns how many were accepted. */
+    int sendEvents() throws Exception {
+        Random random = new Random(42);
+        List<AssignmentEvent> events = new ArrayList<>();
+        for (int i = 1; i <= subscribers; i++) {
+            Subscriber subscriber = new Subscriber(user(i), email(i));
+            Experiment experiment = new Experiment("exp-winback-2026", "Winback offer Q4");
+            events.add(new AssignmentEvent("demo-" + i + "-a", EventType.ASSIGNED, TENANT, T0.plusSeconds(i), subscriber,
+                    experiment, i % 2 == 0 ? Assignment.TREATMENT : Assignment.CONTROL, T0, null));
+            BigDecimal first = BigDecimal.valueOf(random.nextInt(100), 2);
+            events.add(new AssignmentEvent("demo-" + i + "-b", EventType.CHURN_RISK_SCORED, TENANT, T0.plusSeconds(1000 + i),
+                    subscriber, null, null, null, first));
+            if (i % 5 == 0) {
+                events.add(new AssignmentEvent("demo-" + i + "-c", EventType.UNASSIGNED, TENANT, T0.plusSeconds(2000 + i),
+                        subscriber, new Experiment("exp-winback-2026", null), null, null, null));
+                finalRisk.add(FieldMapper.formatChurnRisk(first));
+                stillAssigned.add(false);
+            } else {
+                BigDecimal second = BigDecimal.valueOf(random.nextInt(100), 2);
+                events.add(new AssignmentEvent("demo-" + i + "-c", EventType.CHURN_RISK_SCORED, TENANT, T0.plusSeconds(2000 + i),
+                        subscriber, null, null, null, second));
+                finalRisk.add(FieldMapper.formatChurnRisk(second));
+                stillAssigned.add(true);
+            }
+        }
+        int accepted = 0;
+        for (int from = 0; from < events.size(); from += 100) {
+            StringBuilder body = new StringBuilder("[");
+            for (int j = from; j < Math.min(events.size(), from + 100); j++) {
+                body.append(j == from ? "" : ",").append(new String(codec.encode(events.get(j)), StandardCharsets.UTF_8));
+            }
+            HttpResponse<String> response = send("POST", stack.config.url(stack.config.ingestPort()) + "/v1/events",
+                    stack.config.ingestToken(), body.append("]").toString());
+            if (response.statusCode() != 202) {
+                throw new IllegalStateException("ingest answered " + response.statusCode() + ": " + response.body());
+            }
+            accepted += new JsonObject(response.body()).getJsonArray("eventIds", new JsonArray()).size();
+            progress.update("sent " + accepted + " of " + events.size() + " events to POST /v1/events");
+        }
+        progress.step("ingest accepted " + accepted + " events (202: acknowledged by Kafka)");
+        return accepted;
+    }
+
+    /** Waits until every subscriber that can be written shows its final values at both destinations. */
+    boolean awaitDelivery(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            int iterableDone = 0;
+            int iterableExpected = 0;
+            int blueConicDone = 0;
+            int blueConicExpected = 0;
+            for (int i = 1; i <= subscribers; i++) {
+                String risk = finalRisk.get(i - 1);
+                if (!forgotten(i)) {
+                    iterableExpected++;
+                    Map<String, Object> profile = project.profile(user(i));
+                    if (profile != null && risk.equals(profile.get(DestinationField.CHURN_RISK.iterableName()))
+                            && stillAssigned.get(i - 1) == profile.containsKey(DestinationField.EXPERIMENT_ID.iterableName())) {
+                        iterableDone++;
+                    }
+                }
+                if (hasBlueConicProfile(i)) {
+                    blueConicExpected++;
+                    Map<String, List<String>> profile = blueConicTenant.profileBy("email", email(i));
+                    List<String> values = profile == null ? null : profile.get(DestinationField.CHURN_RISK.blueConicId());
+                    if (values != null && values.contains(risk)) {
+                        blueConicDone++;
+                    }
+                }
+            }
+            progress.update(String.format("delivering: Iterable %d/%d profiles current, BlueConic %d/%d profiles current",
+                    iterableDone, iterableExpected, blueConicDone, blueConicExpected));
+            if (iterableDone == iterableExpected && blueConicDone == blueConicExpected) {
+                progress.endLine();
+                return true;
+            }
+            if (System.nanoTime() > deadline) {
+                progress.endLine();
+                return false;
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    /** Waits until the dispatchers' reports of all this reached the provisioner's delivery history. */
+    boolean awaitHistory(Duration timeout) throws Exception {
+        long expectedIterable = 0;
+        long expectedBlueConic = 0;
+        for (int i = 1; i <= subscribers; i++) {
+            expectedIterable += forgotten(i) ? 3 : 0;
+            expectedBlueConic += hasBlueConicProfile(i) ? 0 : 3;
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonObject iterableTotal = history("iterable").getJsonObject("delivery").getJsonObject("total");
+            JsonObject blueConicTotal = history("blueconic").getJsonObject("delivery").getJsonObject("total");
+            progress.update("waiting for the delivery history: iterable " + iterableTotal.encode() + ", blueconic " + blueConicTotal.encode());
+            if (iterableTotal.getLong("updated") > 0 && blueConicTotal.getLong("updated") > 0
+                    && iterableTotal.getLong("deadLettered") >= expectedIterable && blueConicTotal.getLong("deadLettered") >= expectedBlueConic) {
+                progress.endLine();
+                return true;
+            }
+            Thread.sleep(250);
+        }
+        progress.endLine();
+        return false;
+    }
+
+    IterableProject project() {
+        return project;
+    }
+
+    BlueConicTenant blueConicTenant() {
+        return blueConicTenant;
+    }
+
+    JsonObject destination(String kind) throws Exception {
+        HttpResponse<String> response = send("GET", stack.config.url(stack.config.provisionerPort()) + "/v1/tenants/" + TENANT
+                + "/destinations/" + kind, stack.config.operatorToken(), null);
+        return new JsonObject(response.body());
+    }
+
+    JsonObject history(String kind) throws Exception {
+        HttpResponse<String> response = send("GET", stack.config.url(stack.config.provisionerPort()) + "/v1/tenants/" + TENANT
+                + "/destinations/" + kind + "/status", stack.config.operatorToken(), null);
+        return new JsonObject(response.body());
+    }
+
+    private void operator(String method, String path, JsonObject body) throws Exception {
+        HttpResponse<String> response = send(method, stack.config.url(stack.config.provisionerPort()) + path,
+                stack.config.operatorToken(), body.encode());
+        if (response.statusCode() >= 300) {
+            throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+    }
+
+    private HttpResponse<String> send(String method, String url, String token, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .header("authorization", "Bearer " + token)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("content-type", "application/json");
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}

@@ -1,0 +1,232 @@
+package com.subsets.sync.local;
+
+import com.subsets.sync.blueconic.BlueConicDestination;
+import com.subsets.sync.blueconic.BlueConicDispatcher;
+import com.subsets.sync.blueconic.BlueConicDispatcherConfig;
+import com.subsets.sync.dispatch.DispatcherService;
+import com.subsets.sync.infra.EmbeddedKafka;
+import com.subsets.sync.infra.EmbeddedPostgres;
+import com.subsets.sync.infra.PostgresEndpoint;
+import com.subsets.sync.ingest.IngestConfig;
+import com.subsets.sync.ingest.IngestService;
+import com.subsets.sync.iterable.IterableDestination;
+import com.subsets.sync.iterable.IterableDispatcher;
+import com.subsets.sync.iterable.IterableDispatcherConfig;
+import com.subsets.sync.model.Topics;
+import com.subsets.sync.provisioner.ProvisionerConfig;
+import com.subsets.sync.provisioner.ProvisionerService;
+import com.subsets.sync.runtime.EnvReader;
+import com.subsets.sync.runtime.TokenAuthenticator;
+import com.subsets.sync.simulator.blueconic.BlueConicSimulator;
+import com.subsets.sync.simulator.iterable.IterableSimulator;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole system in one process: a Kafka broker and a PostgreSQL (embedded unless real ones are
+ * configured), both simulators, and the four services, each started by the same {@code start(config)}
+ * its {@code Main} uses, with its configuration built from an environment exactly as in production.
+ * Closing stops everything in reverse order and removes the embedded servers' data.
+ */
+final class LocalStack implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
+    static final int PARTITIONS = 6;
+
+    final LocalStackConfig config;
+    private EmbeddedKafka kafka;
+    private EmbeddedPostgres postgres;
+    String bootstrapServers;
+    PostgresEndpoint database;
+    Vertx simulatorVertx;
+    IterableSimulator iterable;
+    BlueConicSimulator blueConic;
+    ProvisionerService provisioner;
+    IngestService ingest;
+    DispatcherService<IterableDestination> iterableDispatcher;
+    DispatcherService<BlueConicDestination> blueConicDispatcher;
+
+    private LocalStack(LocalStackConfig config) {
+        this.config = config;
+    }
+
+    static LocalStack start(LocalStackConfig config, Progress progress) throws Exception {
+        LocalStack stack = new LocalStack(config);
+        try {
+            stack.startInfrastructure(progress);
+            stack.startSimulators(progress);
+            stack.startServices(progress);
+            return stack;
+        } catch (Exception | Error e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private void startInfrastructure(Progress progress) throws Exception {
+        if (config.externalKafka() == null) {
+            progress.step("starting an embedded Kafka broker");
+            kafka = EmbeddedKafka.start();
+            bootstrapServers = kafka.bootstrapServers();
+        } else {
+            bootstrapServers = config.externalKafka();
+        }
+        progress.step("creating topics on " + bootstrapServers);
+        createTopics(List.of(Topics.ASSIGNMENT_EVENTS, Topics.deadLetter("iterable"), Topics.deadLetter("blueconic"),
+                Topics.DELIVERY_REPORTS));
+        if (!config.externalPostgres()) {
+            progress.step("starting an embedded PostgreSQL");
+            postgres = EmbeddedPostgres.start();
+            database = postgres.createDatabase("subsets_sync");
+        }
+    }
+
+    /** Creates what is missing; a real cluster's own replication defaults apply. */
+    private void createTopics(List<String> names) throws Exception {
+        Map<String, Object> props = new HashMap<>(config.env().passThrough("KAFKA_PROPERTY_", System.getenv().keySet()));
+        props.put("bootstrap.servers", bootstrapServers);
+        try (Admin admin = Admin.create(props)) {
+            List<NewTopic> topics = new ArrayList<>();
+            for (String name : names) {
+                topics.add(new NewTopic(name, java.util.Optional.of(PARTITIONS), java.util.Optional.empty()));
+            }
+            for (var result : admin.createTopics(topics).values().values()) {
+                try {
+                    result.get(30, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+        }
+    }
+
+    private void startSimulators(Progress progress) throws Exception {
+        if (!config.demo()) {
+            return;
+        }
+        progress.step("starting the Iterable and BlueConic simulators");
+        simulatorVertx = Vertx.vertx();
+        iterable = new IterableSimulator(simulatorVertx);
+        blueConic = new BlueConicSimulator(simulatorVertx);
+        iterable.start(config.host(), config.iterableSimulatorPort()).await(30, TimeUnit.SECONDS);
+        blueConic.start(config.host(), config.blueConicSimulatorPort()).await(30, TimeUnit.SECONDS);
+    }
+
+    private void startServices(Progress progress) throws Exception {
+        progress.step("starting the provisioner");
+        provisioner = await(ProvisionerService.start(ProvisionerConfig.fromEnv(reader(provisionerEnv()), provisionerEnv().keySet())));
+        progress.step("starting the Iterable and BlueConic dispatchers");
+        Map<String, String> iterableEnv = dispatcherEnv("ITERABLE_", config.iterableDispatcherPort());
+        Map<String, String> blueConicEnv = dispatcherEnv("BLUECONIC_", config.blueConicDispatcherPort());
+        Future<DispatcherService<IterableDestination>> iterableStarted =
+                IterableDispatcher.start(IterableDispatcherConfig.fromEnv(reader(iterableEnv), iterableEnv.keySet()));
+        Future<DispatcherService<BlueConicDestination>> blueConicStarted =
+                BlueConicDispatcher.start(BlueConicDispatcherConfig.fromEnv(reader(blueConicEnv), blueConicEnv.keySet()));
+        iterableDispatcher = await(iterableStarted);
+        blueConicDispatcher = await(blueConicStarted);
+        progress.step("starting the ingest service");
+        Map<String, String> ingestEnv = ingestEnv();
+        ingest = await(IngestService.start(IngestConfig.fromEnv(reader(ingestEnv), ingestEnv.keySet())));
+    }
+
+    // ---- each service's environment, as a deployment would set it ----
+
+    private Map<String, String> base() {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
+        if (config.demo()) {
+            // The simulators listen on plain http on loopback: allowed for that host only.
+            env.put("BLUECONIC_INSECURE_HOSTS", config.host());
+        }
+        return env;
+    }
+
+    Map<String, String> provisionerEnv() {
+        Map<String, String> env = base();
+        env.put("PROVISIONER_HTTP_HOST", config.host());
+        env.put("PROVISIONER_HTTP_PORT", String.valueOf(config.provisionerPort()));
+        env.put("PROVISIONER_OPERATOR_TOKEN_SHA256", TokenAuthenticator.sha256Hex(config.operatorToken()));
+        env.put("PROVISIONER_DISPATCHER_TOKEN_SHA256", TokenAuthenticator.sha256Hex(config.dispatcherToken()));
+        env.put("PROVISIONER_ENCRYPTION_KEYS", config.encryptionKeys());
+        env.put("PROVISIONER_SWEEP_INTERVAL_MS", "2000");
+        if (database != null) {
+            env.put("PROVISIONER_DB_HOST", database.host());
+            env.put("PROVISIONER_DB_PORT", String.valueOf(database.port()));
+            env.put("PROVISIONER_DB_NAME", database.database());
+            env.put("PROVISIONER_DB_USER", database.user());
+            env.put("PROVISIONER_DB_PASSWORD", database.password());
+        }
+        if (config.demo()) {
+            env.put("PROVISIONER_ITERABLE_US_URL", config.url(config.iterableSimulatorPort()));
+            env.put("PROVISIONER_ITERABLE_EU_URL", config.url(config.iterableSimulatorPort()));
+        }
+        return env;
+    }
+
+    private Map<String, String> dispatcherEnv(String prefix, int port) {
+        Map<String, String> env = base();
+        env.put(prefix + "HTTP_HOST", config.host());
+        env.put(prefix + "HTTP_PORT", String.valueOf(port));
+        env.put(prefix + "PROVISIONER_URL", config.url(config.provisionerPort()));
+        env.put(prefix + "PROVISIONER_TOKEN", config.dispatcherToken());
+        env.put(prefix + "DIRECTORY_REFRESH_MS", "2000");
+        env.put(prefix + "REPORT_INTERVAL_MS", "1000");
+        return env;
+    }
+
+    private Map<String, String> ingestEnv() {
+        Map<String, String> env = base();
+        env.put("INGEST_HTTP_HOST", config.host());
+        env.put("INGEST_HTTP_PORT", String.valueOf(config.ingestPort()));
+        env.put("INGEST_TOKEN_SHA256", TokenAuthenticator.sha256Hex(config.ingestToken()));
+        return env;
+    }
+
+    private static EnvReader reader(Map<String, String> env) {
+        return new EnvReader(env::get);
+    }
+
+    private static <T> T await(Future<T> future) throws Exception {
+        return future.await(120, TimeUnit.SECONDS);
+    }
+
+    /** Stops the services (each finishes its in-flight work), the simulators, then the embedded servers. */
+    @Override
+    public void close() {
+        stop("ingest-service", ingest, IngestService::close);
+        stop("iterable-dispatcher", iterableDispatcher, DispatcherService::close);
+        stop("blueconic-dispatcher", blueConicDispatcher, DispatcherService::close);
+        stop("provisioner", provisioner, ProvisionerService::close);
+        stop("simulators", simulatorVertx, Vertx::close);
+        if (postgres != null) {
+            postgres.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    private static <T> void stop(String name, T service, Function<T, Future<Void>> close) {
+        if (service == null) {
+            return;
+        }
+        try {
+            close.apply(service).await(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("{} did not stop cleanly: {}", name, e.toString());
+        }
+    }
+}
