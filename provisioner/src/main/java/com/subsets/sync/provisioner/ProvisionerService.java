@@ -17,6 +17,7 @@ import com.subsets.sync.runtime.OperationsRoutes;
 import com.subsets.sync.runtime.ServiceMetrics;
 import com.subsets.sync.runtime.VertxCloser;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
@@ -59,7 +60,16 @@ public final class ProvisionerService {
 
     public static Future<ProvisionerService> start(ProvisionerConfig config) {
         ProvisionerService service = new ProvisionerService(config);
-        return service.deploy().map(service).recover(e -> service.close().transform(v -> Future.failedFuture(e)));
+        // Not chained on Vert.x: a failed start closes Vert.x, whose loops could no longer deliver the failure.
+        Promise<ProvisionerService> started = Promise.promise();
+        service.deploy().onComplete(ar -> {
+            if (ar.succeeded()) {
+                started.complete(service);
+            } else {
+                service.close().onComplete(v -> started.fail(ar.cause()));
+            }
+        });
+        return started.future();
     }
 
     private Future<Void> deploy() {

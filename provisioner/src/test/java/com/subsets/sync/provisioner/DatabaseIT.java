@@ -1,0 +1,100 @@
+package com.subsets.sync.provisioner;
+
+import static com.subsets.sync.provisioner.ProvisionerTestKit.await;
+import static com.subsets.sync.provisioner.ProvisionerTestKit.operator;
+import static com.subsets.sync.provisioner.ProvisionerTestKit.status;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.subsets.sync.infra.KafkaService;
+import com.subsets.sync.infra.PostgresEndpoint;
+import com.subsets.sync.infra.PostgresService;
+import com.subsets.sync.infra.RealServices;
+import com.subsets.sync.simulator.iterable.IterableProject;
+import com.subsets.sync.simulator.iterable.IterableSimulator;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The provisioner and its database: migrations, refusing a schema it does not know, key rotation. */
+@ExtendWith(RealServices.class)
+class DatabaseIT {
+
+    @Test
+    void refusesADatabaseItDoesNotUnderstand(PostgresService postgres, KafkaService kafka) throws Exception {
+        kafka.createTopics(1, "database-it.reports");
+        PostgresEndpoint foreign = postgres.createDatabase("database_it_foreign");
+        execute(foreign, "CREATE TABLE destination (id int)");
+        assertThatThrownBy(() -> ProvisionerTestKit.start(ProvisionerTestKit.env(foreign, kafka, 1, "database-it.reports")))
+                .hasStackTraceContaining("non-empty schema");
+
+        PostgresEndpoint newer = postgres.createDatabase("database_it_newer");
+        ProvisionerTestKit.start(ProvisionerTestKit.env(newer, kafka, 1, "database-it.reports")).close().await(30, TimeUnit.SECONDS);
+        // As if a newer build had applied its migration 2: this build must not run on that schema.
+        execute(newer, "INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, checksum, "
+                + "installed_by, execution_time, success) VALUES (2, '2', 'from a newer build', 'SQL', 'V2__newer.sql', 1, 'x', 1, true)");
+        assertThatThrownBy(() -> ProvisionerTestKit.start(ProvisionerTestKit.env(newer, kafka, 1, "database-it.reports")))
+                .hasStackTraceContaining("applied migration not resolved locally");
+    }
+
+    @Test
+    void rotatingTheKeyResealsEveryCredentialAndTheyStillOpen(PostgresService postgres, KafkaService kafka) throws Exception {
+        Vertx vertx = Vertx.vertx();
+        IterableSimulator iterable = new IterableSimulator(vertx);
+        iterable.start("127.0.0.1", 0).await(10, TimeUnit.SECONDS);
+        iterable.addProject("p-rotate", "iterable-key-rotate", IterableProject.Identity.USER_ID);
+        kafka.createTopics(1, "database-it-rotate.reports");
+        PostgresEndpoint db = postgres.createDatabase("database_it_rotate");
+        Map<String, String> env = ProvisionerTestKit.env(db, kafka, iterable.port(), "database-it-rotate.reports");
+        ProvisionerService before = ProvisionerTestKit.start(env);
+        try {
+            operator(before.port(), "PUT", "/v1/tenants/rotate/destinations/iterable",
+                    new JsonObject().put("apiKey", "iterable-key-rotate").encode());
+            await("READY", Duration.ofSeconds(30), () -> status(before.port(), "rotate", "iterable").equals("READY"));
+        } finally {
+            before.close().await(30, TimeUnit.SECONDS);
+        }
+        assertThat(keyIds(db)).isEqualTo("k1");
+
+        Map<String, String> rotated = new HashMap<>(env);
+        rotated.put("PROVISIONER_ENCRYPTION_KEYS", "k1:" + ProvisionerTestKit.KEY + ",k2:" + Base64.getEncoder().encodeToString(new byte[32]));
+        rotated.put("PROVISIONER_ENCRYPTION_KEY_ID", "k2");
+        ProvisionerService after = ProvisionerTestKit.start(rotated);
+        try {
+            await("resealed", Duration.ofSeconds(30), () -> keyIds(db).equals("k2"));
+            JsonObject entry = ProvisionerTestKit.call(after.port(), "GET", "/v1/dispatch/iterable/destinations",
+                    ProvisionerTestKit.DISPATCHER_TOKEN, null).json().getJsonObject("destinations").getJsonObject("rotate");
+            assertThat(entry.getString("apiKey")).isEqualTo("iterable-key-rotate");
+        } finally {
+            after.close().await(30, TimeUnit.SECONDS);
+            vertx.close().await(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static String keyIds(PostgresEndpoint db) {
+        try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
+             Statement s = c.createStatement();
+             ResultSet rows = s.executeQuery("SELECT string_agg(DISTINCT secret_key_id, ',') FROM destination")) {
+            rows.next();
+            return rows.getString(1);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void execute(PostgresEndpoint db, String sql) throws Exception {
+        try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password()); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+}
