@@ -38,6 +38,8 @@ final class DispatcherMetrics {
                 .tag("destination", destination).publishPercentileHistogram().maximumExpectedValue(1000.0).register(registry);
         batchBytes = DistributionSummary.builder("dispatcher.batch.bytes").baseUnit("bytes")
                 .description("Estimated body size per request").tag("destination", destination).register(registry);
+        // The skip that matters most exists from the start, at zero, so dashboards and alerts see it.
+        skippedCounter("no_ready_destination");
     }
 
     private Counter counter(String name, String description) {
@@ -85,9 +87,13 @@ final class DispatcherMetrics {
     }
 
     void skipped(String reason) {
-        skipped.computeIfAbsent(reason, r -> Counter.builder("dispatcher.records.skipped")
+        skippedCounter(reason).increment();
+    }
+
+    private Counter skippedCounter(String reason) {
+        return skipped.computeIfAbsent(reason, r -> Counter.builder("dispatcher.records.skipped")
                 .description("Records that need no delivery (e.g. the tenant has no ready destination), by reason")
-                .tag("destination", destination).tag("reason", r).register(registry)).increment();
+                .tag("destination", destination).tag("reason", r).register(registry));
     }
 
     void request(int status, Duration took) {

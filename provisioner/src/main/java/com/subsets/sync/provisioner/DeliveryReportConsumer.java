@@ -74,6 +74,9 @@ public final class DeliveryReportConsumer {
         history.apply(report).onComplete(ar -> {
             if (ar.succeeded()) {
                 metrics.report(ar.result() ? "applied" : "duplicate");
+                if (ar.result()) {
+                    metrics.delivery(report);
+                }
                 markDone(record);
                 consumer.resume();
             } else {

@@ -1,5 +1,6 @@
 package com.subsets.sync.provisioner;
 
+import com.subsets.sync.model.DeliveryReport;
 import com.subsets.sync.provisioner.core.DestinationKind;
 import com.subsets.sync.provisioner.core.ProvisioningStatus;
 import com.subsets.sync.provisioner.run.RunResult;
@@ -48,6 +49,27 @@ public final class ProvisionerMetrics {
                 .description("How long a provisioning run took, vendor calls and retries included")
                 .tag("destination", kind.wireName())
                 .register(registry).record(Duration.ofNanos(nanos));
+    }
+
+    /**
+     * A report's counts, per tenant (the dispatchers' own meters carry no tenant, to bound their
+     * cardinality; the history is where tenants are, and this exposes it to dashboards). Summed over
+     * replicas, each of which reads a share of the reports.
+     */
+    public void delivery(DeliveryReport report) {
+        tenantDeliveries(report, "updated", report.updated());
+        tenantDeliveries(report, "rejected", report.rejected());
+        tenantDeliveries(report, "dead_lettered", report.deadLettered());
+    }
+
+    private void tenantDeliveries(DeliveryReport report, String outcome, long amount) {
+        if (amount > 0) {
+            Counter.builder("provisioner.tenant.deliveries")
+                    .description("Per tenant and destination, from the dispatchers' reports: profiles updated, profiles "
+                            + "rejected by the destination, records dead-lettered")
+                    .tag("tenant", report.tenantId()).tag("destination", report.destination()).tag("outcome", outcome)
+                    .register(registry).increment(amount);
+        }
     }
 
     /** One delivery report read: applied, duplicate (applied before) or unreadable. */

@@ -26,7 +26,7 @@ public final class ServiceMetrics implements AutoCloseable {
 
     public ServiceMetrics(String service) {
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        registry.config().commonTags("service", service);
+        registry.config().commonTags("service", service).meterFilter(new PrometheusNaming());
         new JvmMemoryMetrics().bindTo(registry);
         gcMetrics.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
