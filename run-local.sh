@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 echo "building (mvn install, tests skipped)..."
-mvn -B -q -Dmaven.test.skip=true install -pl local-stack -am
+mvn -B -q -Dmaven.test.skip=true -Djib.skip=true install -pl local-stack -am
 mvn -B -q -pl local-stack dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile=target/classpath.txt
 
 java ${LOCAL_JAVA_OPTS:-} \
