@@ -1,0 +1,182 @@
+package com.subsets.sync.blueconic;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.subsets.sync.dispatch.core.SourceRecord;
+import com.subsets.sync.dispatch.core.SubscriberUpdate;
+import com.subsets.sync.model.Assignment;
+import com.subsets.sync.model.AssignmentEvent;
+import com.subsets.sync.model.DestinationField;
+import com.subsets.sync.model.EventType;
+import com.subsets.sync.model.Experiment;
+import com.subsets.sync.model.Subscriber;
+import com.subsets.sync.simulator.blueconic.BlueConicSimulator;
+import com.subsets.sync.simulator.blueconic.BlueConicTenant;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Holds the dispatcher's requests and the simulator's answers to BlueConic's own OpenAPI 3.1 document:
+ * the dispatcher's adapter talks to the simulator through a recording proxy, through the situations it
+ * meets (results of every kind, consent, an expired token, more than 1,000 entries, 429, 503), and the
+ * property and token endpoints are called as the provisioner calls them; every exchange is judged by
+ * {@link BlueConicOpenApi}.
+ */
+class BlueConicContractTest {
+
+    private Vertx vertx;
+    private BlueConicSimulator simulator;
+    private BlueConicTenant tenant;
+    private HttpServer proxy;
+    private final List<BlueConicOpenApi.Exchange> exchanges = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        vertx = Vertx.vertx();
+        simulator = new BlueConicSimulator(vertx);
+        tenant = simulator.addTenant("acme", "client-acme", "secret-acme");
+        for (DestinationField field : DestinationField.values()) {
+            tenant.property(new JsonObject().put("id", field.blueConicId()).put("name", field.blueConicName()));
+        }
+        tenant.addProfile(Map.of("email", List.of("known@example.com")), "marketing");
+        tenant.addProfile(Map.of("email", List.of("no-consent@example.com")));
+        simulator.start("127.0.0.1", 0).await(10, TimeUnit.SECONDS);
+        HttpClient upstream = vertx.createHttpClient();
+        proxy = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
+            Map<String, String> query = new LinkedHashMap<>();
+            request.params().forEach(query::put);
+            upstream.request(request.method(), simulator.port(), "127.0.0.1", request.uri())
+                    .compose(out -> {
+                        request.headers().forEach(out::putHeader);
+                        return out.send(body);
+                    })
+                    .compose(answer -> answer.body().map(answerBody -> {
+                        exchanges.add(new BlueConicOpenApi.Exchange(request.method().name(), request.path(), query,
+                                request.getHeader("content-type"), body.toString(), answer.statusCode(), answerBody.toString()));
+                        request.response().setStatusCode(answer.statusCode());
+                        answer.headers().forEach(request.response()::putHeader);
+                        return request.response().end(answerBody);
+                    }));
+        })).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        vertx.close().await(10, TimeUnit.SECONDS);
+    }
+
+    private BlueConicDestination destination(List<String> objectives) {
+        return new BlueConicDestination(URI.create("http://127.0.0.1:" + proxy.actualPort()), "client-acme", "secret-acme",
+                "email", "UPDATE", objectives);
+    }
+
+    private static SubscriberUpdate row(String email, int offset) {
+        AssignmentEvent event = new AssignmentEvent("e" + offset, EventType.ASSIGNED, "acme", Instant.parse("2026-11-22T09:59:00Z"),
+                new Subscriber(null, email), new Experiment("exp-1", "Winback"), Assignment.TREATMENT,
+                Instant.parse("2026-11-22T09:00:00Z"), new java.math.BigDecimal("0.42"));
+        SubscriberUpdate row = new SubscriberUpdate(email);
+        row.merge(event, new SourceRecord("t", 0, offset, null, new byte[0], Map.of()));
+        return row;
+    }
+
+    @Test
+    void everyExchangeAgreesWithBlueConicsOwnDocument() throws Exception {
+        BlueConicAdapter adapter = new BlueConicAdapter(vertx, Duration.ofSeconds(10));
+        BlueConicDestination plain = destination(List.of());
+        BlueConicDestination consenting = destination(List.of("marketing", "analytics"));
+
+        adapter.deliver(plain, List.of(row("known@example.com", 1), row("stranger@example.com", 2))).await(10, TimeUnit.SECONDS);
+        adapter.deliver(consenting, List.of(row("known@example.com", 3), row("no-consent@example.com", 4))).await(10, TimeUnit.SECONDS);
+        tenant.expireTokens();
+        adapter.deliver(plain, List.of(row("known@example.com", 5))).await(10, TimeUnit.SECONDS);
+        List<SubscriberUpdate> tooMany = new ArrayList<>();
+        for (int i = 0; i < 1001; i++) {
+            tooMany.add(row("user" + i + "@example.com", 100 + i));
+        }
+        adapter.deliver(plain, tooMany).await(30, TimeUnit.SECONDS);
+        tenant.faults().throttleNext(1);
+        adapter.deliver(plain, List.of(row("known@example.com", 6))).await(10, TimeUnit.SECONDS);
+        tenant.faults().failNext(1, 503);
+        adapter.deliver(plain, List.of(row("known@example.com", 7))).await(10, TimeUnit.SECONDS);
+
+        // The property and token endpoints, as the provisioner and a misconfigured tenant use them.
+        WebClient client = WebClient.create(vertx);
+        String base = "http://127.0.0.1:" + proxy.actualPort() + "/rest/v2";
+        String token = client.postAbs(base + "/oauth/token").sendForm(MultiMap.caseInsensitiveMultiMap()
+                .add("grant_type", "client_credentials").add("client_id", "client-acme").add("client_secret", "secret-acme"))
+                .await(10, TimeUnit.SECONDS).bodyAsJsonObject().getString("access_token");
+        client.postAbs(base + "/oauth/token").sendForm(MultiMap.caseInsensitiveMultiMap()
+                .add("grant_type", "client_credentials").add("client_id", "client-acme").add("client_secret", "wrong"))
+                .await(10, TimeUnit.SECONDS);
+        client.postAbs(base + "/oauth/token").sendForm(MultiMap.caseInsensitiveMultiMap()
+                .add("grant_type", "refresh_token").add("client_id", "client-acme").add("client_secret", "secret-acme"))
+                .await(10, TimeUnit.SECONDS);
+        String property = DestinationField.CHURN_RISK.blueConicId();
+        client.getAbs(base + "/profileProperties/" + property).bearerTokenAuthentication(token).send().await(10, TimeUnit.SECONDS);
+        client.getAbs(base + "/profileProperties/no_such_property").bearerTokenAuthentication(token).send().await(10, TimeUnit.SECONDS);
+        JsonObject definition = new JsonObject().put("id", property).put("name", "subsetsSubscriberChurnRisk")
+                .put("description", "Probability the subscriber churns within 30 days").put("tags", List.of("subsets"))
+                .put("filterType", "SELECT").put("precision", 2).put("availableForSegmentation", true).put("showInUI", true)
+                .put("canRead", true).put("canWrite", true);
+        client.putAbs(base + "/profileProperties/" + property).bearerTokenAuthentication(token)
+                .putHeader("content-type", "application/json").sendBuffer(Buffer.buffer(definition.encode())).await(10, TimeUnit.SECONDS);
+        client.putAbs(base + "/profileProperties/other_id").bearerTokenAuthentication(token)
+                .putHeader("content-type", "application/json").sendBuffer(Buffer.buffer(definition.encode())).await(10, TimeUnit.SECONDS);
+        client.getAbs(base + "/profileProperties").bearerTokenAuthentication(token).send().await(10, TimeUnit.SECONDS);
+        client.getAbs(base + "/profileProperties/" + property).bearerTokenAuthentication("expired-or-unknown").send()
+                .await(10, TimeUnit.SECONDS);
+
+        BlueConicOpenApi document = new BlueConicOpenApi();
+        List<String> violations = new ArrayList<>();
+        Set<String> covered = new TreeSet<>();
+        for (BlueConicOpenApi.Exchange exchange : exchanges) {
+            violations.addAll(document.violations(exchange));
+            covered.add(exchange.method() + " " + exchange.path().replaceAll("/profileProperties/[^/]+", "/profileProperties/{id}")
+                    + " " + exchange.status());
+        }
+        assertThat(violations).isEmpty();
+        assertThat(covered).contains(
+                "POST /rest/v2/oauth/token 200", "POST /rest/v2/oauth/token 401", "POST /rest/v2/oauth/token 400",
+                "PUT /rest/v2/profiles 200", "PUT /rest/v2/profiles 401", "PUT /rest/v2/profiles 413", "PUT /rest/v2/profiles 429",
+                "PUT /rest/v2/profiles 503", "GET /rest/v2/profileProperties/{id} 200", "GET /rest/v2/profileProperties/{id} 404",
+                "GET /rest/v2/profileProperties/{id} 401", "PUT /rest/v2/profileProperties/{id} 200",
+                "PUT /rest/v2/profileProperties/{id} 400", "GET /rest/v2/profileProperties 200");
+        assertThat(exchanges).anyMatch(e -> e.responseBody().contains("CONSENT_MISMATCH"))
+                .anyMatch(e -> e.responseBody().contains("NOTFOUND")).anyMatch(e -> e.responseBody().contains("MODIFIED"))
+                .anyMatch(e -> "marketing,analytics".equals(e.query().get("objectiveIds")));
+    }
+
+    @Test
+    void theJudgeCatchesWhatTheDocumentForbids() throws Exception {
+        BlueConicOpenApi document = new BlueConicOpenApi();
+        assertThat(document.violations(new BlueConicOpenApi.Exchange("PUT", "/rest/v2/profiles", Map.of(), "application/json",
+                "[{\"strategy\":\"MERGE\",\"properties\":[{\"id\":\"x\",\"values\":[1]}]}]", 200, "[{\"state\":\"FINE\"}]")))
+                .hasSize(3);
+        assertThat(document.violations(new BlueConicOpenApi.Exchange("PUT", "/rest/v2/profiles", Map.of("objectiveIds", "a, b"),
+                "application/json", "[]", 418, ""))).hasSize(2);
+        assertThat(document.violations(new BlueConicOpenApi.Exchange("POST", "/rest/v2/oauth/token", Map.of(),
+                "application/x-www-form-urlencoded", "grant_type=password&client_id=c", 200, "{\"expires_in\":\"soon\"}")))
+                .hasSize(3);
+        assertThat(document.violations(new BlueConicOpenApi.Exchange("PATCH", "/rest/v2/profiles", Map.of(), null, null, 200, "")))
+                .containsExactly("PATCH /rest/v2/profiles -> 200: no such operation in the document");
+    }
+}
