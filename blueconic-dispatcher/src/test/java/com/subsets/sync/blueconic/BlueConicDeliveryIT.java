@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.subsets.sync.dispatch.DispatcherService;
+import com.subsets.sync.infra.ForkedJvm;
 import com.subsets.sync.infra.KafkaService;
 import com.subsets.sync.infra.RealServices;
 import com.subsets.sync.model.Assignment;
@@ -19,6 +20,7 @@ import com.subsets.sync.simulator.blueconic.BlueConicTenant;
 import com.subsets.sync.simulator.common.RecordedCall;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,7 +44,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Events on the topic arrive as BlueConic profile properties, through token expiry, 401s, 429s, 503s and consent. */
+/** Events on the topic arrive as BlueConic profile properties, through token expiry, 401s, 429s, 503s, consent and a SIGKILL. */
 @ExtendWith(RealServices.class)
 class BlueConicDeliveryIT {
 
@@ -84,7 +86,7 @@ class BlueConicDeliveryIT {
         vertx.close().await(10, TimeUnit.SECONDS);
     }
 
-    private void startDispatcher(String objectiveIds) throws Exception {
+    private Map<String, String> env(String objectiveIds) {
         Map<String, String> env = new HashMap<>(Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                 "BLUECONIC_TOPIC", topic, "BLUECONIC_DEAD_LETTER_TOPIC", topic + ".dlq", "BLUECONIC_GROUP_ID", topic,
@@ -94,8 +96,69 @@ class BlueConicDeliveryIT {
                 "BLUECONIC_DESTINATIONS", "{\"acme\":{\"instanceUrl\":\"http://127.0.0.1:" + simulator.port()
                         + "\",\"clientId\":\"client-acme\",\"clientSecret\":\"secret-acme\"" + objectiveIds + "}}"));
         env.put("BLUECONIC_REPORTS_TOPIC", topic + ".reports");
+        return env;
+    }
+
+    private void startDispatcher(String objectiveIds) throws Exception {
+        Map<String, String> env = env(objectiveIds);
         dispatcher = BlueConicDispatcher.start(BlueConicDispatcherConfig.fromEnv(new EnvReader(env::get), env.keySet()))
                 .await(60, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void killedMidRunThenRestartedEveryProfileEndsCurrentAndNothingIsLost() throws Exception {
+        int users = 300;
+        Map<String, String> expected = new HashMap<>();
+        List<AssignmentEvent> events = new ArrayList<>();
+        for (int round = 0; round < 4; round++) {
+            for (int u = 0; u < users; u++) {
+                String email = "u" + u + "@example.com";
+                if (round == 0) {
+                    tenant.addProfile(Map.of("email", List.of(email)));
+                }
+                events.add(assigned(email, "exp-" + round, round * 1000 + u));
+                expected.put(email, "exp-" + round);
+            }
+        }
+        send(events.toArray(AssignmentEvent[]::new));
+        tenant.faults().latency(60).failNext(4, 503);
+
+        // A killed member keeps its partitions until its session expires (45 s by default): 6 s here.
+        Map<String, String> forked = env("");
+        forked.putAll(Map.of("BLUECONIC_BATCH_MAX_ROWS", "40", "BLUECONIC_COMMIT_INTERVAL_MS", "500",
+                "KAFKA_PROPERTY_SESSION_TIMEOUT_MS", "6000", "KAFKA_PROPERTY_HEARTBEAT_INTERVAL_MS", "1000"));
+        Process killed = ForkedJvm.start(Main.class, forked, Path.of("target/crash-recovery-blueconic.log"));
+        try {
+            await("some profiles written before the crash", () -> current(expected) >= 40);
+        } finally {
+            killed.destroyForcibly().waitFor();
+        }
+        int beforeCrash = current(expected);
+        assertThat(beforeCrash).as("killed mid-run").isLessThan(users);
+
+        List<AssignmentEvent> whileDown = new ArrayList<>();
+        for (int u = 0; u < users; u += 4) {
+            whileDown.add(assigned("u" + u + "@example.com", "exp-late", 9000 + u));
+            expected.put("u" + u + "@example.com", "exp-late");
+        }
+        send(whileDown.toArray(AssignmentEvent[]::new));
+        tenant.faults().clear();
+        startDispatcher("");
+        await("every profile at its latest value", () -> current(expected) == users);
+        System.out.printf("blueconic crash recovery: %d of %d profiles current before the kill%n", beforeCrash, users);
+        assertThat(deadLetters(0)).isEmpty();
+    }
+
+    /** How many profiles hold the experiment id they are expected to end with. */
+    private int current(Map<String, String> expected) {
+        int current = 0;
+        for (Map.Entry<String, String> e : expected.entrySet()) {
+            Map<String, List<String>> profile = tenant.profileBy("email", e.getKey());
+            if (profile != null && List.of(e.getValue()).equals(profile.get(DestinationField.EXPERIMENT_ID.blueConicId()))) {
+                current++;
+            }
+        }
+        return current;
     }
 
     private void send(AssignmentEvent... events) {

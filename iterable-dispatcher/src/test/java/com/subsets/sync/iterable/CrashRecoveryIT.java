@@ -4,11 +4,11 @@ import static com.subsets.sync.iterable.DispatcherTestKit.await;
 import static com.subsets.sync.iterable.Events.scored;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.subsets.sync.infra.ForkedJvm;
 import com.subsets.sync.infra.KafkaService;
 import com.subsets.sync.infra.RealServices;
 import com.subsets.sync.model.AssignmentEvent;
 import com.subsets.sync.simulator.common.RecordedCall;
-import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,9 +44,9 @@ class CrashRecoveryIT {
             kit.project.faults().latency(40).failNext(6, 503);
 
             // A killed member keeps its partitions until its session expires (45 s by default): 6 s here.
-            Process dispatcher = fork(kit.env(Map.of("ITERABLE_REQUESTS_PER_SECOND", "50", "ITERABLE_BATCH_MAX_ROWS", "50",
+            Process dispatcher = ForkedJvm.start(Main.class, kit.env(Map.of("ITERABLE_REQUESTS_PER_SECOND", "50", "ITERABLE_BATCH_MAX_ROWS", "50",
                     "ITERABLE_COMMIT_INTERVAL_MS", "500", "KAFKA_PROPERTY_SESSION_TIMEOUT_MS", "6000",
-                    "KAFKA_PROPERTY_HEARTBEAT_INTERVAL_MS", "1000")));
+                    "KAFKA_PROPERTY_HEARTBEAT_INTERVAL_MS", "1000")), Path.of("target/crash-recovery-dispatcher.log"));
             try {
                 await("some deliveries before the crash", Duration.ofSeconds(60), () -> kit.project.userCount() >= 60);
             } finally {
@@ -76,15 +76,5 @@ class CrashRecoveryIT {
             assertThat(rowsAccepted).as("coalescing and at-least-once: at least one row per subscriber, far fewer than records")
                     .isBetween(USERS, events.size() + whileDown.size());
         }
-    }
-
-    private static Process fork(Map<String, String> env) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-cp", System.getProperty("java.class.path"), Main.class.getName())
-                .redirectErrorStream(true)
-                .redirectOutput(new File("target/crash-recovery-dispatcher.log"));
-        builder.environment().putAll(env);
-        builder.environment().put("LOG_LEVEL", "INFO");
-        return builder.start();
     }
 }

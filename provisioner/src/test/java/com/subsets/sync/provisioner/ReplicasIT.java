@@ -5,6 +5,7 @@ import static com.subsets.sync.provisioner.ProvisionerTestKit.operator;
 import static com.subsets.sync.provisioner.ProvisionerTestKit.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.subsets.sync.infra.ForkedJvm;
 import com.subsets.sync.infra.KafkaService;
 import com.subsets.sync.infra.PostgresEndpoint;
 import com.subsets.sync.infra.PostgresService;
@@ -17,7 +18,6 @@ import com.subsets.sync.simulator.iterable.IterableProject;
 import com.subsets.sync.simulator.iterable.IterableSimulator;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.io.File;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -146,7 +146,7 @@ class ReplicasIT {
         forked.put("PROVISIONER_SWEEP_INTERVAL_MS", "600000");
         // A killed member holds its group until its session expires; the survivor's report consumer should not wait for it.
         forked.put("PROVISIONER_REPORTS_GROUP_ID", "doomed-reports");
-        Process doomed = fork(forked);
+        Process doomed = ForkedJvm.start(Main.class, forked, Path.of("target/crashed-provisioner.log"));
         try {
             await("the forked replica", WAIT, () -> {
                 try {
@@ -197,15 +197,5 @@ class ReplicasIT {
             }
         }
         return out;
-    }
-
-    private static Process fork(Map<String, String> env) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-cp", System.getProperty("java.class.path"), Main.class.getName())
-                .redirectErrorStream(true)
-                .redirectOutput(new File("target/crashed-provisioner.log"));
-        builder.environment().putAll(env);
-        builder.environment().put("LOG_LEVEL", "INFO");
-        return builder.start();
     }
 }
