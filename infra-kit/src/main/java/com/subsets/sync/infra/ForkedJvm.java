@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * A service's {@code Main} in a JVM of its own, with this JVM's classpath and the given environment, so a
- * test can kill it for real (SIGKILL) mid-run. Its output goes to {@code log}.
+ * test can kill it for real (SIGKILL) mid-run, or a benchmark measure it alone. Its output goes to
+ * {@code log}, or nowhere when that is null.
  */
 public final class ForkedJvm {
 
@@ -17,9 +18,9 @@ public final class ForkedJvm {
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-cp", System.getProperty("java.class.path"), main.getName())
                 .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        builder.environment().putAll(env);
+                .redirectOutput(log == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.to(log.toFile()));
         builder.environment().put("LOG_LEVEL", "INFO");
+        builder.environment().putAll(env);
         return builder.start();
     }
 }

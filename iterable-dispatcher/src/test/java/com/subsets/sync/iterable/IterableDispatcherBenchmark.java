@@ -1,6 +1,8 @@
 package com.subsets.sync.iterable;
 
+import com.subsets.sync.infra.Bench;
 import com.subsets.sync.infra.EmbeddedKafka;
+import com.subsets.sync.infra.ForkedJvm;
 import com.subsets.sync.infra.HeapSampler;
 import com.subsets.sync.model.AssignmentEvent;
 import com.subsets.sync.model.EventCodec;
@@ -9,22 +11,18 @@ import com.subsets.sync.simulator.iterable.IterableProject;
 import com.subsets.sync.simulator.iterable.IterableSimulator;
 import io.vertx.core.Vertx;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Measures the Iterable dispatcher as deployed (its own JVM, -Xmx256m) against the simulator and a
@@ -80,7 +78,7 @@ public final class IterableDispatcherBenchmark {
             projects.add(simulator.addProject("unl-" + t, "key-unl-" + t, IterableProject.Identity.USER_ID, 100_000));
             destinations.append(t == 0 ? "" : ",").append(destination("t" + t, "unl-" + t, simulator.port()));
         }
-        try (KafkaProducer<String, byte[]> producer = producer(kafka)) {
+        try (KafkaProducer<String, byte[]> producer = Bench.producer(kafka)) {
             for (int u = 0; u < perTenant; u++) {
                 for (int t = 0; t < tenants; t++) {
                     send(producer, topic, event("t" + t, "u-" + u, u));
@@ -92,9 +90,9 @@ public final class IterableDispatcherBenchmark {
                 "ITERABLE_REQUESTS_PER_SECOND", "10000", "ITERABLE_MAX_IN_FLIGHT", "4"));
         try {
             BooleanSupplier started = () -> projects.stream().mapToLong(IterableProject::userCount).sum() > 0;
-            await(started, Duration.ofSeconds(120));
+            Bench.await(started, Duration.ofSeconds(120));
             long begin = System.nanoTime();
-            await(() -> projects.stream().mapToLong(IterableProject::userCount).sum() >= total, Duration.ofMinutes(10));
+            Bench.await(() -> projects.stream().mapToLong(IterableProject::userCount).sum() >= total, Duration.ofMinutes(10));
             double seconds = (System.nanoTime() - begin) / 1e9;
             return String.format("no rate limit:        %,.0f users/s delivered (%,d users, %d tenants, %.1f s) (target >= 50,000)",
                     total / seconds, total, tenants, seconds);
@@ -110,7 +108,7 @@ public final class IterableDispatcherBenchmark {
         kafka.createTopics(1, topic, topic + ".dlq", topic + ".reports");
         IterableProject project = simulator.addProject("lim", "key-lim", IterableProject.Identity.USER_ID, 5);
         Process dispatcher = fork(kafka, topic, "{" + destination("lim", "lim", simulator.port()) + "}", Map.of());
-        try (KafkaProducer<String, byte[]> producer = producer(kafka)) {
+        try (KafkaProducer<String, byte[]> producer = Bench.producer(kafka)) {
             long warmUpEnds = System.currentTimeMillis() + 10_000;
             long ends = warmUpEnds + SECONDS * 1000;
             offer(producer, topic, "lim", 7_000, ends, new ConcurrentHashMap<>());
@@ -142,7 +140,7 @@ public final class IterableDispatcherBenchmark {
             }
         });
         Process dispatcher = fork(kafka, topic, "{" + destination("lat", "lat", simulator.port()) + "}", Map.of());
-        try (KafkaProducer<String, byte[]> producer = producer(kafka)) {
+        try (KafkaProducer<String, byte[]> producer = Bench.producer(kafka)) {
             offer(producer, topic, "lat", 1_000, System.currentTimeMillis() + 5_000, new ConcurrentHashMap<>());
             latencies.clear();
             long seconds = Math.min(SECONDS, 30);
@@ -151,7 +149,7 @@ public final class IterableDispatcherBenchmark {
             long[] sorted = latencies.stream().mapToLong(Long::longValue).toArray();
             Arrays.sort(sorted);
             return String.format("latency at 1,000/s:   p50 %.0f ms, p99 %.0f ms, max %.0f ms over %,d events (target p99 < 1 s)",
-                    percentile(sorted, 0.50), percentile(sorted, 0.99), percentile(sorted, 1.0), sorted.length);
+                    Bench.percentileMillis(sorted, 0.50), Bench.percentileMillis(sorted, 0.99), Bench.percentileMillis(sorted, 1.0), sorted.length);
         } finally {
             dispatcher.destroy();
             dispatcher.waitFor(30, TimeUnit.SECONDS);
@@ -164,18 +162,18 @@ public final class IterableDispatcherBenchmark {
         kafka.createTopics(1, topic, topic + ".dlq", topic + ".reports");
         IterableProject project = simulator.addProject("out", "key-out", IterableProject.Identity.USER_ID, 5);
         project.faults().failNext(Integer.MAX_VALUE, 503);
-        int port = freePort();
+        int port = Bench.freePort();
         Process dispatcher = fork(kafka, topic, "{" + destination("out", "out", simulator.port()) + "}",
                 Map.of("ITERABLE_HTTP_PORT", String.valueOf(port)));
         HeapSampler heap = new HeapSampler(port);
         heap.start();
-        try (KafkaProducer<String, byte[]> producer = producer(kafka)) {
+        try (KafkaProducer<String, byte[]> producer = Bench.producer(kafka)) {
             offer(producer, topic, "out", 2_000, System.currentTimeMillis() + SECONDS * 1000, new ConcurrentHashMap<>());
             double peakDown = heap.peakMb();
             long produced = SECONDS * 2_000;
             project.faults().clear();
             long recovered = System.nanoTime();
-            await(() -> project.userCount() >= produced * 0.99, Duration.ofMinutes(10));
+            Bench.await(() -> project.userCount() >= produced * 0.99, Duration.ofMinutes(10));
             return String.format("destination down %d s: dispatcher peak heap %.0f MB under -Xmx256m (target < 256 MB); "
                             + "then %,d users delivered in %.0f s after recovery", SECONDS, peakDown, project.userCount(),
                     (System.nanoTime() - recovered) / 1e9);
@@ -188,18 +186,12 @@ public final class IterableDispatcherBenchmark {
 
     private static void offer(KafkaProducer<String, byte[]> producer, String topic, String tenant, int perSecond,
                               long untilMillis, Map<String, Long> sentAt) throws InterruptedException {
-        AtomicLong n = new AtomicLong(COUNTER.getAndAdd(10_000_000));
-        long start = System.currentTimeMillis();
-        long sent = 0;
-        while (System.currentTimeMillis() < untilMillis) {
-            long due = (System.currentTimeMillis() - start) * perSecond / 1000;
-            for (; sent < due; sent++) {
-                String user = "u-" + n.incrementAndGet();
-                sentAt.put(user, System.nanoTime());
-                send(producer, topic, event(tenant, user, 1));
-            }
-            Thread.sleep(5);
-        }
+        long first = COUNTER.getAndAdd(10_000_000);
+        Bench.offer(perSecond, untilMillis, n -> {
+            String user = "u-" + (first + n);
+            sentAt.put(user, System.nanoTime());
+            send(producer, topic, event(tenant, user, 1));
+        });
         producer.flush();
     }
 
@@ -218,54 +210,17 @@ public final class IterableDispatcherBenchmark {
                 + "\",\"baseUrl\":\"http://127.0.0.1:" + port + "\"}";
     }
 
-    private static KafkaProducer<String, byte[]> producer(EmbeddedKafka kafka) {
-        Properties props = new Properties();
-        props.put("bootstrap.servers", kafka.bootstrapServers());
-        props.put("acks", "all");
-        props.put("linger.ms", "5");
-        props.put("batch.size", "65536");
-        return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
-    }
-
     private static Process fork(EmbeddedKafka kafka, String topic, String destinations, Map<String, String> extra) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-cp", System.getProperty("java.class.path"), Main.class.getName())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         Map<String, String> env = new HashMap<>(Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                "ITERABLE_TOPIC", topic, "ITERABLE_DEAD_LETTER_TOPIC", topic + ".dlq", "ITERABLE_REPORTS_TOPIC", topic + ".reports", "ITERABLE_GROUP_ID", "bench-" + topic,
-                "ITERABLE_HTTP_HOST", "127.0.0.1", "ITERABLE_HTTP_PORT", "0", "ITERABLE_DESTINATIONS", destinations,
-                "LOG_LEVEL", "WARN"));
+                "ITERABLE_TOPIC", topic, "ITERABLE_DEAD_LETTER_TOPIC", topic + ".dlq", "ITERABLE_REPORTS_TOPIC", topic + ".reports",
+                "ITERABLE_GROUP_ID", "bench-" + topic, "ITERABLE_HTTP_HOST", "127.0.0.1", "ITERABLE_HTTP_PORT", "0",
+                "ITERABLE_DESTINATIONS", destinations, "LOG_LEVEL", "WARN"));
         // Each case stops its dispatcher before the next starts: a short drain keeps cases apart.
         env.put("ITERABLE_SHUTDOWN_TIMEOUT_MS", "3000");
         env.putAll(extra);
         // -Dbench.env.NAME=value sets NAME for every dispatcher of the run (e.g. ITERABLE_MAX_IN_FLIGHT).
         System.getProperties().stringPropertyNames().stream().filter(n -> n.startsWith("bench.env."))
                 .forEach(n -> env.put(n.substring("bench.env.".length()), System.getProperty(n)));
-        builder.environment().putAll(env);
-        return builder.start();
+        return ForkedJvm.start(Main.class, env, null);
     }
-
-    private static void await(BooleanSupplier condition, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("benchmark phase did not finish within " + timeout);
-            }
-            Thread.sleep(20);
-        }
-    }
-
-    private static double percentile(long[] sortedNanos, double p) {
-        if (sortedNanos.length == 0) {
-            return Double.NaN;
-        }
-        return sortedNanos[(int) Math.min(sortedNanos.length - 1, Math.floor(p * sortedNanos.length))] / 1e6;
-    }
-
-    private static int freePort() throws IOException {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
 }

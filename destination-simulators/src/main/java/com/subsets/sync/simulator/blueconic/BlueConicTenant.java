@@ -30,6 +30,9 @@ public final class BlueConicTenant {
     final Map<String, JsonObject> properties = new LinkedHashMap<>();
     final Map<String, Map<String, List<String>>> profiles = new LinkedHashMap<>();
     final Map<String, Set<String>> consent = new HashMap<>();
+    /** Unique-identifier values to profiles, per property, as BlueConic indexes them: matching stays fast at scale. */
+    private final Map<String, Map<String, String>> index = new HashMap<>();
+    private volatile java.util.function.Consumer<Map<String, List<String>>> writeListener = profile -> { };
     private final List<RecordedCall> calls = new ArrayList<>();
     private int maxConcurrentRequests = 4;
     final AtomicInteger concurrentRequests = new AtomicInteger();
@@ -92,7 +95,8 @@ public final class BlueConicTenant {
     /** Adds a profile with these values; returns its id. */
     public synchronized String addProfile(Map<String, List<String>> values, String... consentedObjectives) {
         String id = UUID.randomUUID().toString();
-        profiles.put(id, new LinkedHashMap<>(values));
+        profiles.put(id, new LinkedHashMap<>());
+        write(id, values);
         consent.put(id, new HashSet<>(List.of(consentedObjectives)));
         return id;
     }
@@ -104,6 +108,10 @@ public final class BlueConicTenant {
     }
 
     synchronized String findProfile(String propertyId, String value) {
+        JsonObject definition = properties.get(propertyId);
+        if (definition != null && definition.getBoolean("indexed", false)) {
+            return index.getOrDefault(propertyId, Map.of()).get(value);
+        }
         for (Map.Entry<String, Map<String, List<String>>> p : profiles.entrySet()) {
             List<String> values = p.getValue().get(propertyId);
             if (values != null && values.contains(value)) {
@@ -111,6 +119,38 @@ public final class BlueConicTenant {
             }
         }
         return null;
+    }
+
+    /** Replaces some of a profile's values (an empty list removes one), keeping the index current. */
+    synchronized void write(String profileId, Map<String, List<String>> values) {
+        Map<String, List<String>> profile = profiles.get(profileId);
+        values.forEach((propertyId, next) -> {
+            JsonObject definition = properties.get(propertyId);
+            if (definition != null && definition.getBoolean("indexed", false)) {
+                Map<String, String> byValue = index.computeIfAbsent(propertyId, k -> new HashMap<>());
+                profile.getOrDefault(propertyId, List.of()).forEach(old -> byValue.remove(old, profileId));
+                next.forEach(v -> byValue.put(v, profileId));
+            }
+            if (next.isEmpty()) {
+                profile.remove(propertyId);
+            } else {
+                profile.put(propertyId, List.copyOf(next));
+            }
+        });
+        writeListener.accept(java.util.Collections.unmodifiableMap(profile));
+    }
+
+    synchronized void remove(String profileId) {
+        Map<String, List<String>> profile = profiles.remove(profileId);
+        if (profile != null) {
+            index.values().forEach(byValue -> byValue.values().removeIf(profileId::equals));
+        }
+    }
+
+    /** Called with a profile's values after each write to it, under the tenant's lock (benchmarks measure latency). */
+    public BlueConicTenant onWrite(java.util.function.Consumer<Map<String, List<String>>> listener) {
+        this.writeListener = listener;
+        return this;
     }
 
     public synchronized int profileCount() {

@@ -92,7 +92,7 @@ final class BulkProfiles {
             return result.put("state", "CONSENT_MISMATCH");
         }
         if ("DELETE".equals(strategy)) {
-            tenant.profiles.remove(profileId);
+            tenant.remove(profileId);
             return result.put("profileId", profileId).put("state", "DELETED");
         }
         boolean created = profileId == null;
@@ -101,7 +101,11 @@ final class BulkProfiles {
             tenant.profiles.put(profileId, new LinkedHashMap<>());
             tenant.consent.put(profileId, new HashSet<>());
         }
-        boolean changed = applyRules(tenant.profiles.get(profileId), entry.getJsonArray("properties", new JsonArray()));
+        Map<String, List<String>> changes = changes(tenant.profiles.get(profileId), entry.getJsonArray("properties", new JsonArray()));
+        if (!changes.isEmpty()) {
+            tenant.write(profileId, changes);
+        }
+        boolean changed = !changes.isEmpty();
         return result.put("profileId", profileId).put("state", created ? "CREATED" : changed ? "MODIFIED" : "UNCHANGED");
     }
 
@@ -167,15 +171,16 @@ final class BulkProfiles {
         return given.stream().anyMatch(objectives::contains);
     }
 
-    /** Applies the rules to a profile's values; returns whether anything changed. */
-    static boolean applyRules(Map<String, List<String>> profile, JsonArray rules) {
-        boolean changed = false;
+    /** What the rules change in a profile: each changed property with its new values (empty: removed). */
+    static Map<String, List<String>> changes(Map<String, List<String>> profile, JsonArray rules) {
+        Map<String, List<String>> working = new LinkedHashMap<>(profile);
+        Map<String, List<String>> changed = new LinkedHashMap<>();
         for (Object o : rules) {
             JsonObject rule = (JsonObject) o;
             String id = rule.getString("id");
             List<String> values = new ArrayList<>();
             rule.getJsonArray("values", new JsonArray()).forEach(v -> values.add(String.valueOf(v)));
-            List<String> current = profile.getOrDefault(id, List.of());
+            List<String> current = working.getOrDefault(id, List.of());
             List<String> next = switch (rule.getString("strategy", "SET")) {
                 case "SET" -> values;
                 case "SET_IF_EMPTY" -> current.isEmpty() ? values : current;
@@ -190,14 +195,12 @@ final class BulkProfiles {
                 default -> current;
             };
             if (!next.equals(current)) {
-                changed = true;
-                if (next.isEmpty()) {
-                    profile.remove(id);
-                } else {
-                    profile.put(id, List.copyOf(next));
-                }
+                changed.put(id, List.copyOf(next));
+                working.put(id, List.copyOf(next));
             }
         }
+        // A property changed back to what it was within one entry is no change.
+        changed.entrySet().removeIf(e -> e.getValue().equals(profile.getOrDefault(e.getKey(), List.of())));
         return changed;
     }
 }

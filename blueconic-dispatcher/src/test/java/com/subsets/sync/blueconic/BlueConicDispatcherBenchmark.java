@@ -1,0 +1,197 @@
+package com.subsets.sync.blueconic;
+
+import com.subsets.sync.infra.Bench;
+import com.subsets.sync.infra.EmbeddedKafka;
+import com.subsets.sync.infra.ForkedJvm;
+import com.subsets.sync.infra.HeapSampler;
+import com.subsets.sync.model.Assignment;
+import com.subsets.sync.model.AssignmentEvent;
+import com.subsets.sync.model.DestinationField;
+import com.subsets.sync.model.EventCodec;
+import com.subsets.sync.model.EventType;
+import com.subsets.sync.model.Experiment;
+import com.subsets.sync.model.Subscriber;
+import com.subsets.sync.simulator.blueconic.BlueConicSimulator;
+import com.subsets.sync.simulator.blueconic.BlueConicTenant;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Measures the BlueConic dispatcher as deployed (its own JVM, -Xmx256m) against the simulator and a
+ * real broker on loopback: profiles/s delivered with a generous request budget; latency from the
+ * producer's send to the simulator's write at 1,000 events/s; peak heap while BlueConic answers 503
+ * under load, then the catch-up. Run: bench/blueconic.sh (see the README).
+ */
+public final class BlueConicDispatcherBenchmark {
+
+    private static final long SECONDS = Long.getLong("bench.seconds", 60);
+    private static final EventCodec CODEC = new EventCodec();
+    private static final AtomicLong USERS = new AtomicLong();
+
+    private BlueConicDispatcherBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            Vertx vertx = Vertx.vertx();
+            BlueConicSimulator simulator = new BlueConicSimulator(vertx);
+            simulator.start("127.0.0.1", 0).await(10, TimeUnit.SECONDS);
+            // -Dbench.cases=throughput,latency,outage (default all) picks the cases to run.
+            List<String> cases = List.of(System.getProperty("bench.cases", "throughput,latency,outage").split(","));
+            List<String> report = new ArrayList<>();
+            if (cases.contains("throughput")) {
+                report.add(throughput(kafka, simulator));
+            }
+            if (cases.contains("latency")) {
+                report.add(latency(kafka, simulator));
+            }
+            if (cases.contains("outage")) {
+                report.add(outage(kafka, simulator));
+            }
+            System.out.printf("%nBlueConic dispatcher benchmark (%d cores; broker, simulator and dispatcher share them)%n",
+                    Runtime.getRuntime().availableProcessors());
+            report.forEach(System.out::println);
+            vertx.close().await(10, TimeUnit.SECONDS);
+        }
+        System.exit(0);
+    }
+
+    private static BlueConicTenant tenant(BlueConicSimulator simulator, String name) {
+        BlueConicTenant tenant = simulator.addTenant(name, "client-" + name, "secret-" + name).maxConcurrentRequests(16);
+        for (DestinationField field : DestinationField.values()) {
+            tenant.property(new JsonObject().put("id", field.blueConicId()).put("name", field.blueConicName()));
+        }
+        return tenant;
+    }
+
+    /** 400,000 distinct subscribers preloaded, UPSERT (new profiles), a request budget far above what is used. */
+    private static String throughput(EmbeddedKafka kafka, BlueConicSimulator simulator) throws Exception {
+        String topic = "bench.bc.throughput";
+        kafka.createTopics(8, topic, topic + ".dlq", topic + ".reports");
+        BlueConicTenant tenant = tenant(simulator, "thr");
+        long total = 400_000;
+        try (KafkaProducer<String, byte[]> producer = Bench.producer(kafka)) {
+            for (long u = 0; u < total; u++) {
+                send(producer, topic, "thr", "t-" + u);
+            }
+        }
+        Process dispatcher = fork(kafka, topic, "thr", simulator.port(), Map.of("BLUECONIC_REQUESTS_PER_SECOND", "10000",
+                "BLUECONIC_MAX_IN_FLIGHT", "8"));
+        try {
+            Bench.await(() -> tenant.profileCount() > 0, Duration.ofSeconds(120));
+            long begin = System.nanoTime();
+            Bench.await(() -> tenant.profileCount() >= total, Duration.ofMinutes(10));
+            double seconds = (System.nanoTime() - begin) / 1e9;
+            return String.format("throughput:            %,.0f profiles/s delivered (%,d profiles, %.1f s) (target >= 50,000)",
+                    total / seconds, total, seconds);
+        } finally {
+            dispatcher.destroy();
+            dispatcher.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** 1,000 events/s, each to a new subscriber: from the producer's send to the simulator's write. */
+    private static String latency(EmbeddedKafka kafka, BlueConicSimulator simulator) throws Exception {
+        String topic = "bench.bc.latency";
+        kafka.createTopics(1, topic, topic + ".dlq", topic + ".reports");
+        Map<String, Long> sentAt = new ConcurrentHashMap<>();
+        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+        BlueConicTenant tenant = tenant(simulator, "lat");
+        tenant.onWrite(profile -> {
+            List<String> email = profile.get("email");
+            Long sent = email == null || email.isEmpty() ? null : sentAt.remove(email.get(0));
+            if (sent != null) {
+                latencies.add(System.nanoTime() - sent);
+            }
+        });
+        Process dispatcher = fork(kafka, topic, "lat", simulator.port(), Map.of());
+        try (KafkaProducer<String, byte[]> producer = Bench.producer(kafka)) {
+            offer(producer, topic, "lat", 1_000, System.currentTimeMillis() + 5_000, new ConcurrentHashMap<>());
+            latencies.clear();
+            long seconds = Math.min(SECONDS, 30);
+            offer(producer, topic, "lat", 1_000, System.currentTimeMillis() + seconds * 1000, sentAt);
+            Thread.sleep(3_000);
+            long[] sorted = latencies.stream().mapToLong(Long::longValue).toArray();
+            Arrays.sort(sorted);
+            return String.format("latency at 1,000/s:    p50 %.0f ms, p99 %.0f ms, max %.0f ms over %,d events (target p99 < 1 s)",
+                    Bench.percentileMillis(sorted, 0.50), Bench.percentileMillis(sorted, 0.99), Bench.percentileMillis(sorted, 1.0),
+                    sorted.length);
+        } finally {
+            dispatcher.destroy();
+            dispatcher.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** BlueConic answers 503 for the whole run while 2,000 events/s keep coming; then it recovers. */
+    private static String outage(EmbeddedKafka kafka, BlueConicSimulator simulator) throws Exception {
+        String topic = "bench.bc.outage";
+        kafka.createTopics(1, topic, topic + ".dlq", topic + ".reports");
+        BlueConicTenant tenant = tenant(simulator, "out");
+        tenant.faults().failNext(Integer.MAX_VALUE, 503);
+        int port = Bench.freePort();
+        Process dispatcher = fork(kafka, topic, "out", simulator.port(), Map.of("BLUECONIC_HTTP_PORT", String.valueOf(port)));
+        HeapSampler heap = new HeapSampler(port);
+        heap.start();
+        try (KafkaProducer<String, byte[]> producer = Bench.producer(kafka)) {
+            offer(producer, topic, "out", 2_000, System.currentTimeMillis() + SECONDS * 1000, new ConcurrentHashMap<>());
+            double peakDown = heap.peakMb();
+            long produced = SECONDS * 2_000;
+            tenant.faults().clear();
+            long recovered = System.nanoTime();
+            Bench.await(() -> tenant.profileCount() >= produced * 0.99, Duration.ofMinutes(10));
+            return String.format("BlueConic down %d s:   dispatcher peak heap %.0f MB under -Xmx256m (target < 256 MB); "
+                            + "then %,d profiles delivered in %.0f s after recovery", SECONDS, peakDown, tenant.profileCount(),
+                    (System.nanoTime() - recovered) / 1e9);
+        } finally {
+            heap.stopSampling();
+            dispatcher.destroy();
+            dispatcher.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void offer(KafkaProducer<String, byte[]> producer, String topic, String tenant, int perSecond,
+                              long untilMillis, Map<String, Long> sentAt) throws InterruptedException {
+        Bench.offer(perSecond, untilMillis, n -> {
+            String user = tenant + "-" + USERS.incrementAndGet();
+            sentAt.put(user + "@example.com", System.nanoTime());
+            send(producer, topic, tenant, user);
+        });
+        producer.flush();
+    }
+
+    private static void send(KafkaProducer<String, byte[]> producer, String topic, String tenant, String user) {
+        AssignmentEvent event = new AssignmentEvent("e-" + user, EventType.ASSIGNED, tenant, Instant.parse("2026-11-22T10:00:00Z"),
+                new Subscriber(user, user + "@example.com"), new Experiment("exp-7", "Winback offer"), Assignment.TREATMENT,
+                Instant.parse("2026-11-22T09:00:00Z"), null);
+        producer.send(new ProducerRecord<>(topic, tenant, CODEC.encode(event)));
+    }
+
+    private static Process fork(EmbeddedKafka kafka, String topic, String tenant, int simulatorPort, Map<String, String> extra)
+            throws java.io.IOException {
+        Map<String, String> env = new HashMap<>(Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                "BLUECONIC_TOPIC", topic, "BLUECONIC_DEAD_LETTER_TOPIC", topic + ".dlq", "BLUECONIC_REPORTS_TOPIC", topic + ".reports",
+                "BLUECONIC_GROUP_ID", "bench-" + topic, "BLUECONIC_HTTP_HOST", "127.0.0.1", "BLUECONIC_HTTP_PORT", "0",
+                "BLUECONIC_INSECURE_HOSTS", "127.0.0.1", "LOG_LEVEL", "WARN"));
+        env.put("BLUECONIC_DESTINATIONS", "{\"" + tenant + "\":{\"instanceUrl\":\"http://127.0.0.1:" + simulatorPort
+                + "\",\"clientId\":\"client-" + tenant + "\",\"clientSecret\":\"secret-" + tenant + "\",\"strategy\":\"UPSERT\"}}");
+        env.put("BLUECONIC_SHUTDOWN_TIMEOUT_MS", "3000");
+        env.putAll(extra);
+        // -Dbench.env.NAME=value sets NAME for every dispatcher of the run (e.g. BLUECONIC_MAX_IN_FLIGHT).
+        System.getProperties().stringPropertyNames().stream().filter(n -> n.startsWith("bench.env."))
+                .forEach(n -> env.put(n.substring("bench.env.".length()), System.getProperty(n)));
+        return ForkedJvm.start(Main.class, env, null);
+    }
+}
