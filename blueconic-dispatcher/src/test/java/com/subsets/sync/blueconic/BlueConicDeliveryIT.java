@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.subsets.sync.dispatch.DispatcherService;
+import com.subsets.sync.infra.Await;
 import com.subsets.sync.infra.ForkedJvm;
 import com.subsets.sync.infra.KafkaService;
 import com.subsets.sync.infra.RealServices;
@@ -175,13 +176,7 @@ class BlueConicDeliveryIT {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(50);
-        }
+        Await.until(what, WAIT, condition);
     }
 
     private List<ConsumerRecord<String, byte[]>> deadLetters(int expected) {

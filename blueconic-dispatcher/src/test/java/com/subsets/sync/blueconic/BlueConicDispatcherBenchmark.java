@@ -1,5 +1,6 @@
 package com.subsets.sync.blueconic;
 
+import com.subsets.sync.infra.Await;
 import com.subsets.sync.infra.Bench;
 import com.subsets.sync.infra.EmbeddedKafka;
 import com.subsets.sync.infra.ForkedJvm;
@@ -91,9 +92,9 @@ public final class BlueConicDispatcherBenchmark {
         Process dispatcher = fork(kafka, topic, "thr", simulator.port(), Map.of("BLUECONIC_REQUESTS_PER_SECOND", "10000",
                 "BLUECONIC_MAX_IN_FLIGHT", "8"));
         try {
-            Bench.await(() -> tenant.profileCount() > 0, Duration.ofSeconds(120));
+            Await.until("the first deliveries", Duration.ofSeconds(120), () -> tenant.profileCount() > 0);
             long begin = System.nanoTime();
-            Bench.await(() -> tenant.profileCount() >= total, Duration.ofMinutes(10));
+            Await.until("every profile", Duration.ofMinutes(10), () -> tenant.profileCount() >= total);
             double seconds = (System.nanoTime() - begin) / 1e9;
             return String.format("throughput:            %,.0f profiles/s delivered (%,d profiles, %.1f s) (target >= 50,000)",
                     total / seconds, total, seconds);
@@ -151,7 +152,7 @@ public final class BlueConicDispatcherBenchmark {
             long produced = SECONDS * 2_000;
             tenant.faults().clear();
             long recovered = System.nanoTime();
-            Bench.await(() -> tenant.profileCount() >= produced * 0.99, Duration.ofMinutes(10));
+            Await.until("the catch-up", Duration.ofMinutes(10), () -> tenant.profileCount() >= produced * 0.99);
             return String.format("BlueConic down %d s:   dispatcher peak heap %.0f MB under -Xmx256m (target < 256 MB); "
                             + "then %,d profiles delivered in %.0f s after recovery", SECONDS, peakDown, tenant.profileCount(),
                     (System.nanoTime() - recovered) / 1e9);

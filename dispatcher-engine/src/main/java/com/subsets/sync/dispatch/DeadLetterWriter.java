@@ -1,5 +1,6 @@
 package com.subsets.sync.dispatch;
 
+import com.subsets.sync.runtime.KafkaClientConfig;
 import com.subsets.sync.dispatch.core.SourceRecord;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -7,7 +8,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -30,13 +30,9 @@ final class DeadLetterWriter {
     private final String destination;
 
     DeadLetterWriter(Vertx vertx, EngineConfig config, String destination) {
-        Map<String, String> props = new HashMap<>(config.kafkaProperties());
-        props.put("bootstrap.servers", config.bootstrapServers());
-        props.put("key.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
-        props.put("value.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
-        props.put("acks", "all");
+        Map<String, String> props = KafkaClientConfig.producer(config.bootstrapServers(), config.kafkaProperties(),
+                destination + "-dispatcher-dlq", KafkaClientConfig.BYTES_SERIALIZER, KafkaClientConfig.BYTES_SERIALIZER);
         props.put("enable.idempotence", "true");
-        props.put("client.id", destination + "-dispatcher-dlq");
         this.producer = KafkaProducer.create(vertx, props);
         this.producer.exceptionHandler(e -> { });
         this.topic = config.deadLetterTopic();

@@ -1,5 +1,6 @@
 package com.subsets.sync.dispatch;
 
+import com.subsets.sync.runtime.KafkaClientConfig;
 import com.subsets.sync.dispatch.core.Outcome;
 import com.subsets.sync.model.DeliveryReport;
 import io.vertx.core.Future;
@@ -57,14 +58,10 @@ final class DeliveryReporter {
             this.producer = null;
             return;
         }
-        Map<String, String> props = new HashMap<>(config.kafkaProperties());
-        props.put("bootstrap.servers", config.bootstrapServers());
-        props.put("key.serializer", "org.apache.kafka.common.serialization.StringSerializer");
-        props.put("value.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
-        props.put("acks", "all");
+        Map<String, String> props = KafkaClientConfig.producer(config.bootstrapServers(), config.kafkaProperties(),
+                destination + "-dispatcher-reports", KafkaClientConfig.STRING_SERIALIZER, KafkaClientConfig.BYTES_SERIALIZER);
         props.put("max.block.ms", "5000");
         props.put("delivery.timeout.ms", "30000");
-        props.put("client.id", destination + "-dispatcher-reports");
         this.producer = KafkaProducer.create(vertx, props);
         this.producer.exceptionHandler(e -> { });
     }

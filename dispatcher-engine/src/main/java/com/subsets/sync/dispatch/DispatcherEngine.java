@@ -1,5 +1,6 @@
 package com.subsets.sync.dispatch;
 
+import com.subsets.sync.runtime.KafkaClientConfig;
 import com.subsets.sync.dispatch.core.Backoff;
 import com.subsets.sync.dispatch.core.FailureClassifier;
 import com.subsets.sync.dispatch.core.OffsetTracker;
@@ -21,7 +22,6 @@ import io.vertx.kafka.client.consumer.OffsetAndMetadata;
 import io.vertx.kafka.client.producer.KafkaHeader;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -100,16 +100,8 @@ public final class DispatcherEngine<C> extends VerticleBase {
     }
 
     private Map<String, String> consumerConfig() {
-        Map<String, String> props = new HashMap<>(config.kafkaProperties());
-        props.put("bootstrap.servers", config.bootstrapServers());
-        props.put("group.id", config.groupId());
-        props.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
-        props.put("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
-        props.put("enable.auto.commit", "false");
-        props.put("auto.offset.reset", "earliest");
-        props.put("max.poll.records", "1000");
-        props.put("client.id", adapter.name() + "-dispatcher");
-        return props;
+        return KafkaClientConfig.consumer(config.bootstrapServers(), config.kafkaProperties(), adapter.name() + "-dispatcher",
+                config.groupId(), 1000);
     }
 
     // ---- records in ----

@@ -2,15 +2,13 @@ package com.subsets.sync.infra;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.time.Duration;
 import java.util.Properties;
-import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** What the dispatcher benchmarks share: a paced load, a producer, waiting, percentiles, ports. */
+/** What the dispatcher benchmarks share: a paced load, a producer, percentiles, ports (waiting: {@link Await}). */
 public final class Bench {
 
     private Bench() {
@@ -37,16 +35,6 @@ public final class Bench {
         props.put("linger.ms", "5");
         props.put("batch.size", "65536");
         return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
-    }
-
-    public static void await(BooleanSupplier condition, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("benchmark phase did not finish within " + timeout);
-            }
-            Thread.sleep(20);
-        }
     }
 
     /** The {@code p} quantile of sorted nanoseconds, in milliseconds. */

@@ -1,5 +1,6 @@
 package com.subsets.sync.ingest;
 
+import com.subsets.sync.runtime.KafkaClientConfig;
 import com.subsets.sync.model.AssignmentEvent;
 import com.subsets.sync.model.EventCodec;
 import com.subsets.sync.model.RecordContract;
@@ -9,7 +10,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -45,11 +45,8 @@ final class EventPublisher {
     static Map<String, String> producerConfig(IngestConfig config) {
         long timeoutMs = config.publishTimeout().toMillis();
         long lingerMs = 5;
-        Map<String, String> props = new HashMap<>();
-        props.put("bootstrap.servers", config.bootstrapServers());
-        props.put("key.serializer", "org.apache.kafka.common.serialization.StringSerializer");
-        props.put("value.serializer", "io.vertx.kafka.client.serialization.BufferSerializer");
-        props.put("acks", "all");
+        Map<String, String> props = KafkaClientConfig.producer(config.bootstrapServers(), Map.of(), "ingest-service",
+                KafkaClientConfig.STRING_SERIALIZER, "io.vertx.kafka.client.serialization.BufferSerializer");
         props.put("enable.idempotence", "true");
         props.put("max.in.flight.requests.per.connection", "5");
         props.put("linger.ms", String.valueOf(lingerMs));
@@ -60,7 +57,7 @@ final class EventPublisher {
         props.put("max.block.ms", String.valueOf(timeoutMs));
         // The producer's own buffer must never be what fills first: the in-flight budget refuses before it.
         props.put("buffer.memory", String.valueOf(Math.max(32L << 20, 2 * config.maxInFlightBytes())));
-        props.put("client.id", "ingest-service");
+        // KAFKA_PROPERTY_* last: an operator's setting wins over these defaults.
         props.putAll(config.kafkaProperties());
         return props;
     }

@@ -1,5 +1,6 @@
 package com.subsets.sync.iterable;
 
+import com.subsets.sync.infra.Await;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.subsets.sync.dispatch.DispatcherService;
@@ -98,13 +99,7 @@ final class DispatcherTestKit implements AutoCloseable {
     }
 
     static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(50);
-        }
+        Await.until(what, timeout, condition);
     }
 
     /** Everything on the dead-letter topic once at least {@code expected} records are there. */

@@ -1,5 +1,6 @@
 package com.subsets.sync.iterable;
 
+import com.subsets.sync.infra.Await;
 import com.subsets.sync.infra.Bench;
 import com.subsets.sync.infra.EmbeddedKafka;
 import com.subsets.sync.infra.ForkedJvm;
@@ -90,9 +91,9 @@ public final class IterableDispatcherBenchmark {
                 "ITERABLE_REQUESTS_PER_SECOND", "10000", "ITERABLE_MAX_IN_FLIGHT", "4"));
         try {
             BooleanSupplier started = () -> projects.stream().mapToLong(IterableProject::userCount).sum() > 0;
-            Bench.await(started, Duration.ofSeconds(120));
+            Await.until("the first deliveries", Duration.ofSeconds(120), started);
             long begin = System.nanoTime();
-            Bench.await(() -> projects.stream().mapToLong(IterableProject::userCount).sum() >= total, Duration.ofMinutes(10));
+            Await.until("every user", Duration.ofMinutes(10), () -> projects.stream().mapToLong(IterableProject::userCount).sum() >= total);
             double seconds = (System.nanoTime() - begin) / 1e9;
             return String.format("no rate limit:        %,.0f users/s delivered (%,d users, %d tenants, %.1f s) (target >= 50,000)",
                     total / seconds, total, tenants, seconds);
@@ -173,7 +174,7 @@ public final class IterableDispatcherBenchmark {
             long produced = SECONDS * 2_000;
             project.faults().clear();
             long recovered = System.nanoTime();
-            Bench.await(() -> project.userCount() >= produced * 0.99, Duration.ofMinutes(10));
+            Await.until("the catch-up", Duration.ofMinutes(10), () -> project.userCount() >= produced * 0.99);
             return String.format("destination down %d s: dispatcher peak heap %.0f MB under -Xmx256m (target < 256 MB); "
                             + "then %,d users delivered in %.0f s after recovery", SECONDS, peakDown, project.userCount(),
                     (System.nanoTime() - recovered) / 1e9);

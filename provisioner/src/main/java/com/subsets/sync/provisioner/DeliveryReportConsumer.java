@@ -1,5 +1,6 @@
 package com.subsets.sync.provisioner;
 
+import com.subsets.sync.runtime.KafkaClientConfig;
 import com.subsets.sync.model.DeliveryReport;
 import com.subsets.sync.provisioner.store.DeliveryHistoryStore;
 import io.vertx.core.Future;
@@ -36,16 +37,8 @@ public final class DeliveryReportConsumer {
         this.history = history;
         this.metrics = metrics;
         this.topic = config.reportsTopic();
-        Map<String, String> props = new HashMap<>(config.kafkaProperties());
-        props.put("bootstrap.servers", config.bootstrapServers());
-        props.put("group.id", config.reportsGroupId());
-        props.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
-        props.put("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
-        props.put("enable.auto.commit", "false");
-        props.put("auto.offset.reset", "earliest");
-        props.put("max.poll.records", "200");
-        props.put("client.id", "provisioner-reports");
-        this.consumer = KafkaConsumer.create(vertx, props);
+        this.consumer = KafkaConsumer.create(vertx, KafkaClientConfig.consumer(config.bootstrapServers(), config.kafkaProperties(),
+                "provisioner-reports", config.reportsGroupId(), 200));
     }
 
     public Future<Void> start() {

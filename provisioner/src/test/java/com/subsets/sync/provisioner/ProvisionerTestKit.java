@@ -1,5 +1,6 @@
 package com.subsets.sync.provisioner;
 
+import com.subsets.sync.infra.Await;
 import com.subsets.sync.infra.KafkaService;
 import com.subsets.sync.infra.PostgresEndpoint;
 import com.subsets.sync.runtime.EnvReader;
@@ -98,13 +99,7 @@ final class ProvisionerTestKit {
 
     /** Polls {@code condition} every 50 ms until it holds or {@code timeout} passes. */
     static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(50);
-        }
+        Await.until(what, timeout, condition);
     }
 
     static String status(int port, String tenant, String kind) {
