@@ -2,6 +2,7 @@ package com.subsets.sync.blueconic;
 
 import com.subsets.sync.infra.Await;
 import com.subsets.sync.infra.Bench;
+import com.subsets.sync.infra.BenchmarkRun;
 import com.subsets.sync.infra.EmbeddedKafka;
 import com.subsets.sync.infra.ForkedJvm;
 import com.subsets.sync.infra.HeapSampler;
@@ -18,13 +19,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -50,21 +47,11 @@ public final class BlueConicDispatcherBenchmark {
             Vertx vertx = Vertx.vertx();
             BlueConicSimulator simulator = new BlueConicSimulator(vertx);
             simulator.start("127.0.0.1", 0).await(10, TimeUnit.SECONDS);
-            // -Dbench.cases=throughput,latency,outage (default all) picks the cases to run.
-            List<String> cases = List.of(System.getProperty("bench.cases", "throughput,latency,outage").split(","));
-            List<String> report = new ArrayList<>();
-            if (cases.contains("throughput")) {
-                report.add(throughput(kafka, simulator));
-            }
-            if (cases.contains("latency")) {
-                report.add(latency(kafka, simulator));
-            }
-            if (cases.contains("outage")) {
-                report.add(outage(kafka, simulator));
-            }
-            System.out.printf("%nBlueConic dispatcher benchmark (%d cores; broker, simulator and dispatcher share them)%n",
-                    Runtime.getRuntime().availableProcessors());
-            report.forEach(System.out::println);
+            BenchmarkRun run = new BenchmarkRun();
+            run.add("throughput", () -> throughput(kafka, simulator))
+                    .add("latency", () -> latency(kafka, simulator, run))
+                    .add("outage", () -> outage(kafka, simulator))
+                    .run("BlueConic dispatcher benchmark");
             vertx.close().await(10, TimeUnit.SECONDS);
         }
         System.exit(0);
@@ -105,31 +92,19 @@ public final class BlueConicDispatcherBenchmark {
     }
 
     /** 1,000 events/s, each to a new subscriber: from the producer's send to the simulator's write. */
-    private static String latency(EmbeddedKafka kafka, BlueConicSimulator simulator) throws Exception {
+    private static String latency(EmbeddedKafka kafka, BlueConicSimulator simulator, BenchmarkRun run) throws Exception {
         String topic = "bench.bc.latency";
         kafka.createTopics(1, topic, topic + ".dlq", topic + ".reports");
-        Map<String, Long> sentAt = new ConcurrentHashMap<>();
-        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
         BlueConicTenant tenant = tenant(simulator, "lat");
-        tenant.onWrite(profile -> {
-            List<String> email = profile.get("email");
-            Long sent = email == null || email.isEmpty() ? null : sentAt.remove(email.get(0));
-            if (sent != null) {
-                latencies.add(System.nanoTime() - sent);
-            }
-        });
+        tenant.onWrite(profile -> run.arrived(profile.getOrDefault("email", List.of()).stream().findFirst().orElse(null)));
         Process dispatcher = fork(kafka, topic, "lat", simulator.port(), Map.of());
         try (KafkaProducer<String, byte[]> producer = Bench.producer(kafka)) {
-            offer(producer, topic, "lat", 1_000, System.currentTimeMillis() + 5_000, new ConcurrentHashMap<>());
-            latencies.clear();
+            offer(producer, topic, "lat", 1_000, System.currentTimeMillis() + 5_000, run);
+            run.measureLatency();
             long seconds = Math.min(SECONDS, 30);
-            offer(producer, topic, "lat", 1_000, System.currentTimeMillis() + seconds * 1000, sentAt);
+            offer(producer, topic, "lat", 1_000, System.currentTimeMillis() + seconds * 1000, run);
             Thread.sleep(3_000);
-            long[] sorted = latencies.stream().mapToLong(Long::longValue).toArray();
-            Arrays.sort(sorted);
-            return String.format("latency at 1,000/s:    p50 %.0f ms, p99 %.0f ms, max %.0f ms over %,d events (target p99 < 1 s)",
-                    Bench.percentileMillis(sorted, 0.50), Bench.percentileMillis(sorted, 0.99), Bench.percentileMillis(sorted, 1.0),
-                    sorted.length);
+            return "latency at 1,000/s:    " + run.latencySummary() + " (target p99 < 1 s)";
         } finally {
             dispatcher.destroy();
             dispatcher.waitFor(30, TimeUnit.SECONDS);
@@ -147,7 +122,7 @@ public final class BlueConicDispatcherBenchmark {
         HeapSampler heap = new HeapSampler(port);
         heap.start();
         try (KafkaProducer<String, byte[]> producer = Bench.producer(kafka)) {
-            offer(producer, topic, "out", 2_000, System.currentTimeMillis() + SECONDS * 1000, new ConcurrentHashMap<>());
+            offer(producer, topic, "out", 2_000, System.currentTimeMillis() + SECONDS * 1000, null);
             double peakDown = heap.peakMb();
             long produced = SECONDS * 2_000;
             tenant.faults().clear();
@@ -164,10 +139,12 @@ public final class BlueConicDispatcherBenchmark {
     }
 
     private static void offer(KafkaProducer<String, byte[]> producer, String topic, String tenant, int perSecond,
-                              long untilMillis, Map<String, Long> sentAt) throws InterruptedException {
+                              long untilMillis, BenchmarkRun run) throws InterruptedException {
         Bench.offer(perSecond, untilMillis, n -> {
             String user = tenant + "-" + USERS.incrementAndGet();
-            sentAt.put(user + "@example.com", System.nanoTime());
+            if (run != null) {
+                run.sent(user + "@example.com");
+            }
             send(producer, topic, tenant, user);
         });
         producer.flush();

@@ -2,6 +2,7 @@ package com.subsets.sync.iterable;
 
 import com.subsets.sync.infra.Await;
 import com.subsets.sync.infra.Bench;
+import com.subsets.sync.infra.BenchmarkRun;
 import com.subsets.sync.infra.EmbeddedKafka;
 import com.subsets.sync.infra.ForkedJvm;
 import com.subsets.sync.infra.HeapSampler;
@@ -14,11 +15,9 @@ import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -44,24 +43,12 @@ public final class IterableDispatcherBenchmark {
             Vertx vertx = Vertx.vertx();
             IterableSimulator simulator = new IterableSimulator(vertx);
             simulator.start("127.0.0.1", 0).await(10, TimeUnit.SECONDS);
-            // -Dbench.cases=unlimited,limited,latency,outage (default all) picks the cases to run.
-            List<String> cases = List.of(System.getProperty("bench.cases", "unlimited,limited,latency,outage").split(","));
-            List<String> report = new ArrayList<>();
-            if (cases.contains("unlimited")) {
-                report.add(unlimited(kafka, simulator));
-            }
-            if (cases.contains("limited")) {
-                report.add(rateLimited(kafka, simulator));
-            }
-            if (cases.contains("latency")) {
-                report.add(latency(kafka, simulator));
-            }
-            if (cases.contains("outage")) {
-                report.add(outage(kafka, simulator));
-            }
-            System.out.printf("%nIterable dispatcher benchmark (%d cores; broker, simulator and dispatcher share them)%n",
-                    Runtime.getRuntime().availableProcessors());
-            report.forEach(System.out::println);
+            BenchmarkRun run = new BenchmarkRun();
+            run.add("unlimited", () -> unlimited(kafka, simulator))
+                    .add("limited", () -> rateLimited(kafka, simulator))
+                    .add("latency", () -> latency(kafka, simulator, run))
+                    .add("outage", () -> outage(kafka, simulator))
+                    .run("Iterable dispatcher benchmark");
             vertx.close().await(10, TimeUnit.SECONDS);
         }
         System.exit(0);
@@ -112,7 +99,7 @@ public final class IterableDispatcherBenchmark {
         try (KafkaProducer<String, byte[]> producer = Bench.producer(kafka)) {
             long warmUpEnds = System.currentTimeMillis() + 10_000;
             long ends = warmUpEnds + SECONDS * 1000;
-            offer(producer, topic, "lim", 7_000, ends, new ConcurrentHashMap<>());
+            offer(producer, topic, "lim", 7_000, ends, null);
             List<RecordedCall> window = project.calls().stream()
                     .filter(c -> c.atMillis() >= warmUpEnds && c.atMillis() < ends).toList();
             long users = window.stream().filter(c -> c.status() == 200).mapToLong(RecordedCall::items).sum();
@@ -128,29 +115,19 @@ public final class IterableDispatcherBenchmark {
     }
 
     /** 1,000 events/s, each to a new user: from the producer's send to the simulator's write. */
-    private static String latency(EmbeddedKafka kafka, IterableSimulator simulator) throws Exception {
+    private static String latency(EmbeddedKafka kafka, IterableSimulator simulator, BenchmarkRun run) throws Exception {
         String topic = "bench.latency";
         kafka.createTopics(1, topic, topic + ".dlq", topic + ".reports");
-        Map<String, Long> sentAt = new ConcurrentHashMap<>();
-        List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
         IterableProject project = simulator.addProject("lat", "key-lat", IterableProject.Identity.USER_ID, 5);
-        project.onWrite(id -> {
-            Long sent = sentAt.remove(id);
-            if (sent != null) {
-                latencies.add(System.nanoTime() - sent);
-            }
-        });
+        project.onWrite(run::arrived);
         Process dispatcher = fork(kafka, topic, "{" + destination("lat", "lat", simulator.port()) + "}", Map.of());
         try (KafkaProducer<String, byte[]> producer = Bench.producer(kafka)) {
-            offer(producer, topic, "lat", 1_000, System.currentTimeMillis() + 5_000, new ConcurrentHashMap<>());
-            latencies.clear();
+            offer(producer, topic, "lat", 1_000, System.currentTimeMillis() + 5_000, null);
+            run.measureLatency();
             long seconds = Math.min(SECONDS, 30);
-            offer(producer, topic, "lat", 1_000, System.currentTimeMillis() + seconds * 1000, sentAt);
+            offer(producer, topic, "lat", 1_000, System.currentTimeMillis() + seconds * 1000, run);
             Thread.sleep(3_000);
-            long[] sorted = latencies.stream().mapToLong(Long::longValue).toArray();
-            Arrays.sort(sorted);
-            return String.format("latency at 1,000/s:   p50 %.0f ms, p99 %.0f ms, max %.0f ms over %,d events (target p99 < 1 s)",
-                    Bench.percentileMillis(sorted, 0.50), Bench.percentileMillis(sorted, 0.99), Bench.percentileMillis(sorted, 1.0), sorted.length);
+            return "latency at 1,000/s:   " + run.latencySummary() + " (target p99 < 1 s)";
         } finally {
             dispatcher.destroy();
             dispatcher.waitFor(30, TimeUnit.SECONDS);
@@ -169,7 +146,7 @@ public final class IterableDispatcherBenchmark {
         HeapSampler heap = new HeapSampler(port);
         heap.start();
         try (KafkaProducer<String, byte[]> producer = Bench.producer(kafka)) {
-            offer(producer, topic, "out", 2_000, System.currentTimeMillis() + SECONDS * 1000, new ConcurrentHashMap<>());
+            offer(producer, topic, "out", 2_000, System.currentTimeMillis() + SECONDS * 1000, null);
             double peakDown = heap.peakMb();
             long produced = SECONDS * 2_000;
             project.faults().clear();
@@ -186,11 +163,13 @@ public final class IterableDispatcherBenchmark {
     }
 
     private static void offer(KafkaProducer<String, byte[]> producer, String topic, String tenant, int perSecond,
-                              long untilMillis, Map<String, Long> sentAt) throws InterruptedException {
+                              long untilMillis, BenchmarkRun run) throws InterruptedException {
         long first = COUNTER.getAndAdd(10_000_000);
         Bench.offer(perSecond, untilMillis, n -> {
             String user = "u-" + (first + n);
-            sentAt.put(user, System.nanoTime());
+            if (run != null) {
+                run.sent(user);
+            }
             send(producer, topic, event(tenant, user, 1));
         });
         producer.flush();
