@@ -99,7 +99,7 @@ public final class BlueConicDispatcherBenchmark {
         tenant.onWrite(profile -> run.arrived(profile.getOrDefault("email", List.of()).stream().findFirst().orElse(null)));
         Process dispatcher = fork(kafka, topic, "lat", simulator.port(), Map.of());
         try (KafkaProducer<String, byte[]> producer = Bench.producer(kafka)) {
-            offer(producer, topic, "lat", 1_000, System.currentTimeMillis() + 5_000, run);
+            run.warmUp(until -> offer(producer, topic, "lat", 1_000, until, null), 5);
             run.measureLatency();
             long seconds = Math.min(SECONDS, 30);
             offer(producer, topic, "lat", 1_000, System.currentTimeMillis() + seconds * 1000, run);

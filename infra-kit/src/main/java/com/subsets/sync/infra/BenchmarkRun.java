@@ -19,7 +19,13 @@ public final class BenchmarkRun {
     private final Map<String, Callable<String>> cases = new LinkedHashMap<>();
     private final Map<String, Long> sentAt = new ConcurrentHashMap<>();
     private final List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+    private final java.util.concurrent.atomic.AtomicLong arrivals = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean measuring;
+
+    /** Offers load at the case's rate until {@code untilMillis}. */
+    public interface Load {
+        void offer(long untilMillis) throws InterruptedException;
+    }
 
     public BenchmarkRun add(String name, Callable<String> measure) {
         cases.put(name, measure);
@@ -40,6 +46,19 @@ public final class BenchmarkRun {
         report.forEach(System.out::println);
     }
 
+    /**
+     * Offers load until the destination has started receiving it (the dispatcher's JVM is up and its
+     * consumer has joined the group: seconds, not a fixed time), then for {@code settleSeconds} more so
+     * the backlog of the start is gone before latency is measured.
+     */
+    public void warmUp(Load load, int settleSeconds) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (arrivals.get() == 0 && System.currentTimeMillis() < deadline) {
+            load.offer(System.currentTimeMillis() + 1_000);
+        }
+        load.offer(System.currentTimeMillis() + settleSeconds * 1000L);
+    }
+
     /** Starts (or restarts) latency measurement: what was sent before is not counted. */
     public void measureLatency() {
         sentAt.clear();
@@ -54,6 +73,7 @@ public final class BenchmarkRun {
     }
 
     public void arrived(String key) {
+        arrivals.incrementAndGet();
         Long sent = key == null ? null : sentAt.remove(key);
         if (sent != null) {
             latencies.add(System.nanoTime() - sent);

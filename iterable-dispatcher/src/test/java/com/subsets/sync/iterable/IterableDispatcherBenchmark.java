@@ -122,7 +122,7 @@ public final class IterableDispatcherBenchmark {
         project.onWrite(run::arrived);
         Process dispatcher = fork(kafka, topic, "{" + destination("lat", "lat", simulator.port()) + "}", Map.of());
         try (KafkaProducer<String, byte[]> producer = Bench.producer(kafka)) {
-            offer(producer, topic, "lat", 1_000, System.currentTimeMillis() + 5_000, null);
+            run.warmUp(until -> offer(producer, topic, "lat", 1_000, until, null), 5);
             run.measureLatency();
             long seconds = Math.min(SECONDS, 30);
             offer(producer, topic, "lat", 1_000, System.currentTimeMillis() + seconds * 1000, run);
