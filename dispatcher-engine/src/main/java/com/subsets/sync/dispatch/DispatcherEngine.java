@@ -196,9 +196,9 @@ public final class DispatcherEngine<C> extends VerticleBase {
     private void settle(Lane<C> lane, List<SubscriberUpdate> rows, DeliveryResult result) {
         long now = now();
         lane.answered(now, result.throttled());
+        lane.limiter.onAnswer(now, result.throttled());
         if (result.throttled()) {
             metrics.throttled();
-            lane.limiter.onThrottled(now);
         }
         if (result.splittable() && rows.size() > 1) {
             int half = rows.size() / 2;

@@ -15,6 +15,7 @@ import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -105,9 +106,17 @@ public final class IterableDispatcherBenchmark {
             long users = window.stream().filter(c -> c.status() == 200).mapToLong(RecordedCall::items).sum();
             long throttled = window.stream().filter(c -> c.status() == 429).count();
             double perSecond = users / (double) SECONDS;
+            long[] gaps = new long[Math.max(0, window.size() - 1)];
+            for (int i = 1; i < window.size(); i++) {
+                gaps[i - 1] = (window.get(i).atMillis() - window.get(i - 1).atMillis()) * 1_000_000;
+            }
+            Arrays.sort(gaps);
             return String.format("5 requests/s:         %,.0f users/s over %d s = %.1f %% of 5,000 (target >= 97 %%); "
-                            + "%d of %d requests answered 429 = %.2f %% (target < 1 %%)",
-                    perSecond, SECONDS, perSecond / 50, throttled, window.size(), 100.0 * throttled / Math.max(1, window.size()));
+                            + "%d of %d requests answered 429 = %.2f %% (target < 1 %%); gaps between requests p50 %.0f ms, "
+                            + "p99 %.0f ms; %.0f users a request",
+                    perSecond, SECONDS, perSecond / 50, throttled, window.size(), 100.0 * throttled / Math.max(1, window.size()),
+                    Bench.percentileMillis(gaps, 0.5), Bench.percentileMillis(gaps, 0.99),
+                    users / (double) Math.max(1, window.size() - throttled));
         } finally {
             dispatcher.destroy();
             dispatcher.waitFor(30, TimeUnit.SECONDS);

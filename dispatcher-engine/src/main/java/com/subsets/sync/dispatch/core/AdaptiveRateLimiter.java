@@ -2,11 +2,14 @@ package com.subsets.sync.dispatch.core;
 
 /**
  * The request budget of one destination credential: a token bucket at the configured rate (Iterable
- * bulkUpdate: 5 requests/s per project), adapting to throttling. A 429 cuts the rate by 30 % at once
- * (cut fast); each quiet {@code recoveryWindowMillis} without one gives back 10 % of the ceiling
- * (recover slowly). The proportions are RudderStack's (../shared/docs/destinations.md): a single
- * throttled request costs about a third of the budget for a few windows, not half of it for a minute. The bucket holds a single token: requests are paced 1/rate apart and never burst,
- * so no window of one second, wherever it starts, holds more than the rate.
+ * bulkUpdate: 5 requests/s per project), adapting to throttling as RudderStack's AIMD does
+ * (../shared/docs/destinations.md): when over 10 % of the answers in a {@code recoveryWindowMillis}
+ * window are 429s, the rate drops by 30 % at once (cut fast); each window without any 429 gives back
+ * 10 % of the ceiling (recover slowly). A lone 429, which network jitter alone can cause when pacing
+ * close to a vendor's limit, only pauses the lane for one interval: cutting a third of the budget for
+ * it would cost far more than the one request it retries. The bucket holds a single token: requests
+ * are paced 1/rate apart and never burst, so no window of one second, wherever it starts, holds more
+ * than the rate (letting a held-up lane catch up in a burst was tried: the bursts drew 429s).
  */
 public final class AdaptiveRateLimiter {
 
@@ -19,6 +22,9 @@ public final class AdaptiveRateLimiter {
     private long lastRefillMillis;
     private long lastThrottleMillis = Long.MIN_VALUE / 2;
     private long lastRecoveryMillis;
+    private long windowStartMillis;
+    private int answersInWindow;
+    private int throttledInWindow;
 
     public AdaptiveRateLimiter(double requestsPerSecond, long recoveryWindowMillis, long nowMillis) {
         if (requestsPerSecond <= 0) {
@@ -30,6 +36,7 @@ public final class AdaptiveRateLimiter {
         this.tokens = 1;
         this.lastRefillMillis = nowMillis;
         this.lastRecoveryMillis = nowMillis;
+        this.windowStartMillis = nowMillis;
     }
 
     /** Takes a request's token if there is one; otherwise returns how long until there is (ms), without taking. */
@@ -42,12 +49,30 @@ public final class AdaptiveRateLimiter {
         return Math.max(1, (long) Math.ceil((1 - tokens) * 1000 / rate));
     }
 
-    public void onThrottled(long nowMillis) {
+    /** Every answer of the lane, throttled (429) or not; returns whether the rate was cut. */
+    public boolean onAnswer(long nowMillis, boolean throttled) {
         refill(nowMillis);
-        rate = Math.max(MIN_RATE, rate * 0.7);
+        if (nowMillis - windowStartMillis >= recoveryWindowMillis) {
+            windowStartMillis = nowMillis;
+            answersInWindow = 0;
+            throttledInWindow = 0;
+        }
+        answersInWindow++;
+        if (!throttled) {
+            return false;
+        }
+        throttledInWindow++;
         tokens = Math.min(tokens, 0);
         lastThrottleMillis = nowMillis;
         lastRecoveryMillis = nowMillis;
+        if (throttledInWindow >= 2 && throttledInWindow * 10 > answersInWindow) {
+            rate = Math.max(MIN_RATE, rate * 0.7);
+            windowStartMillis = nowMillis;
+            answersInWindow = 0;
+            throttledInWindow = 0;
+            return true;
+        }
+        return false;
     }
 
     /** Starts pacing afresh from {@code nowMillis}: the next token comes one interval later. */

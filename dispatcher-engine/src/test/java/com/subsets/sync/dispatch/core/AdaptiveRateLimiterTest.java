@@ -41,16 +41,27 @@ class AdaptiveRateLimiterTest {
     }
 
     @Test
-    void cutsFastOnThrottlingAndRecoversSlowly() {
+    void aLone429OnlyPausesButSustainedThrottlingCutsFastAndRecoversSlowly() {
         AdaptiveRateLimiter limiter = new AdaptiveRateLimiter(10, 5_000, 0);
-        limiter.onThrottled(1_000);
-        assertThat(limiter.currentRate(1_000)).isCloseTo(7, within(1e-9));
-        limiter.onThrottled(1_500);
-        assertThat(limiter.currentRate(1_500)).isCloseTo(4.9, within(1e-9));
+        for (int i = 0; i < 20; i++) {
+            limiter.onAnswer(100 + i, false);
+        }
+        assertThat(limiter.onAnswer(200, true)).as("1 of 21 answers").isFalse();
+        assertThat(limiter.currentRate(200)).isEqualTo(10);
+        assertThat(limiter.tryAcquire(200)).as("but the lane waits a full interval").isEqualTo(100);
+        assertThat(limiter.onAnswer(300, true)).as("2 of 22: still under 10 %").isFalse();
 
-        assertThat(limiter.currentRate(6_000)).as("not a full quiet window yet").isCloseTo(4.9, within(1e-9));
-        assertThat(limiter.currentRate(6_500)).isCloseTo(5.9, within(1e-9));
-        assertThat(limiter.currentRate(21_500)).isCloseTo(8.9, within(1e-9));
+        assertThat(limiter.onAnswer(5_400, false)).isFalse();
+        assertThat(limiter.onAnswer(5_500, true)).isFalse();
+        assertThat(limiter.onAnswer(5_600, true)).as("2 of 3 in a new window").isTrue();
+        assertThat(limiter.currentRate(5_600)).isCloseTo(7, within(1e-9));
+        assertThat(limiter.onAnswer(5_700, true)).isFalse();
+        assertThat(limiter.onAnswer(5_800, true)).as("fresh evidence after a cut").isTrue();
+        assertThat(limiter.currentRate(5_800)).isCloseTo(4.9, within(1e-9));
+
+        assertThat(limiter.currentRate(10_700)).as("not a full quiet window yet").isCloseTo(4.9, within(1e-9));
+        assertThat(limiter.currentRate(10_800)).isCloseTo(5.9, within(1e-9));
+        assertThat(limiter.currentRate(25_800)).isCloseTo(8.9, within(1e-9));
         assertThat(limiter.currentRate(100_000)).as("never above the configured rate").isEqualTo(10);
     }
 }
