@@ -48,7 +48,7 @@ public final class BlueConicDispatcherBenchmark {
             BlueConicSimulator simulator = new BlueConicSimulator(vertx);
             simulator.start("127.0.0.1", 0).await(10, TimeUnit.SECONDS);
             BenchmarkRun run = new BenchmarkRun();
-            run.add("throughput", () -> throughput(kafka, simulator))
+            run.add("throughput", () -> throughput(kafka, vertx))
                     .add("latency", () -> latency(kafka, simulator, run))
                     .add("outage", () -> outage(kafka, simulator))
                     .run("BlueConic dispatcher benchmark");
@@ -65,26 +65,41 @@ public final class BlueConicDispatcherBenchmark {
         return tenant;
     }
 
-    /** 400,000 distinct subscribers preloaded, UPSERT (new profiles), a request budget far above what is used. */
-    private static String throughput(EmbeddedKafka kafka, BlueConicSimulator simulator) throws Exception {
+    /**
+     * Eight BlueConic tenants (each its own instance, so its own lane, as tenants are in production),
+     * 50,000 new subscribers each preloaded, UPSERT, a request budget far above what is used.
+     */
+    private static String throughput(EmbeddedKafka kafka, Vertx vertx) throws Exception {
         String topic = "bench.bc.throughput";
         kafka.createTopics(8, topic, topic + ".dlq", topic + ".reports");
-        BlueConicTenant tenant = tenant(simulator, "thr");
-        long total = 400_000;
+        int tenants = 8;
+        long perTenant = 50_000;
+        List<BlueConicTenant> instances = new java.util.ArrayList<>();
+        StringBuilder destinations = new StringBuilder("{");
+        for (int t = 0; t < tenants; t++) {
+            BlueConicSimulator instance = new BlueConicSimulator(vertx);
+            instances.add(tenant(instance, "thr" + t));
+            instance.start("127.0.0.1", 0).await(10, TimeUnit.SECONDS);
+            destinations.append(t == 0 ? "" : ",").append(destination("thr" + t, instance.port()));
+        }
         try (KafkaProducer<String, byte[]> producer = Bench.producer(kafka)) {
-            for (long u = 0; u < total; u++) {
-                send(producer, topic, "thr", "t-" + u);
+            for (long u = 0; u < perTenant; u++) {
+                for (int t = 0; t < tenants; t++) {
+                    send(producer, topic, "thr" + t, "t" + t + "-" + u);
+                }
             }
         }
-        Process dispatcher = fork(kafka, topic, "thr", simulator.port(), Map.of("BLUECONIC_REQUESTS_PER_SECOND", "10000",
-                "BLUECONIC_MAX_IN_FLIGHT", "8"));
+        long total = tenants * perTenant;
+        java.util.function.LongSupplier delivered = () -> instances.stream().mapToLong(BlueConicTenant::profileCount).sum();
+        Process dispatcher = fork(kafka, topic, destinations.append("}").toString(), Map.of("BLUECONIC_REQUESTS_PER_SECOND", "10000",
+                "BLUECONIC_MAX_IN_FLIGHT", "4"));
         try {
-            Await.until("the first deliveries", Duration.ofSeconds(120), () -> tenant.profileCount() > 0);
+            Await.until("the first deliveries", Duration.ofSeconds(120), () -> delivered.getAsLong() > 0);
             long begin = System.nanoTime();
-            Await.until("every profile", Duration.ofMinutes(10), () -> tenant.profileCount() >= total);
+            Await.until("every profile", Duration.ofMinutes(10), () -> delivered.getAsLong() >= total);
             double seconds = (System.nanoTime() - begin) / 1e9;
-            return String.format("throughput:            %,.0f profiles/s delivered (%,d profiles, %.1f s) (target >= 50,000)",
-                    total / seconds, total, seconds);
+            return String.format("throughput:            %,.0f profiles/s delivered (%,d profiles, %d tenants, %.1f s) (target >= 50,000)",
+                    total / seconds, total, tenants, seconds);
         } finally {
             dispatcher.destroy();
             dispatcher.waitFor(30, TimeUnit.SECONDS);
@@ -97,7 +112,7 @@ public final class BlueConicDispatcherBenchmark {
         kafka.createTopics(1, topic, topic + ".dlq", topic + ".reports");
         BlueConicTenant tenant = tenant(simulator, "lat");
         tenant.onWrite(profile -> run.arrived(profile.getOrDefault("email", List.of()).stream().findFirst().orElse(null)));
-        Process dispatcher = fork(kafka, topic, "lat", simulator.port(), Map.of());
+        Process dispatcher = fork(kafka, topic, "{" + destination("lat", simulator.port()) + "}", Map.of());
         try (KafkaProducer<String, byte[]> producer = Bench.producer(kafka)) {
             run.warmUp(until -> offer(producer, topic, "lat", 1_000, until, null), 5);
             run.measureLatency();
@@ -118,7 +133,8 @@ public final class BlueConicDispatcherBenchmark {
         BlueConicTenant tenant = tenant(simulator, "out");
         tenant.faults().failNext(Integer.MAX_VALUE, 503);
         int port = Bench.freePort();
-        Process dispatcher = fork(kafka, topic, "out", simulator.port(), Map.of("BLUECONIC_HTTP_PORT", String.valueOf(port)));
+        Process dispatcher = fork(kafka, topic, "{" + destination("out", simulator.port()) + "}",
+                Map.of("BLUECONIC_HTTP_PORT", String.valueOf(port)));
         HeapSampler heap = new HeapSampler(port);
         heap.start();
         try (KafkaProducer<String, byte[]> producer = Bench.producer(kafka)) {
@@ -157,14 +173,18 @@ public final class BlueConicDispatcherBenchmark {
         producer.send(new ProducerRecord<>(topic, tenant, CODEC.encode(event)));
     }
 
-    private static Process fork(EmbeddedKafka kafka, String topic, String tenant, int simulatorPort, Map<String, String> extra)
+    private static String destination(String tenant, int simulatorPort) {
+        return "\"" + tenant + "\":{\"instanceUrl\":\"http://127.0.0.1:" + simulatorPort + "\",\"clientId\":\"client-" + tenant
+                + "\",\"clientSecret\":\"secret-" + tenant + "\",\"strategy\":\"UPSERT\"}";
+    }
+
+    private static Process fork(EmbeddedKafka kafka, String topic, String destinations, Map<String, String> extra)
             throws java.io.IOException {
         Map<String, String> env = new HashMap<>(Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                 "BLUECONIC_TOPIC", topic, "BLUECONIC_DEAD_LETTER_TOPIC", topic + ".dlq", "BLUECONIC_REPORTS_TOPIC", topic + ".reports",
                 "BLUECONIC_GROUP_ID", "bench-" + topic, "BLUECONIC_HTTP_HOST", "127.0.0.1", "BLUECONIC_HTTP_PORT", "0",
                 "BLUECONIC_INSECURE_HOSTS", "127.0.0.1", "LOG_LEVEL", "WARN"));
-        env.put("BLUECONIC_DESTINATIONS", "{\"" + tenant + "\":{\"instanceUrl\":\"http://127.0.0.1:" + simulatorPort
-                + "\",\"clientId\":\"client-" + tenant + "\",\"clientSecret\":\"secret-" + tenant + "\",\"strategy\":\"UPSERT\"}}");
+        env.put("BLUECONIC_DESTINATIONS", destinations);
         env.put("BLUECONIC_SHUTDOWN_TIMEOUT_MS", "3000");
         env.putAll(extra);
         // -Dbench.env.NAME=value sets NAME for every dispatcher of the run (e.g. BLUECONIC_MAX_IN_FLIGHT).
