@@ -5,7 +5,6 @@ import com.subsets.sync.infra.Bench;
 import com.subsets.sync.infra.BenchmarkRun;
 import com.subsets.sync.infra.EmbeddedKafka;
 import com.subsets.sync.infra.ForkedJvm;
-import com.subsets.sync.infra.HeapSampler;
 import com.subsets.sync.model.Assignment;
 import com.subsets.sync.model.AssignmentEvent;
 import com.subsets.sync.model.DestinationField;
@@ -101,8 +100,7 @@ public final class BlueConicDispatcherBenchmark {
             return String.format("throughput:            %,.0f profiles/s delivered (%,d profiles, %d tenants, %.1f s) (target >= 50,000)",
                     total / seconds, total, tenants, seconds);
         } finally {
-            dispatcher.destroy();
-            dispatcher.waitFor(30, TimeUnit.SECONDS);
+            ForkedJvm.stop(dispatcher);
         }
     }
 
@@ -121,8 +119,7 @@ public final class BlueConicDispatcherBenchmark {
             Thread.sleep(3_000);
             return "latency at 1,000/s:    " + run.latencySummary() + " (target p99 < 1 s)";
         } finally {
-            dispatcher.destroy();
-            dispatcher.waitFor(30, TimeUnit.SECONDS);
+            ForkedJvm.stop(dispatcher);
         }
     }
 
@@ -135,22 +132,9 @@ public final class BlueConicDispatcherBenchmark {
         int port = Bench.freePort();
         Process dispatcher = fork(kafka, topic, "{" + destination("out", simulator.port()) + "}",
                 Map.of("BLUECONIC_HTTP_PORT", String.valueOf(port)));
-        HeapSampler heap = new HeapSampler(port);
-        heap.start();
         try (KafkaProducer<String, byte[]> producer = Bench.producer(kafka)) {
-            offer(producer, topic, "out", 2_000, System.currentTimeMillis() + SECONDS * 1000, null);
-            double peakDown = heap.peakMb();
-            long produced = SECONDS * 2_000;
-            tenant.faults().clear();
-            long recovered = System.nanoTime();
-            Await.until("the catch-up", Duration.ofMinutes(10), () -> tenant.profileCount() >= produced * 0.99);
-            return String.format("BlueConic down %d s:   dispatcher peak heap %.0f MB under -Xmx256m (target < 256 MB); "
-                            + "then %,d profiles delivered in %.0f s after recovery", SECONDS, peakDown, tenant.profileCount(),
-                    (System.nanoTime() - recovered) / 1e9);
-        } finally {
-            heap.stopSampling();
-            dispatcher.destroy();
-            dispatcher.waitFor(30, TimeUnit.SECONDS);
+            return "BlueConic " + BenchmarkRun.outage(port, SECONDS, 2_000, until -> offer(producer, topic, "out", 2_000, until, null),
+                    () -> tenant.faults().clear(), tenant::profileCount, () -> ForkedJvm.stop(dispatcher));
         }
     }
 

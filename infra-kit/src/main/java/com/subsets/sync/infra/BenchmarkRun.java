@@ -59,6 +59,32 @@ public final class BenchmarkRun {
         load.offer(System.currentTimeMillis() + settleSeconds * 1000L);
     }
 
+    /**
+     * The destination down while load keeps coming: the dispatcher's peak heap (sampled from its
+     * {@code /metrics} on {@code metricsPort}) during {@code seconds} of {@code perSecond} events, then
+     * how long after {@code restore} it takes until {@code delivered} reaches 99 % of what was sent.
+     * {@code stop} ends the dispatcher.
+     */
+    public static String outage(int metricsPort, long seconds, int perSecond, Load load, Runnable restore,
+                                java.util.function.LongSupplier delivered, Runnable stop) throws InterruptedException {
+        HeapSampler heap = new HeapSampler(metricsPort);
+        heap.start();
+        try {
+            load.offer(System.currentTimeMillis() + seconds * 1000);
+            double peakDown = heap.peakMb();
+            long produced = seconds * perSecond;
+            restore.run();
+            long recovered = System.nanoTime();
+            Await.until("the catch-up", java.time.Duration.ofMinutes(10), () -> delivered.getAsLong() >= produced * 0.99);
+            return String.format("down %d s under %,d events/s: dispatcher peak heap %.0f MB under -Xmx256m (target < 256 MB); "
+                    + "then %,d delivered in %.0f s after recovery", seconds, perSecond, peakDown, delivered.getAsLong(),
+                    (System.nanoTime() - recovered) / 1e9);
+        } finally {
+            heap.stopSampling();
+            stop.run();
+        }
+    }
+
     /** Starts (or restarts) latency measurement: what was sent before is not counted. */
     public void measureLatency() {
         sentAt.clear();

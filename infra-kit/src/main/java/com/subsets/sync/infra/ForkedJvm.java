@@ -23,4 +23,14 @@ public final class ForkedJvm {
         builder.environment().putAll(env);
         return builder.start();
     }
+
+    /** SIGTERM (the service shuts down gracefully), and at most 30 s to finish. */
+    public static void stop(Process process) {
+        process.destroy();
+        try {
+            process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

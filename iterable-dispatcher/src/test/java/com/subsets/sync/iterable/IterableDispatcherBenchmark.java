@@ -5,7 +5,6 @@ import com.subsets.sync.infra.Bench;
 import com.subsets.sync.infra.BenchmarkRun;
 import com.subsets.sync.infra.EmbeddedKafka;
 import com.subsets.sync.infra.ForkedJvm;
-import com.subsets.sync.infra.HeapSampler;
 import com.subsets.sync.model.AssignmentEvent;
 import com.subsets.sync.model.EventCodec;
 import com.subsets.sync.simulator.common.RecordedCall;
@@ -86,8 +85,7 @@ public final class IterableDispatcherBenchmark {
             return String.format("no rate limit:        %,.0f users/s delivered (%,d users, %d tenants, %.1f s) (target >= 50,000)",
                     total / seconds, total, tenants, seconds);
         } finally {
-            dispatcher.destroy();
-            dispatcher.waitFor(30, TimeUnit.SECONDS);
+            ForkedJvm.stop(dispatcher);
         }
     }
 
@@ -118,8 +116,7 @@ public final class IterableDispatcherBenchmark {
                     Bench.percentileMillis(gaps, 0.5), Bench.percentileMillis(gaps, 0.99),
                     users / (double) Math.max(1, window.size() - throttled));
         } finally {
-            dispatcher.destroy();
-            dispatcher.waitFor(30, TimeUnit.SECONDS);
+            ForkedJvm.stop(dispatcher);
         }
     }
 
@@ -138,8 +135,7 @@ public final class IterableDispatcherBenchmark {
             Thread.sleep(3_000);
             return "latency at 1,000/s:   " + run.latencySummary() + " (target p99 < 1 s)";
         } finally {
-            dispatcher.destroy();
-            dispatcher.waitFor(30, TimeUnit.SECONDS);
+            ForkedJvm.stop(dispatcher);
         }
     }
 
@@ -152,22 +148,9 @@ public final class IterableDispatcherBenchmark {
         int port = Bench.freePort();
         Process dispatcher = fork(kafka, topic, "{" + destination("out", "out", simulator.port()) + "}",
                 Map.of("ITERABLE_HTTP_PORT", String.valueOf(port)));
-        HeapSampler heap = new HeapSampler(port);
-        heap.start();
         try (KafkaProducer<String, byte[]> producer = Bench.producer(kafka)) {
-            offer(producer, topic, "out", 2_000, System.currentTimeMillis() + SECONDS * 1000, null);
-            double peakDown = heap.peakMb();
-            long produced = SECONDS * 2_000;
-            project.faults().clear();
-            long recovered = System.nanoTime();
-            Await.until("the catch-up", Duration.ofMinutes(10), () -> project.userCount() >= produced * 0.99);
-            return String.format("destination down %d s: dispatcher peak heap %.0f MB under -Xmx256m (target < 256 MB); "
-                            + "then %,d users delivered in %.0f s after recovery", SECONDS, peakDown, project.userCount(),
-                    (System.nanoTime() - recovered) / 1e9);
-        } finally {
-            heap.stopSampling();
-            dispatcher.destroy();
-            dispatcher.waitFor(30, TimeUnit.SECONDS);
+            return "Iterable " + BenchmarkRun.outage(port, SECONDS, 2_000, until -> offer(producer, topic, "out", 2_000, until, null),
+                    () -> project.faults().clear(), project::userCount, () -> ForkedJvm.stop(dispatcher));
         }
     }
 
