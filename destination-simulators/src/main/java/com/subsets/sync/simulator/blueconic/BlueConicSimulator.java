@@ -1,10 +1,10 @@
 package com.subsets.sync.simulator.blueconic;
 
 import com.subsets.sync.simulator.common.Faults;
+import com.subsets.sync.simulator.common.SimulatorServer;
 import com.subsets.sync.simulator.common.RecordedCall;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
@@ -28,16 +28,14 @@ import java.util.stream.Collectors;
  * tests and the local stack, fault injection and inspection under {@code /_sim/blueconic}.
  * Each tenant is found by its OAuth client id, then by the bearer tokens issued to it.
  */
-public final class BlueConicSimulator {
+public final class BlueConicSimulator extends SimulatorServer {
 
     private static final String BASE = "/rest/v2";
-    private final Vertx vertx;
     private final Map<String, BlueConicTenant> byClientId = new ConcurrentHashMap<>();
     private final Map<String, BlueConicTenant> byName = new ConcurrentHashMap<>();
-    private HttpServer server;
 
     public BlueConicSimulator(Vertx vertx) {
-        this.vertx = vertx;
+        super(vertx);
     }
 
     public BlueConicTenant addTenant(String name, String clientId, String clientSecret) {
@@ -99,18 +97,7 @@ public final class BlueConicSimulator {
             t.expireTokens();
             return new JsonObject().put("ok", true);
         }));
-        return vertx.createHttpServer().requestHandler(router).listen(port, host).map(s -> {
-            server = s;
-            return this;
-        });
-    }
-
-    public int port() {
-        return server.actualPort();
-    }
-
-    public Future<Void> close() {
-        return server == null ? Future.succeededFuture() : server.close();
+        return listen(router, host, port).map(this);
     }
 
     /** Client credentials in the form body (as the vendor documents) or in HTTP Basic. */

@@ -1,11 +1,11 @@
 package com.subsets.sync.simulator.iterable;
 
 import com.subsets.sync.simulator.common.Faults;
+import com.subsets.sync.simulator.common.SimulatorServer;
 import com.subsets.sync.simulator.common.RecordedCall;
 import com.subsets.sync.simulator.iterable.IterableErrors.Rejection;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -23,19 +23,17 @@ import java.util.function.Function;
  * the first value, per-user outcomes in a 200. Plus, for tests and the local stack, fault injection
  * and inspection under {@code /_sim/iterable}.
  */
-public final class IterableSimulator {
+public final class IterableSimulator extends SimulatorServer {
 
     /** Iterable: "request body at most 4 MB". */
     static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
     private static final String ADMITTED_AT = "iterable.admittedAt";
 
-    private final Vertx vertx;
     private final Map<String, IterableProject> byKey = new ConcurrentHashMap<>();
     private final Map<String, IterableProject> byId = new ConcurrentHashMap<>();
-    private HttpServer server;
 
     public IterableSimulator(Vertx vertx) {
-        this.vertx = vertx;
+        super(vertx);
     }
 
     /** A project reached with {@code apiKey}; bulkUpdate limited to Iterable's 5 requests/s. */
@@ -79,18 +77,7 @@ public final class IterableSimulator {
         }));
         router.errorHandler(413, ctx -> ctx.response().setStatusCode(400).putHeader("content-type", "application/json")
                 .end(IterableErrors.body("BatchTooLarge", "Request body exceeds 4 MB", null).encode()));
-        return vertx.createHttpServer().requestHandler(router).listen(port, host).map(s -> {
-            server = s;
-            return this;
-        });
-    }
-
-    public int port() {
-        return server.actualPort();
-    }
-
-    public Future<Void> close() {
-        return server == null ? Future.succeededFuture() : server.close();
+        return listen(router, host, port).map(this);
     }
 
     private interface Operation {
