@@ -112,12 +112,8 @@ public final class BlueConicDispatcherBenchmark {
         tenant.onWrite(profile -> run.arrived(profile.getOrDefault("email", List.of()).stream().findFirst().orElse(null)));
         Process dispatcher = fork(kafka, topic, "{" + destination("lat", simulator.port()) + "}", Map.of());
         try (KafkaProducer<String, byte[]> producer = Bench.producer(kafka)) {
-            run.warmUp(until -> offer(producer, topic, "lat", 1_000, until, null), 5);
-            run.measureLatency();
-            long seconds = Math.min(SECONDS, 30);
-            offer(producer, topic, "lat", 1_000, System.currentTimeMillis() + seconds * 1000, run);
-            Thread.sleep(3_000);
-            return "latency at 1,000/s:    " + run.latencySummary() + " (target p99 < 1 s)";
+            return "latency at 1,000/s:    " + run.latency(Math.min(SECONDS, 30),
+                    until -> offer(producer, topic, "lat", 1_000, until, null), until -> offer(producer, topic, "lat", 1_000, until, run));
         } finally {
             ForkedJvm.stop(dispatcher);
         }

@@ -85,6 +85,18 @@ public final class BenchmarkRun {
         }
     }
 
+    /**
+     * The latency case: {@link #warmUp} with {@code unmeasured} load, then {@code seconds} of
+     * {@code measured} load (which calls {@link #sent}), 3 s for the last arrivals, and the summary.
+     */
+    public String latency(long seconds, Load unmeasured, Load measured) throws InterruptedException {
+        warmUp(unmeasured, 5);
+        measureLatency();
+        measured.offer(System.currentTimeMillis() + seconds * 1000);
+        Thread.sleep(3_000);
+        return latencySummary() + " (target p99 < 1 s)";
+    }
+
     /** Starts (or restarts) latency measurement: what was sent before is not counted. */
     public void measureLatency() {
         sentAt.clear();
