@@ -1,18 +1,18 @@
 package com.subsets.sync.model;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.List;
 
 /**
@@ -74,39 +74,39 @@ public final class EventCodec {
         return DecodeResult.valid(toEvent(node));
     }
 
-    /** The canonical JSON of an event. */
+    /** The canonical JSON of an event, written field by field: no tree is built on this hot path. */
     public byte[] encode(AssignmentEvent event) {
-        try {
-            return MAPPER.writeValueAsBytes(toNode(event));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("an event always serialises", e);
+        ByteArrayBuilder out = new ByteArrayBuilder(384);
+        try (JsonGenerator json = MAPPER.getFactory().createGenerator(out)) {
+            json.writeStartObject();
+            json.writeStringField("eventId", event.eventId());
+            json.writeStringField("type", event.type().wireName());
+            json.writeStringField("tenantId", event.tenantId());
+            json.writeStringField("occurredAt", Rfc3339.format(event.occurredAt()));
+            json.writeObjectFieldStart("subscriber");
+            writeIfPresent(json, "userId", event.subscriber().userId());
+            writeIfPresent(json, "email", event.subscriber().email());
+            json.writeEndObject();
+            if (event.experiment() != null) {
+                json.writeObjectFieldStart("experiment");
+                json.writeStringField("id", event.experiment().id());
+                writeIfPresent(json, "name", event.experiment().name());
+                json.writeEndObject();
+            }
+            if (event.assignment() != null) {
+                json.writeStringField("assignment", event.assignment().wireName());
+            }
+            if (event.addedAt() != null) {
+                json.writeStringField("addedAt", Rfc3339.format(event.addedAt()));
+            }
+            if (event.churnRisk() != null) {
+                json.writeNumberField("churnRisk", event.churnRisk());
+            }
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("an event always serialises", e);
         }
-    }
-
-    public ObjectNode toNode(AssignmentEvent event) {
-        ObjectNode node = MAPPER.createObjectNode();
-        node.put("eventId", event.eventId());
-        node.put("type", event.type().wireName());
-        node.put("tenantId", event.tenantId());
-        node.put("occurredAt", event.occurredAt().toString());
-        ObjectNode subscriber = node.putObject("subscriber");
-        putIfPresent(subscriber, "userId", event.subscriber().userId());
-        putIfPresent(subscriber, "email", event.subscriber().email());
-        if (event.experiment() != null) {
-            ObjectNode experiment = node.putObject("experiment");
-            experiment.put("id", event.experiment().id());
-            putIfPresent(experiment, "name", event.experiment().name());
-        }
-        if (event.assignment() != null) {
-            node.put("assignment", event.assignment().wireName());
-        }
-        if (event.addedAt() != null) {
-            node.put("addedAt", event.addedAt().toString());
-        }
-        if (event.churnRisk() != null) {
-            node.put("churnRisk", event.churnRisk());
-        }
-        return node;
+        return out.toByteArray();
     }
 
     /** Converts a node that {@link EventValidator} accepted. */
@@ -126,16 +126,16 @@ public final class EventCodec {
     }
 
     private static Instant instant(JsonNode node) {
-        return OffsetDateTime.parse(node.asText()).toInstant();
+        return Rfc3339.parse(node.asText());
     }
 
     private static String text(JsonNode node) {
         return node == null ? null : node.asText();
     }
 
-    private static void putIfPresent(ObjectNode node, String name, String value) {
+    private static void writeIfPresent(JsonGenerator json, String name, String value) throws IOException {
         if (value != null) {
-            node.put(name, value);
+            json.writeStringField(name, value);
         }
     }
 }

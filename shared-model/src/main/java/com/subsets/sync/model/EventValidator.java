@@ -2,14 +2,12 @@ package com.subsets.sync.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -22,13 +20,6 @@ public final class EventValidator {
     static final Pattern EVENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     /** Shared with every API that takes a tenant id, so a tenant registered anywhere can send events. */
     public static final Pattern TENANT_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
-    /** ISO-8601 instant with an offset (RFC 3339 profile), seconds required, up to nanoseconds. */
-    static final Pattern INSTANT = Pattern.compile(
-            "\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])T([01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(\\.\\d{1,9})?"
-                    + "(Z|[+-]([01]\\d|2[0-3]):[0-5]\\d)");
-    /** Free text: no C0/C1 control character, and at least one character that is not a space. */
-    static final Pattern TEXT = Pattern.compile(
-            "[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\u0000-\\u0020\\u007F-\\u009F][^\\u0000-\\u001F\\u007F-\\u009F]*");
     /** A practical address syntax: dot-atom local part, a host with at least one dot. */
     static final Pattern EMAIL = Pattern.compile(
             "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
@@ -89,9 +80,9 @@ public final class EventValidator {
         if (!subscriber.has("userId") && !subscriber.has("email")) {
             problems.add(new Violation("subscriber", "needs at least one of userId and email"));
         }
-        optionalText(subscriber, "subscriber.", "userId", TEXT, MAX_USER_ID,
+        optionalText(subscriber, "subscriber.", "userId", EventValidator::isText, MAX_USER_ID,
                 "must be non-blank text without control characters", problems);
-        optionalText(subscriber, "subscriber.", "email", EMAIL, MAX_EMAIL, "not an email address", problems);
+        optionalText(subscriber, "subscriber.", "email", email -> EMAIL.matcher(email).matches(), MAX_EMAIL, "not an email address", problems);
     }
 
     /** The fields whose presence depends on the kind of event. */
@@ -140,7 +131,7 @@ public final class EventValidator {
                 problems.add(new Violation("experiment.id", "is required"));
             }
         } else {
-            optionalText(experiment, "experiment.", "id", TEXT, MAX_EXPERIMENT_ID,
+            optionalText(experiment, "experiment.", "id", EventValidator::isText, MAX_EXPERIMENT_ID,
                     "must be non-blank text without control characters", problems);
         }
         if (!experiment.has("name")) {
@@ -148,7 +139,7 @@ public final class EventValidator {
                 problems.add(new Violation("experiment.name", "is required for experiment.assigned"));
             }
         } else {
-            optionalText(experiment, "experiment.", "name", TEXT, MAX_EXPERIMENT_NAME,
+            optionalText(experiment, "experiment.", "name", EventValidator::isText, MAX_EXPERIMENT_NAME,
                     "must be non-blank text without control characters", problems);
         }
     }
@@ -190,18 +181,9 @@ public final class EventValidator {
             }
             return;
         }
-        if (!value.isTextual() || !INSTANT.matcher(value.asText()).matches() || !parsesAsInstant(value.asText())) {
+        if (!value.isTextual() || Rfc3339.parse(value.asText()) == null) {
             problems.add(new Violation(name,
                     "must be an ISO-8601 instant with an offset, such as 2026-11-22T09:59:00Z"));
-        }
-    }
-
-    private static boolean parsesAsInstant(String text) {
-        try {
-            OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME);
-            return true;
-        } catch (DateTimeParseException e) {
-            return false;
         }
     }
 
@@ -215,8 +197,8 @@ public final class EventValidator {
         }
     }
 
-    private static void optionalText(JsonNode object, String prefix, String name, Pattern pattern, int maxLength,
-                                     String rule, List<Violation> problems) {
+    private static void optionalText(JsonNode object, String prefix, String name, Predicate<String> allowed,
+                                     int maxLength, String rule, List<Violation> problems) {
         JsonNode value = object.get(name);
         if (value == null) {
             return;
@@ -228,9 +210,25 @@ public final class EventValidator {
         String text = value.asText();
         if (text.codePointCount(0, text.length()) > maxLength) {
             problems.add(new Violation(prefix + name, "must be at most " + maxLength + " characters"));
-        } else if (!pattern.matcher(text).matches()) {
+        } else if (!allowed.test(text)) {
             problems.add(new Violation(prefix + name, rule));
         }
+    }
+
+    /**
+     * Free text: no C0 or C1 control character (U+0000-U+001F, U+007F-U+009F), and at least one character
+     * that is not a space. A loop, not a pattern, because it runs on three fields of every event.
+     */
+    static boolean isText(String text) {
+        boolean visible = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c <= 0x1F || (c >= 0x7F && c <= 0x9F)) {
+                return false;
+            }
+            visible |= c != ' ';
+        }
+        return visible;
     }
 
     private static void forbid(JsonNode event, EventType type, List<Violation> problems, String... names) {
