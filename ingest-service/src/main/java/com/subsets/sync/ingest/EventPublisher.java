@@ -1,18 +1,20 @@
 package com.subsets.sync.ingest;
 
-import com.subsets.sync.runtime.KafkaClientConfig;
 import com.subsets.sync.model.AssignmentEvent;
 import com.subsets.sync.model.EventCodec;
 import com.subsets.sync.model.RecordContract;
+import com.subsets.sync.runtime.KafkaClientConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.kafka.client.producer.KafkaProducer;
-import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,27 +28,28 @@ final class EventPublisher {
     private static final Logger LOG = LoggerFactory.getLogger(EventPublisher.class);
     /** Kafka fails a send by itself after delivery.timeout.ms; this margin only guards against a lost callback. */
     private static final long GUARD_MARGIN_MS = 1_000;
+    private static final byte[] CONTENT_TYPE = RecordContract.CONTENT_TYPE.getBytes(StandardCharsets.UTF_8);
 
-    private final KafkaProducer<String, Buffer> producer;
+    private final Vertx vertx;
+    private final RecordSender sender;
     private final InFlightBudget budget;
     private final IngestMetrics metrics;
     private final IngestConfig config;
     private final EventCodec codec = new EventCodec();
 
     EventPublisher(Vertx vertx, IngestConfig config, InFlightBudget budget, IngestMetrics metrics) {
+        this.vertx = vertx;
         this.config = config;
         this.budget = budget;
         this.metrics = metrics;
-        this.producer = KafkaProducer.create(vertx, producerConfig(config));
-        // Every send's failure is handled through its future; this only keeps the duplicate report quiet.
-        this.producer.exceptionHandler(e -> LOG.debug("producer reported {}", e.toString()));
+        this.sender = new RecordSender(new KafkaProducer<>(producerConfig(config)));
     }
 
-    static Map<String, String> producerConfig(IngestConfig config) {
+    static Map<String, Object> producerConfig(IngestConfig config) {
         long timeoutMs = config.publishTimeout().toMillis();
         long lingerMs = 5;
-        Map<String, String> props = KafkaClientConfig.producer(config.bootstrapServers(), Map.of(), "ingest-service",
-                KafkaClientConfig.STRING_SERIALIZER, "io.vertx.kafka.client.serialization.BufferSerializer");
+        Map<String, Object> props = new HashMap<>(KafkaClientConfig.producer(config.bootstrapServers(), Map.of(),
+                "ingest-service", KafkaClientConfig.STRING_SERIALIZER, KafkaClientConfig.BYTES_SERIALIZER));
         props.put("enable.idempotence", "true");
         props.put("max.in.flight.requests.per.connection", "5");
         props.put("linger.ms", String.valueOf(lingerMs));
@@ -63,51 +66,44 @@ final class EventPublisher {
     }
 
     Future<Void> publish(List<AssignmentEvent> events) {
-        List<KafkaProducerRecord<String, Buffer>> records = new ArrayList<>(events.size());
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>(events.size());
         long bytes = 0;
         for (AssignmentEvent event : events) {
-            KafkaProducerRecord<String, Buffer> record = toRecord(event);
+            ProducerRecord<String, byte[]> record = toRecord(event);
             records.add(record);
-            bytes += sizeOf(record);
+            bytes += record.value().length + record.key().length();
         }
         if (!budget.tryAcquire(bytes)) {
             return Future.failedFuture(new IngestException(ErrorCode.UNAVAILABLE,
                     "too many events are awaiting Kafka's acknowledgement; retry later", List.of(), events.size()));
         }
+        long held = bytes;
         long started = System.nanoTime();
-        List<Future<?>> sends = new ArrayList<>(records.size());
-        for (KafkaProducerRecord<String, Buffer> record : records) {
-            long size = sizeOf(record);
-            sends.add(producer.send(record).onComplete(ar -> budget.release(size)));
-        }
-        return Future.all(sends)
-                .timeout(config.publishTimeout().toMillis() + GUARD_MARGIN_MS, TimeUnit.MILLISECONDS)
-                .<Void>mapEmpty()
+        long timeoutMs = config.publishTimeout().toMillis();
+        return sender.send(vertx, records, started + TimeUnit.MILLISECONDS.toNanos(timeoutMs))
+                .timeout(timeoutMs + GUARD_MARGIN_MS, TimeUnit.MILLISECONDS)
+                .onComplete(ar -> budget.release(held))
                 .onSuccess(v -> metrics.published(System.nanoTime() - started, true))
                 .recover(failure -> {
                     metrics.published(System.nanoTime() - started, false);
                     LOG.warn("publish of {} events failed: {}", events.size(), failure.toString());
                     return Future.failedFuture(new IngestException(ErrorCode.UNAVAILABLE,
-                            "Kafka did not acknowledge every event within " + config.publishTimeout().toMillis()
+                            "Kafka did not acknowledge every event within " + timeoutMs
                                     + " ms; retry the whole request (eventIds make a retry safe)",
                             List.of(), events.size()));
                 });
     }
 
-    private KafkaProducerRecord<String, Buffer> toRecord(AssignmentEvent event) {
-        KafkaProducerRecord<String, Buffer> record = KafkaProducerRecord.create(
-                config.topic(), RecordContract.keyOf(event), Buffer.buffer(codec.encode(event)));
-        record.addHeader(RecordContract.HEADER_EVENT_TYPE, event.type().wireName());
-        record.addHeader(RecordContract.HEADER_CONTENT_TYPE, RecordContract.CONTENT_TYPE);
+    private ProducerRecord<String, byte[]> toRecord(AssignmentEvent event) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(config.topic(), RecordContract.keyOf(event), codec.encode(event));
+        record.headers().add(new RecordHeader(RecordContract.HEADER_EVENT_TYPE,
+                event.type().wireName().getBytes(StandardCharsets.UTF_8)));
+        record.headers().add(new RecordHeader(RecordContract.HEADER_CONTENT_TYPE, CONTENT_TYPE));
         return record;
-    }
-
-    private static long sizeOf(KafkaProducerRecord<String, Buffer> record) {
-        return record.value().length() + record.key().length();
     }
 
     /** Sends what is buffered, then closes; in-flight sends complete or fail first. */
     Future<Void> close() {
-        return producer.flush().eventually(producer::close);
+        return sender.close(vertx);
     }
 }
