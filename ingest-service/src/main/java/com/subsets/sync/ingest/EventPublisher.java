@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
@@ -26,8 +25,6 @@ import org.slf4j.LoggerFactory;
 final class EventPublisher {
 
     private static final Logger LOG = LoggerFactory.getLogger(EventPublisher.class);
-    /** Kafka fails a send by itself after delivery.timeout.ms; this margin only guards against a lost callback. */
-    private static final long GUARD_MARGIN_MS = 1_000;
     private static final byte[] CONTENT_TYPE = RecordContract.CONTENT_TYPE.getBytes(StandardCharsets.UTF_8);
 
     private final Vertx vertx;
@@ -79,16 +76,14 @@ final class EventPublisher {
         }
         long held = bytes;
         long started = System.nanoTime();
-        long timeoutMs = config.publishTimeout().toMillis();
-        return sender.send(vertx, records, started + TimeUnit.MILLISECONDS.toNanos(timeoutMs))
-                .timeout(timeoutMs + GUARD_MARGIN_MS, TimeUnit.MILLISECONDS)
+        return sender.send(vertx, records, config.publishTimeout())
                 .onComplete(ar -> budget.release(held))
                 .onSuccess(v -> metrics.published(System.nanoTime() - started, true))
                 .recover(failure -> {
                     metrics.published(System.nanoTime() - started, false);
                     LOG.warn("publish of {} events failed: {}", events.size(), failure.toString());
                     return Future.failedFuture(new IngestException(ErrorCode.UNAVAILABLE,
-                            "Kafka did not acknowledge every event within " + timeoutMs
+                            "Kafka did not acknowledge every event within " + config.publishTimeout().toMillis()
                                     + " ms; retry the whole request (eventIds make a retry safe)",
                             List.of(), events.size()));
                 });

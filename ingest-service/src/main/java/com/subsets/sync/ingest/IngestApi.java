@@ -6,8 +6,6 @@ import com.subsets.sync.runtime.TokenAuthenticator;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -80,12 +78,24 @@ final class IngestApi {
                 return;
             }
             metrics.accepted(events.size());
-            JsonArray ids = new JsonArray();
-            events.forEach(e -> ids.add(e.eventId()));
             ctx.response()
                     .setStatusCode(202)
                     .putHeader("content-type", "application/json")
-                    .end(new JsonObject().put("accepted", events.size()).put("eventIds", ids).encode());
+                    .end(acceptedBody(events));
         });
+    }
+
+    /**
+     * {@code {"accepted":n,"eventIds":[...]}}, written directly: building and encoding a JsonObject was a
+     * visible share of a single-event request. Event ids passed the contract ({@code [A-Za-z0-9._:-]}),
+     * so none needs escaping.
+     */
+    static String acceptedBody(List<AssignmentEvent> events) {
+        StringBuilder json = new StringBuilder(32 + 24 * events.size())
+                .append("{\"accepted\":").append(events.size()).append(",\"eventIds\":[");
+        for (int i = 0; i < events.size(); i++) {
+            json.append(i == 0 ? "\"" : ",\"").append(events.get(i).eventId()).append('"');
+        }
+        return json.append("]}").toString();
     }
 }

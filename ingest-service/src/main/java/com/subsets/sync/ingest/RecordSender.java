@@ -4,6 +4,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -25,6 +26,8 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  */
 final class RecordSender {
 
+    private static final long GUARD_MARGIN_MS = 1_000;
+
     private final Producer<String, byte[]> producer;
     private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "ingest-kafka-sender");
@@ -39,10 +42,18 @@ final class RecordSender {
     /**
      * Sends {@code records} in order; the future completes on the calling context when every one is
      * acknowledged, or fails with the first failure. Records still waiting for the sender thread when
-     * {@code deadlineNanos} (System.nanoTime) passes are not sent: the caller has given up on them.
+     * {@code timeout} is over are not sent: the caller has given up on them. Kafka fails a sent record
+     * by itself (delivery.timeout.ms); a timer on the caller's event loop fails the future
+     * {@code timeout + GUARD_MARGIN_MS} after the call whatever happened, should a callback never come.
+     * (A timer on the event loop: {@code Future.timeout} on a context-less promise schedules on Netty's
+     * global executor thread, a cross-thread hop per request.)
      */
-    Future<Void> send(Vertx vertx, List<ProducerRecord<String, byte[]>> records, long deadlineNanos) {
+    Future<Void> send(Vertx vertx, List<ProducerRecord<String, byte[]>> records, Duration timeout) {
+        long deadlineNanos = System.nanoTime() + timeout.toNanos();
         Acknowledgements acks = new Acknowledgements(records.size(), vertx.getOrCreateContext());
+        long guard = vertx.setTimer(timeout.toMillis() + GUARD_MARGIN_MS, id -> acks.promise.tryFail(new TimeoutException(
+                "no acknowledgement within " + (timeout.toMillis() + GUARD_MARGIN_MS) + " ms")));
+        acks.promise.future().onComplete(ar -> vertx.cancelTimer(guard));
         try {
             thread.execute(() -> {
                 if (System.nanoTime() - deadlineNanos > 0) {
@@ -109,9 +120,9 @@ final class RecordSender {
                 Exception failed = firstFailure.get();
                 context.runOnContext(v -> {
                     if (failed == null) {
-                        promise.complete();
+                        promise.tryComplete();
                     } else {
-                        promise.fail(failed);
+                        promise.tryFail(failed);
                     }
                 });
             }
