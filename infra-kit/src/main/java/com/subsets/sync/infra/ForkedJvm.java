@@ -2,6 +2,8 @@ package com.subsets.sync.infra;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,9 +16,18 @@ public final class ForkedJvm {
     private ForkedJvm() {
     }
 
+    /** JVM options for every forked JVM, from {@code -Dforked.jvmArgs="..."}: a profiler agent, a flight recording. */
+    public static final String JVM_ARGS_PROPERTY = "forked.jvmArgs";
+
     public static Process start(Class<?> main, Map<String, String> env, Path log) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-cp", System.getProperty("java.class.path"), main.getName())
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m"));
+        String extra = System.getProperty(JVM_ARGS_PROPERTY, "").trim();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.to(log.toFile()));
         builder.environment().put("LOG_LEVEL", "INFO");
