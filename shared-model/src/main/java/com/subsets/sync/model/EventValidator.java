@@ -20,10 +20,6 @@ public final class EventValidator {
     static final Pattern EVENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     /** Shared with every API that takes a tenant id, so a tenant registered anywhere can send events. */
     public static final Pattern TENANT_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
-    /** A practical address syntax: dot-atom local part, a host with at least one dot. */
-    static final Pattern EMAIL = Pattern.compile(
-            "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-                    + "@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+");
 
     static final int MAX_USER_ID = 256;
     static final int MAX_EMAIL = 254;
@@ -80,9 +76,9 @@ public final class EventValidator {
         if (!subscriber.has("userId") && !subscriber.has("email")) {
             problems.add(new Violation("subscriber", "needs at least one of userId and email"));
         }
-        optionalText(subscriber, "subscriber.", "userId", EventValidator::isText, MAX_USER_ID,
+        optionalText(subscriber, "subscriber.", "userId", TextRules::isText, MAX_USER_ID,
                 "must be non-blank text without control characters", problems);
-        optionalText(subscriber, "subscriber.", "email", email -> EMAIL.matcher(email).matches(), MAX_EMAIL, "not an email address", problems);
+        optionalText(subscriber, "subscriber.", "email", TextRules::isEmail, MAX_EMAIL, "not an email address", problems);
     }
 
     /** The fields whose presence depends on the kind of event. */
@@ -131,7 +127,7 @@ public final class EventValidator {
                 problems.add(new Violation("experiment.id", "is required"));
             }
         } else {
-            optionalText(experiment, "experiment.", "id", EventValidator::isText, MAX_EXPERIMENT_ID,
+            optionalText(experiment, "experiment.", "id", TextRules::isText, MAX_EXPERIMENT_ID,
                     "must be non-blank text without control characters", problems);
         }
         if (!experiment.has("name")) {
@@ -139,7 +135,7 @@ public final class EventValidator {
                 problems.add(new Violation("experiment.name", "is required for experiment.assigned"));
             }
         } else {
-            optionalText(experiment, "experiment.", "name", EventValidator::isText, MAX_EXPERIMENT_NAME,
+            optionalText(experiment, "experiment.", "name", TextRules::isText, MAX_EXPERIMENT_NAME,
                     "must be non-blank text without control characters", problems);
         }
     }
@@ -213,22 +209,6 @@ public final class EventValidator {
         } else if (!allowed.test(text)) {
             problems.add(new Violation(prefix + name, rule));
         }
-    }
-
-    /**
-     * Free text: no C0 or C1 control character (U+0000-U+001F, U+007F-U+009F), and at least one character
-     * that is not a space. A loop, not a pattern, because it runs on three fields of every event.
-     */
-    static boolean isText(String text) {
-        boolean visible = false;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c <= 0x1F || (c >= 0x7F && c <= 0x9F)) {
-                return false;
-            }
-            visible |= c != ' ';
-        }
-        return visible;
     }
 
     private static void forbid(JsonNode event, EventType type, List<Violation> problems, String... names) {

@@ -1,0 +1,75 @@
+package com.subsets.sync.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Random;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The loops against the patterns they replaced (the contract's JSON Schema states the same rules). */
+class TextRulesTest {
+
+    private static final Pattern TEXT = Pattern.compile(
+            "[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\u0000-\\u0020\\u007F-\\u009F][^\\u0000-\\u001F\\u007F-\\u009F]*");
+    private static final Pattern EMAIL = Pattern.compile(
+            "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+                    + "@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+");
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ada@example.com", "a.b+c@mail.example.co.uk", "x@a-b.c", "o'brien@x.io", "1@2.3",
+            "q@" + "a123456789a123456789a123456789a123456789a123456789a123456789abc" + ".de"})
+    void acceptsAddresses(String address) {
+        assertThat(TextRules.isEmail(address)).isTrue();
+        assertThat(EMAIL.matcher(address).matches()).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "@example.com", "ada@", "ada@example", "ada@@example.com", "a@b@c.de", ".ada@x.de", "ada.@x.de",
+            "a..b@x.de", "ada@-x.de", "ada@x-.de", "ada@x..de", "ada@x.de.", "ada @x.de", "adä@x.de", "ada@xä.de",
+            "q@" + "a123456789a123456789a123456789a123456789a123456789a123456789abcd" + ".de"})
+    void refusesNonAddresses(String text) {
+        assertThat(TextRules.isEmail(text)).as(text).isFalse();
+        assertThat(EMAIL.matcher(text).matches()).as(text).isFalse();
+    }
+
+    @Test
+    void emailAgreesWithThePatternOnRandomTexts() {
+        Random random = new Random(11);
+        String alphabet = "ab9Z.-@_+!~ äx";
+        int valid = 0;
+        for (int i = 0; i < 300_000; i++) {
+            StringBuilder text = new StringBuilder();
+            int length = random.nextInt(14);
+            for (int c = 0; c < length; c++) {
+                text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            if (random.nextBoolean()) {
+                text.insert(random.nextInt(text.length() + 1), random.nextBoolean() ? "@ex.com" : "a@b");
+            }
+            boolean expected = EMAIL.matcher(text).matches();
+            assertThat(TextRules.isEmail(text.toString())).as(text.toString()).isEqualTo(expected);
+            valid += expected ? 1 : 0;
+        }
+        assertThat(valid).as("both verdicts are exercised").isBetween(3_000, 297_000);
+    }
+
+    @Test
+    void textAgreesWithThePatternOnRandomTexts() {
+        Random random = new Random(5);
+        char[] alphabet = {'a', ' ', '\t', '\u0000', '\u001F', '\u007F', '\u0085', '\u009F', '\u00A0', 'é', '\u2028', '\uD83D'};
+        int valid = 0;
+        for (int i = 0; i < 200_000; i++) {
+            StringBuilder text = new StringBuilder();
+            int length = random.nextInt(6);
+            for (int c = 0; c < length; c++) {
+                text.append(alphabet[random.nextInt(alphabet.length)]);
+            }
+            boolean expected = TEXT.matcher(text).matches();
+            assertThat(TextRules.isText(text.toString())).as(text.toString()).isEqualTo(expected);
+            valid += expected ? 1 : 0;
+        }
+        assertThat(valid).as("both verdicts are exercised").isBetween(2_000, 198_000);
+    }
+}
