@@ -3,6 +3,7 @@ package com.subsets.sync.blueconic;
 import com.subsets.sync.client.blueconic.TokenProvider;
 import com.subsets.sync.dispatch.DeliveryResult;
 import com.subsets.sync.dispatch.DestinationAdapter;
+import com.subsets.sync.dispatch.PreparedRequest;
 import com.subsets.sync.dispatch.core.FailureClassifier;
 import com.subsets.sync.dispatch.core.Outcome;
 import com.subsets.sync.dispatch.core.SubscriberUpdate;
@@ -47,9 +48,9 @@ final class BlueConicAdapter implements DestinationAdapter<BlueConicDestination>
     }
 
     @Override
-    public Future<DeliveryResult> deliver(BlueConicDestination destination, List<SubscriberUpdate> rows) {
+    public PreparedRequest prepare(BlueConicDestination destination, List<SubscriberUpdate> rows) {
         Buffer body = ProfilesWriter.body(destination, rows);
-        return attempt(destination, rows, body, true)
+        return () -> attempt(destination, rows, body, true)
                 .recover(e -> Future.succeededFuture(DeliveryResult.uniform(rows.size(), outcomeOf(e), 0)));
     }
 

@@ -104,19 +104,19 @@ class BlueConicContractTest {
         BlueConicDestination plain = destination(List.of());
         BlueConicDestination consenting = destination(List.of("marketing", "analytics"));
 
-        adapter.deliver(plain, List.of(row("known@example.com", 1), row("stranger@example.com", 2))).await(10, TimeUnit.SECONDS);
-        adapter.deliver(consenting, List.of(row("known@example.com", 3), row("no-consent@example.com", 4))).await(10, TimeUnit.SECONDS);
+        adapter.prepare(plain, List.of(row("known@example.com", 1), row("stranger@example.com", 2))).send().await(10, TimeUnit.SECONDS);
+        adapter.prepare(consenting, List.of(row("known@example.com", 3), row("no-consent@example.com", 4))).send().await(10, TimeUnit.SECONDS);
         tenant.expireTokens();
-        adapter.deliver(plain, List.of(row("known@example.com", 5))).await(10, TimeUnit.SECONDS);
+        adapter.prepare(plain, List.of(row("known@example.com", 5))).send().await(10, TimeUnit.SECONDS);
         List<SubscriberUpdate> tooMany = new ArrayList<>();
         for (int i = 0; i < 1001; i++) {
             tooMany.add(row("user" + i + "@example.com", 100 + i));
         }
-        adapter.deliver(plain, tooMany).await(30, TimeUnit.SECONDS);
+        adapter.prepare(plain, tooMany).send().await(30, TimeUnit.SECONDS);
         tenant.faults().throttleNext(1);
-        adapter.deliver(plain, List.of(row("known@example.com", 6))).await(10, TimeUnit.SECONDS);
+        adapter.prepare(plain, List.of(row("known@example.com", 6))).send().await(10, TimeUnit.SECONDS);
         tenant.faults().failNext(1, 503);
-        adapter.deliver(plain, List.of(row("known@example.com", 7))).await(10, TimeUnit.SECONDS);
+        adapter.prepare(plain, List.of(row("known@example.com", 7))).send().await(10, TimeUnit.SECONDS);
 
         // The property and token endpoints, as the provisioner and a misconfigured tenant use them.
         WebClient client = WebClient.create(vertx);

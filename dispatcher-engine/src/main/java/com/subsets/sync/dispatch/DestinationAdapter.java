@@ -21,8 +21,8 @@ public interface DestinationAdapter<C> {
     /** The subscriber's identifier at this destination, or empty when the event lacks the one configured. */
     Optional<String> subscriberKey(AssignmentEvent event, C destination);
 
-    /** Sends one batch; never fails: transport failures come back as retriable outcomes. */
-    Future<DeliveryResult> deliver(C destination, List<SubscriberUpdate> rows);
+    /** Encodes one batch as its request, to be sent when the lane's turn comes. */
+    PreparedRequest prepare(C destination, List<SubscriberUpdate> rows);
 
     /** Releases the adapter's clients. */
     Future<Void> close();

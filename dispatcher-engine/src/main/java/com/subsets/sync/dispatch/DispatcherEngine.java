@@ -44,6 +44,8 @@ public final class DispatcherEngine<C> extends VerticleBase {
 
     private static final Logger LOG = LoggerFactory.getLogger(DispatcherEngine.class);
     private static final long PUMP_INTERVAL_MS = 10;
+    /** How long before its turn a rate-limited lane encodes its next batch (see {@link PreparedRequest}). */
+    private static final long PREPARE_AHEAD_MS = 100;
 
     private final EngineConfig config;
     private final DestinationAdapter<C> adapter;
@@ -155,28 +157,37 @@ public final class DispatcherEngine<C> extends VerticleBase {
     // ---- batches out ----
 
     private void pump() {
-        long now = now();
         for (Lane<C> lane : lanes.values()) {
-            while (lane.mayStartRequest(now) && (!lane.splits.isEmpty() || draining && lane.buffer.pendingRows() > 0
-                    || lane.buffer.ready(now))) {
-                long wait = lane.limiter.tryAcquire(now);
+            long now = now();
+            while (lane.mayStartRequest(now) && (lane.next != null || !lane.splits.isEmpty()
+                    || draining && lane.buffer.pendingRows() > 0 || lane.buffer.ready(now))) {
+                long wait = lane.limiter.millisUntilFree(now);
+                if (wait > PREPARE_AHEAD_MS) {
+                    wakeWhenDue(lane, now + wait - PREPARE_AHEAD_MS);
+                    break;
+                }
+                if (lane.next == null) {
+                    List<SubscriberUpdate> rows = lane.splits.isEmpty() ? lane.buffer.drain() : lane.splits.poll();
+                    if (rows.isEmpty()) {
+                        break;
+                    }
+                    lane.next = new Lane.Prepared(rows, adapter.prepare(lane.config.destination(), rows));
+                    now = now();
+                    wait = lane.limiter.millisUntilFree(now);
+                }
                 if (wait > 0) {
                     wakeWhenDue(lane, now + wait);
                     break;
                 }
-                List<SubscriberUpdate> rows = lane.splits.isEmpty() ? lane.buffer.drain() : lane.splits.poll();
-                if (rows.isEmpty()) {
-                    break;
-                }
-                send(lane, rows);
+                Lane.Prepared batch = lane.next;
+                lane.next = null;
+                lane.limiter.take(now);
+                send(lane, batch);
             }
         }
     }
 
-    /**
-     * The periodic pump alone would notice a token up to a tick late, and a one-token bucket never gets
-     * that time back: a timer for the exact moment keeps the pace at the budget.
-     */
+    /** The periodic pump alone would notice a free slot up to a tick late: a timer for the exact moment. */
     private void wakeWhenDue(Lane<C> lane, long dueMillis) {
         if (lane.wakeAtMillis > now() && lane.wakeAtMillis <= dueMillis) {
             return;
@@ -185,17 +196,20 @@ public final class DispatcherEngine<C> extends VerticleBase {
         vertx.setTimer(Math.max(1, dueMillis - now()), t -> pump());
     }
 
-    private void send(Lane<C> lane, List<SubscriberUpdate> rows) {
+    private void send(Lane<C> lane, Lane.Prepared batch) {
+        List<SubscriberUpdate> rows = batch.rows();
         lane.inFlight++;
         metrics.batch(rows.size(), rows.stream().mapToLong(SubscriberUpdate::estimatedBytes).sum());
         long started = System.nanoTime();
-        adapter.deliver(lane.config.destination(), rows)
+        batch.request().send()
                 .timeout(config.requestTimeout().toMillis() + 1_000, java.util.concurrent.TimeUnit.MILLISECONDS)
                 .recover(e -> Future.succeededFuture(DeliveryResult.uniform(rows.size(), FailureClassifier.ofException(e), 0)))
                 .onSuccess(result -> {
                     lane.inFlight--;
                     metrics.request(result.status(), Duration.ofNanos(System.nanoTime() - started));
                     settle(lane, rows, result);
+                    // The answer freed a place in flight: use it now, not at the next tick.
+                    pump();
                 });
     }
 
@@ -362,7 +376,8 @@ public final class DispatcherEngine<C> extends VerticleBase {
         Promise<Void> drained = Promise.promise();
         long deadline = now() + config.shutdownTimeout().toMillis();
         vertx.setPeriodic(50, t -> {
-            boolean idle = lanes.values().stream().allMatch(l -> l.inFlight == 0 && l.buffer.pendingRows() == 0 && l.splits.isEmpty());
+            boolean idle = lanes.values().stream().allMatch(l -> l.inFlight == 0 && l.next == null
+                    && l.buffer.pendingRows() == 0 && l.splits.isEmpty());
             if (idle || now() >= deadline) {
                 vertx.cancelTimer(t);
                 drained.complete();

@@ -2,6 +2,7 @@ package com.subsets.sync.iterable;
 
 import com.subsets.sync.dispatch.DeliveryResult;
 import com.subsets.sync.dispatch.DestinationAdapter;
+import com.subsets.sync.dispatch.PreparedRequest;
 import com.subsets.sync.dispatch.core.FailureClassifier;
 import com.subsets.sync.dispatch.core.SubscriberUpdate;
 import com.subsets.sync.model.AssignmentEvent;
@@ -40,9 +41,9 @@ final class IterableAdapter implements DestinationAdapter<IterableDestination> {
     }
 
     @Override
-    public Future<DeliveryResult> deliver(IterableDestination destination, List<SubscriberUpdate> rows) {
+    public PreparedRequest prepare(IterableDestination destination, List<SubscriberUpdate> rows) {
         Buffer body = BulkUpdateWriter.body(destination, rows);
-        return client.postAbs(destination.baseUrl().resolve("/api/users/bulkUpdate").toString())
+        return () -> client.postAbs(destination.baseUrl().resolve("/api/users/bulkUpdate").toString())
                 .putHeader("Api-Key", destination.apiKey())
                 .putHeader("content-type", "application/json")
                 .timeout(timeoutMillis)
