@@ -44,6 +44,8 @@ public final class DispatcherEngine<C> extends VerticleBase {
 
     private static final Logger LOG = LoggerFactory.getLogger(DispatcherEngine.class);
     private static final long PUMP_INTERVAL_MS = 10;
+    /** How long taking records may hold the event loop before it yields to I/O and timers. */
+    private static final long TAKE_TURN_NANOS = 5_000_000;
     /** How long before its turn a rate-limited lane encodes its next batch (see {@link PreparedRequest}). */
     private static final long PREPARE_AHEAD_MS = 100;
 
@@ -56,6 +58,10 @@ public final class DispatcherEngine<C> extends VerticleBase {
     private final OffsetTracker tracker = new OffsetTracker();
     private final Map<String, Lane<C>> lanes = new LinkedHashMap<>();
     private final Set<TopicPartition> assigned = new HashSet<>();
+    /** Polled records not yet taken: they count against the buffer bounds like taken ones. */
+    private final java.util.ArrayDeque<KafkaConsumerRecord<String, byte[]>> intake = new java.util.ArrayDeque<>();
+    private long intakeBytes;
+    private boolean intakeScheduled;
     private final Backoff backoff;
     private KafkaConsumer<String, byte[]> consumer;
     private KafkaClientMetrics consumerMetrics;
@@ -89,14 +95,21 @@ public final class DispatcherEngine<C> extends VerticleBase {
         consumerMetrics.bindTo(registry);
         metrics.gauge("dispatcher.consumer.paused", "1 while the consumer's partitions are paused for backpressure",
                 () -> paused ? 1 : 0);
-        metrics.gauge("dispatcher.buffered.records", "Records taken and not yet resolved", tracker::unresolved);
-        metrics.gauge("dispatcher.buffered.bytes", "Bytes of records taken and not yet resolved", tracker::unresolvedBytes);
+        metrics.gauge("dispatcher.buffered.records", "Records polled and not yet resolved", () -> tracker.unresolved() + intake.size());
+        metrics.gauge("dispatcher.buffered.bytes", "Bytes of records polled and not yet resolved",
+                () -> tracker.unresolvedBytes() + intakeBytes);
         // Whole polls, not records: the record handler hands records over ten per event-loop task, each on
         // a context of its own, and polls again only when they are all taken; that capped intake near
         // 25,000 records/s with the machine mostly idle (bench/iterable.sh, no rate limit).
         consumer.batchHandler(records -> {
             for (int i = 0; i < records.size(); i++) {
-                take(records.recordAt(i));
+                KafkaConsumerRecord<String, byte[]> record = records.recordAt(i);
+                intake.add(record);
+                intakeBytes += record.value() == null ? 0 : record.value().length;
+            }
+            applyBackpressure();
+            if (!intakeScheduled) {
+                takeSome();
             }
         });
         consumer.exceptionHandler(e -> LOG.warn("consumer error: {}", e.toString()));
@@ -115,6 +128,28 @@ public final class DispatcherEngine<C> extends VerticleBase {
 
     // ---- records in ----
 
+    /**
+     * Takes queued records for at most {@link #TAKE_TURN_NANOS}, then yields the event loop: a whole poll of
+     * 1,000 took 13 ms (and at times 200 ms) in one go, and a request due meanwhile left that late;
+     * after a resume, tens of thousands of records arrive at once.
+     */
+    private void takeSome() {
+        intakeScheduled = false;
+        long until = System.nanoTime() + TAKE_TURN_NANOS;
+        while (!intake.isEmpty() && System.nanoTime() < until) {
+            KafkaConsumerRecord<String, byte[]> record = intake.poll();
+            intakeBytes -= record.value() == null ? 0 : record.value().length;
+            take(record);
+        }
+        if (!intake.isEmpty()) {
+            // A timer, not runOnContext: Netty runs queued tasks for up to a second before it looks at
+            // due timers again (io.netty.eventLoop.maxTaskProcessingQuantumMs), so a chain of tasks
+            // would hold back the lanes' send timers; timers take turns with them.
+            intakeScheduled = true;
+            vertx.setTimer(1, t -> takeSome());
+        }
+    }
+
     private void take(KafkaConsumerRecord<String, byte[]> record) {
         SourceRecord source = toSource(record);
         tracker.taken(source.partition(), source.offset(), source.value().length);
@@ -125,7 +160,6 @@ public final class DispatcherEngine<C> extends VerticleBase {
         } else {
             route(decoded.event(), source);
         }
-        applyBackpressure();
     }
 
     private void route(AssignmentEvent event, SourceRecord source) {
@@ -336,13 +370,14 @@ public final class DispatcherEngine<C> extends VerticleBase {
     // ---- backpressure and rebalances ----
 
     private void applyBackpressure() {
-        boolean full = tracker.unresolved() >= config.maxBufferedRecords() || tracker.unresolvedBytes() >= config.maxBufferedBytes();
-        boolean drained = tracker.unresolved() <= config.maxBufferedRecords() / 2
-                && tracker.unresolvedBytes() <= config.maxBufferedBytes() / 2;
+        int records = tracker.unresolved() + intake.size();
+        long bytes = tracker.unresolvedBytes() + intakeBytes;
+        boolean full = records >= config.maxBufferedRecords() || bytes >= config.maxBufferedBytes();
+        boolean drained = records <= config.maxBufferedRecords() / 2 && bytes <= config.maxBufferedBytes() / 2;
         if (!paused && full) {
             paused = true;
             consumer.pause(assigned);
-            LOG.info("buffers full ({} records, {} bytes): partitions paused", tracker.unresolved(), tracker.unresolvedBytes());
+            LOG.info("buffers full ({} records, {} bytes): partitions paused", records, bytes);
         } else if (paused && drained && !draining) {
             paused = false;
             consumer.resume(assigned);
@@ -362,6 +397,8 @@ public final class DispatcherEngine<C> extends VerticleBase {
         assigned.removeAll(partitions);
         Set<Integer> numbers = partitions.stream().map(TopicPartition::getPartition).collect(Collectors.toSet());
         tracker.forget(numbers);
+        intake.removeIf(r -> numbers.contains(r.partition()));
+        intakeBytes = intake.stream().mapToLong(r -> r.value() == null ? 0 : r.value().length).sum();
         lanes.values().forEach(l -> l.buffer.forgetPartitions(numbers));
         LOG.info("revoked {}: their unfinished records go to the new owner", partitions);
     }
@@ -376,7 +413,7 @@ public final class DispatcherEngine<C> extends VerticleBase {
         Promise<Void> drained = Promise.promise();
         long deadline = now() + config.shutdownTimeout().toMillis();
         vertx.setPeriodic(50, t -> {
-            boolean idle = lanes.values().stream().allMatch(l -> l.inFlight == 0 && l.next == null
+            boolean idle = intake.isEmpty() && lanes.values().stream().allMatch(l -> l.inFlight == 0 && l.next == null
                     && l.buffer.pendingRows() == 0 && l.splits.isEmpty());
             if (idle || now() >= deadline) {
                 vertx.cancelTimer(t);
@@ -414,14 +451,5 @@ public final class DispatcherEngine<C> extends VerticleBase {
 
     private long now() {
         return System.currentTimeMillis();
-    }
-
-    /** For tests and health: records taken and not yet resolved. */
-    public int unresolved() {
-        return tracker.unresolved();
-    }
-
-    public boolean paused() {
-        return paused;
     }
 }

@@ -82,11 +82,6 @@ public final class DispatcherService<C> {
         return server.actualPort();
     }
 
-    /** Records taken and not yet resolved (for tests). */
-    public int unresolved() {
-        return engine.unresolved();
-    }
-
     /** Finishes or hands back in-flight batches, commits what is done, then closes. */
     public Future<Void> close() {
         Future<?> stopped = server.close()

@@ -123,11 +123,20 @@ public final class IterableDispatcherBenchmark {
                 gaps[i - 1] = (window.get(i).atMillis() - window.get(i - 1).atMillis()) * 1_000_000;
             }
             Arrays.sort(gaps);
+            // Time spanned by each five consecutive admitted requests: the limit needs 1,000 ms or more.
+            List<RecordedCall> admitted = window.stream().filter(c -> c.status() == 200).toList();
+            long[] spans = new long[Math.max(0, admitted.size() - 5)];
+            for (int i = 5; i < admitted.size(); i++) {
+                spans[i - 5] = (admitted.get(i).atMillis() - admitted.get(i - 5).atMillis()) * 1_000_000;
+            }
+            Arrays.sort(spans);
             return String.format("5 requests/s:         %,.0f users/s over %d s = %.1f %% of 5,000 (target >= 97 %%); "
                             + "%d of %d requests answered 429 = %.2f %% (target < 1 %%); gaps between requests p50 %.0f ms, "
-                            + "p99 %.0f ms; %.0f users a request; first delivery %.1f s after the dispatcher started",
+                            + "p99 %.0f ms; five requests span p1 %.0f ms, p50 %.0f ms, p99 %.0f ms; %.0f users a request; "
+                            + "first delivery %.1f s after the dispatcher started",
                     perSecond, SECONDS, perSecond / 50, throttled, window.size(), 100.0 * throttled / Math.max(1, window.size()),
-                    Bench.percentileMillis(gaps, 0.5), Bench.percentileMillis(gaps, 0.99),
+                    Bench.percentileMillis(gaps, 0.5), Bench.percentileMillis(gaps, 0.99), Bench.percentileMillis(spans, 0.01),
+                    Bench.percentileMillis(spans, 0.5), Bench.percentileMillis(spans, 0.99),
                     users / (double) Math.max(1, window.size() - throttled), (first - started) / 1000.0);
         } finally {
             ForkedJvm.stop(dispatcher);

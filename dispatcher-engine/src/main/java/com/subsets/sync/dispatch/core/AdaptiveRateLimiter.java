@@ -17,9 +17,9 @@ package com.subsets.sync.dispatch.core;
  * after its third), and each {@code recoveryWindowMillis} without any 429 gives back 10 % of the ceiling
  * (recover slowly). Judging the share over a fixed number of answers, not a time window that may have
  * just begun, keeps two unlucky answers out of ten from cutting a third of the budget. A lone 429,
- * which network jitter alone can cause when pacing close to a vendor's limit, only holds the lane for
- * one interval: cutting a third of the budget for it would cost far more than the one request it
- * retries.
+ * which network jitter alone can cause when pacing close to a vendor's limit, changes nothing here:
+ * the window already keeps the next request its distance, the vendor did not count the refused one,
+ * and the engine's backoff retries its batch.
  */
 public final class AdaptiveRateLimiter {
 
@@ -96,7 +96,6 @@ public final class AdaptiveRateLimiter {
         if (!throttled) {
             return false;
         }
-        holdUntilMillis = Math.max(holdUntilMillis, nowMillis + (long) Math.ceil(intervalMillis()));
         lastThrottleMillis = nowMillis;
         lastRecoveryMillis = nowMillis;
         if (recentThrottled * 10 > recent.length) {
