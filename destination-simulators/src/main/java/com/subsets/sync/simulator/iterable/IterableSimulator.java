@@ -49,6 +49,14 @@ public final class IterableSimulator extends SimulatorServer {
         return project;
     }
 
+    /** Forgets a project, its users and its calls: its key is refused from now on (a benchmark case's cleanup). */
+    public void removeProject(String projectId) {
+        IterableProject project = byId.remove(projectId);
+        if (project != null) {
+            byKey.remove(project.apiKey);
+        }
+    }
+
     public IterableProject project(String projectId) {
         return byId.get(projectId);
     }

@@ -66,6 +66,9 @@ class IterableSimulatorTest {
         assertThat(none.bodyAsJsonObject().getString("msg")).isEqualTo("Invalid API key");
         assertThat(bulk("Api-Key", users(user("u1", new JsonObject()))).statusCode()).isEqualTo(200);
         assertThat(bulk("Api_Key", users(user("u2", new JsonObject()))).statusCode()).isEqualTo(200);
+        simulator.removeProject("acme");
+        assertThat(bulk("Api-Key", users(user("u3", new JsonObject()))).statusCode()).as("a removed project's key").isEqualTo(401);
+        assertThat(simulator.project("acme")).isNull();
     }
 
     @Test
