@@ -21,6 +21,7 @@ import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import io.vertx.kafka.client.consumer.OffsetAndMetadata;
 import io.vertx.kafka.client.producer.KafkaHeader;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -59,7 +60,7 @@ public final class DispatcherEngine<C> extends VerticleBase {
     private final Map<String, Lane<C>> lanes = new LinkedHashMap<>();
     private final Set<TopicPartition> assigned = new HashSet<>();
     /** Polled records not yet taken: they count against the buffer bounds like taken ones. */
-    private final java.util.ArrayDeque<KafkaConsumerRecord<String, byte[]>> intake = new java.util.ArrayDeque<>();
+    private final ArrayDeque<KafkaConsumerRecord<String, byte[]>> intake = new ArrayDeque<>();
     private long intakeBytes;
     private boolean intakeScheduled;
     private final Backoff backoff;
