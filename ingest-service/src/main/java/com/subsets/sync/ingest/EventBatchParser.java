@@ -7,6 +7,7 @@ import com.subsets.sync.model.EventCodec;
 import com.subsets.sync.model.MalformedJsonException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Turns a request body (one event object, or an array of them) into validated events, all or
@@ -22,6 +23,11 @@ final class EventBatchParser {
     }
 
     List<AssignmentEvent> parse(byte[] body) {
+        Optional<List<AssignmentEvent>> valid = codec.decodeAllIfValid(body, maxEvents);
+        if (valid.isPresent()) {
+            return valid.get();
+        }
+        // Something is wrong: the tree says what, for every event at once.
         JsonNode root;
         try {
             root = codec.readTree(body);

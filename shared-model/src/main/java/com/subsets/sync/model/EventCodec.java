@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Reads and writes contract v1 events. Reading is strict: duplicate keys and trailing content are
@@ -30,6 +31,7 @@ public final class EventCodec {
             .build();
 
     private final EventValidator validator = new EventValidator();
+    private final ValidEventReader fastPath = new ValidEventReader();
 
     /** The mapper every module uses for contract JSON, configured as above. */
     public static ObjectMapper mapper() {
@@ -56,6 +58,10 @@ public final class EventCodec {
 
     /** Parses and validates one event as it arrives on Kafka. */
     public DecodeResult decode(byte[] bytes) {
+        AssignmentEvent valid = fastPath.read(bytes);
+        if (valid != null) {
+            return DecodeResult.valid(valid);
+        }
         JsonNode node;
         try {
             node = readTree(bytes);
@@ -63,6 +69,14 @@ public final class EventCodec {
             return DecodeResult.invalid(DecodeResult.Failure.MALFORMED_JSON, List.of(new Violation("$", e.getMessage())));
         }
         return validate(node);
+    }
+
+    /**
+     * The events of a body holding one event or an array of 1 to {@code maxEvents}, when every one is
+     * valid; empty otherwise, and the caller parses the tree to say what is wrong.
+     */
+    public Optional<List<AssignmentEvent>> decodeAllIfValid(byte[] bytes, int maxEvents) {
+        return Optional.ofNullable(fastPath.readAll(bytes, maxEvents));
     }
 
     /** Validates an already parsed value and, when valid, converts it. */

@@ -1,7 +1,7 @@
 package com.subsets.sync.model;
 
 /**
- * The contract's rules for free text and e-mail addresses, as loops rather than regular expressions:
+ * The contract's rules for ids, free text and e-mail addresses, as loops rather than regular expressions:
  * they run on several fields of every event in the ingest service and both dispatchers, where the
  * patterns were a visible share of the decoding time (async-profiler). {@code TextRulesTest} holds
  * each to the pattern it replaces on random input.
@@ -11,6 +11,36 @@ final class TextRules {
     private static final String ATEXT_SYMBOLS = "!#$%&'*+/=?^_`{|}~-";
 
     private TextRules() {
+    }
+
+    /** {@code [A-Za-z0-9._:-]{1,128}}: the contract's event id. */
+    static boolean isEventId(String text) {
+        int length = text.length();
+        if (length < 1 || length > 128) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            char c = text.charAt(i);
+            if (!isLetterOrDigit(c) && c != '.' && c != '_' && c != ':' && c != '-') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code [a-z0-9][a-z0-9-]{0,62}}: the contract's tenant id. */
+    static boolean isTenantId(String text) {
+        int length = text.length();
+        if (length < 1 || length > 63 || text.charAt(0) == '-') {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            char c = text.charAt(i);
+            if (!(c >= 'a' && c <= 'z') && !(c >= '0' && c <= '9') && c != '-') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** No C0 or C1 control character (U+0000-U+001F, U+007F-U+009F), and at least one character that is not a space. */

@@ -72,4 +72,33 @@ class TextRulesTest {
         }
         assertThat(valid).as("both verdicts are exercised").isBetween(2_000, 198_000);
     }
+
+    @Test
+    void eventIdAgreesWithThePatternOnRandomTexts() {
+        agreesOnRandomTexts(Pattern.compile("[A-Za-z0-9._:-]{1,128}"), TextRules::isEventId, "aZ09._:-/ é@", 130, 17);
+    }
+
+    @Test
+    void tenantIdAgreesWithThePatternOnRandomTexts() {
+        agreesOnRandomTexts(EventValidator.TENANT_ID, TextRules::isTenantId, "az09-A_. ", 66, 19);
+    }
+
+    /** Lengths cluster at both ends of {@code 0..maxLength}, where the limits are. */
+    private static void agreesOnRandomTexts(Pattern pattern, java.util.function.Predicate<String> rule, String alphabet,
+                                            int maxLength, long seed) {
+        Random random = new Random(seed);
+        int valid = 0;
+        for (int i = 0; i < 100_000; i++) {
+            int length = random.nextBoolean() ? random.nextInt(4) : maxLength - random.nextInt(6);
+            StringBuilder text = new StringBuilder();
+            for (int c = 0; c < length; c++) {
+                // Mostly allowed characters, so long texts are sometimes valid.
+                text.append(alphabet.charAt(random.nextInt(random.nextInt(50) == 0 ? alphabet.length() : 5)));
+            }
+            boolean expected = pattern.matcher(text).matches();
+            assertThat(rule.test(text.toString())).as(text.toString()).isEqualTo(expected);
+            valid += expected ? 1 : 0;
+        }
+        assertThat(valid).as("both verdicts are exercised").isBetween(1_000, 99_000);
+    }
 }

@@ -1,0 +1,188 @@
+package com.subsets.sync.model;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.AbstractMap.SimpleEntry;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The streaming fast path against the tree path it shortcuts: on every contract example and on
+ * thousands of random mutations of the valid ones, it must return the very event the tree path
+ * builds (BigDecimal scale included) when the event is valid, and give up when it is not.
+ */
+class ValidEventReaderTest {
+
+    private final EventCodec codec = new EventCodec();
+    private final ValidEventReader reader = new ValidEventReader();
+
+    /** The tree path alone: parse, validate, convert; null when anything is wrong. */
+    private AssignmentEvent viaTree(String json) {
+        try {
+            DecodeResult result = codec.validate(codec.readTree(json.getBytes(UTF_8)));
+            return result.isValid() ? result.event() : null;
+        } catch (MalformedJsonException e) {
+            return null;
+        }
+    }
+
+    private void assertSameVerdict(String json) {
+        AssignmentEvent expected = viaTree(json);
+        AssignmentEvent fast = reader.read(json.getBytes(UTF_8));
+        assertThat(fast).as(json).isEqualTo(expected);
+        if (expected != null && expected.churnRisk() != null) {
+            assertThat(fast.churnRisk().scale()).as("scale of churnRisk in " + json).isEqualTo(expected.churnRisk().scale());
+        }
+    }
+
+    @Test
+    void agreesWithTheTreePathOnEveryContractExample() {
+        for (ContractExamples.Example example : ContractExamples.all()) {
+            String json = example.event().toString();
+            assertSameVerdict(json);
+            assertThat(reader.read(json.getBytes(UTF_8)) != null).as(example.name()).isEqualTo(example.valid());
+        }
+    }
+
+    @Test
+    void agreesWithTheTreePathOnRandomMutationsOfValidEvents() {
+        List<List<Map.Entry<String, Object>>> valid = ContractExamples.all().stream()
+                .filter(ContractExamples.Example::valid).map(e -> entries(e.event())).toList();
+        long seed = 20261123L;
+        Random random = new Random(seed);
+        int accepted = 0;
+        int runs = 30_000;
+        for (int i = 0; i < runs; i++) {
+            List<Map.Entry<String, Object>> event = deepCopy(valid.get(random.nextInt(valid.size())));
+            int mutations = 1 + random.nextInt(3);
+            for (int m = 0; m < mutations; m++) {
+                mutate(event, random);
+            }
+            String json = render(event);
+            if (random.nextInt(20) == 0) {
+                json = mangleText(json, random);
+            }
+            assertSameVerdict(json);
+            accepted += viaTree(json) != null ? 1 : 0;
+        }
+        assertThat(accepted).as("both verdicts are exercised (seed " + seed + ")").isBetween(runs / 50, runs - runs / 50);
+    }
+
+    @Test
+    void readsABatchOnlyWhenEveryEventIsValid() {
+        List<String> valid = ContractExamples.all().stream().filter(ContractExamples.Example::valid)
+                .map(e -> e.event().toString()).toList();
+        String array = "[" + String.join(",", valid) + "]";
+
+        assertThat(reader.readAll(array.getBytes(UTF_8), 1000)).isEqualTo(valid.stream().map(this::viaTree).toList());
+        assertThat(reader.readAll(valid.get(0).getBytes(UTF_8), 1000)).containsExactly(viaTree(valid.get(0)));
+        assertThat(reader.readAll(array.getBytes(UTF_8), valid.size() - 1)).as("more than allowed").isNull();
+        assertThat(reader.readAll("[]".getBytes(UTF_8), 1000)).as("empty").isNull();
+        assertThat(reader.readAll(("[" + valid.get(0) + ",{}]").getBytes(UTF_8), 1000)).as("one invalid").isNull();
+        assertThat(reader.readAll(("[" + valid.get(0) + ",1]").getBytes(UTF_8), 1000)).as("not an object").isNull();
+        assertThat(reader.readAll((array + " []").getBytes(UTF_8), 1000)).as("trailing content").isNull();
+        assertThat(reader.readAll(array.substring(0, array.length() - 1).getBytes(UTF_8), 1000)).as("unterminated").isNull();
+        assertThat(reader.readAll("\"x\"".getBytes(UTF_8), 1000)).as("a string").isNull();
+    }
+
+    // ---- mutations: objects as ordered entries whose leaves are raw JSON text, so keys may repeat ----
+
+    private static final String[] NAMES = {"eventId", "type", "tenantId", "occurredAt", "subscriber", "experiment",
+            "assignment", "addedAt", "churnRisk", "userId", "email", "id", "name", "extra"};
+    private static final String[] RAW_VALUES = {
+            "\"evt-1\"", "\"\"", "\" \"", "\"a b\"", "\"a\\u0001b\"", "\"a\\u0085\"", "\"" + "x".repeat(128) + "\"",
+            "\"" + "x".repeat(129) + "\"", "\"" + "é".repeat(256) + "\"", "\"" + "é".repeat(257) + "\"", "\"\\ud83d\\ude00\"",
+            "\"acme\"", "\"Acme\"", "\"-acme\"", "\"" + "a".repeat(63) + "\"", "\"" + "a".repeat(64) + "\"",
+            "\"experiment.assigned\"", "\"experiment.unassigned\"", "\"churn_risk.scored\"", "\"Experiment.assigned\"",
+            "\"treatment\"", "\"control\"", "\"TREATMENT\"",
+            "\"2026-11-22T09:59:00Z\"", "\"2026-11-22T10:59:00.123456789+01:00\"", "\"2026-02-30T00:00:00Z\"",
+            "\"2026-11-22 09:59:00Z\"", "\"2026-11-22T09:59:00\"", "\"2024-02-29T23:59:59-18:00\"",
+            "\"ada@example.com\"", "\"ada@example\"", "\"a..b@x.de\"",
+            "0", "1", "0.5", "0.50", "1.0", "1.00", "0E-3", "5e-1", "100e-2", "-0.0", "-0", "0.0e5", "1.0000000001", "2",
+            "-0.1", "0.735", "1e0", "12345678901234567890", "0.1234567890123456789012345",
+            "true", "false", "null", "[]", "[\"a\"]", "{}", "{\"userId\":\"u\"}", "{\"email\":\"e@x.io\"}",
+            "{\"id\":\"exp\"}", "{\"id\":\"exp\",\"name\":\"N\"}", "{\"id\":\"exp\",\"id\":\"exp\"}", "{\"name\":\"N\"}",
+            "{\"userId\":\"u\",\"userId\":\"v\"}", "{\"userId\":\"u\",\"extra\":1}"};
+
+    private static void mutate(List<Map.Entry<String, Object>> object, Random random) {
+        List<Map.Entry<String, Object>> target = object;
+        for (Map.Entry<String, Object> entry : object) {
+            if (entry.getValue() instanceof List<?> nested && random.nextInt(3) == 0) {
+                @SuppressWarnings("unchecked")
+                List<Map.Entry<String, Object>> inner = (List<Map.Entry<String, Object>>) nested;
+                target = inner;
+            }
+        }
+        switch (random.nextInt(4)) {
+            case 0 -> {
+                if (!target.isEmpty()) {
+                    target.remove(random.nextInt(target.size()));
+                }
+            }
+            case 1 -> {
+                // Replace a value in place (or add a property when there is none).
+                String raw = RAW_VALUES[random.nextInt(RAW_VALUES.length)];
+                if (target.isEmpty()) {
+                    target.add(new SimpleEntry<>(NAMES[random.nextInt(NAMES.length)], raw));
+                } else {
+                    target.get(random.nextInt(target.size())).setValue(raw);
+                }
+            }
+            case 2 -> target.add(random.nextInt(target.size() + 1),
+                    new SimpleEntry<>(NAMES[random.nextInt(NAMES.length)], RAW_VALUES[random.nextInt(RAW_VALUES.length)]));
+            default -> {
+                if (!target.isEmpty()) {
+                    // Repeat a property, same or other value.
+                    Map.Entry<String, Object> entry = target.get(random.nextInt(target.size()));
+                    target.add(new SimpleEntry<>(entry.getKey(), random.nextBoolean() ? entry.getValue()
+                            : RAW_VALUES[random.nextInt(RAW_VALUES.length)]));
+                }
+            }
+        }
+    }
+
+    private static String mangleText(String json, Random random) {
+        int at = random.nextInt(json.length());
+        return switch (random.nextInt(4)) {
+            case 0 -> json.substring(0, at);
+            case 1 -> json + (random.nextBoolean() ? " {}" : " ");
+            case 2 -> json.substring(0, at) + " \n\t" + json.substring(at);
+            default -> json.substring(0, at) + "\"" + json.substring(at);
+        };
+    }
+
+    private static List<Map.Entry<String, Object>> entries(JsonNode object) {
+        List<Map.Entry<String, Object>> entries = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            JsonNode value = field.getValue();
+            entries.add(new SimpleEntry<>(field.getKey(), value.isObject() ? entries(value) : value.toString()));
+        }
+        return entries;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map.Entry<String, Object>> deepCopy(List<Map.Entry<String, Object>> object) {
+        List<Map.Entry<String, Object>> copy = new ArrayList<>();
+        for (Map.Entry<String, Object> entry : object) {
+            Object value = entry.getValue() instanceof List<?> nested
+                    ? deepCopy((List<Map.Entry<String, Object>>) nested) : entry.getValue();
+            copy.add(new SimpleEntry<>(entry.getKey(), value));
+        }
+        return copy;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String render(List<Map.Entry<String, Object>> object) {
+        return object.stream().map(e -> "\"" + e.getKey() + "\":" + (e.getValue() instanceof List<?> nested
+                        ? render((List<Map.Entry<String, Object>>) nested) : e.getValue()))
+                .collect(Collectors.joining(",", "{", "}"));
+    }
+}
