@@ -97,9 +97,10 @@ public final class BlueConicDispatcherBenchmark {
         Process dispatcher = fork(kafka, topic, destinations.append("}").toString(), Map.of("BLUECONIC_REQUESTS_PER_SECOND", "10000",
                 "BLUECONIC_MAX_IN_FLIGHT", "4"));
         try {
-            Bench.Rate rate = Bench.steadyRate(written::get, warmUp, passes * warmUp, Duration.ofMinutes(10));
-            return String.format("throughput:            %,.0f profiles/s delivered (%,d profile updates after %,d, %d tenants, %.1f s) (target >= 50,000)",
-                    rate.perSecond(), rate.deliveries(), warmUp, tenants, rate.seconds());
+            Bench.Rate rate = Bench.steadyRate(written::get, warmUp, passes * warmUp, Duration.ofMinutes(10), dispatcher.toHandle());
+            return String.format("throughput:            %,.0f profiles/s delivered (%,d profile updates after %,d, %d tenants, %.1f s) (target >= 50,000)%n"
+                            + "                       %s",
+                    rate.perSecond(), rate.deliveries(), warmUp, tenants, rate.seconds(), rate.cpuPerDelivery());
         } finally {
             ForkedJvm.stop(dispatcher);
         }

@@ -47,10 +47,23 @@ public final class Bench {
         return sortedNanos[(int) Math.min(sortedNanos.length - 1, Math.floor(p * sortedNanos.length))] / 1e6;
     }
 
-    /** Deliveries counted between two marks, and the seconds they took. */
-    public record Rate(long deliveries, double seconds) {
+    /**
+     * Deliveries counted between two marks, the seconds they took, and the CPU time the service under
+     * test and this JVM (broker, simulators, load) spent meanwhile: on two shared cores, CPU per delivery
+     * is the steadier figure when the machine's speed varies from run to run.
+     */
+    public record Rate(long deliveries, double seconds, Duration serviceCpu, Duration harnessCpu) {
         public double perSecond() {
             return deliveries / seconds;
+        }
+
+        /** "service 21.4 µs, harness 19.8 µs of CPU per delivery", or less when a figure is unknown. */
+        public String cpuPerDelivery() {
+            return String.format("service %s, harness %s of CPU per delivery", micros(serviceCpu), micros(harnessCpu));
+        }
+
+        private String micros(Duration cpu) {
+            return cpu == null ? "n/a" : String.format("%.1f µs", cpu.toNanos() / 1e3 / deliveries);
         }
     }
 
@@ -59,13 +72,25 @@ public final class Bench {
      * ones pay for JIT compilation, connections and buffers filling, which three JVMs on two cores
      * take tens of seconds to get through and steady production would not pay again.
      */
-    public static Rate steadyRate(LongSupplier delivered, long warmUp, long total, Duration timeout)
+    public static Rate steadyRate(LongSupplier delivered, long warmUp, long total, Duration timeout, ProcessHandle service)
             throws InterruptedException {
         Await.until("the first " + warmUp + " deliveries", timeout, () -> delivered.getAsLong() >= warmUp);
         long from = delivered.getAsLong();
         long begin = System.nanoTime();
+        Duration serviceFrom = cpu(service);
+        Duration harnessFrom = cpu(ProcessHandle.current());
         Await.until(total + " deliveries", timeout, () -> delivered.getAsLong() >= total);
-        return new Rate(delivered.getAsLong() - from, (System.nanoTime() - begin) / 1e9);
+        return new Rate(delivered.getAsLong() - from, (System.nanoTime() - begin) / 1e9,
+                minus(cpu(service), serviceFrom), minus(cpu(ProcessHandle.current()), harnessFrom));
+    }
+
+    /** A process's CPU time so far (user and system), or null where the platform does not tell. */
+    private static Duration cpu(ProcessHandle process) {
+        return process.info().totalCpuDuration().orElse(null);
+    }
+
+    private static Duration minus(Duration to, Duration from) {
+        return to == null || from == null ? null : to.minus(from);
     }
 
     public static int freePort() throws IOException {

@@ -85,9 +85,10 @@ public final class IterableDispatcherBenchmark {
         Process dispatcher = fork(kafka, topic, destinations.append("}").toString(), Map.of(
                 "ITERABLE_REQUESTS_PER_SECOND", "10000", "ITERABLE_MAX_IN_FLIGHT", "4"));
         try {
-            Bench.Rate rate = Bench.steadyRate(written::get, warmUp, passes * warmUp, Duration.ofMinutes(10));
-            return String.format("no rate limit:        %,.0f users/s delivered (%,d user updates after %,d, %d tenants, %.1f s) (target >= 50,000)",
-                    rate.perSecond(), rate.deliveries(), warmUp, tenants, rate.seconds());
+            Bench.Rate rate = Bench.steadyRate(written::get, warmUp, passes * warmUp, Duration.ofMinutes(10), dispatcher.toHandle());
+            return String.format("no rate limit:        %,.0f users/s delivered (%,d user updates after %,d, %d tenants, %.1f s) (target >= 50,000)%n"
+                            + "                      %s",
+                    rate.perSecond(), rate.deliveries(), warmUp, tenants, rate.seconds(), rate.cpuPerDelivery());
         } finally {
             ForkedJvm.stop(dispatcher);
             // 400,000 users held on would lengthen this JVM's GC pauses in the cases that follow.
