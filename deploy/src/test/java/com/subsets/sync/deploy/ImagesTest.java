@@ -36,7 +36,7 @@ class ImagesTest {
         assertThat(manifest.path("Layers").size()).as("dependencies, resources and classes in layers").isGreaterThanOrEqualTo(3);
 
         JsonNode config = new ObjectMapper().readTree(files.get(manifest.path("Config").asText())).path("config");
-        assertThat(config.path("Entrypoint").toString()).contains("\"java\"", "-XX:MaxRAMPercentage=75", mainClass);
+        assertThat(config.path("Entrypoint").toString()).contains("\"java\"", "-XX:MaxRAMPercentage=75", "-XX:+UseSerialGC", mainClass);
         assertThat(config.path("ExposedPorts").has(port + "/tcp")).isTrue();
         assertThat(config.path("User").asText()).isEqualTo("10001");
         assertThat(config.path("Labels").path("org.opencontainers.image.title").asText()).isEqualTo(service);

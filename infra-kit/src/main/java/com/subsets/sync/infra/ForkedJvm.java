@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A service's {@code Main} in a JVM of its own, with this JVM's classpath and the given environment, so a
- * test can kill it for real (SIGKILL) mid-run, or a benchmark measure it alone. Its output goes to
- * {@code log}, or nowhere when that is null.
+ * A service's {@code Main} in a JVM of its own (a 256 MB heap, the images' serial collector), with
+ * this JVM's classpath and the given environment, so a test can kill it for real (SIGKILL) mid-run, or
+ * a benchmark measure it alone. Its output goes to {@code log}, or nowhere when that is null.
  */
 public final class ForkedJvm {
 
@@ -21,7 +21,7 @@ public final class ForkedJvm {
 
     public static Process start(Class<?> main, Map<String, String> env, Path log) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m"));
+                "-Xmx256m", "-XX:+UseSerialGC"));
         String extra = System.getProperty(JVM_ARGS_PROPERTY, "").trim();
         if (!extra.isEmpty()) {
             command.addAll(List.of(extra.split("\\s+")));

@@ -96,7 +96,7 @@ public final class IngestBenchmark {
     }
 
     private static Process startService(String bootstrap, int port) throws IOException {
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-XX:+UseG1GC"));
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-XX:+UseSerialGC"));
         // e.g. -Dbench.serviceJvmArgs=-XX:StartFlightRecording=filename=/tmp/ingest.jfr to profile the service
         String extra = System.getProperty("bench.serviceJvmArgs", "");
         if (!extra.isBlank()) {
