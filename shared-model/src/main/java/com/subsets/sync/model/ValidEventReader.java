@@ -8,6 +8,7 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Reads contract v1 events straight off the JSON token stream, for the common case where they are
@@ -185,72 +186,50 @@ final class ValidEventReader {
     }
 
     private static Subscriber subscriber(JsonParser parser) throws IOException {
-        if (parser.nextToken() != JsonToken.START_OBJECT) {
-            return null;
-        }
-        String userId = null;
-        String email = null;
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            switch (parser.currentName()) {
-                case "userId" -> {
-                    if (userId != null) {
-                        return null;
-                    }
-                    userId = text(parser);
-                    if (userId == null || !fits(userId, EventValidator.MAX_USER_ID) || !TextRules.isText(userId)) {
-                        return null;
-                    }
-                }
-                case "email" -> {
-                    if (email != null) {
-                        return null;
-                    }
-                    email = text(parser);
-                    if (email == null || !fits(email, EventValidator.MAX_EMAIL) || !TextRules.isEmail(email)) {
-                        return null;
-                    }
-                }
-                default -> {
-                    return null;
-                }
-            }
-        }
-        return userId == null && email == null ? null : new Subscriber(userId, email);
+        String[] values = textPair(parser, "userId", USER_ID, "email", EMAIL);
+        return values == null || (values[0] == null && values[1] == null) ? null : new Subscriber(values[0], values[1]);
     }
 
     /** An experiment with an id; whether a name is required depends on the kind, checked later. */
     private static Experiment experiment(JsonParser parser) throws IOException {
+        String[] values = textPair(parser, "id", EXPERIMENT_ID, "name", EXPERIMENT_NAME);
+        return values == null || values[0] == null ? null : new Experiment(values[0], values[1]);
+    }
+
+    /** A text property's rule: at most so many code points, and what the text must be. */
+    private record TextRule(int maxCodePoints, Predicate<String> allowed) {
+        boolean admits(String text) {
+            return text != null && fits(text, maxCodePoints) && allowed.test(text);
+        }
+    }
+
+    private static final TextRule USER_ID = new TextRule(EventValidator.MAX_USER_ID, TextRules::isText);
+    private static final TextRule EMAIL = new TextRule(EventValidator.MAX_EMAIL, TextRules::isEmail);
+    private static final TextRule EXPERIMENT_ID = new TextRule(EventValidator.MAX_EXPERIMENT_ID, TextRules::isText);
+    private static final TextRule EXPERIMENT_NAME = new TextRule(EventValidator.MAX_EXPERIMENT_NAME, TextRules::isText);
+
+    /**
+     * An object of at most the two named text properties, each once and admitted by its rule: their
+     * values (null where absent), or null at anything else.
+     */
+    private static String[] textPair(JsonParser parser, String firstName, TextRule firstRule, String secondName,
+                                     TextRule secondRule) throws IOException {
         if (parser.nextToken() != JsonToken.START_OBJECT) {
             return null;
         }
-        String id = null;
-        String name = null;
+        String[] values = new String[2];
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            switch (parser.currentName()) {
-                case "id" -> {
-                    if (id != null) {
-                        return null;
-                    }
-                    id = text(parser);
-                    if (id == null || !fits(id, EventValidator.MAX_EXPERIMENT_ID) || !TextRules.isText(id)) {
-                        return null;
-                    }
-                }
-                case "name" -> {
-                    if (name != null) {
-                        return null;
-                    }
-                    name = text(parser);
-                    if (name == null || !fits(name, EventValidator.MAX_EXPERIMENT_NAME) || !TextRules.isText(name)) {
-                        return null;
-                    }
-                }
-                default -> {
-                    return null;
-                }
+            String name = parser.currentName();
+            int index = name.equals(firstName) ? 0 : name.equals(secondName) ? 1 : -1;
+            if (index < 0 || values[index] != null) {
+                return null;
+            }
+            values[index] = text(parser);
+            if (!(index == 0 ? firstRule : secondRule).admits(values[index])) {
+                return null;
             }
         }
-        return id == null ? null : new Experiment(id, name);
+        return values;
     }
 
     /** A number from 0 to 1, as the tree gives it: integers as they are, decimals without trailing zeros. */
