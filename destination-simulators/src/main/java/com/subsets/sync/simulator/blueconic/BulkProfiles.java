@@ -24,6 +24,8 @@ final class BulkProfiles {
     static final int MAX_ENTRIES = 1000;
     private static final Set<String> STRATEGIES = Set.of("UPDATE", "UPSERT", "DELETE");
     private static final Set<String> RULES = Set.of("SET", "SET_IF_EMPTY", "ADD", "INCREMENT", "REMOVE");
+    /** What an absent array reads as; never written to. */
+    private static final JsonArray NONE = new JsonArray(List.of());
 
     private final BlueConicTenant tenant;
     private final Set<String> objectives;
@@ -51,9 +53,9 @@ final class BulkProfiles {
             if (entry.containsKey("properties") && !(entry.getValue("properties") instanceof JsonArray)) {
                 throw new BlueConicSimulator.Rejection(400, "properties must be an array", at + ".properties");
             }
-            for (Object p : entry.getJsonArray("properties", new JsonArray())) {
+            for (Object p : entry.getJsonArray("properties", NONE)) {
                 if (!(p instanceof JsonObject rule) || !(rule.getValue("id") instanceof String)
-                        || !(rule.getValue("values", new JsonArray()) instanceof JsonArray)
+                        || !(rule.getValue("values", NONE) instanceof JsonArray)
                         || !RULES.contains(rule.getString("strategy", "SET"))) {
                     throw new BlueConicSimulator.Rejection(400, "a property needs an id, values (strings) and a known strategy",
                             at + ".properties");
@@ -79,16 +81,18 @@ final class BulkProfiles {
         if (entry.containsKey("identifier")) {
             result.put("identifier", entry.getString("identifier"));
         }
-        List<String> errors = validate(entry);
+        JsonArray rules = entry.getJsonArray("properties", NONE);
+        JsonArray matching = entry.getJsonArray("matching", NONE);
+        String strategy = entry.getString("strategy", "UPDATE");
+        List<String> errors = validate(entry, rules, matching, strategy);
         if (!errors.isEmpty()) {
             return result.put("state", "SKIPPED").put("validationErrors", new JsonArray(errors));
         }
-        String profileId = entry.containsKey("profileId") ? known(entry.getString("profileId")) : match(entry.getJsonArray("matching"));
-        String strategy = entry.getString("strategy", "UPDATE");
+        String profileId = entry.containsKey("profileId") ? known(entry.getString("profileId")) : match(matching);
         if (profileId == null && !"UPSERT".equals(strategy)) {
             return result.put("state", "NOTFOUND");
         }
-        if (!objectives.isEmpty() && !consented(profileId, entry)) {
+        if (!objectives.isEmpty() && !consented(profileId, rules)) {
             return result.put("state", "CONSENT_MISMATCH");
         }
         if ("DELETE".equals(strategy)) {
@@ -101,7 +105,7 @@ final class BulkProfiles {
             tenant.profiles.put(profileId, new LinkedHashMap<>());
             tenant.consent.put(profileId, new HashSet<>());
         }
-        Map<String, List<String>> changes = changes(tenant.profiles.get(profileId), entry.getJsonArray("properties", new JsonArray()));
+        Map<String, List<String>> changes = changes(tenant.profiles.get(profileId), rules);
         if (!changes.isEmpty()) {
             tenant.write(profileId, changes);
         }
@@ -109,15 +113,15 @@ final class BulkProfiles {
         return result.put("profileId", profileId).put("state", created ? "CREATED" : changed ? "MODIFIED" : "UNCHANGED");
     }
 
-    private List<String> validate(JsonObject entry) {
-        List<String> errors = new ArrayList<>();
-        for (Object o : entry.getJsonArray("properties", new JsonArray())) {
+    private List<String> validate(JsonObject entry, JsonArray rules, JsonArray matching, String strategy) {
+        List<String> errors = new ArrayList<>(0);
+        for (Object o : rules) {
             String id = ((JsonObject) o).getString("id");
             if (!tenant.properties.containsKey(id)) {
                 errors.add("#/properties/" + id + ": property does not exist");
             }
         }
-        for (Object group : entry.getJsonArray("matching", new JsonArray())) {
+        for (Object group : matching) {
             for (Object m : (JsonArray) group) {
                 String id = ((JsonObject) m).getString("id");
                 JsonObject definition = tenant.properties.get(id);
@@ -126,8 +130,7 @@ final class BulkProfiles {
                 }
             }
         }
-        if (!entry.containsKey("profileId") && entry.getJsonArray("matching", new JsonArray()).isEmpty()
-                && !"UPSERT".equals(entry.getString("strategy", "UPDATE"))) {
+        if (!entry.containsKey("profileId") && matching.isEmpty() && !"UPSERT".equals(strategy)) {
             errors.add("#: profileId or matching is required");
         }
         return errors;
@@ -138,9 +141,6 @@ final class BulkProfiles {
     }
 
     private String match(JsonArray matching) {
-        if (matching == null) {
-            return null;
-        }
         for (Object group : matching) {
             String candidate = null;
             boolean all = true;
@@ -160,27 +160,30 @@ final class BulkProfiles {
         return null;
     }
 
-    private boolean consented(String profileId, JsonObject entry) {
+    private boolean consented(String profileId, JsonArray rules) {
         Set<String> given = new HashSet<>(profileId == null ? Set.of() : tenant.consent.getOrDefault(profileId, Set.of()));
-        for (Object o : entry.getJsonArray("properties", new JsonArray())) {
+        for (Object o : rules) {
             JsonObject rule = (JsonObject) o;
             if ("consented_objectives".equals(rule.getString("id"))) {
-                rule.getJsonArray("values", new JsonArray()).forEach(v -> given.add(String.valueOf(v)));
+                rule.getJsonArray("values", NONE).forEach(v -> given.add(String.valueOf(v)));
             }
         }
         return given.stream().anyMatch(objectives::contains);
     }
 
-    /** What the rules change in a profile: each changed property with its new values (empty: removed). */
+    /**
+     * What the rules change in a profile: each changed property with its new values (empty: removed).
+     * Rules apply in order, each to what the ones before it left.
+     */
     static Map<String, List<String>> changes(Map<String, List<String>> profile, JsonArray rules) {
-        Map<String, List<String>> working = new LinkedHashMap<>(profile);
         Map<String, List<String>> changed = new LinkedHashMap<>();
         for (Object o : rules) {
             JsonObject rule = (JsonObject) o;
             String id = rule.getString("id");
-            List<String> values = new ArrayList<>();
-            rule.getJsonArray("values", new JsonArray()).forEach(v -> values.add(String.valueOf(v)));
-            List<String> current = working.getOrDefault(id, List.of());
+            JsonArray given = rule.getJsonArray("values", NONE);
+            List<String> values = new ArrayList<>(given.size());
+            given.forEach(v -> values.add(String.valueOf(v)));
+            List<String> current = changed.containsKey(id) ? changed.get(id) : profile.getOrDefault(id, List.of());
             List<String> next = switch (rule.getString("strategy", "SET")) {
                 case "SET" -> values;
                 case "SET_IF_EMPTY" -> current.isEmpty() ? values : current;
@@ -196,7 +199,6 @@ final class BulkProfiles {
             };
             if (!next.equals(current)) {
                 changed.put(id, List.copyOf(next));
-                working.put(id, List.copyOf(next));
             }
         }
         // A property changed back to what it was within one entry is no change.
