@@ -4,7 +4,6 @@ import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Per partition, the offsets taken from Kafka and not yet resolved (delivered, dead-lettered, or known
@@ -18,10 +17,79 @@ public final class OffsetTracker {
 
     private long unresolvedBytes;
 
+    /**
+     * A partition's taken offsets, ascending, in two parallel arrays: a size of -1 marks one resolved.
+     * The live window is [head, tail); resolved entries at its head are dropped at once, those behind
+     * an unresolved one when the arrays fill up. A TreeMap cost three objects and a rebalance per record.
+     */
     private static final class Partition {
-        final TreeMap<Long, Integer> unresolved = new TreeMap<>();
+        long[] offsets = new long[256];
+        int[] sizes = new int[256];
+        int head;
+        int tail;
+        int unresolved;
         long nextToTake = -1;
         long committed = -1;
+
+        void append(long offset, int bytes) {
+            if (tail == offsets.length) {
+                makeRoom();
+            }
+            offsets[tail] = offset;
+            sizes[tail] = bytes;
+            tail++;
+            unresolved++;
+        }
+
+        /** The size of the record now resolved, or -1 when it is not an unresolved one here. */
+        int resolve(long offset) {
+            int at = java.util.Arrays.binarySearch(offsets, head, tail, offset);
+            if (at < 0 || sizes[at] < 0) {
+                return -1;
+            }
+            int bytes = sizes[at];
+            sizes[at] = -1;
+            unresolved--;
+            while (head < tail && sizes[head] < 0) {
+                head++;
+            }
+            if (head == tail) {
+                head = 0;
+                tail = 0;
+            }
+            return bytes;
+        }
+
+        long firstUnresolved() {
+            return offsets[head];
+        }
+
+        /** Drops the resolved entries, and doubles the arrays if more than half of them is still unresolved. */
+        private void makeRoom() {
+            int capacity = unresolved * 2 > offsets.length ? offsets.length * 2 : offsets.length;
+            long[] keptOffsets = capacity == offsets.length ? offsets : new long[capacity];
+            int[] keptSizes = capacity == sizes.length ? sizes : new int[capacity];
+            int kept = 0;
+            for (int i = head; i < tail; i++) {
+                if (sizes[i] >= 0) {
+                    keptOffsets[kept] = offsets[i];
+                    keptSizes[kept] = sizes[i];
+                    kept++;
+                }
+            }
+            offsets = keptOffsets;
+            sizes = keptSizes;
+            head = 0;
+            tail = kept;
+        }
+
+        long unresolvedBytes() {
+            long total = 0;
+            for (int i = head; i < tail; i++) {
+                total += Math.max(0, sizes[i]);
+            }
+            return total;
+        }
     }
 
     /** A record of {@code bytes} was taken; offsets of one partition arrive in increasing order. */
@@ -35,7 +103,7 @@ public final class OffsetTracker {
             throw new IllegalArgumentException("partition " + partition + ": offset " + offset
                     + " taken after " + (p.nextToTake - 1));
         }
-        p.unresolved.put(offset, bytes);
+        p.append(offset, bytes);
         unresolvedBytes += bytes;
         p.nextToTake = offset + 1;
     }
@@ -46,8 +114,8 @@ public final class OffsetTracker {
      */
     public void resolved(int partition, long offset) {
         Partition p = partitions.get(partition);
-        Integer bytes = p == null ? null : p.unresolved.remove(offset);
-        if (bytes != null) {
+        int bytes = p == null ? -1 : p.resolve(offset);
+        if (bytes >= 0) {
             unresolvedBytes -= bytes;
         }
     }
@@ -59,7 +127,7 @@ public final class OffsetTracker {
             if (p.nextToTake < 0) {
                 return;
             }
-            long committable = p.unresolved.isEmpty() ? p.nextToTake : p.unresolved.firstKey();
+            long committable = p.unresolved == 0 ? p.nextToTake : p.firstUnresolved();
             if (committable > p.committed) {
                 commits.put(partition, committable);
             }
@@ -79,7 +147,7 @@ public final class OffsetTracker {
         for (Integer partition : revoked) {
             Partition p = partitions.remove(partition);
             if (p != null) {
-                p.unresolved.values().forEach(bytes -> unresolvedBytes -= bytes);
+                unresolvedBytes -= p.unresolvedBytes();
             }
         }
     }
@@ -91,14 +159,20 @@ public final class OffsetTracker {
     public int unresolved() {
         int count = 0;
         for (Partition p : partitions.values()) {
-            count += p.unresolved.size();
+            count += p.unresolved;
         }
         return count;
     }
 
     /** Unresolved offsets of a partition, oldest first (for diagnostics and tests). */
     public ArrayDeque<Long> unresolved(int partition) {
+        ArrayDeque<Long> offsets = new ArrayDeque<>();
         Partition p = partitions.get(partition);
-        return p == null ? new ArrayDeque<>() : new ArrayDeque<>(p.unresolved.keySet());
+        for (int i = p == null ? 0 : p.head; p != null && i < p.tail; i++) {
+            if (p.sizes[i] >= 0) {
+                offsets.add(p.offsets[i]);
+            }
+        }
+        return offsets;
     }
 }

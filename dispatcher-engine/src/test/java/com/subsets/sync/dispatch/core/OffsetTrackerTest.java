@@ -59,4 +59,49 @@ class OffsetTrackerTest {
         tracker.taken(0, 5, 10);
         assertThatThrownBy(() -> tracker.taken(0, 4, 10)).hasMessageContaining("offset 4 taken after 5");
     }
+
+    /**
+     * Against a sorted map of what is unresolved, over a long random run: records taken with gaps in
+     * the offsets, resolved out of order, one left hanging for long stretches, so the arrays fill with
+     * resolved records behind it, get compacted and grow.
+     */
+    @Test
+    void agreesWithASortedMapOverALongRandomRun() {
+        java.util.Random random = new java.util.Random(7);
+        java.util.TreeMap<Long, Integer> model = new java.util.TreeMap<>();
+        java.util.List<Long> open = new java.util.ArrayList<>();
+        long next = 100;
+        long nextToTake = -1;
+        long committed = 100;
+        for (int step = 0; step < 200_000; step++) {
+            if (open.isEmpty() || random.nextInt(100) < 52) {
+                int bytes = random.nextInt(500);
+                tracker.taken(3, next, bytes);
+                model.put(next, bytes);
+                open.add(next);
+                nextToTake = next + 1;
+                next += 1 + (random.nextInt(10) == 0 ? random.nextInt(5) : 0);
+            } else {
+                // Mostly recent records; the oldest one only now and then.
+                int index = random.nextInt(50) == 0 ? 0 : open.size() - 1 - random.nextInt(Math.min(open.size(), 300));
+                long offset = open.remove(Math.max(0, index));
+                tracker.resolved(3, offset);
+                model.remove(offset);
+                tracker.resolved(3, offset);
+            }
+            if (step % 997 == 0) {
+                assertThat(tracker.unresolved()).isEqualTo(model.size());
+                assertThat(tracker.unresolvedBytes()).isEqualTo(model.values().stream().mapToLong(Integer::longValue).sum());
+                assertThat(tracker.unresolved(3)).containsExactlyElementsOf(model.keySet());
+                long committable = model.isEmpty() ? nextToTake : model.firstKey();
+                if (committable > committed) {
+                    assertThat(tracker.toCommit()).containsEntry(3, committable);
+                    tracker.committed(3, committable);
+                    committed = committable;
+                } else {
+                    assertThat(tracker.toCommit()).doesNotContainKey(3);
+                }
+            }
+        }
+    }
 }
