@@ -1,6 +1,7 @@
 package com.subsets.sync.dispatch;
 
 import com.subsets.sync.runtime.KafkaClientConfig;
+import com.subsets.sync.dispatch.core.AdaptiveRateLimiter;
 import com.subsets.sync.dispatch.core.Backoff;
 import com.subsets.sync.dispatch.core.FailureClassifier;
 import com.subsets.sync.dispatch.core.OffsetTracker;
@@ -232,8 +233,7 @@ public final class DispatcherEngine<C> extends VerticleBase {
                 }
                 Lane.Prepared batch = lane.next;
                 lane.next = null;
-                lane.limiter.take(now);
-                send(lane, batch);
+                send(lane, batch, lane.limiter.take(now));
             }
         }
     }
@@ -247,7 +247,7 @@ public final class DispatcherEngine<C> extends VerticleBase {
         vertx.setTimer(Math.max(1, dueMillis - now()), t -> pump());
     }
 
-    private void send(Lane<C> lane, Lane.Prepared batch) {
+    private void send(Lane<C> lane, Lane.Prepared batch, long ticket) {
         List<SubscriberUpdate> rows = batch.rows();
         lane.inFlight++;
         metrics.batch(rows.size(), rows.stream().mapToLong(SubscriberUpdate::estimatedBytes).sum());
@@ -258,17 +258,20 @@ public final class DispatcherEngine<C> extends VerticleBase {
                 .onSuccess(result -> {
                     lane.inFlight--;
                     metrics.request(result.status(), Duration.ofNanos(System.nanoTime() - started));
-                    settle(lane, rows, result);
+                    settle(lane, rows, result, ticket);
                     // The answer freed a place in flight: use it now, not at the next tick.
                     pump();
                 });
     }
 
     /** Decides the fate of every row of a finished request. */
-    private void settle(Lane<C> lane, List<SubscriberUpdate> rows, DeliveryResult result) {
+    private void settle(Lane<C> lane, List<SubscriberUpdate> rows, DeliveryResult result, long ticket) {
         long now = now();
         lane.answered(now, result.throttled());
-        lane.limiter.onAnswer(now, result.throttled());
+        // Successes place their requests by their answers, 429s take theirs out of the window; other
+        // errors come back faster or slower than work done and say nothing of when a request counted.
+        boolean telling = result.throttled() || result.status() / 100 == 2;
+        lane.limiter.onAnswer(telling ? ticket : AdaptiveRateLimiter.NO_TICKET, now, result.throttled());
         if (result.throttled()) {
             metrics.throttled();
         }

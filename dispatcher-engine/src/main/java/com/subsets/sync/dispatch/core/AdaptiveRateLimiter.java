@@ -12,14 +12,24 @@ package com.subsets.sync.dispatch.core;
  * back (measured: 213 ms median gaps instead of 205 at 5 requests/s). Consecutive requests stay at least
  * half an interval apart (when that is a millisecond or more), so the window never fills in one burst.
  *
+ * <p>The vendor counts a request when it arrives, which the client cannot see; but it arrived no later
+ * than its answer came back. Once a vendor has refused a request (it counts that tightly), for
+ * {@link #PLACING_MILLIS} after, an answer slower than the recent fastest by more than the pacing margin
+ * moves its request in the window to where the vendor may have counted it: a collector's pause between
+ * the grant and the write, a vendor's own pause or a busy scheduler made it late, and the request
+ * {@code n} places after it must still find a whole vendor window behind it (measured at 5 requests/s
+ * on a loaded host: a request counted 41 ms after its grant, and the one five places later answered
+ * 429). Only while a vendor has shown it minds, because a slow answer may also be slow work after the
+ * count, and moving every slow request would cost a vendor whose latency varies widely part of its
+ * budget. A refused request leaves the window: the vendor did not count it, so neither does the limiter.
+ *
  * <p>It adapts to throttling as RudderStack's AIMD does (../shared/docs/destinations.md): when over
  * 10 % of the last 20 answers are 429s, the rate drops by 30 % at once (cut fast; a storm of 429s cuts
  * after its third), and each {@code recoveryWindowMillis} without any 429 gives back 10 % of the ceiling
  * (recover slowly). Judging the share over a fixed number of answers, not a time window that may have
  * just begun, keeps two unlucky answers out of ten from cutting a third of the budget. A lone 429,
- * which network jitter alone can cause when pacing close to a vendor's limit, changes nothing here:
- * the window already keeps the next request its distance, the vendor did not count the refused one,
- * and the engine's backoff retries its batch.
+ * which jitter alone can cause when pacing close to a vendor's limit, does not cut the rate: it starts
+ * the placing above, and the engine's backoff retries its batch.
  */
 public final class AdaptiveRateLimiter {
 
@@ -30,10 +40,22 @@ public final class AdaptiveRateLimiter {
     private final double ceiling;
     private final double pacing;
     private final long recoveryWindowMillis;
-    /** Grant times of the last {@code sent.length} requests, oldest at {@code oldest} once full. */
+    /**
+     * Where each of the last {@code sent.length} requests sits in the window (its grant, or later when
+     * its answer says it may have been counted later), oldest at {@code oldest} once full.
+     */
     private final long[] sent;
+    /** Grant times of the same requests, as granted. */
+    private final long[] granted;
     private int oldest;
     private int count;
+    /** Requests granted so far: the next ticket. */
+    private long tickets;
+    /** How long after a 429 answers place their requests in the window. */
+    static final long PLACING_MILLIS = 600_000;
+    /** Latencies of the last {@link #JUDGED_ANSWERS} answers that were not throttled (a ring; -1: none yet). */
+    private final long[] latencies = new long[JUDGED_ANSWERS];
+    private int latencyNext;
     private long lastGrantMillis = Long.MIN_VALUE / 2;
     private long holdUntilMillis = Long.MIN_VALUE / 2;
     private double rate;
@@ -46,7 +68,7 @@ public final class AdaptiveRateLimiter {
 
     /**
      * @param requestsPerSecond the vendor's limit
-     * @param pacing the share of it to use (0.975: 5 requests in any 1,026 ms instead of 1,000)
+     * @param pacing the share of it to use (0.99: 5 requests in any 1,010 ms instead of 1,000)
      */
     public AdaptiveRateLimiter(double requestsPerSecond, double pacing, long recoveryWindowMillis, long nowMillis) {
         if (requestsPerSecond <= 0) {
@@ -60,6 +82,8 @@ public final class AdaptiveRateLimiter {
         this.rate = requestsPerSecond;
         this.recoveryWindowMillis = recoveryWindowMillis;
         this.sent = new long[Math.max(1, (int) Math.floor(requestsPerSecond))];
+        this.granted = new long[sent.length];
+        java.util.Arrays.fill(latencies, -1);
         this.lastRecoveryMillis = nowMillis;
     }
 
@@ -74,20 +98,67 @@ public final class AdaptiveRateLimiter {
         return nowMillis < due ? Math.max(1, (long) Math.ceil(due - nowMillis)) : 0;
     }
 
-    /** Counts a request as sent now; only when {@link #millisUntilFree} says it may go. */
-    public void take(long nowMillis) {
+    /**
+     * Counts a request as sent now; only when {@link #millisUntilFree} says it may go. Returns its
+     * ticket, for {@link #onAnswer}.
+     */
+    public long take(long nowMillis) {
+        // Slots fill in ticket order, so a ticket's slot is its number modulo the window's size.
+        int slot = (int) (tickets % sent.length);
+        sent[slot] = nowMillis;
+        granted[slot] = nowMillis;
         if (count < sent.length) {
-            sent[(oldest + count) % sent.length] = nowMillis;
             count++;
         } else {
-            sent[oldest] = nowMillis;
             oldest = (oldest + 1) % sent.length;
         }
         lastGrantMillis = nowMillis;
+        return tickets++;
     }
 
-    /** Every answer of the lane, throttled (429) or not; returns whether the rate was cut. */
-    public boolean onAnswer(long nowMillis, boolean throttled) {
+    /**
+     * Every answer of the lane, throttled (429) or not; returns whether the rate was cut. Give the
+     * request's ticket for successes (their latencies compare, and place requests) and for 429s (which
+     * leave the window); {@link #NO_TICKET} for other answers.
+     */
+    public boolean onAnswer(long ticket, long nowMillis, boolean throttled) {
+        if (ticket >= 0 && ticket >= tickets - count) {
+            int slot = (int) (ticket % sent.length);
+            if (throttled) {
+                sent[slot] = Long.MIN_VALUE / 2;
+            } else {
+                placeByAnswer(slot, nowMillis);
+            }
+        }
+        return judge(nowMillis, throttled);
+    }
+
+    /** For {@link #onAnswer}: the answer says nothing about when its request was counted. */
+    public static final long NO_TICKET = -1;
+
+    private void placeByAnswer(int slot, long nowMillis) {
+        long latency = nowMillis - granted[slot];
+        latencies[latencyNext] = latency;
+        latencyNext = (latencyNext + 1) % latencies.length;
+        if (nowMillis - lastThrottleMillis >= PLACING_MILLIS) {
+            return;
+        }
+        long fastest = latency;
+        for (long l : latencies) {
+            if (l >= 0 && l < fastest) {
+                fastest = l;
+            }
+        }
+        // Counted at nowMillis - fastest at the latest (an answer takes at least as long as the fastest
+        // did); the request n places later must then find the vendor's whole window (plus a millisecond
+        // for clock rounding) behind it. The pacing margin absorbs the first part of any delay.
+        double vendorWindow = 1000.0 * sent.length / ceiling;
+        double margin = intervalMillis() * sent.length - vendorWindow;
+        long place = (long) Math.ceil(nowMillis - fastest - margin + 1);
+        sent[slot] = Math.max(sent[slot], place);
+    }
+
+    private boolean judge(long nowMillis, boolean throttled) {
         recover(nowMillis);
         recentThrottled -= recent[recentNext] ? 1 : 0;
         recent[recentNext] = throttled;

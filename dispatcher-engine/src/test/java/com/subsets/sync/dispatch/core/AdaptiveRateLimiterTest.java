@@ -72,23 +72,138 @@ class AdaptiveRateLimiterTest {
     }
 
     @Test
+    void onceTheVendorRefusedOneAnAnswerSlowerThanTheFastestByMoreThanTheMarginHoldsTheRequestAWindowAfterIt() {
+        // 5 requests/s paced at 97.5 %: 5 in any 1,026 ms, a 26 ms margin over the vendor's second.
+        AdaptiveRateLimiter limiter = new AdaptiveRateLimiter(5, 0.975, 10_000, 0);
+        limiter.onAnswer(AdaptiveRateLimiter.NO_TICKET, 0, true);
+        long[] tickets = new long[5];
+        for (int i = 0; i < 5; i++) {
+            assertThat(limiter.millisUntilFree(i * 206L)).isZero();
+            tickets[i] = limiter.take(i * 206L);
+        }
+        limiter.onAnswer(tickets[1], 206 + 5, false);
+        limiter.onAnswer(tickets[2], 412 + 6, false);
+        limiter.onAnswer(tickets[3], 618 + 25, false);
+        assertThat(limiter.millisUntilFree(1_026)).as("a little slower than the fastest: within the margin").isZero();
+        // The first request answered 80 ms after its grant, 75 ms slower than the fastest: the vendor may
+        // have counted it as late as 75 ms after the grant.
+        limiter.onAnswer(tickets[0], 80, false);
+        assertThat(limiter.millisUntilFree(1_026)).as("a vendor's second after 75 ms, plus a millisecond, rounded up")
+                .isEqualTo(51);
+        assertThat(limiter.millisUntilFree(1_077)).isZero();
+    }
+
+    @Test
+    void slowAnswersMoveNothingWhileTheVendorHasNotRefusedARequestForTenMinutes() {
+        AdaptiveRateLimiter limiter = new AdaptiveRateLimiter(5, 0.975, 10_000, 0);
+        limiter.onAnswer(AdaptiveRateLimiter.NO_TICKET, 0, true);
+        long start = AdaptiveRateLimiter.PLACING_MILLIS;
+        long first = limiter.take(start);
+        limiter.onAnswer(first, start + 300, false);
+        for (long now = start + 206; now <= start + 824; now += 206) {
+            assertThat(limiter.millisUntilFree(now)).isZero();
+            limiter.take(now);
+        }
+        assertThat(limiter.millisUntilFree(start + 1_026)).as("a latency that varies is not lateness to a lenient vendor").isZero();
+    }
+
+    @Test
+    void aRefusedRequestLeavesTheWindowTheVendorDidNotCountIt() {
+        AdaptiveRateLimiter limiter = new AdaptiveRateLimiter(5, 1, 10_000, 0);
+        long refused = limiter.take(0);
+        for (long now = 200; now <= 800; now += 200) {
+            assertThat(limiter.millisUntilFree(now)).isZero();
+            limiter.take(now);
+        }
+        assertThat(limiter.millisUntilFree(800)).as("five in the window").isEqualTo(200);
+        limiter.onAnswer(refused, 805, true);
+        assertThat(limiter.millisUntilFree(900)).as("four counted: the next goes once half an interval passed").isZero();
+    }
+
+    @Test
+    void answersOnlyMovePlacesLaterAndIgnoreRequestsThatLeftTheWindow() {
+        AdaptiveRateLimiter limiter = new AdaptiveRateLimiter(5, 0.975, 10_000, 0);
+        long first = limiter.take(0);
+        limiter.onAnswer(first, 3, false);
+        limiter.onAnswer(first, 2, false);
+        assertThat(limiter.millisUntilFree(206)).isZero();
+        for (long now = 206; now <= 1_030; now += 206) {
+            assertThat(limiter.millisUntilFree(now)).as("the answers moved nothing").isZero();
+            limiter.take(now);
+        }
+        limiter.onAnswer(first, 5_000, false);
+        assertThat(limiter.millisUntilFree(1_236)).as("the first request's place was already taken by the sixth").isZero();
+    }
+
+    @Test
+    void placedByAnswersAfterTheFirstRefusalNoVendorSecondCountsTooManyEvenWhenRequestsArriveLate() {
+        // A vendor counting 5 in any 1,000 ms at arrival; requests arrive 1-4 ms after their grant, and
+        // one in 20 after a pause of 30-150 ms (a collector's, on either side); answers come 5 ms later.
+        for (boolean placed : new boolean[] {false, true}) {
+            AdaptiveRateLimiter limiter = new AdaptiveRateLimiter(5, 0.975, 10_000, 0);
+            java.util.Random random = new java.util.Random(11);
+            java.util.Deque<Long> counted = new java.util.ArrayDeque<>();
+            // {time, ticket, throttled}: requests on their way, then answers on theirs.
+            java.util.PriorityQueue<long[]> arriving = new java.util.PriorityQueue<>(java.util.Comparator.comparingLong(a -> a[0]));
+            java.util.PriorityQueue<long[]> answers = new java.util.PriorityQueue<>(java.util.Comparator.comparingLong(a -> a[0]));
+            int refused = 0;
+            long firstRefusal = Long.MAX_VALUE;
+            int admitted = 0;
+            for (long now = 0; now < 120_000; now++) {
+                while (!arriving.isEmpty() && arriving.peek()[0] <= now) {
+                    long[] request = arriving.poll();
+                    while (!counted.isEmpty() && counted.peekFirst() <= now - 1_000) {
+                        counted.pollFirst();
+                    }
+                    boolean throttled = counted.size() >= 5;
+                    if (throttled) {
+                        refused++;
+                        firstRefusal = Math.min(firstRefusal, now);
+                    } else {
+                        counted.addLast(now);
+                        admitted++;
+                    }
+                    answers.add(new long[] {now + 5, request[1], throttled ? 1 : 0});
+                }
+                while (!answers.isEmpty() && answers.peek()[0] <= now) {
+                    long[] answer = answers.poll();
+                    boolean throttled = answer[2] == 1;
+                    limiter.onAnswer(placed ? answer[1] : AdaptiveRateLimiter.NO_TICKET, now, throttled);
+                }
+                if (limiter.millisUntilFree(now) == 0) {
+                    long ticket = limiter.take(now);
+                    long delay = 1 + random.nextInt(4) + (random.nextInt(20) == 0 ? 30 + random.nextInt(121) : 0);
+                    arriving.add(new long[] {now + delay, ticket});
+                }
+            }
+            assertThat(firstRefusal).as("pacing alone lets a late arrival through").isLessThan(20_000);
+            if (placed) {
+                assertThat(refused).as("then placed by their answers").isEqualTo(1);
+                assertThat(admitted / 120.0).as("and the budget is still used").isGreaterThan(4.8);
+            } else {
+                assertThat(refused).as("by grants alone the late arrivals put a sixth in some vendor second").isPositive();
+            }
+        }
+    }
+
+    @Test
     void aLone429OnlyPausesButSustainedThrottlingCutsFastAndRecoversSlowly() {
         AdaptiveRateLimiter limiter = new AdaptiveRateLimiter(10, 1, 5_000, 0);
         for (int i = 0; i < 20; i++) {
-            limiter.onAnswer(100 + i, false);
+            limiter.onAnswer(AdaptiveRateLimiter.NO_TICKET, 100 + i, false);
         }
-        assertThat(limiter.onAnswer(200, true)).as("1 of the last 20 answers").isFalse();
+        assertThat(limiter.onAnswer(AdaptiveRateLimiter.NO_TICKET, 200, true)).as("1 of the last 20 answers").isFalse();
         assertThat(limiter.currentRate(200)).isEqualTo(10);
         assertThat(tryAcquire(limiter, 200)).as("the window alone spaces the next request").isZero();
         assertThat(tryAcquire(limiter, 200)).isEqualTo(50);
-        assertThat(limiter.onAnswer(300, true)).as("2 of the last 20: 10 %, not over it").isFalse();
+        assertThat(limiter.onAnswer(AdaptiveRateLimiter.NO_TICKET, 300, true)).as("2 of the last 20: 10 %, not over it").isFalse();
         assertThat(limiter.currentRate(300)).isEqualTo(10);
 
-        assertThat(limiter.onAnswer(5_500, true)).as("3 of the last 20").isTrue();
+        assertThat(limiter.onAnswer(AdaptiveRateLimiter.NO_TICKET, 5_500, true)).as("3 of the last 20").isTrue();
         assertThat(limiter.currentRate(5_500)).isCloseTo(7, within(1e-9));
-        assertThat(limiter.onAnswer(5_600, true)).isFalse();
-        assertThat(limiter.onAnswer(5_700, true)).isFalse();
-        assertThat(limiter.onAnswer(5_800, true)).as("a storm: fresh evidence of three after a cut").isTrue();
+        assertThat(limiter.onAnswer(AdaptiveRateLimiter.NO_TICKET, 5_600, true)).isFalse();
+        assertThat(limiter.onAnswer(AdaptiveRateLimiter.NO_TICKET, 5_700, true)).isFalse();
+        assertThat(limiter.onAnswer(AdaptiveRateLimiter.NO_TICKET, 5_800, true)).as("a storm: fresh evidence of three after a cut").isTrue();
         assertThat(limiter.currentRate(5_800)).isCloseTo(4.9, within(1e-9));
 
         assertThat(limiter.currentRate(10_700)).as("not a full quiet window yet").isCloseTo(4.9, within(1e-9));
@@ -101,7 +216,7 @@ class AdaptiveRateLimiterTest {
     void twoUnluckyAnswersAmongTheFirstFewDoNotCutTheRate() {
         AdaptiveRateLimiter limiter = new AdaptiveRateLimiter(5, 1, 5_000, 0);
         for (int i = 0; i < 8; i++) {
-            limiter.onAnswer(i * 200L, i == 3 || i == 6);
+            limiter.onAnswer(AdaptiveRateLimiter.NO_TICKET, i * 200L, i == 3 || i == 6);
         }
         assertThat(limiter.currentRate(1_600)).isEqualTo(5);
     }
