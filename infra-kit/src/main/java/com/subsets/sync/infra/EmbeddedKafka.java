@@ -26,12 +26,35 @@ public final class EmbeddedKafka implements KafkaService {
         this.cluster = cluster;
     }
 
+    /**
+     * On a free port. The port is free when picked and bound a moment later; another listener (the
+     * controller's own, on an ephemeral port) can take it in between, so a bind failure picks again.
+     */
     public static EmbeddedKafka start() {
-        return start(freePort());
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return start(freePort());
+            } catch (IllegalStateException e) {
+                if (attempt == 5 || !causedByBindFailure(e)) {
+                    throw e;
+                }
+                LOG.warn("the picked port was taken before the broker bound it; picking another");
+            }
+        }
+    }
+
+    private static boolean causedByBindFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.BindException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public static EmbeddedKafka start(int port) {
         neverExitTheJvm();
+        KafkaClusterTestKit cluster = null;
         try {
             TestKitNodes nodes = new TestKitNodes.Builder()
                     .setCombined(true)
@@ -40,7 +63,7 @@ public final class EmbeddedKafka implements KafkaService {
                     .setPerServerProperties(Map.of(0, Map.of(
                             "listeners", "EXTERNAL://localhost:" + port + ",CONTROLLER://localhost:0")))
                     .build();
-            KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(nodes)
+            cluster = new KafkaClusterTestKit.Builder(nodes)
                     .setConfigProp("offsets.topic.replication.factor", "1")
                     .setConfigProp("offsets.topic.num.partitions", "4")
                     .setConfigProp("transaction.state.log.replication.factor", "1")
@@ -55,10 +78,23 @@ public final class EmbeddedKafka implements KafkaService {
             LOG.info("embedded Kafka broker ready at {}", kafka.bootstrapServers());
             return kafka;
         } catch (InterruptedException e) {
+            closeQuietly(cluster);
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting Kafka", e);
         } catch (Exception e) {
+            closeQuietly(cluster);
             throw new IllegalStateException("could not start the embedded Kafka broker", e);
+        }
+    }
+
+    private static void closeQuietly(KafkaClusterTestKit cluster) {
+        if (cluster == null) {
+            return;
+        }
+        try {
+            cluster.close();
+        } catch (Exception e) {
+            LOG.warn("could not close a broker that failed to start: {}", e.toString());
         }
     }
 
