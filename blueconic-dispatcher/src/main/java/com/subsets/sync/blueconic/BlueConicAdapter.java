@@ -21,8 +21,8 @@ import java.util.Optional;
 
 /**
  * BlueConic's side of the dispatcher: {@code PUT /rest/v2/profiles} with a bearer token. A 401 drops
- * the token and tries once more with a fresh one; a second 401, or a token endpoint that refuses the
- * credentials, dead-letters the batch as unauthorized.
+ * the token and tries once more with a fresh one; a second 401 is retried with backoff (see
+ * {@link ProfilesReader}); a token endpoint that refuses the credentials dead-letters the batch as unauthorized.
  */
 final class BlueConicAdapter implements DestinationAdapter<BlueConicDestination> {
 

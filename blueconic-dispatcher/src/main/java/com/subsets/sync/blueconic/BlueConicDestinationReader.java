@@ -21,7 +21,7 @@ final class BlueConicDestinationReader {
     }
 
     static StaticDestinations.EntryReader<BlueConicDestination> reader(InstanceUrlPolicy urls, double requestsPerSecond,
-                                                                       int maxInFlight) {
+                                                                       int initialInFlight, int maxInFlight) {
         return (entry, where) -> {
             URI instance = urls.check(StaticDestinations.required(entry, "instanceUrl", where));
             String strategy = entry.getString("strategy", "UPDATE");
@@ -33,8 +33,8 @@ final class BlueConicDestinationReader {
             BlueConicDestination destination = new BlueConicDestination(instance,
                     StaticDestinations.required(entry, "clientId", where), StaticDestinations.required(entry, "clientSecret", where),
                     entry.getString("matchingProperty", "email"), strategy, objectives);
-            return new LaneConfig<>("blueconic:" + instance.getHost() + ":" + instance.getPort(), destination,
-                    requestsPerSecond, maxInFlight, true);
+            return LaneConfig.adaptive("blueconic:" + instance.getHost() + ":" + instance.getPort(), destination,
+                    requestsPerSecond, initialInFlight, maxInFlight);
         };
     }
 }

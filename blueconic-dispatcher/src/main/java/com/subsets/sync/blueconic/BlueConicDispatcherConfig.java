@@ -26,10 +26,11 @@ public record BlueConicDispatcherConfig(String httpHost, int httpPort, EngineCon
         // concurrency starts at one request at a time per tenant and adapts up to the maximum.
         double rate = env.integer("BLUECONIC_REQUESTS_PER_SECOND", 20, 1, 10_000);
         int inFlight = env.integer("BLUECONIC_MAX_IN_FLIGHT", 4, 1, 64);
+        int initialInFlight = env.integer("BLUECONIC_INITIAL_IN_FLIGHT", 1, 1, inFlight);
         return new BlueConicDispatcherConfig(
                 env.string("BLUECONIC_HTTP_HOST", "0.0.0.0"),
                 env.integer("BLUECONIC_HTTP_PORT", 8082, 0, 65535),
                 EngineConfig.fromEnv(env, names, "BLUECONIC_", "blueconic", MAX_ENTRIES, MAX_BYTES),
-                Directories.fromEnv(env, "BLUECONIC_", "blueconic", BlueConicDestinationReader.reader(urls, rate, inFlight)));
+                Directories.fromEnv(env, "BLUECONIC_", "blueconic", BlueConicDestinationReader.reader(urls, rate, initialInFlight, inFlight)));
     }
 }

@@ -31,6 +31,13 @@ final class ProfilesReader {
         if (status == 200 || status == 413) {
             return results(status, body, rows);
         }
+        if (status == 401) {
+            // Only a token fetched just now gets here (the first 401 renews it and tries once more), and the
+            // token endpoint accepted the credentials: the vendor's token state is at fault (a 401 storm),
+            // not the data. Retry with backoff within the give-up bound rather than dead-letter; refused
+            // credentials show at the token endpoint (invalid_client) and are dead-lettered there.
+            return DeliveryResult.uniform(rows.size(), Outcome.retriable("token_refused", body), status);
+        }
         Outcome outcome = FailureClassifier.ofStatus(status, body);
         if (status == 429 || status == 503) {
             // BlueConic sends no Retry-After: back off on our own.

@@ -101,7 +101,12 @@ class BlueConicDeliveryIT {
     }
 
     private void startDispatcher(String objectiveIds) throws Exception {
+        startDispatcher(objectiveIds, Map.of());
+    }
+
+    private void startDispatcher(String objectiveIds, Map<String, String> overrides) throws Exception {
         Map<String, String> env = env(objectiveIds);
+        env.putAll(overrides);
         dispatcher = BlueConicDispatcher.start(BlueConicDispatcherConfig.fromEnv(new EnvReader(env::get), env.keySet()))
                 .await(60, TimeUnit.SECONDS);
     }
@@ -261,5 +266,83 @@ class BlueConicDeliveryIT {
         await("delivered after 503s", () -> List.of("exp-2").equals(tenant.profileBy("email", "yes@example.com").get("subsets_experiment_id")));
         assertThat(tenant.calls()).extracting(RecordedCall::status).contains(429, 503);
         assertThat(deadLetters(0)).as("consent mismatches are counted, not dead-lettered").isEmpty();
+    }
+
+    @Test
+    void a413AppliesPartOfABatchAndOnlyTheEntriesWithoutAResultAreSentAgain() throws Exception {
+        int users = 100;
+        Map<String, String> expected = new HashMap<>();
+        List<AssignmentEvent> events = new ArrayList<>();
+        for (int u = 0; u < users; u++) {
+            String email = "u" + u + "@example.com";
+            tenant.addProfile(Map.of("email", List.of(email)));
+            events.add(assigned(email, "exp-1", u));
+            expected.put(email, "exp-1");
+        }
+        // A lane batches up to 80 entries; this tenant applies 30 of a request and answers 413.
+        tenant.maxEntriesPerRequest(30);
+        send(events.toArray(AssignmentEvent[]::new));
+        startDispatcher("", Map.of("BLUECONIC_BATCH_MAX_ROWS", "80"));
+
+        await("every profile current", () -> current(expected) == users);
+        assertThat(tenant.calls()).extracting(RecordedCall::status).contains(413);
+        assertThat(tenant.entriesApplied()).as("an applied entry is never sent again").isEqualTo(users);
+        assertThat(deadLetters(0)).isEmpty();
+    }
+
+    @Test
+    void a401StormCostsOneTokenFetchPerRoundOfRefusalsAndLosesNothing() throws Exception {
+        int users = 100;
+        Map<String, String> expected = new HashMap<>();
+        for (int u = 0; u < users; u++) {
+            tenant.addProfile(Map.of("email", List.of("u" + u + "@example.com")));
+        }
+        tenant.maxConcurrentRequests(8);
+        startDispatcher("", Map.of("BLUECONIC_INITIAL_IN_FLIGHT", "4", "BLUECONIC_MAX_IN_FLIGHT", "4",
+                "BLUECONIC_BATCH_MAX_ROWS", "25", "BLUECONIC_REQUESTS_PER_SECOND", "1000", "BLUECONIC_RETRY_MAX_DELAY_MS", "400"));
+        send(assigned("u0@example.com", "exp-0", 0));
+        await("first delivery", () -> current(Map.of("u0@example.com", "exp-0")) == 1);
+
+        // Revoked while four batches are on their way: all four are refused, one fetch renews the token for all.
+        tenant.expireTokens();
+        tenant.faults().latency(200);
+        long fetchesBefore = tokenFetches();
+        send(batch(users, "exp-1", 100, expected));
+        await("delivered after the revocation", () -> current(expected) == users);
+        assertThat(refusals()).as("requests refused together").isGreaterThanOrEqualTo(2);
+        assertThat(tokenFetches() - fetchesBefore).isEqualTo(1);
+
+        // Valid tokens refused for a while (the vendor's auth misbehaving): a renewed token refused again
+        // is retried with backoff, not dead-lettered, and renewals stay one per round of refusals.
+        tenant.faults().latency(20).failNext(12, 401);
+        long refusedBefore = refusals();
+        fetchesBefore = tokenFetches();
+        send(batch(users, "exp-2", 200, expected));
+        await("delivered after the storm", () -> current(expected) == users);
+        long refused = refusals() - refusedBefore;
+        long fetches = tokenFetches() - fetchesBefore;
+        System.out.printf("blueconic 401 storm: %d requests refused, %d token fetches%n", refused, fetches);
+        assertThat(refused).isEqualTo(12);
+        // Each renewal follows a first refusal whose retry is refused too, but for the (at most 4) retries
+        // in flight when the storm ends: one fetch per 401 would be 12.
+        assertThat(fetches).isBetween(1L, (refused + 4) / 2);
+        assertThat(deadLetters(0)).isEmpty();
+    }
+
+    private AssignmentEvent[] batch(int users, String experiment, int second, Map<String, String> expected) {
+        List<AssignmentEvent> events = new ArrayList<>();
+        for (int u = 0; u < users; u++) {
+            events.add(assigned("u" + u + "@example.com", experiment, second + u));
+            expected.put("u" + u + "@example.com", experiment);
+        }
+        return events.toArray(AssignmentEvent[]::new);
+    }
+
+    private long tokenFetches() {
+        return tenant.calls().stream().filter(c -> c.path().endsWith("/oauth/token") && c.status() == 200).count();
+    }
+
+    private long refusals() {
+        return tenant.calls().stream().filter(c -> c.path().endsWith("/profiles") && c.status() == 401).count();
     }
 }

@@ -92,6 +92,8 @@ class BlueConicPartsTest {
         assertThat(ProfilesReader.read(429, "", rows).throttled()).isTrue();
         assertThat(ProfilesReader.read(503, "", rows).outcomes()).allMatch(o -> o.kind() == Outcome.Kind.RETRIABLE);
         assertThat(ProfilesReader.read(403, "", rows).outcomes()).allMatch(o -> o.kind() == Outcome.Kind.PERMANENT);
+        assertThat(ProfilesReader.read(401, "", rows).outcomes()).as("a renewed token refused: the vendor's, retried")
+                .allMatch(o -> o.kind() == Outcome.Kind.RETRIABLE && o.reason().equals("token_refused"));
     }
 
     @Test
@@ -99,13 +101,25 @@ class BlueConicPartsTest {
         InstanceUrlPolicy policy = new InstanceUrlPolicy(List.of("*.blueconic.net"), List.of());
         var lane = StaticDestinations.parse("{\"acme\":{\"instanceUrl\":\"https://acme.blueconic.net\",\"clientId\":\"c\","
                 + "\"clientSecret\":\"very-secret\",\"objectiveIds\":[\"marketing\"]}}", "X",
-                BlueConicDestinationReader.reader(policy, 20, 1)).lookup("acme").orElseThrow();
+                BlueConicDestinationReader.reader(policy, 20, 2, 4)).lookup("acme").orElseThrow();
         assertThat(lane.destination().matchingProperty()).isEqualTo("email");
         assertThat(lane.destination().strategy()).isEqualTo("UPDATE");
         assertThat(lane.destination().toString()).doesNotContain("very-secret");
+        assertThat(lane.adaptiveConcurrency()).isTrue();
+        assertThat(lane.initialInFlight()).isEqualTo(2);
+        assertThat(lane.maxInFlight()).isEqualTo(4);
         assertThatThrownBy(() -> StaticDestinations.parse("{\"acme\":{\"instanceUrl\":\"https://evil.com\",\"clientId\":\"c\","
-                + "\"clientSecret\":\"s\"}}", "X", BlueConicDestinationReader.reader(policy, 20, 1)))
+                + "\"clientSecret\":\"s\"}}", "X", BlueConicDestinationReader.reader(policy, 20, 1, 4)))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("X: tenant acme: instanceUrl host evil.com");
+    }
+
+    @Test
+    void concurrencyStartsWhereConfiguredButNeverAboveTheMaximum() {
+        Map<String, String> env = Map.of("BLUECONIC_INITIAL_IN_FLIGHT", "3", "BLUECONIC_MAX_IN_FLIGHT", "6");
+        assertThat(BlueConicDispatcherConfig.fromEnv(new com.subsets.sync.runtime.EnvReader(env::get), env.keySet())).isNotNull();
+        Map<String, String> above = Map.of("BLUECONIC_INITIAL_IN_FLIGHT", "5", "BLUECONIC_MAX_IN_FLIGHT", "4");
+        assertThatThrownBy(() -> BlueConicDispatcherConfig.fromEnv(new com.subsets.sync.runtime.EnvReader(above::get), above.keySet()))
+                .isInstanceOf(ConfigException.class).hasMessage("BLUECONIC_INITIAL_IN_FLIGHT must be from 1 to 4, was 5");
     }
 }

@@ -47,7 +47,7 @@ final class Lane<C> {
         this.buffer = new LaneBuffer(limits);
         // Each quiet 5 s gives back 10 % of the budget after a cut.
         this.limiter = new AdaptiveRateLimiter(config.requestsPerSecond(), PACING, 5_000, nowMillis);
-        this.concurrency = new AdaptiveConcurrency(config.maxInFlight());
+        this.concurrency = new AdaptiveConcurrency(config.initialInFlight(), config.maxInFlight());
     }
 
     boolean mayStartRequest(long nowMillis) {

@@ -7,9 +7,21 @@ package com.subsets.sync.dispatch;
  *     share a credential share its lane, its rate budget and its coalescing
  * @param requestsPerSecond the credential's request budget
  * @param maxInFlight requests at once on this lane (the ceiling, when concurrency adapts)
- * @param adaptiveConcurrency start at one request in flight and find the destination's limit (BlueConic
+ * @param initialInFlight where adaptive concurrency starts, from 1 to {@code maxInFlight}
+ * @param adaptiveConcurrency start at {@code initialInFlight} and find the destination's limit (BlueConic
  *     documents a concurrency limit without a number); otherwise {@code maxInFlight} from the start
  */
-public record LaneConfig<C>(String laneId, C destination, double requestsPerSecond, int maxInFlight,
+public record LaneConfig<C>(String laneId, C destination, double requestsPerSecond, int maxInFlight, int initialInFlight,
                             boolean adaptiveConcurrency) {
+
+    /** A lane whose in-flight limit is fixed (Iterable limits the request rate, not concurrency). */
+    public static <C> LaneConfig<C> fixed(String laneId, C destination, double requestsPerSecond, int maxInFlight) {
+        return new LaneConfig<>(laneId, destination, requestsPerSecond, maxInFlight, maxInFlight, false);
+    }
+
+    /** A lane that starts at {@code initialInFlight} requests at once and adapts up to {@code maxInFlight}. */
+    public static <C> LaneConfig<C> adaptive(String laneId, C destination, double requestsPerSecond, int initialInFlight,
+                                             int maxInFlight) {
+        return new LaneConfig<>(laneId, destination, requestsPerSecond, maxInFlight, initialInFlight, true);
+    }
 }

@@ -31,8 +31,8 @@ final class IterableDestinationReader {
                     identifier.equals("email") ? IterableDestination.Identifier.EMAIL : IterableDestination.Identifier.USER_ID,
                     entry.getBoolean("preferUserId", false), requestsPerSecond, maxInFlight);
             // Iterable limits the request rate, not concurrency: the in-flight limit is fixed.
-            return new LaneConfig<>("iterable:" + projectId + "@" + baseUrl.getHost(), destination, requestsPerSecond,
-                    maxInFlight, false);
+            return LaneConfig.fixed("iterable:" + projectId + "@" + baseUrl.getHost(), destination, requestsPerSecond,
+                    maxInFlight);
         };
     }
 }

@@ -31,6 +31,7 @@ import java.util.stream.Collectors;
 public final class BlueConicSimulator extends SimulatorServer {
 
     private static final String BASE = "/rest/v2";
+    private static final String UNAUTHORIZED = "Unauthorized: missing, unknown or expired token";
     private final Map<String, BlueConicTenant> byClientId = new ConcurrentHashMap<>();
     private final Map<String, BlueConicTenant> byName = new ConcurrentHashMap<>();
 
@@ -129,16 +130,21 @@ public final class BlueConicSimulator extends SimulatorServer {
         return new Reply(status, body);
     }
 
+    /**
+     * A bearer token no tenant issued is refused at once. One a tenant issued counts against its
+     * concurrency limit ("too many requests are sent concurrently") for the whole request, injected
+     * latency included, and is checked for expiry after that latency: a slow vendor is slow to refuse too,
+     * so requests sent together with a revoked token are refused together, as in a 401 storm.
+     */
     private void authorized(RoutingContext ctx, BiFunction<BlueConicTenant, RoutingContext, Reply> operation) {
         String header = ctx.request().getHeader("authorization");
         String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
         BlueConicTenant tenant = token == null ? null : byClientId.values().stream()
-                .filter(t -> t.tokenValid(token, System.currentTimeMillis())).findFirst().orElse(null);
+                .filter(t -> t.issued(token)).findFirst().orElse(null);
         if (tenant == null) {
-            send(ctx, null, 401, new JsonObject().put("code", 401).put("message", "Unauthorized: missing, unknown or expired token"));
+            send(ctx, null, 401, new JsonObject().put("code", 401).put("message", UNAUTHORIZED));
             return;
         }
-        // "Too many requests are sent concurrently": counted over the whole request, latency included.
         if (tenant.concurrentRequests.incrementAndGet() > tenant.maxConcurrentRequests()) {
             tenant.concurrentRequests.decrementAndGet();
             send(ctx, tenant, 429, null);
@@ -146,15 +152,20 @@ public final class BlueConicSimulator extends SimulatorServer {
         }
         long latency = tenant.faults().latencyMillis();
         if (latency > 0) {
-            vertx.setTimer(latency, t -> handle(ctx, tenant, operation));
+            vertx.setTimer(latency, t -> handle(ctx, tenant, token, operation));
         } else {
-            handle(ctx, tenant, operation);
+            handle(ctx, tenant, token, operation);
         }
     }
 
-    private void handle(RoutingContext ctx, BlueConicTenant tenant, BiFunction<BlueConicTenant, RoutingContext, Reply> operation) {
+    private void handle(RoutingContext ctx, BlueConicTenant tenant, String token,
+                        BiFunction<BlueConicTenant, RoutingContext, Reply> operation) {
         try {
-            respond(ctx, tenant, operation);
+            if (tenant.tokenValid(token, System.currentTimeMillis())) {
+                respond(ctx, tenant, operation);
+            } else {
+                send(ctx, tenant, 401, new JsonObject().put("code", 401).put("message", UNAUTHORIZED));
+            }
         } finally {
             tenant.concurrentRequests.decrementAndGet();
         }
@@ -173,8 +184,9 @@ public final class BlueConicSimulator extends SimulatorServer {
                 return;
             }
             case FAIL -> {
-                send(ctx, tenant, tenant.faults().failStatus(), new JsonObject().put("code", tenant.faults().failStatus())
-                        .put("message", "Service temporarily unavailable"));
+                int status = tenant.faults().failStatus();
+                send(ctx, tenant, status, new JsonObject().put("code", status)
+                        .put("message", status == 401 ? UNAUTHORIZED : "Service temporarily unavailable"));
                 return;
             }
             default -> {
@@ -196,7 +208,7 @@ public final class BlueConicSimulator extends SimulatorServer {
         Set<String> objectives = objectiveIds == null || objectiveIds.isBlank() ? Set.of()
                 : Arrays.stream(objectiveIds.split(",")).map(String::trim).collect(Collectors.toSet());
         JsonArray results = new BulkProfiles(tenant, objectives).apply(entries);
-        return reply(entries.size() > BulkProfiles.MAX_ENTRIES ? 413 : 200, results);
+        return reply(entries.size() > tenant.maxEntriesPerRequest() ? 413 : 200, results);
     }
 
     /** PUT creates or replaces the whole definition; the body's id must equal the path's. */

@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * One BlueConic tenant as the simulator keeps it: its OAuth application (client id and secret), the
  * access tokens it issued and when they expire, its profile properties, its profiles (values are
- * always lists of strings) and their consented objectives, the concurrent-request limit, injected
+ * always lists of strings) and their consented objectives, the concurrent-request and bulk limits, injected
  * faults and the calls it received. Thread-safe: state is touched under the tenant's lock.
  */
 public final class BlueConicTenant {
@@ -35,6 +35,8 @@ public final class BlueConicTenant {
     private volatile java.util.function.Consumer<Map<String, List<String>>> writeListener = profile -> { };
     private final List<RecordedCall> calls = new ArrayList<>();
     private int maxConcurrentRequests = 4;
+    private int maxEntriesPerRequest = BulkProfiles.MAX_ENTRIES;
+    private long entriesApplied;
     final AtomicInteger concurrentRequests = new AtomicInteger();
     final Faults faults = new Faults();
 
@@ -65,9 +67,35 @@ public final class BlueConicTenant {
         return maxConcurrentRequests;
     }
 
-    /** Expires every token issued so far (as a restart of the vendor's auth would). */
+    /**
+     * Lowers the bulk limit (BlueConic's is 1,000 entries) so that tests can see a 413 applied in part
+     * without sending more than a real dispatcher ever would.
+     */
+    public synchronized BlueConicTenant maxEntriesPerRequest(int limit) {
+        this.maxEntriesPerRequest = limit;
+        return this;
+    }
+
+    synchronized int maxEntriesPerRequest() {
+        return maxEntriesPerRequest;
+    }
+
+    /** Bulk entries applied so far (those past the limit of a 413 are not): an entry resent after it was applied shows here. */
+    public synchronized long entriesApplied() {
+        return entriesApplied;
+    }
+
+    synchronized void applied(int entries) {
+        entriesApplied += entries;
+    }
+
+    /** Expires every token issued so far (as a restart of the vendor's auth would); they are still known as this tenant's. */
     public synchronized void expireTokens() {
-        tokens.clear();
+        tokens.replaceAll((token, expires) -> 0L);
+    }
+
+    synchronized boolean issued(String token) {
+        return tokens.containsKey(token);
     }
 
     synchronized JsonObject issueToken(long nowMillis) {

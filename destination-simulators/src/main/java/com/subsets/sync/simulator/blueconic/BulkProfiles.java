@@ -69,9 +69,11 @@ final class BulkProfiles {
     JsonArray apply(List<JsonObject> entries) {
         JsonArray results = new JsonArray();
         synchronized (tenant) {
-            for (JsonObject entry : entries.subList(0, Math.min(entries.size(), MAX_ENTRIES))) {
+            List<JsonObject> applied = entries.subList(0, Math.min(entries.size(), tenant.maxEntriesPerRequest()));
+            for (JsonObject entry : applied) {
                 results.add(applyOne(entry));
             }
+            tenant.applied(applied.size());
         }
         return results;
     }

@@ -180,6 +180,25 @@ class BlueConicSimulatorTest {
         assertThat(response.bodyAsJsonArray().size()).isEqualTo(1000);
         assertThat(tenant.profileCount()).isEqualTo(1000);
         assertThat(tenant.profileBy("email", "u1000@example.com")).isNull();
+        assertThat(tenant.entriesApplied()).isEqualTo(1000);
+    }
+
+    @Test
+    void aLoweredBulkLimitAnswers413WithTheEntriesWithinIt() throws Exception {
+        String token = accessToken();
+        tenant.maxEntriesPerRequest(3);
+        JsonArray entries = new JsonArray();
+        for (int i = 0; i < 5; i++) {
+            entries.add(entry("r" + i, "u" + i + "@example.com", "UPSERT", set("email", "u" + i + "@example.com")));
+        }
+        HttpResponse<Buffer> response = bulk(token, entries, null);
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(response.bodyAsJsonArray().stream().map(r -> ((JsonObject) r).getString("identifier")))
+                .containsExactly("r0", "r1", "r2");
+        assertThat(tenant.profileCount()).isEqualTo(3);
+        assertThat(tenant.entriesApplied()).isEqualTo(3);
+        assertThat(bulk(token, new JsonArray().add(entries.getValue(3)), null).statusCode()).isEqualTo(200);
+        assertThat(tenant.entriesApplied()).isEqualTo(4);
     }
 
     @Test
@@ -228,8 +247,15 @@ class BlueConicSimulatorTest {
         assertThat(bulk(token, new JsonArray(), null).statusCode()).isEqualTo(503);
         tenant.faults().throttleNext(1);
         assertThat(bulk(token, new JsonArray(), null).statusCode()).isEqualTo(429);
+        tenant.faults().failNext(1, 401);
+        HttpResponse<Buffer> refused = bulk(token, new JsonArray(), null);
+        assertThat(refused.statusCode()).as("a valid token refused, as in a 401 storm").isEqualTo(401);
+        assertThat(refused.bodyAsJsonObject().getString("message")).startsWith("Unauthorized");
+        assertThat(bulk(token, new JsonArray(), null).statusCode()).isEqualTo(200);
         assertThat(client.post("/_sim/blueconic/tenants/acme/expireTokens").send().await(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
         assertThat(bulk(token, new JsonArray(), null).statusCode()).as("tokens expired on demand").isEqualTo(401);
+        var calls = tenant.calls();
+        assertThat(calls.get(calls.size() - 1).status()).as("a refused token of this tenant's is in its call log").isEqualTo(401);
         JsonObject view = client.get("/_sim/blueconic/tenants/acme").send().await(10, TimeUnit.SECONDS).bodyAsJsonObject();
         assertThat(view.getJsonArray("calls").size()).isGreaterThanOrEqualTo(3);
     }

@@ -1,20 +1,21 @@
 package com.subsets.sync.dispatch.core;
 
 /**
- * How many requests a lane may have in flight: it starts at one, grows by one after each run of
+ * How many requests a lane may have in flight: it starts at a configured level (one by default), grows by one after each run of
  * {@code current} unthrottled answers (so growth slows as it rises), never past the configured maximum,
  * and halves on a 429. BlueConic documents a concurrency limit but no number, so the lane finds it.
  */
 public final class AdaptiveConcurrency {
 
     private final int maximum;
-    private int current = 1;
+    private int current;
     private int cleanAnswers;
 
-    public AdaptiveConcurrency(int maximum) {
-        if (maximum < 1) {
-            throw new IllegalArgumentException("the maximum must be at least 1");
+    public AdaptiveConcurrency(int initial, int maximum) {
+        if (initial < 1 || maximum < initial) {
+            throw new IllegalArgumentException("need 1 <= initial <= maximum, got " + initial + " and " + maximum);
         }
+        this.current = initial;
         this.maximum = maximum;
     }
 

@@ -8,7 +8,7 @@ class AdaptiveConcurrencyTest {
 
     @Test
     void startsAtOneGrowsWithCleanAnswersAndNeverPassesTheMaximum() {
-        AdaptiveConcurrency concurrency = new AdaptiveConcurrency(3);
+        AdaptiveConcurrency concurrency = new AdaptiveConcurrency(1, 3);
         assertThat(concurrency.current()).isEqualTo(1);
         concurrency.answered(false);
         assertThat(concurrency.current()).isEqualTo(2);
@@ -24,7 +24,7 @@ class AdaptiveConcurrencyTest {
 
     @Test
     void halvesOnThrottlingButNeverBelowOne() {
-        AdaptiveConcurrency concurrency = new AdaptiveConcurrency(8);
+        AdaptiveConcurrency concurrency = new AdaptiveConcurrency(1, 8);
         for (int i = 0; i < 30; i++) {
             concurrency.answered(false);
         }
@@ -35,5 +35,21 @@ class AdaptiveConcurrencyTest {
         concurrency.answered(true);
         concurrency.answered(true);
         assertThat(concurrency.current()).isEqualTo(1);
+    }
+
+    @Test
+    void startsAtTheConfiguredLevelAndStillHalvesOnThrottling() {
+        AdaptiveConcurrency concurrency = new AdaptiveConcurrency(4, 6);
+        assertThat(concurrency.current()).isEqualTo(4);
+        concurrency.answered(true);
+        assertThat(concurrency.current()).isEqualTo(2);
+    }
+
+    @Test
+    void refusesAStartOutsideOneToTheMaximum() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new AdaptiveConcurrency(5, 4))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("initial");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new AdaptiveConcurrency(0, 4))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }
