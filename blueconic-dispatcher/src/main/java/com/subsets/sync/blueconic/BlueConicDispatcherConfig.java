@@ -22,8 +22,8 @@ public record BlueConicDispatcherConfig(String httpHost, int httpPort, EngineCon
         List<String> hosts = env.list("BLUECONIC_ALLOWED_HOSTS");
         InstanceUrlPolicy urls = new InstanceUrlPolicy(hosts.isEmpty() ? List.of("*.blueconic.net") : hosts,
                 env.list("BLUECONIC_INSECURE_HOSTS"));
-        // BlueConic documents no request rate, only a concurrency limit: the budget is generous, and
-        // concurrency starts at one request at a time per tenant and adapts up to the maximum.
+        // BlueConic documents no request rate, only a concurrency limit: the budget is generous, and concurrency
+        // starts at BLUECONIC_INITIAL_IN_FLIGHT (one) requests at a time per tenant and adapts up to the maximum.
         double rate = env.integer("BLUECONIC_REQUESTS_PER_SECOND", 20, 1, 10_000);
         int inFlight = env.integer("BLUECONIC_MAX_IN_FLIGHT", 4, 1, 64);
         int initialInFlight = env.integer("BLUECONIC_INITIAL_IN_FLIGHT", 1, 1, inFlight);

@@ -1,9 +1,9 @@
 package com.subsets.sync.dispatch.core;
 
 /**
- * How many requests a lane may have in flight: it starts at a configured level (one by default), grows by one after each run of
- * {@code current} unthrottled answers (so growth slows as it rises), never past the configured maximum,
- * and halves on a 429. BlueConic documents a concurrency limit but no number, so the lane finds it.
+ * How many requests a lane may have in flight: it starts at a configured level, grows by one after
+ * each run of {@code current} unthrottled answers (so growth slows as it rises), never past the
+ * configured maximum, and halves on a 429. BlueConic documents a concurrency limit but no number, so the lane finds it.
  */
 public final class AdaptiveConcurrency {
 
