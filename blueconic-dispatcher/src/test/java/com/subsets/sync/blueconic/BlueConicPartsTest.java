@@ -15,6 +15,7 @@ import com.subsets.sync.model.EventType;
 import com.subsets.sync.model.Experiment;
 import com.subsets.sync.model.Subscriber;
 import com.subsets.sync.runtime.ConfigException;
+import com.subsets.sync.runtime.EnvReader;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -117,9 +118,9 @@ class BlueConicPartsTest {
     @Test
     void concurrencyStartsWhereConfiguredButNeverAboveTheMaximum() {
         Map<String, String> env = Map.of("BLUECONIC_INITIAL_IN_FLIGHT", "3", "BLUECONIC_MAX_IN_FLIGHT", "6");
-        assertThat(BlueConicDispatcherConfig.fromEnv(new com.subsets.sync.runtime.EnvReader(env::get), env.keySet())).isNotNull();
+        assertThat(BlueConicDispatcherConfig.fromEnv(new EnvReader(env::get), env.keySet())).isNotNull();
         Map<String, String> above = Map.of("BLUECONIC_INITIAL_IN_FLIGHT", "5", "BLUECONIC_MAX_IN_FLIGHT", "4");
-        assertThatThrownBy(() -> BlueConicDispatcherConfig.fromEnv(new com.subsets.sync.runtime.EnvReader(above::get), above.keySet()))
+        assertThatThrownBy(() -> BlueConicDispatcherConfig.fromEnv(new EnvReader(above::get), above.keySet()))
                 .isInstanceOf(ConfigException.class).hasMessage("BLUECONIC_INITIAL_IN_FLIGHT must be from 1 to 4, was 5");
     }
 }

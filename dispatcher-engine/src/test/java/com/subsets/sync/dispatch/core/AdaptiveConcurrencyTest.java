@@ -1,6 +1,7 @@
 package com.subsets.sync.dispatch.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
@@ -47,9 +48,9 @@ class AdaptiveConcurrencyTest {
 
     @Test
     void refusesAStartOutsideOneToTheMaximum() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new AdaptiveConcurrency(5, 4))
+        assertThatThrownBy(() -> new AdaptiveConcurrency(5, 4))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("initial");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new AdaptiveConcurrency(0, 4))
+        assertThatThrownBy(() -> new AdaptiveConcurrency(0, 4))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }
