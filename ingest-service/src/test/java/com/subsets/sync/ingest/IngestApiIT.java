@@ -140,6 +140,12 @@ class IngestApiIT {
         cases.add(invalid("unknown top-level property", base.copy().put("churnRsik", 0.1).encode(), "churnRsik"));
         cases.add(invalid("assigned without experiment", without(base, "experiment"), "experiment"));
         cases.add(invalid("assigned without experiment name", base.copy().put("experiment", new JsonObject().put("id", "x")).encode(), "experiment.name"));
+        cases.add(invalid("experiment name with a bell", base.copy().put("experiment", new JsonObject().put("id", "x")
+                .put("name", "ding\u0007")).encode(), "experiment.name"));
+        cases.add(invalid("experiment name with an unpaired surrogate", base.copy().put("experiment", new JsonObject().put("id", "x")
+                .put("name", "half \uD800")).encode(), "experiment.name"));
+        cases.add(invalid("experiment name of 1,001 characters", base.copy().put("experiment", new JsonObject().put("id", "x")
+                .put("name", "n".repeat(1_001))).encode(), "experiment.name"));
         cases.add(invalid("assigned without assignment", without(base, "assignment"), "assignment"));
         cases.add(invalid("assignment holdout", base.copy().put("assignment", "holdout").encode(), "assignment"));
         cases.add(invalid("assigned without addedAt", without(base, "addedAt"), "addedAt"));
@@ -204,6 +210,67 @@ class IngestApiIT {
             assertThat(found).containsExactlyInAnyOrderElementsOf(expected);
         }
         assertThat(kit.recordCount()).as("nothing published").isEqualTo(before);
+    }
+
+    /**
+     * Bodies that are not UTF-8 (RFC 8259 section 8.1): each byte sequence replaces the {@code ~} in the
+     * experiment's name of a valid event (the last case is a whole body in UTF-16LE with a byte-order mark).
+     */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "overlong encoding of /      | c0 af",
+            "encoded surrogate           | ed a0 80",
+            "code point above U+10FFFF   | f4 90 80 80",
+            "byte F5, never UTF-8        | f5 80 80 80",
+            "truncated 3-byte sequence   | e2 82",
+            "truncated 4-byte sequence   | f0 9f 98",
+            "lone continuation byte      | 80",
+            "UTF-16LE with byte-order mark | utf-16le"})
+    void bodiesThatAreNotUtf8GetMalformedJsonNamingTheByteOffsetAndPublishNothing(String name, String bytes) throws Exception {
+        String text = new JsonObject(assigned("utf8-0", "acme", "u-1"))
+                .put("experiment", new JsonObject().put("id", "x").put("name", "A~B")).encode();
+        byte[] body;
+        int offset;
+        if (bytes.equals("utf-16le")) {
+            byte[] utf16 = text.getBytes(java.nio.charset.StandardCharsets.UTF_16LE);
+            body = new byte[utf16.length + 2];
+            body[0] = (byte) 0xFF;
+            body[1] = (byte) 0xFE;
+            System.arraycopy(utf16, 0, body, 2, utf16.length);
+            offset = 0;
+        } else {
+            byte[] bad = java.util.HexFormat.ofDelimiter(" ").parseHex(bytes.trim());
+            byte[] plain = text.getBytes(UTF_8);
+            offset = text.indexOf('~');
+            body = new byte[plain.length - 1 + bad.length];
+            System.arraycopy(plain, 0, body, 0, offset);
+            System.arraycopy(bad, 0, body, offset, bad.length);
+            System.arraycopy(plain, offset + 1, body, offset + bad.length, plain.length - offset - 1);
+        }
+        long before = kit.recordCount();
+
+        HttpResponse<Buffer> response = kit.post(body);
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        JsonObject error = response.bodyAsJsonObject();
+        assertThat(error.getString("code")).isEqualTo("malformed_json");
+        assertThat(error.getString("message")).contains("byte offset " + offset);
+        assertThat(kit.recordCount()).as("nothing published").isEqualTo(before);
+    }
+
+    @Test
+    void experimentNamesWithTabsLineBreaksAndAThousandCharactersAreAccepted() throws Exception {
+        List<String> events = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            String name = i == 7 ? "Winback\toffer" : i == 8 ? "n".repeat(1_000) : i == 9 ? "line one\r\nline two" : "Winback";
+            events.add(new JsonObject(assigned("names-" + i, "acme", "u-" + i))
+                    .put("experiment", new JsonObject().put("id", "x").put("name", name)).encode());
+        }
+
+        HttpResponse<Buffer> response = kit.post("[" + String.join(",", events) + "]");
+
+        assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(202);
+        assertThat(response.bodyAsJsonObject().getInteger("accepted")).isEqualTo(50);
     }
 
     @Test

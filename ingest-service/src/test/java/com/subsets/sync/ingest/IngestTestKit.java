@@ -54,6 +54,12 @@ final class IngestTestKit implements AutoCloseable {
                 "content-type", "application/json"), body);
     }
 
+    HttpResponse<Buffer> post(byte[] body) throws Exception {
+        var request = client.request(HttpMethod.POST, "/v1/events").timeout(30_000)
+                .putHeader("authorization", "Bearer " + TOKEN).putHeader("content-type", "application/json");
+        return request.sendBuffer(Buffer.buffer(body)).await(60, TimeUnit.SECONDS);
+    }
+
     HttpResponse<Buffer> send(HttpMethod method, String path, Map<String, String> headers, String body) throws Exception {
         var request = client.request(method, path).timeout(30_000);
         headers.forEach(request::putHeader);

@@ -94,7 +94,11 @@ final class DispatcherTestKit implements AutoCloseable {
     }
 
     void sendRaw(String key, String value) {
-        producer.send(new ProducerRecord<>(topic, key, value.getBytes(UTF_8)));
+        sendRaw(key, value.getBytes(UTF_8));
+    }
+
+    void sendRaw(String key, byte[] value) {
+        producer.send(new ProducerRecord<>(topic, key, value));
         producer.flush();
     }
 

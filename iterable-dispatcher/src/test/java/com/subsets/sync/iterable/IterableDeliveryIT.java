@@ -117,14 +117,29 @@ class IterableDeliveryIT {
             kit.startDispatcher(Map.of());
             kit.sendRaw("acme", "{not json");
             kit.sendRaw("acme", "{\"eventId\":\"x\",\"type\":\"experiment.assigned\"}");
+            // A valid event whose experiment name holds an encoded surrogate (ED A0 80): not UTF-8.
+            String surrogate = new String(new com.subsets.sync.model.EventCodec().encode(
+                    assigned("acme", "surrogate", "exp-1", "Winback", 1)), java.nio.charset.StandardCharsets.UTF_8)
+                    .replace("\"name\":\"", "\"name\":\"\u0001");
+            byte[] notUtf8 = surrogate.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            int at = surrogate.indexOf('\u0001');
+            byte[] withSurrogate = new byte[notUtf8.length + 2];
+            System.arraycopy(notUtf8, 0, withSurrogate, 0, at);
+            withSurrogate[at] = (byte) 0xED;
+            withSurrogate[at + 1] = (byte) 0xA0;
+            withSurrogate[at + 2] = (byte) 0x80;
+            System.arraycopy(notUtf8, at + 1, withSurrogate, at + 3, notUtf8.length - at - 1);
+            kit.sendRaw("acme", withSurrogate);
             kit.send(emailOnly("acme", "no-user-id@example.com", 1));
             kit.send(scored("unknown-tenant", "u-1", "0.1", 1));
             kit.send(scored("acme", "after-poison", "0.3", 2));
 
             await("the good record delivered", WAIT, () -> kit.project.profile("after-poison") != null);
-            List<ConsumerRecord<String, byte[]>> dead = kit.deadLetters(3);
+            List<ConsumerRecord<String, byte[]>> dead = kit.deadLetters(4);
             assertThat(dead).extracting(r -> header(r, "dlq-reason"))
-                    .containsExactlyInAnyOrder("malformed_json", "contract_violation", "missing_identifier");
+                    .containsExactlyInAnyOrder("malformed_json", "malformed_json", "contract_violation", "missing_identifier");
+            assertThat(dead).extracting(r -> header(r, "dlq-error")).anySatisfy(error -> assertThat(error)
+                    .contains("byte offset " + at).contains("surrogate"));
             ConsumerRecord<String, byte[]> violation = dead.stream()
                     .filter(r -> "contract_violation".equals(header(r, "dlq-reason"))).findFirst().orElseThrow();
             assertThat(new String(violation.value())).as("the original bytes").isEqualTo("{\"eventId\":\"x\",\"type\":\"experiment.assigned\"}");

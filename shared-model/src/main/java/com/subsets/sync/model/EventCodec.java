@@ -40,6 +40,10 @@ public final class EventCodec {
 
     /** Parses one JSON value; throws {@link MalformedJsonException} naming the position. */
     public JsonNode readTree(byte[] bytes) {
+        int notUtf8 = Utf8Check.firstInvalid(bytes);
+        if (notUtf8 >= 0) {
+            throw MalformedJsonException.notUtf8(bytes, notUtf8);
+        }
         try {
             JsonNode node = MAPPER.readTree(bytes);
             if (node == null || node.isMissingNode()) {
@@ -58,7 +62,7 @@ public final class EventCodec {
 
     /** Parses and validates one event as it arrives on Kafka. */
     public DecodeResult decode(byte[] bytes) {
-        AssignmentEvent valid = fastPath.read(bytes);
+        AssignmentEvent valid = Utf8Check.firstInvalid(bytes) < 0 ? fastPath.read(bytes) : null;
         if (valid != null) {
             return DecodeResult.valid(valid);
         }
@@ -76,7 +80,7 @@ public final class EventCodec {
      * valid; empty otherwise, and the caller parses the tree to say what is wrong.
      */
     public Optional<List<AssignmentEvent>> decodeAllIfValid(byte[] bytes, int maxEvents) {
-        return Optional.ofNullable(fastPath.readAll(bytes, maxEvents));
+        return Utf8Check.firstInvalid(bytes) < 0 ? Optional.ofNullable(fastPath.readAll(bytes, maxEvents)) : Optional.empty();
     }
 
     /** Validates an already parsed value and, when valid, converts it. */

@@ -23,7 +23,8 @@ public final class EventValidator {
     static final int MAX_USER_ID = 256;
     static final int MAX_EMAIL = 254;
     static final int MAX_EXPERIMENT_ID = 128;
-    static final int MAX_EXPERIMENT_NAME = 256;
+    /** Display text typed into Subsets: both vendors store strings far longer. */
+    static final int MAX_EXPERIMENT_NAME = 1_000;
 
     private static final Set<String> EVENT_PROPERTIES = Set.of(
             "eventId", "type", "tenantId", "occurredAt", "subscriber", "experiment", "assignment", "addedAt", "churnRisk");
@@ -76,7 +77,7 @@ public final class EventValidator {
             problems.add(new Violation("subscriber", "needs at least one of userId and email"));
         }
         optionalText(subscriber, "subscriber.", "userId", TextRules::isText, MAX_USER_ID,
-                "must be non-blank text without control characters", problems);
+                "must be non-blank text without control characters or unpaired surrogates", problems);
         optionalText(subscriber, "subscriber.", "email", TextRules::isEmail, MAX_EMAIL, "not an email address", problems);
     }
 
@@ -127,15 +128,16 @@ public final class EventValidator {
             }
         } else {
             optionalText(experiment, "experiment.", "id", TextRules::isText, MAX_EXPERIMENT_ID,
-                    "must be non-blank text without control characters", problems);
+                    "must be non-blank text without control characters or unpaired surrogates", problems);
         }
         if (!experiment.has("name")) {
             if (nameRequired) {
                 problems.add(new Violation("experiment.name", "is required for experiment.assigned"));
             }
         } else {
-            optionalText(experiment, "experiment.", "name", TextRules::isText, MAX_EXPERIMENT_NAME,
-                    "must be non-blank text without control characters", problems);
+            optionalText(experiment, "experiment.", "name", TextRules::isDisplayText, MAX_EXPERIMENT_NAME,
+                    "must be 1 or more characters without control characters other than tab, line feed and carriage "
+                            + "return, and without unpaired surrogates", problems);
         }
     }
 
@@ -203,7 +205,9 @@ public final class EventValidator {
             return;
         }
         String text = value.asText();
-        if (text.codePointCount(0, text.length()) > maxLength) {
+        if (text.isEmpty()) {
+            problems.add(new Violation(prefix + name, "must not be empty"));
+        } else if (text.codePointCount(0, text.length()) > maxLength) {
             problems.add(new Violation(prefix + name, "must be at most " + maxLength + " characters"));
         } else if (!allowed.test(text)) {
             problems.add(new Violation(prefix + name, rule));

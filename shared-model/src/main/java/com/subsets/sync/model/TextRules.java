@@ -43,17 +43,54 @@ final class TextRules {
         return true;
     }
 
-    /** No C0 or C1 control character (U+0000-U+001F, U+007F-U+009F), and at least one character that is not a space. */
+    /**
+     * No C0 or C1 control character (U+0000-U+001F, U+007F-U+009F), no unpaired surrogate, and at least
+     * one character that is not a space: ids and identifiers.
+     */
     static boolean isText(String text) {
         boolean visible = false;
-        for (int i = 0; i < text.length(); i++) {
+        int length = text.length();
+        for (int i = 0; i < length; i++) {
             char c = text.charAt(i);
             if (c <= 0x1F || (c >= 0x7F && c <= 0x9F)) {
                 return false;
             }
+            if (Character.isSurrogate(c)) {
+                if (!isPairAt(text, i)) {
+                    return false;
+                }
+                i++;
+            }
             visible |= c != ' ';
         }
         return visible;
+    }
+
+    /**
+     * Text people type and read (an experiment's name): anything but a control character other than tab,
+     * line feed and carriage return, and an unpaired surrogate, which no UTF-8 writer can send on.
+     */
+    static boolean isDisplayText(String text) {
+        int length = text.length();
+        for (int i = 0; i < length; i++) {
+            char c = text.charAt(i);
+            if (c <= 0x1F ? c != '\t' && c != '\n' && c != '\r' : c >= 0x7F && c <= 0x9F) {
+                return false;
+            }
+            if (Character.isSurrogate(c)) {
+                if (!isPairAt(text, i)) {
+                    return false;
+                }
+                i++;
+            }
+        }
+        return true;
+    }
+
+    /** A high surrogate at {@code i} followed by a low one. */
+    private static boolean isPairAt(String text, int i) {
+        return Character.isHighSurrogate(text.charAt(i)) && i + 1 < text.length()
+                && Character.isLowSurrogate(text.charAt(i + 1));
     }
 
     /**

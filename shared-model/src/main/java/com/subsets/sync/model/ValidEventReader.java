@@ -206,7 +206,8 @@ final class ValidEventReader {
     private static final TextRule USER_ID = new TextRule(EventValidator.MAX_USER_ID, TextRules::isText);
     private static final TextRule EMAIL = new TextRule(EventValidator.MAX_EMAIL, TextRules::isEmail);
     private static final TextRule EXPERIMENT_ID = new TextRule(EventValidator.MAX_EXPERIMENT_ID, TextRules::isText);
-    private static final TextRule EXPERIMENT_NAME = new TextRule(EventValidator.MAX_EXPERIMENT_NAME, TextRules::isText);
+    private static final TextRule EXPERIMENT_NAME = new TextRule(EventValidator.MAX_EXPERIMENT_NAME,
+            text -> !text.isEmpty() && TextRules.isDisplayText(text));
 
     /**
      * An object of at most the two named text properties, each once and admitted by its rule: their

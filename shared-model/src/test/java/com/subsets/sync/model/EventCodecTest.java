@@ -60,6 +60,22 @@ class EventCodecTest {
                 .hasMessageStartingWith("malformed JSON at line 2, column 8:");
     }
 
+    /** A valid event whose experiment name holds an overlong '/' (C0 AF): the fast path must not take it either. */
+    @Test
+    void bytesThatAreNotUtf8AreMalformedAtTheirByteOffset() {
+        String text = new String(codec.encode(codec.decode(ASSIGNED.getBytes(UTF_8)).event()), UTF_8);
+        int at = text.indexOf("Winback");
+        byte[] bytes = text.getBytes(UTF_8);
+        bytes[at] = (byte) 0xC0;
+        bytes[at + 1] = (byte) 0xAF;
+
+        DecodeResult result = codec.decode(bytes);
+
+        assertThat(result.failure()).isEqualTo(DecodeResult.Failure.MALFORMED_JSON);
+        assertThat(result.describe()).contains("byte offset " + at).contains("overlong");
+        assertThat(codec.decodeAllIfValid(bytes, 10)).isEmpty();
+    }
+
     @Test
     void duplicateKeysAreMalformedRatherThanSilentlyOverwritten() {
         DecodeResult result = codec.decode("{\"eventId\":\"a\",\"eventId\":\"b\"}".getBytes(UTF_8));

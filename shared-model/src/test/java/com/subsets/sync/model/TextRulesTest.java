@@ -11,8 +11,19 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The loops against the patterns they replaced (the contract's JSON Schema states the same rules). */
 class TextRulesTest {
 
+    /**
+     * One character outside {@code refused} and the surrogates, or a surrogate pair: the schema's shape. Java
+     * matches a pair as one code point outside the surrogate range, so a lone half is all the range refuses.
+     */
+    private static String unit(String refused) {
+        return "(?:[^" + refused + "\\uD800-\\uDFFF]|[\\uD800-\\uDBFF][\\uDC00-\\uDFFF])";
+    }
+
+    private static final String TEXT_CHAR = unit("\\u0000-\\u001F\\u007F-\\u009F");
     private static final Pattern TEXT = Pattern.compile(
-            "[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\u0000-\\u0020\\u007F-\\u009F][^\\u0000-\\u001F\\u007F-\\u009F]*");
+            TEXT_CHAR + "*" + unit("\\u0000-\\u0020\\u007F-\\u009F") + TEXT_CHAR + "*");
+    private static final Pattern DISPLAY_TEXT = Pattern.compile(
+            unit("\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F") + "*");
     private static final Pattern EMAIL = Pattern.compile(
             "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
                     + "@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+");
@@ -57,8 +68,31 @@ class TextRulesTest {
 
     @Test
     void textAgreesWithThePatternOnRandomTexts() {
-        Random random = new Random(5);
-        char[] alphabet = {'a', ' ', '\t', '\u0000', '\u001F', '\u007F', '\u0085', '\u009F', '\u00A0', 'é', '\u2028', '\uD83D'};
+        agreesOnRandomCharacters(TEXT, TextRules::isText, 5);
+    }
+
+    @Test
+    void displayTextAgreesWithThePatternOnRandomTexts() {
+        agreesOnRandomCharacters(DISPLAY_TEXT, TextRules::isDisplayText, 7);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Winback\toffer", "line one\nline two\r\n", " ", "\t", "\uD83D\uDE00 spring"})
+    void displayTextTakesTabsLineBreaksAndPairs(String text) {
+        assertThat(TextRules.isDisplayText(text)).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a\u0000", "bell\u0007", "vt\u000B", "del\u007F", "nel\u0085", "\uD800", "x\uDC00y", "\uDE00\uD83D"})
+    void displayTextRefusesOtherControlsAndUnpairedSurrogates(String text) {
+        assertThat(TextRules.isDisplayText(text)).as(text).isFalse();
+    }
+
+    /** Short texts of controls, spaces, surrogate halves (which pair at random) and ordinary letters. */
+    private static void agreesOnRandomCharacters(Pattern pattern, java.util.function.Predicate<String> rule, long seed) {
+        Random random = new Random(seed);
+        char[] alphabet = {'a', ' ', '\t', '\n', '\r', '\u000B', '\u0000', '\u001F', '\u007F', '\u0085', '\u009F', '\u00A0',
+                'é', '\u2028', '\uD83D', '\uDE00'};
         int valid = 0;
         for (int i = 0; i < 200_000; i++) {
             StringBuilder text = new StringBuilder();
@@ -66,8 +100,8 @@ class TextRulesTest {
             for (int c = 0; c < length; c++) {
                 text.append(alphabet[random.nextInt(alphabet.length)]);
             }
-            boolean expected = TEXT.matcher(text).matches();
-            assertThat(TextRules.isText(text.toString())).as(text.toString()).isEqualTo(expected);
+            boolean expected = pattern.matcher(text).matches();
+            assertThat(rule.test(text.toString())).as(text.toString()).isEqualTo(expected);
             valid += expected ? 1 : 0;
         }
         assertThat(valid).as("both verdicts are exercised").isBetween(2_000, 198_000);

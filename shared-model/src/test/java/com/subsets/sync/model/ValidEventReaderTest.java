@@ -42,10 +42,20 @@ class ValidEventReaderTest {
         }
     }
 
+    private static String asciiJson(com.fasterxml.jackson.databind.JsonNode node) {
+        try {
+            return EventCodec.mapper().writer().with(com.fasterxml.jackson.core.json.JsonWriteFeature.ESCAPE_NON_ASCII)
+                    .writeValueAsString(node);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Test
     void agreesWithTheTreePathOnEveryContractExample() {
         for (ContractExamples.Example example : ContractExamples.all()) {
-            String json = example.event().toString();
+            // Escaped, so that an unpaired surrogate reaches the parser as the example holds it (\uD800), not as "?".
+            String json = asciiJson(example.event());
             assertSameVerdict(json);
             assertThat(reader.read(json.getBytes(UTF_8)) != null).as(example.name()).isEqualTo(example.valid());
         }
@@ -78,7 +88,7 @@ class ValidEventReaderTest {
     @Test
     void readsABatchOnlyWhenEveryEventIsValid() {
         List<String> valid = ContractExamples.all().stream().filter(ContractExamples.Example::valid)
-                .map(e -> e.event().toString()).toList();
+                .map(e -> asciiJson(e.event())).toList();
         String array = "[" + String.join(",", valid) + "]";
 
         assertThat(reader.readAll(array.getBytes(UTF_8), 1000)).isEqualTo(valid.stream().map(this::viaTree).toList());
