@@ -4,7 +4,6 @@ import com.subsets.sync.client.blueconic.TokenProvider;
 import com.subsets.sync.dispatch.DeliveryResult;
 import com.subsets.sync.dispatch.DestinationAdapter;
 import com.subsets.sync.dispatch.PreparedRequest;
-import com.subsets.sync.dispatch.core.FailureClassifier;
 import com.subsets.sync.dispatch.core.Outcome;
 import com.subsets.sync.dispatch.core.SubscriberUpdate;
 import com.subsets.sync.model.AssignmentEvent;
@@ -51,7 +50,8 @@ final class BlueConicAdapter implements DestinationAdapter<BlueConicDestination>
     public PreparedRequest prepare(BlueConicDestination destination, List<SubscriberUpdate> rows) {
         Buffer body = ProfilesWriter.body(destination, rows);
         return () -> attempt(destination, rows, body, true)
-                .recover(e -> Future.succeededFuture(DeliveryResult.uniform(rows.size(), outcomeOf(e), 0)));
+                .recover(e -> Future.succeededFuture(e instanceof TokenProvider.TokenException refused
+                        ? DeliveryResult.uniform(rows.size(), outcomeOf(refused), 0) : DeliveryResult.failed(rows.size(), e)));
     }
 
     private Future<DeliveryResult> attempt(BlueConicDestination destination, List<SubscriberUpdate> rows, Buffer body,
@@ -75,13 +75,10 @@ final class BlueConicAdapter implements DestinationAdapter<BlueConicDestination>
                 .sendBuffer(body);
     }
 
-    private static Outcome outcomeOf(Throwable e) {
-        if (e instanceof TokenProvider.TokenException refused) {
-            return refused.credentialsRefused()
-                    ? Outcome.permanent("unauthorized", e.getMessage())
-                    : Outcome.retriable("token_unavailable", e.getMessage());
-        }
-        return FailureClassifier.ofException(e);
+    private static Outcome outcomeOf(TokenProvider.TokenException refused) {
+        return refused.credentialsRefused()
+                ? Outcome.permanent("unauthorized", refused.getMessage())
+                : Outcome.retriable("token_unavailable", refused.getMessage());
     }
 
     @Override

@@ -12,8 +12,8 @@ import java.util.List;
 /**
  * Reads one tenant's BlueConic destination from configuration:
  * {@code {"instanceUrl":"https://acme.blueconic.net","clientId":"...","clientSecret":"...",
- * "matchingProperty":"email","strategy":"UPDATE","objectiveIds":["marketing"]}}. A lane is a BlueConic
- * tenant (instance), whose concurrency limit is what 429 protects.
+ * "matchingProperty":"email","strategy":"UPDATE","objectiveIds":["marketing"]}}. The budget is the instance
+ * and OAuth application, whose concurrency limit is what 429 protects.
  */
 final class BlueConicDestinationReader {
 
@@ -33,8 +33,9 @@ final class BlueConicDestinationReader {
             BlueConicDestination destination = new BlueConicDestination(instance,
                     StaticDestinations.required(entry, "clientId", where), StaticDestinations.required(entry, "clientSecret", where),
                     entry.getString("matchingProperty", "email"), strategy, objectives);
-            return LaneConfig.adaptive("blueconic:" + instance.getHost() + ":" + instance.getPort(), destination,
-                    requestsPerSecond, initialInFlight, maxInFlight);
+            // BlueConic limits concurrency per instance and application: tenants sharing both share the budget.
+            return LaneConfig.adaptive("blueconic:" + instance.getHost() + ":" + instance.getPort() + "/" + destination.clientId(),
+                    destination, requestsPerSecond, initialInFlight, maxInFlight);
         };
     }
 }

@@ -4,23 +4,23 @@ import com.subsets.sync.dispatch.DeliveryResult;
 import com.subsets.sync.dispatch.core.FailureClassifier;
 import com.subsets.sync.dispatch.core.Outcome;
 import com.subsets.sync.dispatch.core.SubscriberUpdate;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import com.subsets.sync.dispatch.core.UnexpectedResponse;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Reads BlueConic's bulk answer into one outcome per row, correlated on {@code identifier} (the order
- * of results is not promised). MODIFIED, UNCHANGED and CREATED are delivered. Dead-lettered, because a
- * replay can help once something changes: NOTFOUND (the profile may be created later, or the tenant
- * moves to UPSERT), RESTRICTION_MISMATCH and UNAUTHORIZED (the application's permissions), and
- * validation errors (a property not provisioned yet). CONSENT_MISMATCH is skipped and counted, not
- * dead-lettered: the subscriber withheld consent, so writing would be wrong, and a replay would
- * resurrect stale values. A 413 applied the first 1,000 entries: those are read as answered, and an
- * entry without a result is retried, never resent whole.
+ * of results is not promised). MODIFIED, UNCHANGED, CREATED and DELETED are delivered. Dead-lettered,
+ * because a replay can help once something changes: NOTFOUND (the profile may be created later, or the
+ * tenant moves to UPSERT), RESTRICTION_MISMATCH and UNAUTHORIZED (the application's permissions), SKIPPED,
+ * and any entry with validation errors (with BlueConic's messages, property by property). CONSENT_MISMATCH
+ * is skipped and counted, not dead-lettered: the subscriber withheld consent, so writing would be wrong,
+ * and a replay would resurrect stale values. A 413 applied the first 1,000 entries: those are read as
+ * answered, and an entry without a result is retried, never resent whole. An answer of any other shape
+ * is an {@link UnexpectedResponse}.
  */
 final class ProfilesReader {
 
@@ -29,7 +29,11 @@ final class ProfilesReader {
 
     static DeliveryResult read(int status, String body, List<SubscriberUpdate> rows) {
         if (status == 200 || status == 413) {
-            return results(status, body, rows);
+            return results(status, BulkResults.read(status, body), rows);
+        }
+        if (status / 100 == 3 || status / 100 == 1 || status / 100 == 2) {
+            // A redirect or another success than 200 is not in BlueConic's document for this operation.
+            throw new UnexpectedResponse(status, "a status BlueConic does not document for PUT /profiles", body);
         }
         if (status == 401) {
             // Only a token fetched just now gets here (the first 401 renews it and tries once more), and the
@@ -46,39 +50,34 @@ final class ProfilesReader {
         return DeliveryResult.uniform(rows.size(), outcome, status);
     }
 
-    private static DeliveryResult results(int status, String body, List<SubscriberUpdate> rows) {
-        JsonArray results;
-        try {
-            results = new JsonArray(body);
-        } catch (DecodeException e) {
-            return DeliveryResult.uniform(rows.size(), Outcome.retriable("unreadable_answer", body), status);
-        }
-        Map<String, JsonObject> byIdentifier = new HashMap<>();
-        for (Object r : results) {
-            if (r instanceof JsonObject result && result.getString("identifier") != null) {
-                byIdentifier.put(result.getString("identifier"), result);
+    private static DeliveryResult results(int status, BulkResults answer, List<SubscriberUpdate> rows) {
+        Map<String, BulkResults.Result> byIdentifier = new HashMap<>();
+        for (BulkResults.Result result : answer.results()) {
+            if (result.identifier() != null) {
+                byIdentifier.put(result.identifier(), result);
             }
         }
         List<Outcome> outcomes = new ArrayList<>(rows.size());
         for (SubscriberUpdate row : rows) {
-            JsonObject result = byIdentifier.get(row.key());
+            BulkResults.Result result = byIdentifier.get(row.key());
             outcomes.add(result == null ? Outcome.retriable("not_processed", "no result for this entry (HTTP " + status + ")")
                     : outcome(result));
         }
         return new DeliveryResult(outcomes, false, 0, false, status);
     }
 
-    static Outcome outcome(JsonObject result) {
-        String state = result.getString("state", "");
-        JsonArray errors = result.getJsonArray("validationErrors", new JsonArray());
-        return switch (state) {
+    static Outcome outcome(BulkResults.Result result) {
+        if (!result.validationErrors().isEmpty()) {
+            return Outcome.permanent("validation_error", "BlueConic " + result.state() + ": " + result.validationErrors().entrySet()
+                    .stream().map(e -> e.getKey() + ": " + String.join(", ", e.getValue())).collect(Collectors.joining("; ")));
+        }
+        return switch (result.state()) {
             case "MODIFIED", "UNCHANGED", "CREATED", "DELETED" -> Outcome.DELIVERED;
             case "CONSENT_MISMATCH" -> Outcome.skipped("consent_mismatch", "the profile has not consented to the objectives");
             case "NOTFOUND" -> Outcome.permanent("not_found", "BlueConic found no profile matching this subscriber");
             case "RESTRICTION_MISMATCH" -> Outcome.permanent("restriction_mismatch", "BlueConic: RESTRICTION_MISMATCH");
             case "UNAUTHORIZED" -> Outcome.permanent("unauthorized", "BlueConic: UNAUTHORIZED (check the application's PII permissions)");
-            default -> Outcome.permanent(errors.isEmpty() ? "rejected_" + state.toLowerCase(java.util.Locale.ROOT) : "validation_error",
-                    errors.isEmpty() ? "BlueConic state " + state : errors.encode());
+            default -> Outcome.permanent("skipped", "BlueConic skipped the entry without validation errors");
         };
     }
 }

@@ -43,6 +43,7 @@ import org.junit.jupiter.api.Test;
  */
 class BlueConicContractTest {
 
+    private static final String NOT_AN_ARRAY = "{\"entries\":[]}";
     private Vertx vertx;
     private BlueConicSimulator simulator;
     private BlueConicTenant tenant;
@@ -59,6 +60,9 @@ class BlueConicContractTest {
         }
         tenant.addProfile(Map.of("email", List.of("known@example.com")), "marketing");
         tenant.addProfile(Map.of("email", List.of("no-consent@example.com")));
+        tenant.refuseWrites(tenant.addProfile(Map.of("email", List.of("restricted@example.com"))), "RESTRICTION_MISMATCH");
+        tenant.refuseWrites(tenant.addProfile(Map.of("email", List.of("pii@example.com"))), "UNAUTHORIZED");
+        tenant.addProfile(Map.of("email", List.of("leaving@example.com")));
         simulator.start("127.0.0.1", 0).await(10, TimeUnit.SECONDS);
         HttpClient upstream = vertx.createHttpClient();
         proxy = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
@@ -85,8 +89,12 @@ class BlueConicContractTest {
     }
 
     private BlueConicDestination destination(List<String> objectives) {
+        return destination("email", "UPDATE", objectives);
+    }
+
+    private BlueConicDestination destination(String matchingProperty, String strategy, List<String> objectives) {
         return new BlueConicDestination(URI.create("http://127.0.0.1:" + proxy.actualPort()), "client-acme", "secret-acme",
-                "email", "UPDATE", objectives);
+                matchingProperty, strategy, objectives);
     }
 
     private static SubscriberUpdate row(String email, int offset) {
@@ -105,6 +113,11 @@ class BlueConicContractTest {
         BlueConicDestination consenting = destination(List.of("marketing", "analytics"));
 
         adapter.prepare(plain, List.of(row("known@example.com", 1), row("stranger@example.com", 2))).send().await(10, TimeUnit.SECONDS);
+        adapter.prepare(plain, List.of(row("known@example.com", 1), row("restricted@example.com", 2), row("pii@example.com", 3)))
+                .send().await(10, TimeUnit.SECONDS);
+        adapter.prepare(destination("email", "UPSERT", List.of()), List.of(row("new@example.com", 2))).send().await(10, TimeUnit.SECONDS);
+        // Matching on a property the tenant does not have: SKIPPED with validationErrors.
+        adapter.prepare(destination("customer_id", "UPDATE", List.of()), List.of(row("c-1", 2))).send().await(10, TimeUnit.SECONDS);
         adapter.prepare(consenting, List.of(row("known@example.com", 3), row("no-consent@example.com", 4))).send().await(10, TimeUnit.SECONDS);
         tenant.expireTokens();
         adapter.prepare(plain, List.of(row("known@example.com", 5))).send().await(10, TimeUnit.SECONDS);
@@ -124,6 +137,14 @@ class BlueConicContractTest {
         String token = client.postAbs(base + "/oauth/token").sendForm(MultiMap.caseInsensitiveMultiMap()
                 .add("grant_type", "client_credentials").add("client_id", "client-acme").add("client_secret", "secret-acme"))
                 .await(10, TimeUnit.SECONDS).bodyAsJsonObject().getString("access_token");
+        // What the dispatcher never sends, so that the simulator's every answer is judged: a DELETE, a body that is not an array.
+        JsonObject delete = new JsonObject().put("identifier", "leaving@example.com").put("strategy", "DELETE")
+                .put("matching", new io.vertx.core.json.JsonArray().add(new io.vertx.core.json.JsonArray()
+                        .add(new JsonObject().put("id", "email").put("value", "leaving@example.com"))));
+        client.putAbs(base + "/profiles").bearerTokenAuthentication(token).putHeader("content-type", "application/json")
+                .sendBuffer(Buffer.buffer(new io.vertx.core.json.JsonArray().add(delete).encode())).await(10, TimeUnit.SECONDS);
+        client.putAbs(base + "/profiles").bearerTokenAuthentication(token).putHeader("content-type", "application/json")
+                .sendBuffer(Buffer.buffer(NOT_AN_ARRAY)).await(10, TimeUnit.SECONDS);
         client.postAbs(base + "/oauth/token").sendForm(MultiMap.caseInsensitiveMultiMap()
                 .add("grant_type", "client_credentials").add("client_id", "client-acme").add("client_secret", "wrong"))
                 .await(10, TimeUnit.SECONDS);
@@ -149,25 +170,47 @@ class BlueConicContractTest {
         List<String> violations = new ArrayList<>();
         Set<String> covered = new TreeSet<>();
         for (BlueConicOpenApi.Exchange exchange : exchanges) {
-            violations.addAll(document.violations(exchange));
             covered.add(exchange.method() + " " + exchange.path().replaceAll("/profileProperties/[^/]+", "/profileProperties/{id}")
                     + " " + exchange.status());
+            List<String> found = document.violations(exchange);
+            if (NOT_AN_ARRAY.equals(exchange.requestBody())) {
+                // Sent wrong on purpose to see the simulator's 400: only the request may break the document.
+                assertThat(found).containsExactly("PUT /rest/v2/profiles -> 400: request body: : object found, array expected");
+                continue;
+            }
+            violations.addAll(found);
         }
         assertThat(violations).isEmpty();
         assertThat(covered).contains(
                 "POST /rest/v2/oauth/token 200", "POST /rest/v2/oauth/token 401", "POST /rest/v2/oauth/token 400",
-                "PUT /rest/v2/profiles 200", "PUT /rest/v2/profiles 401", "PUT /rest/v2/profiles 413", "PUT /rest/v2/profiles 429",
+                "PUT /rest/v2/profiles 200", "PUT /rest/v2/profiles 400", "PUT /rest/v2/profiles 401", "PUT /rest/v2/profiles 413",
+                "PUT /rest/v2/profiles 429",
                 "PUT /rest/v2/profiles 503", "GET /rest/v2/profileProperties/{id} 200", "GET /rest/v2/profileProperties/{id} 404",
                 "GET /rest/v2/profileProperties/{id} 401", "PUT /rest/v2/profileProperties/{id} 200",
                 "PUT /rest/v2/profileProperties/{id} 400", "GET /rest/v2/profileProperties 200");
-        assertThat(exchanges).anyMatch(e -> e.responseBody().contains("CONSENT_MISMATCH"))
-                .anyMatch(e -> e.responseBody().contains("NOTFOUND")).anyMatch(e -> e.responseBody().contains("MODIFIED"))
-                .anyMatch(e -> "marketing,analytics".equals(e.query().get("objectiveIds")));
+        Set<String> states = new TreeSet<>();
+        boolean withErrors = false;
+        boolean withoutErrors = false;
+        for (BlueConicOpenApi.Exchange exchange : exchanges) {
+            if (exchange.path().equals("/rest/v2/profiles") && (exchange.status() == 200 || exchange.status() == 413)) {
+                for (Object result : new io.vertx.core.json.JsonArray(exchange.responseBody())) {
+                    states.add(((JsonObject) result).getString("state"));
+                    withErrors |= ((JsonObject) result).containsKey("validationErrors");
+                    withoutErrors |= !((JsonObject) result).containsKey("validationErrors");
+                }
+            }
+        }
+        assertThat(states).as("every state the document names, each judged above").containsExactlyInAnyOrderElementsOf(BulkResults.STATES);
+        assertThat(withErrors && withoutErrors).as("results with and without validationErrors").isTrue();
+        assertThat(exchanges).anyMatch(e -> "marketing,analytics".equals(e.query().get("objectiveIds")));
     }
 
     @Test
     void theJudgeCatchesWhatTheDocumentForbids() throws Exception {
         BlueConicOpenApi document = new BlueConicOpenApi();
+        assertThat(document.violations(new BlueConicOpenApi.Exchange("PUT", "/rest/v2/profiles", Map.of(), "application/json", "[]",
+                200, "[{\"state\":\"SKIPPED\",\"validationErrors\":[\"#/properties/x: property does not exist\"]}]")))
+                .as("validationErrors as an array, which the simulator once answered").hasSize(1);
         assertThat(document.violations(new BlueConicOpenApi.Exchange("PUT", "/rest/v2/profiles", Map.of(), "application/json",
                 "[{\"strategy\":\"MERGE\",\"properties\":[{\"id\":\"x\",\"values\":[1]}]}]", 200, "[{\"state\":\"FINE\"}]")))
                 .hasSize(3);

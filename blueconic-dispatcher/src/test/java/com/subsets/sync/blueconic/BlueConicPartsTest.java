@@ -3,6 +3,7 @@ package com.subsets.sync.blueconic;
 import com.subsets.sync.client.blueconic.InstanceUrlPolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.subsets.sync.dispatch.DeliveryResult;
 import com.subsets.sync.dispatch.StaticDestinations;
@@ -79,22 +80,68 @@ class BlueConicPartsTest {
                 .add(new JsonObject().put("identifier", "c").put("state", "CONSENT_MISMATCH"))
                 .add(new JsonObject().put("identifier", "b").put("state", "UNCHANGED"))
                 .add(new JsonObject().put("identifier", "e").put("state", "SKIPPED")
-                        .put("validationErrors", new JsonArray().add("#/properties/x: property does not exist"))).encode();
+                        .put("validationErrors", new JsonObject().put("subsets_experiment_name", new JsonArray()
+                                .add("property does not exist").add("value too long")).put("email", new JsonArray().add("not unique"))))
+                .add(new JsonObject().put("identifier", "g").put("state", "RESTRICTION_MISMATCH"))
+                .add(new JsonObject().put("identifier", "h").put("state", "UNAUTHORIZED").put("profileId", "p-1"))
+                .add(new JsonObject().put("identifier", "i").put("state", "DELETED").put("timeline", new JsonArray()))
+                .add(new JsonObject().put("identifier", "j").put("state", "CREATED").put("profileId", "p-2"))
+                .add(new JsonObject().put("identifier", "k").put("state", "SKIPPED")).encode();
         List<SubscriberUpdate> rows = List.of(row("a", EventType.ASSIGNED), row("b", EventType.ASSIGNED), row("c", EventType.ASSIGNED),
-                row("d", EventType.ASSIGNED), row("e", EventType.ASSIGNED), row("f", EventType.ASSIGNED));
+                row("d", EventType.ASSIGNED), row("e", EventType.ASSIGNED), row("f", EventType.ASSIGNED), row("g", EventType.ASSIGNED),
+                row("h", EventType.ASSIGNED), row("i", EventType.ASSIGNED), row("j", EventType.ASSIGNED), row("k", EventType.ASSIGNED));
 
         DeliveryResult result = ProfilesReader.read(413, body, rows);
 
         assertThat(result.outcomes()).extracting(Outcome::kind).containsExactly(Outcome.Kind.DELIVERED, Outcome.Kind.DELIVERED,
-                Outcome.Kind.SKIPPED, Outcome.Kind.PERMANENT, Outcome.Kind.PERMANENT, Outcome.Kind.RETRIABLE);
+                Outcome.Kind.SKIPPED, Outcome.Kind.PERMANENT, Outcome.Kind.PERMANENT, Outcome.Kind.RETRIABLE,
+                Outcome.Kind.PERMANENT, Outcome.Kind.PERMANENT, Outcome.Kind.DELIVERED, Outcome.Kind.DELIVERED, Outcome.Kind.PERMANENT);
         assertThat(result.outcomes().get(4).reason()).isEqualTo("validation_error");
-        assertThat(result.outcomes().get(4).detail()).contains("property does not exist");
+        assertThat(result.outcomes().get(4).detail()).as("the vendor's messages, property by property")
+                .isEqualTo("BlueConic SKIPPED: subsets_experiment_name: property does not exist, value too long; email: not unique");
         assertThat(result.outcomes().get(5).reason()).as("413: an entry without a result is retried alone").isEqualTo("not_processed");
+        assertThat(result.outcomes()).extracting(Outcome::reason).element(6).isEqualTo("restriction_mismatch");
+        assertThat(result.outcomes()).extracting(Outcome::reason).element(7).isEqualTo("unauthorized");
+        assertThat(result.outcomes()).extracting(Outcome::reason).element(10).isEqualTo("skipped");
         assertThat(ProfilesReader.read(429, "", rows).throttled()).isTrue();
         assertThat(ProfilesReader.read(503, "", rows).outcomes()).allMatch(o -> o.kind() == Outcome.Kind.RETRIABLE);
         assertThat(ProfilesReader.read(403, "", rows).outcomes()).allMatch(o -> o.kind() == Outcome.Kind.PERMANENT);
         assertThat(ProfilesReader.read(401, "", rows).outcomes()).as("a renewed token refused: the vendor's, retried")
                 .allMatch(o -> o.kind() == Outcome.Kind.RETRIABLE && o.reason().equals("token_refused"));
+    }
+
+    /** Each answer breaks the document's BulkResultBean in one way; none may read as unreachable or delivered. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+            "[{\"identifier\":\"a\",\"state\":\"SKIPPED\",\"validationErrors\":[\"#/properties/x: no\"]}]",
+            "[{\"identifier\":\"a\",\"state\":\"SKIPPED\",\"validationErrors\":{\"x\":\"no\"}}]",
+            "[{\"identifier\":\"a\",\"state\":\"SKIPPED\",\"validationErrors\":{\"x\":[1]}}]",
+            "[{\"identifier\":\"a\",\"state\":\"FINE\"}]",
+            "[{\"identifier\":\"a\"}]",
+            "[{\"identifier\":7,\"state\":\"MODIFIED\"}]",
+            "[{\"identifier\":\"a\",\"state\":\"MODIFIED\",\"profileId\":{}}]",
+            "[{\"identifier\":\"a\",\"state\":\"MODIFIED\",\"timeline\":{}}]",
+            "[\"MODIFIED\"]",
+            "{\"results\":[]}",
+            "<html>busy</html>",
+            ""})
+    void anAnswerOfAnotherShapeIsAnUnexpectedResponseNamingStatusAndBody(String body) {
+        List<SubscriberUpdate> rows = List.of(row("a", EventType.ASSIGNED));
+
+        assertThatThrownBy(() -> ProfilesReader.read(200, body, rows))
+                .isInstanceOf(com.subsets.sync.dispatch.core.UnexpectedResponse.class)
+                .hasMessageStartingWith("HTTP 200, ")
+                .hasMessageContaining(body.isEmpty() ? "(no body)" : body);
+        Outcome outcome = com.subsets.sync.dispatch.core.FailureClassifier.ofException(
+                com.subsets.sync.dispatch.core.UnexpectedResponse.class.cast(catchThrowable(() -> ProfilesReader.read(200, body, rows))));
+        assertThat(outcome.kind()).isEqualTo(Outcome.Kind.RETRIABLE);
+        assertThat(outcome.reason()).isEqualTo("unexpected_response");
+    }
+
+    @Test
+    void aRedirectIsAnUnexpectedResponse() {
+        assertThatThrownBy(() -> ProfilesReader.read(302, "", List.of(row("a", EventType.ASSIGNED))))
+                .isInstanceOf(com.subsets.sync.dispatch.core.UnexpectedResponse.class).hasMessageStartingWith("HTTP 302");
     }
 
     @Test

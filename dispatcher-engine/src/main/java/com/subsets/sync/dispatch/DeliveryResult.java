@@ -1,6 +1,8 @@
 package com.subsets.sync.dispatch;
 
+import com.subsets.sync.dispatch.core.FailureClassifier;
 import com.subsets.sync.dispatch.core.Outcome;
+import com.subsets.sync.dispatch.core.UnexpectedResponse;
 import java.util.Collections;
 import java.util.List;
 
@@ -17,6 +19,12 @@ public record DeliveryResult(List<Outcome> outcomes, boolean throttled, long ret
 
     public static DeliveryResult uniform(int rows, Outcome outcome, int status) {
         return new DeliveryResult(Collections.nCopies(rows, outcome), false, 0, false, status);
+    }
+
+    /** A request that failed without an answer the adapter could read: every row retriable, classified once. */
+    public static DeliveryResult failed(int rows, Throwable failure) {
+        int status = failure instanceof UnexpectedResponse unexpected ? unexpected.status() : 0;
+        return uniform(rows, FailureClassifier.ofException(failure), status);
     }
 
     public static DeliveryResult throttled(int rows, Outcome outcome, long retryAfterMillis, int status) {

@@ -66,7 +66,10 @@ public final class DispatcherEngine<C> extends VerticleBase {
     private final DispatcherMetrics metrics;
     private final EventCodec codec = new EventCodec();
     private final OffsetTracker tracker = new OffsetTracker();
+    /** One lane per tenant destination, by tenant. */
     private final Map<String, Lane<C>> lanes = new LinkedHashMap<>();
+    /** The vendor budgets the lanes spend, by budget id. */
+    private final Map<String, Budget<C>> budgets = new LinkedHashMap<>();
     private final Set<TopicPartition> assigned = new HashSet<>();
     /** Polled records not yet taken: they count against the buffer bounds like taken ones. */
     private final ArrayDeque<KafkaConsumerRecord<String, byte[]>> intake = new ArrayDeque<>();
@@ -193,85 +196,121 @@ public final class DispatcherEngine<C> extends VerticleBase {
             deadLetter(source, "missing_identifier", "the event has no identifier this destination uses", 0, now());
             return;
         }
-        Lane<C> lane = lanes.computeIfAbsent(laneConfig.laneId(), id -> newLane(laneConfig));
-        lane.config = laneConfig;
+        Lane<C> lane = laneOf(event.tenantId(), laneConfig);
         if (lane.buffer.add(key.get(), event, source, now())) {
             metrics.coalesced();
         }
     }
 
-    private Lane<C> newLane(LaneConfig<C> laneConfig) {
-        Lane<C> lane = new Lane<>(laneConfig, config.batchLimits(), now());
-        metrics.laneRate(lane.id, () -> lane.limiter.currentRate(now()));
+    /**
+     * The tenant's lane, with the tenant's current settings, on the budget those settings name: a tenant
+     * whose destination moved to another project or instance moves to that budget, and a batch it had
+     * prepared on the old one goes back to its buffer, to be built again with the new settings.
+     */
+    private Lane<C> laneOf(String tenantId, LaneConfig<C> laneConfig) {
+        Lane<C> lane = lanes.get(tenantId);
+        if (lane == null) {
+            lane = new Lane<>(tenantId, laneConfig, config.batchLimits());
+            lanes.put(tenantId, lane);
+            budgetOf(laneConfig).add(lane);
+        } else if (!lane.budget.id.equals(laneConfig.budgetId())) {
+            Budget<C> old = lane.budget;
+            if (old.next != null && old.next.lane() == lane) {
+                lane.buffer.requeue(old.next.rows(), now());
+                old.next = null;
+            }
+            old.remove(lane);
+            budgetOf(laneConfig).add(lane);
+        }
+        lane.config = laneConfig;
         return lane;
+    }
+
+    private Budget<C> budgetOf(LaneConfig<C> laneConfig) {
+        return budgets.computeIfAbsent(laneConfig.budgetId(), id -> {
+            Budget<C> budget = new Budget<>(laneConfig, now());
+            metrics.budgetRate(id, () -> budget.limiter.currentRate(now()));
+            return budget;
+        });
     }
 
     // ---- batches out ----
 
     private void pump() {
-        for (Lane<C> lane : lanes.values()) {
-            long now = now();
-            while (lane.mayStartRequest(now) && (lane.next != null || !lane.splits.isEmpty()
-                    || draining && lane.buffer.pendingRows() > 0 || lane.buffer.ready(now))) {
-                long wait = lane.limiter.millisUntilFree(now);
-                if (wait > PREPARE_AHEAD_MS) {
-                    wakeWhenDue(lane, now + wait - PREPARE_AHEAD_MS);
+        for (Budget<C> budget : budgets.values()) {
+            pump(budget);
+        }
+    }
+
+    /** Sends what the budget allows now, one lane's batch at a time, the lanes taking turns. */
+    private void pump(Budget<C> budget) {
+        long now = now();
+        while (budget.mayStartRequest()) {
+            Lane<C> lane = null;
+            if (budget.next == null) {
+                lane = budget.takeTurn(now, draining);
+                if (lane == null) {
                     break;
                 }
-                if (lane.next == null) {
-                    List<SubscriberUpdate> rows = lane.splits.isEmpty() ? lane.buffer.drain() : lane.splits.poll();
-                    if (rows.isEmpty()) {
-                        break;
-                    }
-                    lane.next = new Lane.Prepared(rows, adapter.prepare(lane.config.destination(), rows));
-                    now = now();
-                    wait = lane.limiter.millisUntilFree(now);
-                }
-                if (wait > 0) {
-                    wakeWhenDue(lane, now + wait);
-                    break;
-                }
-                Lane.Prepared batch = lane.next;
-                lane.next = null;
-                send(lane, batch, lane.limiter.take(now));
             }
+            long wait = budget.limiter.millisUntilFree(now);
+            if (wait > PREPARE_AHEAD_MS) {
+                wakeWhenDue(budget, now + wait - PREPARE_AHEAD_MS);
+                break;
+            }
+            if (budget.next == null) {
+                List<SubscriberUpdate> rows = lane.nextBatch();
+                if (rows.isEmpty()) {
+                    break;
+                }
+                budget.next = new Budget.Prepared<>(lane, rows, adapter.prepare(lane.config.destination(), rows));
+                now = now();
+                wait = budget.limiter.millisUntilFree(now);
+            }
+            if (wait > 0) {
+                wakeWhenDue(budget, now + wait);
+                break;
+            }
+            Budget.Prepared<C> batch = budget.next;
+            budget.next = null;
+            send(budget, batch, budget.limiter.take(now));
         }
     }
 
     /** The periodic pump alone would notice a free slot up to a tick late: a timer for the exact moment. */
-    private void wakeWhenDue(Lane<C> lane, long dueMillis) {
-        if (lane.wakeAtMillis > now() && lane.wakeAtMillis <= dueMillis) {
+    private void wakeWhenDue(Budget<C> budget, long dueMillis) {
+        if (budget.wakeAtMillis > now() && budget.wakeAtMillis <= dueMillis) {
             return;
         }
-        lane.wakeAtMillis = dueMillis;
+        budget.wakeAtMillis = dueMillis;
         vertx.setTimer(Math.max(1, dueMillis - now()), t -> pump());
     }
 
-    private void send(Lane<C> lane, Lane.Prepared batch, long ticket) {
+    private void send(Budget<C> budget, Budget.Prepared<C> batch, long ticket) {
         List<SubscriberUpdate> rows = batch.rows();
-        lane.inFlight++;
+        budget.inFlight++;
         metrics.batch(rows.size(), rows.stream().mapToLong(SubscriberUpdate::estimatedBytes).sum());
         long started = System.nanoTime();
         batch.request().send()
                 .timeout(config.requestTimeout().toMillis() + 1_000, java.util.concurrent.TimeUnit.MILLISECONDS)
-                .recover(e -> Future.succeededFuture(DeliveryResult.uniform(rows.size(), FailureClassifier.ofException(e), 0)))
+                .recover(e -> Future.succeededFuture(DeliveryResult.failed(rows.size(), e)))
                 .onSuccess(result -> {
-                    lane.inFlight--;
+                    budget.inFlight--;
                     metrics.request(result.status(), Duration.ofNanos(System.nanoTime() - started));
-                    settle(lane, rows, result, ticket);
+                    settle(budget, batch.lane(), rows, result, ticket);
                     // The answer freed a place in flight: use it now, not at the next tick.
                     pump();
                 });
     }
 
     /** Decides the fate of every row of a finished request. */
-    private void settle(Lane<C> lane, List<SubscriberUpdate> rows, DeliveryResult result, long ticket) {
+    private void settle(Budget<C> budget, Lane<C> lane, List<SubscriberUpdate> rows, DeliveryResult result, long ticket) {
         long now = now();
-        lane.answered(now, result.throttled());
+        budget.answered(now, result.throttled());
         // Successes place their requests by their answers, 429s take theirs out of the window; other
         // errors come back faster or slower than work done and say nothing of when a request counted.
         boolean telling = result.throttled() || result.status() / 100 == 2;
-        lane.limiter.onAnswer(telling ? ticket : AdaptiveRateLimiter.NO_TICKET, now, result.throttled());
+        budget.limiter.onAnswer(telling ? ticket : AdaptiveRateLimiter.NO_TICKET, now, result.throttled());
         if (result.throttled()) {
             metrics.throttled();
         }
@@ -319,6 +358,9 @@ public final class DispatcherEngine<C> extends VerticleBase {
             lane.succeeded();
             return;
         }
+        if (FailureClassifier.UNEXPECTED_RESPONSE.equals(retryCause.reason())) {
+            unexpectedResponse(lane, retryCause);
+        }
         if (lane.firstFailureMillis < 0) {
             lane.firstFailureMillis = now;
         }
@@ -337,6 +379,19 @@ public final class DispatcherEngine<C> extends VerticleBase {
             retry.forEach(row -> row.sources().forEach(s -> deadLetter(s, "retries_exhausted",
                     cause.reason() + ": " + cause.detail(), lane.attempt, lane.firstFailureMillis)));
             lane.succeeded();
+        }
+    }
+
+    /**
+     * An answer the adapter could not read: counted every time, logged once per lane until it next
+     * succeeds, with the status and the start of the body (the outcome's detail holds both).
+     */
+    private void unexpectedResponse(Lane<C> lane, Outcome cause) {
+        metrics.unexpectedResponse();
+        if (!lane.unexpectedLogged) {
+            lane.unexpectedLogged = true;
+            LOG.warn("lane {}: {} answered in a shape this dispatcher cannot read; retrying with backoff: {}", lane.id,
+                    adapter.name(), cause.detail());
         }
     }
 
@@ -433,8 +488,8 @@ public final class DispatcherEngine<C> extends VerticleBase {
         Promise<Void> drained = Promise.promise();
         long deadline = now() + config.shutdownTimeout().toMillis();
         vertx.setPeriodic(50, t -> {
-            boolean idle = intake.isEmpty() && lanes.values().stream().allMatch(l -> l.inFlight == 0 && l.next == null
-                    && l.buffer.pendingRows() == 0 && l.splits.isEmpty());
+            boolean idle = intake.isEmpty() && budgets.values().stream().allMatch(Budget::idle)
+                    && lanes.values().stream().allMatch(Lane::idle);
             if (idle || now() >= deadline) {
                 vertx.cancelTimer(t);
                 drained.complete();

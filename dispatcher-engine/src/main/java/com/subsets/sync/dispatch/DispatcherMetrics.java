@@ -20,6 +20,7 @@ final class DispatcherMetrics {
     private final Counter coalesced;
     private final Counter throttled;
     private final Counter retries;
+    private final Counter unexpected;
     private final DistributionSummary batchRows;
     private final DistributionSummary batchBytes;
     private final Map<String, Counter> deadLettered = new ConcurrentHashMap<>();
@@ -34,6 +35,8 @@ final class DispatcherMetrics {
         coalesced = counter("dispatcher.records.coalesced", "Records folded into a pending row for the same subscriber");
         throttled = counter("dispatcher.requests.throttled", "Requests the destination answered with 429");
         retries = counter("dispatcher.retries", "Rows put back for another attempt after a retriable failure");
+        unexpected = counter("dispatcher.responses.unexpected",
+                "Answers the adapter could not read (a status or shape the vendor's document does not promise)");
         batchRows = DistributionSummary.builder("dispatcher.batch.rows").description("Rows (subscribers) per request")
                 .tag("destination", destination).publishPercentileHistogram().maximumExpectedValue(1000.0).register(registry);
         batchBytes = DistributionSummary.builder("dispatcher.batch.bytes").baseUnit("bytes")
@@ -50,9 +53,10 @@ final class DispatcherMetrics {
         Gauge.builder(name, value).description(description).tag("destination", destination).register(registry);
     }
 
-    void laneRate(String lane, Supplier<Number> rate) {
-        Gauge.builder("dispatcher.lane.rate", rate).description("Current request budget of a lane (requests/s)")
-                .tag("destination", destination).tag("lane", lane).register(registry);
+    /** {@code budget}: an Iterable project or a BlueConic instance and application, never a credential. */
+    void budgetRate(String budget, Supplier<Number> rate) {
+        Gauge.builder("dispatcher.budget.rate", rate).description("Current request rate allowed on a vendor budget (requests/s)")
+                .tag("destination", destination).tag("budget", budget).register(registry);
     }
 
     void consumed() {
@@ -69,6 +73,10 @@ final class DispatcherMetrics {
 
     void throttled() {
         throttled.increment();
+    }
+
+    void unexpectedResponse() {
+        unexpected.increment();
     }
 
     void retried(int rows) {

@@ -4,6 +4,7 @@ import com.subsets.sync.dispatch.DeliveryResult;
 import com.subsets.sync.dispatch.core.FailureClassifier;
 import com.subsets.sync.dispatch.core.Outcome;
 import com.subsets.sync.dispatch.core.SubscriberUpdate;
+import com.subsets.sync.dispatch.core.UnexpectedResponse;
 import com.subsets.sync.model.DestinationField;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -37,6 +38,10 @@ final class BulkUpdateReader {
         if (status == 200) {
             return ok(body, destination, rows);
         }
+        if (status / 100 == 1 || status / 100 == 2 || status / 100 == 3) {
+            // A redirect (never followed: it could carry the key elsewhere) or another success than 200.
+            throw new UnexpectedResponse(status, "a status Iterable does not document for bulkUpdate", body);
+        }
         String code = errorCode(body);
         if (status == 400 && ("RequestFieldsTypesMismatched".equals(code) || "BatchTooLarge".equals(code))) {
             // Something some rows carry: halves isolate them and let the others through.
@@ -50,22 +55,42 @@ final class BulkUpdateReader {
         return DeliveryResult.uniform(rows.size(), outcome, status);
     }
 
+    /**
+     * A 200 typed as Iterable's document types it ({@code UserBulkUpdateListResponse}): an object whose
+     * counts are integers, whose field lists are arrays of strings, and whose {@code failedUpdates} is an
+     * object of arrays of identifiers. Any other shape is an {@link UnexpectedResponse}.
+     */
     private static DeliveryResult ok(String body, IterableDestination destination, List<SubscriberUpdate> rows) {
         JsonObject response;
         try {
             response = new JsonObject(body);
-        } catch (DecodeException e) {
-            return DeliveryResult.uniform(rows.size(), Outcome.retriable("unreadable_answer", body), 200);
+        } catch (DecodeException | NullPointerException e) {
+            throw new UnexpectedResponse(200, "not a JSON object", body);
+        }
+        for (String count : List.of("successCount", "failCount")) {
+            if (response.containsKey(count) && !(response.getValue(count) instanceof Integer || response.getValue(count) instanceof Long)) {
+                throw new UnexpectedResponse(200, count + " is not an integer", body);
+            }
+        }
+        for (String list : List.of("createdFields", "filteredOutFields", "invalidEmails", "invalidUserIds")) {
+            strings(response, list, body);
+        }
+        Object failedValue = response.getValue("failedUpdates");
+        if (failedValue != null && !(failedValue instanceof JsonObject)) {
+            throw new UnexpectedResponse(200, "failedUpdates is not an object", body);
+        }
+        JsonObject failed = failedValue == null ? new JsonObject() : (JsonObject) failedValue;
+        for (String list : failed.fieldNames()) {
+            strings(failed, list, body);
         }
         String suffix = destination.identifier() == IterableDestination.Identifier.EMAIL ? "Emails" : "UserIds";
         Map<String, String> failedBy = new HashMap<>();
-        JsonObject failed = response.getJsonObject("failedUpdates", new JsonObject());
         REASONS.forEach((list, reason) -> {
-            for (Object id : failed.getJsonArray(list + suffix, new JsonArray())) {
-                failedBy.putIfAbsent(String.valueOf(id), reason + "|failedUpdates." + list + suffix);
+            for (String id : strings(failed, list + suffix, body)) {
+                failedBy.putIfAbsent(id, reason + "|failedUpdates." + list + suffix);
             }
         });
-        JsonArray filtered = response.getJsonArray("filteredOutFields", new JsonArray());
+        List<String> filtered = strings(response, "filteredOutFields", body);
         List<String> ours = new ArrayList<>();
         for (DestinationField field : DestinationField.values()) {
             if (filtered.contains(field.iterableName())) {
@@ -86,6 +111,25 @@ final class BulkUpdateReader {
             }
         }
         return new DeliveryResult(outcomes, false, 0, false, 200);
+    }
+
+    /** The named array of strings (empty when absent); anything else is an unexpected answer. */
+    private static List<String> strings(JsonObject object, String name, String body) {
+        Object value = object.getValue(name);
+        if (value == null) {
+            return List.of();
+        }
+        if (!(value instanceof JsonArray array)) {
+            throw new UnexpectedResponse(200, name + " is not an array", body);
+        }
+        List<String> texts = new ArrayList<>(array.size());
+        for (Object item : array) {
+            if (!(item instanceof String text)) {
+                throw new UnexpectedResponse(200, name + " holds something other than strings", body);
+            }
+            texts.add(text);
+        }
+        return texts;
     }
 
     private static String errorCode(String body) {

@@ -3,7 +3,6 @@ package com.subsets.sync.iterable;
 import com.subsets.sync.dispatch.DeliveryResult;
 import com.subsets.sync.dispatch.DestinationAdapter;
 import com.subsets.sync.dispatch.PreparedRequest;
-import com.subsets.sync.dispatch.core.FailureClassifier;
 import com.subsets.sync.dispatch.core.SubscriberUpdate;
 import com.subsets.sync.model.AssignmentEvent;
 import io.vertx.core.Future;
@@ -50,7 +49,7 @@ final class IterableAdapter implements DestinationAdapter<IterableDestination> {
                 .sendBuffer(body)
                 .map((HttpResponse<Buffer> r) -> BulkUpdateReader.read(r.statusCode(), r.bodyAsString(),
                         r.getHeader("retry-after"), destination, rows))
-                .recover(e -> Future.succeededFuture(DeliveryResult.uniform(rows.size(), FailureClassifier.ofException(e), 0)));
+                .recover(e -> Future.succeededFuture(DeliveryResult.failed(rows.size(), e)));
     }
 
     @Override

@@ -9,8 +9,8 @@ import java.net.URI;
 /**
  * Reads one tenant's Iterable destination from configuration:
  * {@code {"projectId":"p1","apiKey":"...","region":"us","identifier":"userId","preferUserId":false}};
- * {@code baseUrl} replaces {@code region} for a simulator. Lanes are per project: tenants sharing a
- * project share its 5 requests/s.
+ * {@code baseUrl} replaces {@code region} for a simulator. The budget is the project: tenants writing to
+ * one project share its 5 requests/s, each with its own lane and settings.
  */
 final class IterableDestinationReader {
 

@@ -90,6 +90,33 @@ class BulkUpdateTest {
                 .isEqualTo("fields_filtered_out");
     }
 
+    /** Each 200 breaks UserBulkUpdateListResponse in one way: it is an unexpected response, never delivered or unreachable. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+            "{\"successCount\":1,\"failedUpdates\":[]}",
+            "{\"successCount\":1,\"failedUpdates\":{\"notFoundUserIds\":\"a\"}}",
+            "{\"successCount\":1,\"failedUpdates\":{\"invalidUserIds\":[1]}}",
+            "{\"successCount\":\"1\"}",
+            "{\"filteredOutFields\":\"subsetsExperimentId\"}",
+            "[]",
+            "<html>ok</html>",
+            ""})
+    void aSuccessOfAnotherShapeIsAnUnexpectedResponse(String answer) {
+        assertThatThrownBy(() -> BulkUpdateReader.read(200, answer, null, BY_USER_ID, List.of(row("a"))))
+                .isInstanceOf(com.subsets.sync.dispatch.core.UnexpectedResponse.class)
+                .hasMessageStartingWith("HTTP 200, ");
+        DeliveryResult failed = DeliveryResult.failed(1, org.assertj.core.api.Assertions.catchThrowable(
+                () -> BulkUpdateReader.read(200, answer, null, BY_USER_ID, List.of(row("a")))));
+        assertThat(failed.outcomes().get(0).reason()).isEqualTo("unexpected_response");
+        assertThat(failed.status()).isEqualTo(200);
+    }
+
+    @Test
+    void aRedirectIsAnUnexpectedResponse() {
+        assertThatThrownBy(() -> BulkUpdateReader.read(301, "", null, BY_USER_ID, List.of(row("a"))))
+                .isInstanceOf(com.subsets.sync.dispatch.core.UnexpectedResponse.class).hasMessageStartingWith("HTTP 301");
+    }
+
     @Test
     void theDirectoryIsValidatedAndNeverShowsTheKey() {
         var directory = StaticDestinations.parse(

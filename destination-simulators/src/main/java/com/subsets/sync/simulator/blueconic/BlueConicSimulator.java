@@ -46,6 +46,17 @@ public final class BlueConicSimulator extends SimulatorServer {
         return tenant;
     }
 
+    /**
+     * Another OAuth application on an existing instance (brands of one publisher sharing one BlueConic):
+     * its tokens reach the same profiles and count against the same concurrency limit.
+     */
+    public BlueConicTenant addApplication(String tenantName, String clientId, String clientSecret) {
+        BlueConicTenant tenant = byName.get(tenantName);
+        tenant.addApplication(clientId, clientSecret);
+        byClientId.put(clientId, tenant);
+        return tenant;
+    }
+
     public BlueConicTenant tenant(String name) {
         return byName.get(name);
     }
@@ -116,10 +127,10 @@ public final class BlueConicSimulator extends SimulatorServer {
         if (!"client_credentials".equals(grant)) {
             send(ctx, tenant, 400, new JsonObject().put("error", "unsupported_grant_type")
                     .put("error_description", "Only client_credentials is supported for this client"));
-        } else if (tenant == null || !tenant.clientSecret.equals(secret)) {
+        } else if (tenant == null || !tenant.secretMatches(clientId, secret)) {
             send(ctx, tenant, 401, new JsonObject().put("error", "invalid_client").put("error_description", "Client authentication failed"));
         } else {
-            send(ctx, tenant, 200, tenant.issueToken(System.currentTimeMillis()));
+            send(ctx, tenant, 200, tenant.issueToken(System.currentTimeMillis(), clientId));
         }
     }
 
@@ -132,7 +143,7 @@ public final class BlueConicSimulator extends SimulatorServer {
 
     /**
      * A bearer token no tenant issued is refused at once. One a tenant issued counts against its
-     * concurrency limit ("too many requests are sent concurrently") for the whole request, injected
+     * application's concurrency limit ("too many requests are sent concurrently") for the whole request, injected
      * latency included, and is checked for expiry after that latency: a slow vendor is slow to refuse too,
      * so requests sent together with a revoked token are refused together, as in a 401 storm.
      */
@@ -145,21 +156,22 @@ public final class BlueConicSimulator extends SimulatorServer {
             send(ctx, null, 401, new JsonObject().put("code", 401).put("message", UNAUTHORIZED));
             return;
         }
-        if (tenant.concurrentRequests.incrementAndGet() > tenant.maxConcurrentRequests()) {
-            tenant.concurrentRequests.decrementAndGet();
+        java.util.concurrent.atomic.AtomicInteger underWay = tenant.concurrentRequests(token);
+        if (underWay.incrementAndGet() > tenant.maxConcurrentRequests()) {
+            underWay.decrementAndGet();
             send(ctx, tenant, 429, null);
             return;
         }
         long latency = tenant.faults().latencyMillis();
         if (latency > 0) {
-            vertx.setTimer(latency, t -> handle(ctx, tenant, token, operation));
+            vertx.setTimer(latency, t -> handle(ctx, tenant, token, operation, underWay));
         } else {
-            handle(ctx, tenant, token, operation);
+            handle(ctx, tenant, token, operation, underWay);
         }
     }
 
     private void handle(RoutingContext ctx, BlueConicTenant tenant, String token,
-                        BiFunction<BlueConicTenant, RoutingContext, Reply> operation) {
+                        BiFunction<BlueConicTenant, RoutingContext, Reply> operation, java.util.concurrent.atomic.AtomicInteger underWay) {
         try {
             if (tenant.tokenValid(token, System.currentTimeMillis())) {
                 respond(ctx, tenant, operation);
@@ -167,7 +179,7 @@ public final class BlueConicSimulator extends SimulatorServer {
                 send(ctx, tenant, 401, new JsonObject().put("code", 401).put("message", UNAUTHORIZED));
             }
         } finally {
-            tenant.concurrentRequests.decrementAndGet();
+            underWay.decrementAndGet();
         }
     }
 
@@ -204,6 +216,8 @@ public final class BlueConicSimulator extends SimulatorServer {
 
     private Reply bulk(BlueConicTenant tenant, RoutingContext ctx) {
         List<JsonObject> entries = BulkProfiles.entries(Json.decodeValue(ctx.body().buffer()));
+        String header = ctx.request().getHeader("authorization");
+        tenant.bulkWrite(header.substring(7).trim(), entries);
         String objectiveIds = ctx.request().getParam("objectiveIds");
         Set<String> objectives = objectiveIds == null || objectiveIds.isBlank() ? Set.of()
                 : Arrays.stream(objectiveIds.split(",")).map(String::trim).collect(Collectors.toSet());

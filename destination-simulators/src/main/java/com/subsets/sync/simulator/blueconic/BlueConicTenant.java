@@ -27,6 +27,11 @@ public final class BlueConicTenant {
     final String clientSecret;
     private long tokenTtlSeconds = 3600;
     private final Map<String, Long> tokens = new HashMap<>();
+    /** Which OAuth application each token was issued to. */
+    private final Map<String, String> tokenClients = new HashMap<>();
+    /** The instance's OAuth applications, client id to secret: several brands may share one instance. */
+    private final Map<String, String> applications = new HashMap<>();
+    private List<BulkWrite> bulkWrites;
     final Map<String, JsonObject> properties = new LinkedHashMap<>();
     final Map<String, Map<String, List<String>>> profiles = new LinkedHashMap<>();
     final Map<String, Set<String>> consent = new HashMap<>();
@@ -34,16 +39,20 @@ public final class BlueConicTenant {
     private final Map<String, Map<String, String>> index = new HashMap<>();
     private volatile java.util.function.Consumer<Map<String, List<String>>> writeListener = profile -> { };
     private final List<RecordedCall> calls = new ArrayList<>();
+    /** Profiles that refuse every write, with the state BlueConic answers for them. */
+    private final Map<String, String> refusals = new HashMap<>();
     private int maxConcurrentRequests = 4;
     private int maxEntriesPerRequest = BulkProfiles.MAX_ENTRIES;
     private long entriesApplied;
-    final AtomicInteger concurrentRequests = new AtomicInteger();
+    /** Requests under way, per OAuth application: BlueConic limits concurrency per instance and application. */
+    private final Map<String, AtomicInteger> concurrentRequests = new java.util.concurrent.ConcurrentHashMap<>();
     final Faults faults = new Faults();
 
     BlueConicTenant(String name, String clientId, String clientSecret) {
         this.name = name;
         this.clientId = clientId;
         this.clientSecret = clientSecret;
+        applications.put(clientId, clientSecret);
         // Every tenant knows email, indexed (a unique identifier), as BlueConic tenants do.
         property(new JsonObject().put("id", "email").put("name", "Email").put("indexed", true).put("filterType", "EMAIL"));
     }
@@ -58,6 +67,7 @@ public final class BlueConicTenant {
         return this;
     }
 
+    /** Requests at once per OAuth application; one more is answered 429. */
     public synchronized BlueConicTenant maxConcurrentRequests(int limit) {
         this.maxConcurrentRequests = limit;
         return this;
@@ -65,6 +75,15 @@ public final class BlueConicTenant {
 
     synchronized int maxConcurrentRequests() {
         return maxConcurrentRequests;
+    }
+
+    /** The requests under way with tokens of the application that {@code token} was issued to. */
+    AtomicInteger concurrentRequests(String token) {
+        String client;
+        synchronized (this) {
+            client = tokenClients.getOrDefault(token, clientId);
+        }
+        return concurrentRequests.computeIfAbsent(client, c -> new AtomicInteger());
     }
 
     /**
@@ -98,9 +117,49 @@ public final class BlueConicTenant {
         return tokens.containsKey(token);
     }
 
-    synchronized JsonObject issueToken(long nowMillis) {
+    /** One bulk request as it arrived: the application whose token it carried, and what its entries matched on. */
+    public record BulkWrite(String clientId, List<String> matchingProperties, List<String> identifiers) {
+    }
+
+    synchronized void addApplication(String clientId, String clientSecret) {
+        applications.put(clientId, clientSecret);
+    }
+
+    synchronized boolean secretMatches(String clientId, String secret) {
+        return secret != null && secret.equals(applications.get(clientId));
+    }
+
+    /** From now on, every bulk request is kept for {@link #bulkWrites()} (tests only: it grows with every request). */
+    public synchronized BlueConicTenant recordBulkWrites() {
+        bulkWrites = new ArrayList<>();
+        return this;
+    }
+
+    public synchronized List<BulkWrite> bulkWrites() {
+        return bulkWrites == null ? List.of() : List.copyOf(bulkWrites);
+    }
+
+    synchronized void bulkWrite(String token, List<JsonObject> entries) {
+        if (bulkWrites == null) {
+            return;
+        }
+        List<String> matching = new ArrayList<>();
+        List<String> identifiers = new ArrayList<>();
+        for (JsonObject entry : entries) {
+            for (Object group : entry.getJsonArray("matching", new io.vertx.core.json.JsonArray())) {
+                for (Object criterion : (io.vertx.core.json.JsonArray) group) {
+                    matching.add(((JsonObject) criterion).getString("id"));
+                }
+            }
+            identifiers.add(entry.getString("identifier"));
+        }
+        bulkWrites.add(new BulkWrite(tokenClients.get(token), List.copyOf(matching), identifiers));
+    }
+
+    synchronized JsonObject issueToken(long nowMillis, String clientId) {
         String token = UUID.randomUUID().toString();
         tokens.put(token, nowMillis + tokenTtlSeconds * 1000);
+        tokenClients.put(token, clientId);
         return new JsonObject().put("access_token", token).put("token_type", "Bearer").put("expires_in", tokenTtlSeconds);
     }
 
@@ -118,6 +177,22 @@ public final class BlueConicTenant {
     public synchronized JsonObject propertyDefinition(String id) {
         JsonObject p = properties.get(id);
         return p == null ? null : p.copy();
+    }
+
+    /**
+     * Makes a profile refuse every write with {@code state}: RESTRICTION_MISMATCH (the profile is restricted)
+     * or UNAUTHORIZED (the application lacks the PII permission the profile needs), as BlueConic answers them.
+     */
+    public synchronized BlueConicTenant refuseWrites(String profileId, String state) {
+        if (!state.equals("RESTRICTION_MISMATCH") && !state.equals("UNAUTHORIZED")) {
+            throw new IllegalArgumentException("a profile refuses writes with RESTRICTION_MISMATCH or UNAUTHORIZED, not " + state);
+        }
+        refusals.put(profileId, state);
+        return this;
+    }
+
+    synchronized String refusal(String profileId) {
+        return refusals.get(profileId);
     }
 
     /** Adds a profile with these values; returns its id. */

@@ -86,13 +86,17 @@ final class BulkProfiles {
         JsonArray rules = entry.getJsonArray("properties", NONE);
         JsonArray matching = entry.getJsonArray("matching", NONE);
         String strategy = entry.getString("strategy", "UPDATE");
-        List<String> errors = validate(entry, rules, matching, strategy);
+        JsonObject errors = validate(entry, rules, matching, strategy);
         if (!errors.isEmpty()) {
-            return result.put("state", "SKIPPED").put("validationErrors", new JsonArray(errors));
+            return result.put("state", "SKIPPED").put("validationErrors", errors);
         }
         String profileId = entry.containsKey("profileId") ? known(entry.getString("profileId")) : match(matching);
         if (profileId == null && !"UPSERT".equals(strategy)) {
             return result.put("state", "NOTFOUND");
+        }
+        String refusal = profileId == null ? null : tenant.refusal(profileId);
+        if (refusal != null) {
+            return result.put("profileId", profileId).put("state", refusal);
         }
         if (!objectives.isEmpty() && !consented(profileId, rules)) {
             return result.put("state", "CONSENT_MISMATCH");
@@ -115,12 +119,16 @@ final class BulkProfiles {
         return result.put("profileId", profileId).put("state", created ? "CREATED" : changed ? "MODIFIED" : "UNCHANGED");
     }
 
-    private List<String> validate(JsonObject entry, JsonArray rules, JsonArray matching, String strategy) {
-        List<String> errors = new ArrayList<>(0);
+    /**
+     * The entry's validation errors as BlueConic's document types them ({@code BulkResultBean.validationErrors}):
+     * an object of property id to an array of messages.
+     */
+    private JsonObject validate(JsonObject entry, JsonArray rules, JsonArray matching, String strategy) {
+        JsonObject errors = new JsonObject();
         for (Object o : rules) {
             String id = ((JsonObject) o).getString("id");
             if (!tenant.properties.containsKey(id)) {
-                errors.add("#/properties/" + id + ": property does not exist");
+                addError(errors, id, "property does not exist");
             }
         }
         for (Object group : matching) {
@@ -128,14 +136,25 @@ final class BulkProfiles {
                 String id = ((JsonObject) m).getString("id");
                 JsonObject definition = tenant.properties.get(id);
                 if (definition == null || !definition.getBoolean("indexed", false)) {
-                    errors.add("#/matching/" + id + ": only unique identifier properties can be matched on");
+                    addError(errors, id, "only unique identifier properties can be matched on");
                 }
             }
         }
         if (!entry.containsKey("profileId") && matching.isEmpty() && !"UPSERT".equals(strategy)) {
-            errors.add("#: profileId or matching is required");
+            addError(errors, "profileId", "profileId or matching is required");
         }
         return errors;
+    }
+
+    private static void addError(JsonObject errors, String property, String message) {
+        JsonArray messages = errors.getJsonArray(property);
+        if (messages == null) {
+            messages = new JsonArray();
+            errors.put(property, messages);
+        }
+        if (!messages.contains(message)) {
+            messages.add(message);
+        }
     }
 
     private String known(String profileId) {

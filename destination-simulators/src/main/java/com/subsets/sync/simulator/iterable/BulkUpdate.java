@@ -75,6 +75,7 @@ final class BulkUpdate {
 
     JsonObject apply(JsonObject body) {
         JsonArray users = users(body);
+        project.bulkRequest(users);
         Boolean createNewFields = body.getBoolean("createNewFields");
         synchronized (project) {
             List<JsonObject> accepted = new ArrayList<>();

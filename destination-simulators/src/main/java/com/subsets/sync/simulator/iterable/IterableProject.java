@@ -41,6 +41,7 @@ public final class IterableProject {
     final String id;
     final String apiKey;
     final Identity identity;
+    private List<List<JsonObject>> bulkRequests;
     private TypeMismatch typeMismatch = TypeMismatch.PER_USER;
     private boolean dropUnknownFields;
     private int fieldLimit = 1000;
@@ -168,6 +169,25 @@ public final class IterableProject {
 
     private String primary(User u) {
         return identity == Identity.EMAIL ? u.email : u.userId;
+    }
+
+    /** From now on, the users of every bulkUpdate are kept for {@link #bulkRequests()} (tests only: it grows with every request). */
+    public synchronized IterableProject recordBulkRequests() {
+        bulkRequests = new ArrayList<>();
+        return this;
+    }
+
+    /** The users of each bulkUpdate received since {@link #recordBulkRequests()}, request by request. */
+    public synchronized List<List<JsonObject>> bulkRequests() {
+        return bulkRequests == null ? List.of() : List.copyOf(bulkRequests);
+    }
+
+    synchronized void bulkRequest(JsonArray users) {
+        if (bulkRequests != null) {
+            List<JsonObject> copy = new ArrayList<>(users.size());
+            users.forEach(u -> copy.add(((JsonObject) u).copy()));
+            bulkRequests.add(copy);
+        }
     }
 
     synchronized void record(RecordedCall call) {

@@ -151,8 +151,27 @@ class BlueConicSimulatorTest {
                 .add(matchOnVisits), null).bodyAsJsonArray();
 
         assertThat(results.getJsonObject(0).getString("state")).isEqualTo("SKIPPED");
-        assertThat(results.getJsonObject(0).getJsonArray("validationErrors").getString(0)).contains("no_such_property");
-        assertThat(results.getJsonObject(1).getJsonArray("validationErrors").getString(0)).contains("unique identifier");
+        assertThat(results.getJsonObject(0).getJsonObject("validationErrors"))
+                .as("property id to messages, as BulkResultBean types it")
+                .isEqualTo(new JsonObject().put("no_such_property", new JsonArray().add("property does not exist")));
+        assertThat(results.getJsonObject(1).getJsonObject("validationErrors").getJsonArray("visits").getString(0))
+                .contains("unique identifier");
+    }
+
+    @Test
+    void aProfileCanRefuseWritesAsRestrictedOrUnauthorized() throws Exception {
+        String token = accessToken();
+        String restricted = tenant.addProfile(Map.of("email", List.of("restricted@example.com")));
+        String pii = tenant.addProfile(Map.of("email", List.of("pii@example.com")));
+        tenant.refuseWrites(restricted, "RESTRICTION_MISMATCH").refuseWrites(pii, "UNAUTHORIZED");
+
+        JsonArray results = bulk(token, new JsonArray()
+                .add(entry("r1", "restricted@example.com", "UPDATE", set("subsets_experiment_id", "a")))
+                .add(entry("r2", "pii@example.com", "UPDATE", set("subsets_experiment_id", "a"))), null).bodyAsJsonArray();
+
+        assertThat(results.getJsonObject(0).getString("state")).isEqualTo("RESTRICTION_MISMATCH");
+        assertThat(results.getJsonObject(1).getString("state")).isEqualTo("UNAUTHORIZED");
+        assertThat(tenant.profileBy("email", "restricted@example.com")).doesNotContainKey("subsets_experiment_id");
     }
 
     @Test

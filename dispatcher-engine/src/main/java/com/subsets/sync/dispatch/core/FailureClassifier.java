@@ -23,8 +23,18 @@ public final class FailureClassifier {
         return Outcome.permanent("rejected_" + status, body);
     }
 
-    /** A transport failure (timeout, refused, reset) says nothing about the data: retry, within the time bound. */
+    /**
+     * A transport failure (timeout, refused, reset) says nothing about the data: retry, within the time bound.
+     * An answer the adapter could not read is {@code unexpected_response}, never {@code unreachable}: the
+     * vendor did answer, and the operator needs its words.
+     */
     public static Outcome ofException(Throwable failure) {
+        if (failure instanceof UnexpectedResponse unexpected) {
+            return Outcome.retriable(UNEXPECTED_RESPONSE, unexpected.getMessage());
+        }
         return Outcome.retriable("unreachable", failure.getClass().getSimpleName() + ": " + failure.getMessage());
     }
+
+    /** The reason of an answer an adapter could not read. */
+    public static final String UNEXPECTED_RESPONSE = "unexpected_response";
 }

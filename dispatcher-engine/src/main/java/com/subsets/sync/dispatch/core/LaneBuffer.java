@@ -122,7 +122,8 @@ public final class LaneBuffer {
         });
     }
 
-    private boolean hasDrainableRow() {
+    /** True when a pending row is not held back by its subscriber's row in flight. */
+    public boolean hasDrainableRow() {
         for (String key : pending.keySet()) {
             if (!inFlight.contains(key)) {
                 return true;
