@@ -229,6 +229,28 @@ class BlueConicDeliveryIT {
     }
 
     @Test
+    void anEntryWithValidationErrorsIsDeadLetteredWithBlueConicsMessagesAndTheRestIsDelivered() throws Exception {
+        for (int i = 0; i < 10; i++) {
+            tenant.addProfile(Map.of("email", List.of("v" + i + "@example.com")));
+        }
+        tenant.refuseValue(DestinationField.EXPERIMENT_NAME.blueConicId(), "Name of exp-refused", "value is not allowed by the property's rules");
+        startDispatcher("");
+        for (int i = 0; i < 10; i++) {
+            send(assigned("v" + i + "@example.com", i == 4 ? "exp-refused" : "exp-ok", 1));
+        }
+
+        await("the other nine delivered", () -> java.util.stream.IntStream.range(0, 10).filter(i -> i != 4).allMatch(i ->
+                List.of("exp-ok").equals(tenant.profileBy("email", "v" + i + "@example.com").get("subsets_experiment_id"))));
+        List<ConsumerRecord<String, byte[]>> dead = deadLetters(1);
+        assertThat(dead).extracting(r -> header(r, "dlq-reason")).containsExactly("validation_error");
+        assertThat(header(dead.get(0), "dlq-error")).isEqualTo(
+                "BlueConic SKIPPED: subsets_experiment_name: value is not allowed by the property's rules");
+        assertThat(tenant.profileBy("email", "v4@example.com")).doesNotContainKey("subsets_experiment_id");
+        assertThat(tenant.calls().stream().filter(c -> c.path().endsWith("/profiles")).mapToInt(RecordedCall::items).sum())
+                .as("each entry sent once: the refused one is not retried, the batch not resent").isEqualTo(10);
+    }
+
+    @Test
     void tokensThatExpireOrAreRevokedMidRunAreRenewedWithoutLosingAnything() throws Exception {
         tenant.tokenTtlSeconds(2);
         tenant.addProfile(Map.of("email", List.of("ada@example.com")));

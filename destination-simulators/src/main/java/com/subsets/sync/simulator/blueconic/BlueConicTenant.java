@@ -39,6 +39,8 @@ public final class BlueConicTenant {
     private final Map<String, Map<String, String>> index = new HashMap<>();
     private volatile java.util.function.Consumer<Map<String, List<String>>> writeListener = profile -> { };
     private final List<RecordedCall> calls = new ArrayList<>();
+    /** Property id to a value BlueConic refuses for it, with its message (a validation rule the tenant set up). */
+    private final Map<String, Map<String, String>> refusedValues = new HashMap<>();
     /** Profiles that refuse every write, with the state BlueConic answers for them. */
     private final Map<String, String> refusals = new HashMap<>();
     private int maxConcurrentRequests = 4;
@@ -189,6 +191,21 @@ public final class BlueConicTenant {
         }
         refusals.put(profileId, state);
         return this;
+    }
+
+    /**
+     * An entry that sets {@code propertyId} to {@code value} is SKIPPED with {@code message} as the property's
+     * validation error, as BlueConic answers a value its property's rules refuse; the entry's other properties
+     * are not written, and the other entries of the request are.
+     */
+    public synchronized BlueConicTenant refuseValue(String propertyId, String value, String message) {
+        refusedValues.computeIfAbsent(propertyId, p -> new HashMap<>()).put(value, message);
+        return this;
+    }
+
+    synchronized String refusedValue(String propertyId, String value) {
+        Map<String, String> refused = refusedValues.get(propertyId);
+        return refused == null ? null : refused.get(value);
     }
 
     synchronized String refusal(String profileId) {

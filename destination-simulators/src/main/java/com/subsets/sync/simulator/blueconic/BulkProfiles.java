@@ -130,6 +130,12 @@ final class BulkProfiles {
             if (!tenant.properties.containsKey(id)) {
                 addError(errors, id, "property does not exist");
             }
+            for (Object value : ((JsonObject) o).getJsonArray("values", NONE)) {
+                String refused = tenant.refusedValue(id, String.valueOf(value));
+                if (refused != null) {
+                    addError(errors, id, refused);
+                }
+            }
         }
         for (Object group : matching) {
             for (Object m : (JsonArray) group) {
