@@ -250,6 +250,45 @@ class BlueConicDeliveryIT {
                 .as("each entry sent once: the refused one is not retried, the batch not resent").isEqualTo(10);
     }
 
+    /** The answer that once stalled a tenant: validationErrors as an array, which BlueConic's document types as an object. */
+    private static final String ARRAY_OF_ERRORS = "[{\"identifier\":\"w0@example.com\",\"state\":\"SKIPPED\","
+            + "\"validationErrors\":[\"#/properties/x: property does not exist\"]}]";
+
+    @Test
+    void anAnswerOfAnotherShapeIsRetriedAsUnexpectedAndCountedThenDelivered() throws Exception {
+        tenant.addProfile(Map.of("email", List.of("w0@example.com")));
+        tenant.faults().garbleNext(3, ARRAY_OF_ERRORS);
+        startDispatcher("");
+        send(assigned("w0@example.com", "exp-1", 1));
+
+        await("delivered once BlueConic answers as documented", () ->
+                List.of("exp-1").equals(tenant.profileBy("email", "w0@example.com").get("subsets_experiment_id")));
+        assertThat(metric("dispatcher_responses_unexpected_total")).isEqualTo(3.0);
+        assertThat(deadLetters(0)).isEmpty();
+    }
+
+    @Test
+    void anAnswerThatStaysUnreadableIsDeadLetteredWithItsTextAfterTheGiveUpTime() throws Exception {
+        tenant.addProfile(Map.of("email", List.of("w0@example.com")));
+        tenant.faults().garbleNext(1_000, ARRAY_OF_ERRORS);
+        startDispatcher("", Map.of("BLUECONIC_RETRY_GIVE_UP_MS", "1500", "BLUECONIC_RETRY_MAX_DELAY_MS", "300"));
+        send(assigned("w0@example.com", "exp-1", 1));
+
+        List<ConsumerRecord<String, byte[]>> dead = deadLetters(1);
+        assertThat(dead).extracting(r -> header(r, "dlq-reason")).containsExactly("retries_exhausted");
+        assertThat(header(dead.get(0), "dlq-error")).startsWith("unexpected_response: HTTP 200, ")
+                .contains("validationErrors that are not an object").contains("#/properties/x: property does not exist");
+        assertThat(metric("dispatcher_responses_unexpected_total")).isGreaterThanOrEqualTo(2.0);
+    }
+
+    /** A counter of the dispatcher's own /metrics, summed over its series. */
+    private double metric(String name) throws Exception {
+        String body = io.vertx.ext.web.client.WebClient.create(vertx).get(dispatcher.port(), "127.0.0.1", "/metrics").send()
+                .await(10, TimeUnit.SECONDS).bodyAsString();
+        return body.lines().filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
     @Test
     void tokensThatExpireOrAreRevokedMidRunAreRenewedWithoutLosingAnything() throws Exception {
         tenant.tokenTtlSeconds(2);

@@ -195,6 +195,12 @@ public final class BlueConicSimulator extends SimulatorServer {
                 send(ctx, tenant, 429, null);
                 return;
             }
+            case GARBLE -> {
+                tenant.record(new RecordedCall(System.currentTimeMillis(), ctx.request().method().name(), ctx.request().path(),
+                        200, 0, ctx.body() == null || ctx.body().buffer() == null ? 0 : ctx.body().length(), null));
+                ctx.response().setStatusCode(200).putHeader("content-type", "application/json").end(tenant.faults().garbledBody());
+                return;
+            }
             case FAIL -> {
                 int status = tenant.faults().failStatus();
                 send(ctx, tenant, status, new JsonObject().put("code", status)

@@ -4,18 +4,21 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * Faults injected at run time, through Java or {@code POST /_sim/faults}: the next {@code n} calls fail
- * with a status, are throttled (429), or lose their connection; every call waits {@code latencyMillis}.
+ * with a status, are throttled (429), lose their connection, or are answered 200 with a body of the wrong shape;
+ * every call waits {@code latencyMillis}.
  */
 public final class Faults {
 
     /** What to do with one call. */
-    public enum Action { NONE, FAIL, THROTTLE, DROP }
+    public enum Action { NONE, FAIL, THROTTLE, DROP, GARBLE }
 
     private int failCalls;
     private int failStatus = 503;
     private int throttleCalls;
     private int dropCalls;
     private long latencyMillis;
+    private int garbleCalls;
+    private String garbledBody = "";
 
     public synchronized Faults failNext(int calls, int status) {
         failCalls = calls;
@@ -33,6 +36,20 @@ public final class Faults {
         return this;
     }
 
+    /**
+     * The next {@code calls} calls are answered 200 with {@code body} as it is: a shape the vendor's document
+     * does not promise, to see what a client makes of an answer it cannot read.
+     */
+    public synchronized Faults garbleNext(int calls, String body) {
+        garbleCalls = calls;
+        garbledBody = body;
+        return this;
+    }
+
+    public synchronized String garbledBody() {
+        return garbledBody;
+    }
+
     public synchronized Faults latency(long millis) {
         latencyMillis = millis;
         return this;
@@ -42,6 +59,7 @@ public final class Faults {
         failCalls = 0;
         throttleCalls = 0;
         dropCalls = 0;
+        garbleCalls = 0;
         latencyMillis = 0;
     }
 
@@ -59,6 +77,10 @@ public final class Faults {
             failCalls--;
             return Action.FAIL;
         }
+        if (garbleCalls > 0) {
+            garbleCalls--;
+            return Action.GARBLE;
+        }
         return Action.NONE;
     }
 
@@ -70,7 +92,10 @@ public final class Faults {
         return latencyMillis;
     }
 
-    /** Applies {@code {"failNext":3,"status":503,"throttleNext":5,"dropNext":1,"latencyMs":200}}; absent keys are left. */
+    /**
+     * Applies {@code {"failNext":3,"status":503,"throttleNext":5,"dropNext":1,"garbleNext":2,"body":"[]","latencyMs":200}};
+     * absent keys are left.
+     */
     public synchronized void apply(JsonObject spec) {
         if (spec.containsKey("failNext")) {
             failNext(spec.getInteger("failNext"), spec.getInteger("status", 503));
@@ -80,6 +105,9 @@ public final class Faults {
         }
         if (spec.containsKey("dropNext")) {
             dropNext(spec.getInteger("dropNext"));
+        }
+        if (spec.containsKey("garbleNext")) {
+            garbleNext(spec.getInteger("garbleNext"), spec.getString("body", ""));
         }
         if (spec.containsKey("latencyMs")) {
             latency(spec.getLong("latencyMs"));

@@ -131,6 +131,11 @@ public final class IterableSimulator extends SimulatorServer {
             respond(ctx, project, status, IterableErrors.body("GenericError", "Internal error", null), 0);
             return;
         }
+        if (fault == Faults.Action.GARBLE) {
+            project.record(new RecordedCall(now(), ctx.request().method().name(), ctx.request().path(), 200, 0, bodyBytes(ctx), null));
+            ctx.response().setStatusCode(200).putHeader("content-type", "application/json").end(project.faults().garbledBody());
+            return;
+        }
         JsonObject body;
         try {
             body = ctx.request().method().name().equals("GET") || ctx.request().method().name().equals("DELETE")
