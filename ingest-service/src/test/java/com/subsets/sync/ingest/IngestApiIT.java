@@ -152,6 +152,10 @@ class IngestApiIT {
         cases.add(invalid("assigned without addedAt", without(base, "addedAt"), "addedAt"));
         cases.add(invalid("churn risk above 1", base.copy().put("churnRisk", 1.2).encode(), "churnRisk"));
         cases.add(invalid("churn risk as text", base.copy().put("churnRisk", "0.2").encode(), "churnRisk"));
+        // Valid JSON numbers that once held an event loop for seconds or built a 600 MB message.
+        for (String huge : List.of("1e-30000000", "1e-300000000", "2e600000000", "0.123456789012345678901")) {
+            cases.add(invalid("churn risk " + huge, ok.replace("\"churnRisk\":0.73", "\"churnRisk\":" + huge), "churnRisk"));
+        }
         cases.add(invalid("scored without churn risk", event("s", "acme", "u", 0.5).replace(",\"churnRisk\":0.5", ""), "churnRisk"));
         cases.add(invalid("scored with experiment", new JsonObject(event("s", "acme", "u", 0.5)).put("experiment", new JsonObject().put("id", "x")).encode(), "experiment"));
         cases.add(invalid("unassigned with assignment", unassignedWithAssignment(base), "assignment"));

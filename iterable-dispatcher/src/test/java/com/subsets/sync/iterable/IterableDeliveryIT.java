@@ -130,18 +130,23 @@ class IterableDeliveryIT {
             withSurrogate[at + 2] = (byte) 0x80;
             System.arraycopy(notUtf8, at + 1, withSurrogate, at + 3, notUtf8.length - at - 1);
             kit.sendRaw("acme", withSurrogate);
+            // A valid JSON number whose formatting once took 27 s of the event loop.
+            kit.sendRaw("acme", new String(new com.subsets.sync.model.EventCodec().encode(scored("acme", "tiny", "0.5", 1)),
+                    java.nio.charset.StandardCharsets.UTF_8).replace("\"churnRisk\":0.5", "\"churnRisk\":1e-30000000"));
             kit.send(emailOnly("acme", "no-user-id@example.com", 1));
             kit.send(scored("unknown-tenant", "u-1", "0.1", 1));
             kit.send(scored("acme", "after-poison", "0.3", 2));
 
             await("the good record delivered", WAIT, () -> kit.project.profile("after-poison") != null);
-            List<ConsumerRecord<String, byte[]>> dead = kit.deadLetters(4);
-            assertThat(dead).extracting(r -> header(r, "dlq-reason"))
-                    .containsExactlyInAnyOrder("malformed_json", "malformed_json", "contract_violation", "missing_identifier");
+            List<ConsumerRecord<String, byte[]>> dead = kit.deadLetters(5);
+            assertThat(dead).extracting(r -> header(r, "dlq-reason")).containsExactlyInAnyOrder(
+                    "malformed_json", "malformed_json", "contract_violation", "contract_violation", "missing_identifier");
+            assertThat(dead).extracting(r -> header(r, "dlq-error")).anySatisfy(error -> assertThat(error)
+                    .contains("churnRisk: must be a number from 0 to 1 with at most 20 decimal places"));
             assertThat(dead).extracting(r -> header(r, "dlq-error")).anySatisfy(error -> assertThat(error)
                     .contains("byte offset " + at).contains("surrogate"));
             ConsumerRecord<String, byte[]> violation = dead.stream()
-                    .filter(r -> "contract_violation".equals(header(r, "dlq-reason"))).findFirst().orElseThrow();
+                    .filter(r -> String.valueOf(header(r, "dlq-error")).contains("tenantId")).findFirst().orElseThrow();
             assertThat(new String(violation.value())).as("the original bytes").isEqualTo("{\"eventId\":\"x\",\"type\":\"experiment.assigned\"}");
             assertThat(header(violation, "dlq-error")).contains("tenantId: is required");
             assertThat(header(violation, "dlq-source")).startsWith(kit.topic + "/");

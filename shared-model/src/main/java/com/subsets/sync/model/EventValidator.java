@@ -1,7 +1,6 @@
 package com.subsets.sync.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -160,13 +159,9 @@ public final class EventValidator {
             }
             return;
         }
-        if (!churnRisk.isNumber()) {
-            problems.add(new Violation("churnRisk", "must be a number from 0 to 1"));
-            return;
-        }
-        BigDecimal value = churnRisk.decimalValue();
-        if (value.signum() < 0 || value.compareTo(BigDecimal.ONE) > 0) {
-            problems.add(new Violation("churnRisk", "must be a number from 0 to 1, was " + value.toPlainString()));
+        // Never formatted back: a rejected number may be thirty million digits long once printed.
+        if (!churnRisk.isNumber() || !ChurnRiskRule.admits(churnRisk.decimalValue())) {
+            problems.add(new Violation("churnRisk", ChurnRiskRule.RULE));
         }
     }
 

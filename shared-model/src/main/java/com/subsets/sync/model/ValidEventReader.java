@@ -233,14 +233,14 @@ final class ValidEventReader {
         return values;
     }
 
-    /** A number from 0 to 1, as the tree gives it: integers as they are, decimals without trailing zeros. */
+    /** A number the contract admits ({@link ChurnRiskRule}), as the tree gives it: integers as they are, decimals without trailing zeros. */
     private static BigDecimal churnRisk(JsonParser parser) throws IOException {
         JsonToken token = parser.nextToken();
         if (token != JsonToken.VALUE_NUMBER_INT && token != JsonToken.VALUE_NUMBER_FLOAT) {
             return null;
         }
         BigDecimal value = parser.getDecimalValue();
-        if (value.signum() < 0 || value.compareTo(BigDecimal.ONE) > 0) {
+        if (!ChurnRiskRule.admits(value)) {
             return null;
         }
         return token == JsonToken.VALUE_NUMBER_FLOAT ? value.stripTrailingZeros() : value;

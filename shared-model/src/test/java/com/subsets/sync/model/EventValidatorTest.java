@@ -48,7 +48,23 @@ class EventValidatorTest {
                 "subscriber.email: not an email address",
                 "experiment.name: is required for experiment.assigned",
                 "assignment: must be treatment or control",
-                "churnRisk: must be a number from 0 to 1, was 1.5");
+                "churnRisk: must be a number from 0 to 1 with at most 20 decimal places");
+    }
+
+    /** Each of these once held an event loop for seconds, or built a string of hundreds of megabytes. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"1e-30000000", "1e-300000000", "2e600000000", "1e999999999",
+            "-1e-999999999", "0.123456789012345678901"})
+    void numbersPastTheBoundAreRefusedWithoutFormattingThem(String number) {
+        String event = """
+                {"eventId":"e1","type":"churn_risk.scored","tenantId":"acme","occurredAt":"2026-11-22T09:59:00Z",
+                 "subscriber":{"userId":"u"},"churnRisk":%s}""".formatted(number);
+
+        DecodeResult result = codec.decode(event.getBytes());
+
+        assertThat(result.failure()).isEqualTo(DecodeResult.Failure.CONTRACT_VIOLATION);
+        assertThat(result.describe()).contains("churnRisk: must be a number from 0 to 1 with at most 20 decimal places")
+                .hasSizeLessThan(400);
     }
 
     @Test
