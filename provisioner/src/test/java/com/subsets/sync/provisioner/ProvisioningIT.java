@@ -223,6 +223,12 @@ class ProvisioningIT {
         assertThat(fixed.status()).isEqualTo(202);
         assertThat(fixed.json().getLong("revision")).isEqualTo(2L);
         await("READY", WAIT, () -> status(port, "bc-refused", "blueconic").equals("READY"));
+
+        // A mistyped new secret is checked with a token of its own, not the one the right secret got a moment ago.
+        operator(port, "PUT", path("bc-refused", "blueconic"), blueConicBody("client-refused", "a-mistyped-rotation"));
+        await("FAILED", WAIT, () -> status(port, "bc-refused", "blueconic").equals("FAILED"));
+        assertThat(operator(port, "GET", path("bc-refused", "blueconic"), null).json().getString("statusReason"))
+                .contains("invalid_client");
     }
 
     @Test

@@ -61,6 +61,15 @@ public final class TokenProvider {
                 .map(Token::value);
     }
 
+    /**
+     * A token fetched now, whatever is cached: what checking credentials needs (provisioning a destination
+     * whose secret just changed must not pass on a token of the old one). It replaces the cached token.
+     */
+    public Future<String> freshToken(BlueConicCredentials credentials) {
+        String key = key(credentials);
+        return fetch(credentials).onSuccess(token -> tokens.put(key, token)).map(Token::value);
+    }
+
     /** After a 401: the token is no good, whatever its expiry said. */
     public void invalidate(BlueConicCredentials credentials, String token) {
         tokens.computeIfPresent(key(credentials), (k, cached) -> cached.value().equals(token) ? null : cached);
@@ -94,7 +103,21 @@ public final class TokenProvider {
         }
     }
 
+    /**
+     * Instance, application and a fingerprint of the secret: a token of the old secret never stands in for
+     * a new one, so a mistyped secret is refused at once rather than after the old token expires.
+     */
     private static String key(BlueConicCredentials credentials) {
-        return credentials.instanceUrl() + "|" + credentials.clientId();
+        return credentials.instanceUrl() + "|" + credentials.clientId() + "|" + fingerprint(credentials.clientSecret());
+    }
+
+    private static String fingerprint(String secret) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest, 0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 }

@@ -38,9 +38,10 @@ public final class BlueConicFieldProvisioner implements FieldProvisioner {
     public Future<Void> provision(JsonObject settings, JsonObject secret, List<FieldRecord> progress) {
         BlueConicCredentials credentials = new BlueConicCredentials(URI.create(settings.getString("instanceUrl")),
                 settings.getString("clientId"), secret.getString("clientSecret"));
-        Future<Void> chain = token(credentials).mapEmpty();
+        // A token fetched now checks these very credentials; the fields then reuse it (cached under them).
+        Future<Void> chain = token(tokens.freshToken(credentials)).mapEmpty();
         for (DestinationField field : DestinationField.values()) {
-            chain = chain.compose(v -> token(credentials)).compose(token -> property(credentials, token, field))
+            chain = chain.compose(v -> token(tokens.token(credentials))).compose(token -> property(credentials, token, field))
                     .map(record -> {
                         progress.add(record);
                         return null;
@@ -49,8 +50,8 @@ public final class BlueConicFieldProvisioner implements FieldProvisioner {
         return chain;
     }
 
-    private Future<String> token(BlueConicCredentials credentials) {
-        return tokens.token(credentials).recover(e -> {
+    private static Future<String> token(Future<String> fetched) {
+        return fetched.recover(e -> {
             if (e instanceof TokenProvider.TokenException refused) {
                 return Future.failedFuture(new ProvisioningFailure(!refused.credentialsRefused(),
                         "BlueConic's token endpoint " + (refused.credentialsRefused() ? "refused the client credentials: " : "failed: ")
