@@ -2,6 +2,7 @@ package com.subsets.sync.dispatch;
 
 import com.subsets.sync.runtime.KafkaClientConfig;
 import com.subsets.sync.dispatch.core.AdaptiveRateLimiter;
+import com.subsets.sync.dispatch.core.Assignments;
 import com.subsets.sync.dispatch.core.Backoff;
 import com.subsets.sync.dispatch.core.FailureClassifier;
 import com.subsets.sync.dispatch.core.OffsetTracker;
@@ -71,6 +72,7 @@ public final class DispatcherEngine<C> extends VerticleBase {
     /** The vendor budgets the lanes spend, by budget id. */
     private final Map<String, Budget<C>> budgets = new LinkedHashMap<>();
     private final Set<TopicPartition> assigned = new HashSet<>();
+    private final Assignments assignments = new Assignments();
     /** Polled records not yet taken: they count against the buffer bounds like taken ones. */
     private final ArrayDeque<KafkaConsumerRecord<String, byte[]>> intake = new ArrayDeque<>();
     private long intakeBytes;
@@ -143,8 +145,11 @@ public final class DispatcherEngine<C> extends VerticleBase {
      */
     private Map<String, String> consumerConfig() {
         int maxPollRecords = Math.max(1, Math.min(MAX_POLL_RECORDS, config.maxBufferedRecords() / 10));
-        return KafkaClientConfig.consumer(config.bootstrapServers(), config.kafkaProperties(), adapter.name() + "-dispatcher",
-                config.groupId(), maxPollRecords);
+        Map<String, String> props = KafkaClientConfig.consumer(config.bootstrapServers(), config.kafkaProperties(),
+                adapter.name() + "-dispatcher", config.groupId(), maxPollRecords);
+        // Cooperative rebalancing moves only the partitions that change owner; the others keep flowing.
+        props.putIfAbsent("partition.assignment.strategy", "org.apache.kafka.clients.consumer.CooperativeStickyAssignor");
+        return props;
     }
 
     // ---- records in ----
@@ -172,7 +177,11 @@ public final class DispatcherEngine<C> extends VerticleBase {
     }
 
     private void take(KafkaConsumerRecord<String, byte[]> record) {
-        SourceRecord source = toSource(record);
+        int generation = assignments.generation(record.partition());
+        if (generation == Assignments.NOT_OWNED) {
+            return;
+        }
+        SourceRecord source = toSource(record, generation);
         tracker.taken(source.partition(), source.offset(), source.value().length);
         metrics.consumed();
         DecodeResult decoded = codec.decode(source.value());
@@ -304,8 +313,27 @@ public final class DispatcherEngine<C> extends VerticleBase {
     }
 
     /** Decides the fate of every row of a finished request. */
-    private void settle(Budget<C> budget, Lane<C> lane, List<SubscriberUpdate> rows, DeliveryResult result, long ticket) {
+    private void settle(Budget<C> budget, Lane<C> lane, List<SubscriberUpdate> answered, DeliveryResult answer, long ticket) {
         long now = now();
+        List<SubscriberUpdate> rows = answered;
+        DeliveryResult result = answer;
+        if (!answered.stream().allMatch(assignments::isCurrent)) {
+            // Rows of a partition revoked while they were out: the new owner delivers them. They are neither
+            // resolved, dead-lettered nor requeued here, or a late retry could write an old value over its work.
+            rows = new ArrayList<>();
+            List<Outcome> outcomes = new ArrayList<>();
+            List<SubscriberUpdate> stale = new ArrayList<>();
+            for (int i = 0; i < answered.size(); i++) {
+                if (assignments.isCurrent(answered.get(i))) {
+                    rows.add(answered.get(i));
+                    outcomes.add(answer.outcomes().get(i));
+                } else {
+                    stale.add(answered.get(i));
+                }
+            }
+            lane.buffer.completed(stale);
+            result = new DeliveryResult(outcomes, answer.throttled(), answer.retryAfterMillis(), answer.splittable(), answer.status());
+        }
         budget.answered(now, result.throttled());
         // Successes place their requests by their answers, 429s take theirs out of the window; other
         // errors come back faster or slower than work done and say nothing of when a request counted.
@@ -313,6 +341,9 @@ public final class DispatcherEngine<C> extends VerticleBase {
         budget.limiter.onAnswer(telling ? ticket : AdaptiveRateLimiter.NO_TICKET, now, result.throttled());
         if (result.throttled()) {
             metrics.throttled();
+        }
+        if (rows.isEmpty()) {
+            return;
         }
         if (result.splittable() && rows.size() > 1) {
             int half = rows.size() / 2;
@@ -398,6 +429,9 @@ public final class DispatcherEngine<C> extends VerticleBase {
     // ---- resolution, dead letters, commits ----
 
     private void deadLetter(SourceRecord source, String reason, String detail, int attempts, long firstFailureMillis) {
+        if (!assignments.isCurrent(source)) {
+            return;
+        }
         LOG.warn("dead-lettering {}/{}@{}: {}: {}", source.topic(), source.partition(), source.offset(), reason, abbreviate(detail));
         writeDeadLetter(source, reason, detail, attempts, firstFailureMillis, 1);
     }
@@ -420,6 +454,10 @@ public final class DispatcherEngine<C> extends VerticleBase {
     }
 
     private void resolve(SourceRecord source) {
+        if (!assignments.isCurrent(source)) {
+            // The partition was revoked (and maybe assigned again): its offsets are no longer this record's to move.
+            return;
+        }
         tracker.resolved(source.partition(), source.offset());
         applyBackpressure();
     }
@@ -462,6 +500,7 @@ public final class DispatcherEngine<C> extends VerticleBase {
 
     private void onAssigned(Set<TopicPartition> partitions) {
         assigned.addAll(partitions);
+        assignments.assigned(partitions.stream().map(TopicPartition::getPartition).toList());
         if (paused) {
             consumer.pause(partitions);
         }
@@ -474,7 +513,17 @@ public final class DispatcherEngine<C> extends VerticleBase {
         tracker.forget(numbers);
         intake.removeIf(r -> numbers.contains(r.partition()));
         intakeBytes = intake.stream().mapToLong(r -> r.value() == null ? 0 : r.value().length).sum();
-        lanes.values().forEach(l -> l.buffer.forgetPartitions(numbers));
+        assignments.revoked(numbers);
+        lanes.values().forEach(l -> {
+            l.buffer.forgetPartitions(numbers);
+            l.dropStaleSplits(assignments);
+        });
+        budgets.values().forEach(b -> {
+            if (b.next != null && !b.next.rows().stream().allMatch(assignments::isCurrent)) {
+                b.next.lane().buffer.completed(b.next.rows());
+                b.next = null;
+            }
+        });
         LOG.info("revoked {}: their unfinished records go to the new owner", partitions);
     }
 
@@ -510,14 +559,14 @@ public final class DispatcherEngine<C> extends VerticleBase {
 
     // ---- helpers ----
 
-    private static SourceRecord toSource(KafkaConsumerRecord<String, byte[]> record) {
+    private static SourceRecord toSource(KafkaConsumerRecord<String, byte[]> record, int generation) {
         Map<String, byte[]> headers = new LinkedHashMap<>();
         for (KafkaHeader header : record.headers()) {
             headers.put(header.key(), header.value().getBytes());
         }
         return new SourceRecord(record.topic(), record.partition(), record.offset(),
                 record.key() == null ? null : record.key().getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                record.value() == null ? new byte[0] : record.value(), headers);
+                record.value() == null ? new byte[0] : record.value(), headers, generation);
     }
 
     private static String abbreviate(String text) {

@@ -1,5 +1,6 @@
 package com.subsets.sync.dispatch;
 
+import com.subsets.sync.dispatch.core.Assignments;
 import com.subsets.sync.dispatch.core.BatchLimits;
 import com.subsets.sync.dispatch.core.LaneBuffer;
 import com.subsets.sync.dispatch.core.SubscriberUpdate;
@@ -44,6 +45,21 @@ final class Lane<C> {
     /** The next batch: a split half first, otherwise what the buffer's limits allow. */
     List<SubscriberUpdate> nextBatch() {
         return splits.isEmpty() ? buffer.drain() : splits.poll();
+    }
+
+    /** Drops rows of partitions no longer owned from the split halves waiting to go, releasing their subscribers. */
+    void dropStaleSplits(Assignments assignments) {
+        for (var it = splits.iterator(); it.hasNext(); ) {
+            List<SubscriberUpdate> half = it.next();
+            List<SubscriberUpdate> stale = half.stream().filter(row -> !assignments.isCurrent(row)).toList();
+            if (!stale.isEmpty()) {
+                buffer.completed(stale);
+                half.removeAll(stale);
+                if (half.isEmpty()) {
+                    it.remove();
+                }
+            }
+        }
     }
 
     boolean idle() {
