@@ -23,6 +23,7 @@ final class DeadLetterWriter {
     static final String FIRST_FAILURE = "dlq-first-failure";
     static final String SOURCE = "dlq-source";
     static final String DESTINATION = "dlq-destination";
+    static final String TRUNCATED = "dlq-truncated";
     private static final int MAX_ERROR_CHARS = 4096;
 
     private final KafkaProducer<byte[], byte[]> producer;
@@ -39,12 +40,29 @@ final class DeadLetterWriter {
         this.destination = destination;
     }
 
+    /** The original record with why it is here. */
     Future<Void> write(SourceRecord record, String reason, String error, int attempts, long firstFailureMillis) {
         KafkaProducerRecord<byte[], byte[]> dead = KafkaProducerRecord.create(topic, record.key(), record.value());
         record.headers().forEach((name, value) -> dead.addHeader(name, Buffer.buffer(value)));
+        return send(dead, record, reason, error, MAX_ERROR_CHARS, attempts, firstFailureMillis);
+    }
+
+    /**
+     * For a record whose dead letter Kafka refused for good (larger than the producer's max.request.size with
+     * its headers, say): no value and none of its headers, a short error, {@code dlq-truncated: true}, and
+     * {@code dlq-source} pointing to the original, which stays on the input topic for its retention.
+     */
+    Future<Void> writeTruncated(SourceRecord record, String reason, String error, int attempts, long firstFailureMillis) {
+        KafkaProducerRecord<byte[], byte[]> dead = KafkaProducerRecord.create(topic, record.key(), new byte[0]);
+        dead.addHeader(TRUNCATED, "true");
+        return send(dead, record, reason, error, 512, attempts, firstFailureMillis);
+    }
+
+    private Future<Void> send(KafkaProducerRecord<byte[], byte[]> dead, SourceRecord record, String reason, String error,
+                              int maxErrorChars, int attempts, long firstFailureMillis) {
         dead.addHeader(REASON, reason);
         String text = error == null ? "" : error;
-        dead.addHeader(ERROR, text.length() > MAX_ERROR_CHARS ? text.substring(0, MAX_ERROR_CHARS) : text);
+        dead.addHeader(ERROR, text.length() > maxErrorChars ? text.substring(0, maxErrorChars) : text);
         dead.addHeader(ATTEMPTS, String.valueOf(attempts));
         dead.addHeader(FIRST_FAILURE, Instant.ofEpochMilli(firstFailureMillis).toString());
         dead.addHeader(SOURCE, record.topic() + "/" + record.partition() + "@" + record.offset());

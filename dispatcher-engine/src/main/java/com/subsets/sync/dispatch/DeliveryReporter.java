@@ -25,6 +25,8 @@ final class DeliveryReporter {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryReporter.class);
     private static final int MAX_MESSAGE_CHARS = 2000;
+    /** Where records that are not valid events are counted: one series, however their producers key them. */
+    static final String UNKNOWN_TENANT = "unknown";
 
     private static final class Tally {
         long updated;
@@ -91,7 +93,7 @@ final class DeliveryReporter {
     }
 
     private Tally tally(String tenantId) {
-        return tallies.computeIfAbsent(tenantId == null ? "unknown" : tenantId, t -> new Tally());
+        return tallies.computeIfAbsent(tenantId == null ? UNKNOWN_TENANT : tenantId, t -> new Tally());
     }
 
     /** Sends what was tallied since the last flush; what fails to send waits for the next one. */

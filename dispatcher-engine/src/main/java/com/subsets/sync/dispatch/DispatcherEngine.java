@@ -186,7 +186,8 @@ public final class DispatcherEngine<C> extends VerticleBase {
         metrics.consumed();
         DecodeResult decoded = codec.decode(source.value());
         if (!decoded.isValid()) {
-            deadLetter(source, decoded.failure().name().toLowerCase(java.util.Locale.ROOT), decoded.describe(), 0, now());
+            // Not a valid event, so no tenant to attribute it to: the raw key could be anything a producer chose.
+            deadLetter(source, null, decoded.failure().name().toLowerCase(java.util.Locale.ROOT), decoded.describe(), 0, now());
         } else {
             route(decoded.event(), source);
         }
@@ -202,7 +203,7 @@ public final class DispatcherEngine<C> extends VerticleBase {
         LaneConfig<C> laneConfig = destination.get();
         Optional<String> key = adapter.subscriberKey(event, laneConfig.destination());
         if (key.isEmpty()) {
-            deadLetter(source, "missing_identifier", "the event has no identifier this destination uses", 0, now());
+            deadLetter(source, event.tenantId(), "missing_identifier", "the event has no identifier this destination uses", 0, now());
             return;
         }
         Lane<C> lane = laneOf(event.tenantId(), laneConfig);
@@ -367,7 +368,7 @@ public final class DispatcherEngine<C> extends VerticleBase {
                 case PERMANENT -> {
                     done.add(row);
                     reports.rejected(row.tenantId(), outcome, now);
-                    row.sources().forEach(s -> deadLetter(s, outcome.reason(), outcome.detail(), lane.attempt + 1,
+                    row.sources().forEach(s -> deadLetter(s, row.tenantId(), outcome.reason(), outcome.detail(), lane.attempt + 1,
                             lane.firstFailureMillis < 0 ? now : lane.firstFailureMillis));
                 }
                 case SKIPPED -> {
@@ -407,7 +408,7 @@ public final class DispatcherEngine<C> extends VerticleBase {
             lane.buffer.completed(retry);
             Outcome cause = retryCause;
             retry.forEach(row -> reports.failed(row.tenantId(), "retries_exhausted", cause.reason() + ": " + cause.detail(), now));
-            retry.forEach(row -> row.sources().forEach(s -> deadLetter(s, "retries_exhausted",
+            retry.forEach(row -> row.sources().forEach(s -> deadLetter(s, row.tenantId(), "retries_exhausted",
                     cause.reason() + ": " + cause.detail(), lane.attempt, lane.firstFailureMillis)));
             lane.succeeded();
         }
@@ -428,28 +429,48 @@ public final class DispatcherEngine<C> extends VerticleBase {
 
     // ---- resolution, dead letters, commits ----
 
-    private void deadLetter(SourceRecord source, String reason, String detail, int attempts, long firstFailureMillis) {
+    /** {@code tenantId}: the validated event's tenant, or null when the record is not a valid event. */
+    private void deadLetter(SourceRecord source, String tenantId, String reason, String detail, int attempts,
+                            long firstFailureMillis) {
         if (!assignments.isCurrent(source)) {
             return;
         }
         LOG.warn("dead-lettering {}/{}@{}: {}: {}", source.topic(), source.partition(), source.offset(), reason, abbreviate(detail));
-        writeDeadLetter(source, reason, detail, attempts, firstFailureMillis, 1);
+        writeDeadLetter(new DeadLetter(source, tenantId, reason, detail, attempts, firstFailureMillis), false, 1);
     }
 
-    /** Until the write is acknowledged the record stays unresolved, so the commit cannot pass it. */
-    private void writeDeadLetter(SourceRecord source, String reason, String detail, int attempts, long firstFailureMillis,
-                                 int tries) {
-        deadLetters.write(source, reason, detail, attempts, firstFailureMillis)
+    private record DeadLetter(SourceRecord source, String tenantId, String reason, String detail, int attempts,
+                              long firstFailureMillis) {
+    }
+
+    /**
+     * Until the write is acknowledged the record stays unresolved, so the commit cannot pass it. A write Kafka
+     * refuses for good (a record too large, say) becomes a truncated dead letter pointing to the original
+     * rather than a retry that never ends and freezes the partition's commit; what keeps failing is retried
+     * with backoff, counted and alerted on.
+     */
+    private void writeDeadLetter(DeadLetter letter, boolean truncated, int tries) {
+        SourceRecord source = letter.source();
+        (truncated ? deadLetters.writeTruncated(source, letter.reason(), letter.detail(), letter.attempts(), letter.firstFailureMillis())
+                : deadLetters.write(source, letter.reason(), letter.detail(), letter.attempts(), letter.firstFailureMillis()))
                 .onSuccess(v -> {
-                    metrics.deadLettered(reason);
-                    reports.deadLettered(source.key() == null ? null : new String(source.key(), java.nio.charset.StandardCharsets.UTF_8));
+                    metrics.deadLettered(letter.reason());
+                    reports.deadLettered(letter.tenantId() == null ? DeliveryReporter.UNKNOWN_TENANT : letter.tenantId());
                     resolve(source);
                 })
                 .onFailure(e -> {
+                    boolean permanent = !(e instanceof org.apache.kafka.common.errors.RetriableException);
+                    metrics.deadLetterWriteFailed(permanent ? "permanent" : "retriable");
+                    if (permanent && !truncated) {
+                        LOG.error("dead letter for {}/{}@{} refused for good ({}): writing a truncated one that points to it",
+                                source.topic(), source.partition(), source.offset(), e.toString());
+                        writeDeadLetter(letter, true, 1);
+                        return;
+                    }
                     long delay = backoff.delayMillis(tries) + 100;
                     LOG.error("dead-letter write failed for {}/{}@{} (try {}), again in {} ms: {}", source.topic(),
                             source.partition(), source.offset(), tries, delay, e.toString());
-                    vertx.setTimer(delay, t -> writeDeadLetter(source, reason, detail, attempts, firstFailureMillis, tries + 1));
+                    vertx.setTimer(delay, t -> writeDeadLetter(letter, truncated, tries + 1));
                 });
     }
 

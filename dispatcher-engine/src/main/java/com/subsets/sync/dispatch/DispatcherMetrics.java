@@ -25,6 +25,7 @@ final class DispatcherMetrics {
     private final DistributionSummary batchBytes;
     private final Map<String, Counter> deadLettered = new ConcurrentHashMap<>();
     private final Map<String, Counter> skipped = new ConcurrentHashMap<>();
+    private final Map<String, Counter> deadLetterFailures = new ConcurrentHashMap<>();
     private final Map<Integer, Timer> latency = new ConcurrentHashMap<>();
 
     DispatcherMetrics(MeterRegistry registry, String destination) {
@@ -43,6 +44,8 @@ final class DispatcherMetrics {
                 .description("Estimated body size per request").tag("destination", destination).register(registry);
         // The skip that matters most exists from the start, at zero, so dashboards and alerts see it.
         skippedCounter("no_ready_destination");
+        deadLetterFailureCounter("permanent");
+        deadLetterFailureCounter("retriable");
     }
 
     private Counter counter(String name, String description) {
@@ -92,6 +95,17 @@ final class DispatcherMetrics {
         deadLettered.computeIfAbsent(reason, r -> Counter.builder("dispatcher.records.dead.lettered")
                 .description("Records written to the dead-letter topic, by reason").tag("destination", destination)
                 .tag("reason", r).register(registry)).increment();
+    }
+
+    /** {@code kind}: {@code permanent} (Kafka refused the record for good) or {@code retriable}. */
+    void deadLetterWriteFailed(String kind) {
+        deadLetterFailureCounter(kind).increment();
+    }
+
+    private Counter deadLetterFailureCounter(String kind) {
+        return deadLetterFailures.computeIfAbsent(kind, k -> Counter.builder("dispatcher.dead.letter.write.failures")
+                .description("Dead-letter writes Kafka refused, by kind: permanent ones are written again truncated")
+                .tag("destination", destination).tag("kind", k).register(registry));
     }
 
     void skipped(String reason) {

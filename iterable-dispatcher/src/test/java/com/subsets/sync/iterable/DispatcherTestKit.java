@@ -108,10 +108,15 @@ final class DispatcherTestKit implements AutoCloseable {
 
     /** Everything on the dead-letter topic once at least {@code expected} records are there. */
     List<ConsumerRecord<String, byte[]>> deadLetters(int expected) {
+        return records(deadLetterTopic, expected);
+    }
+
+    /** Everything on {@code topic} once at least {@code expected} records are there (or after a second, for 0). */
+    List<ConsumerRecord<String, byte[]>> records(String topic, int expected) {
         List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = consumer()) {
-            List<TopicPartition> partitions = consumer.partitionsFor(deadLetterTopic).stream()
-                    .map(p -> new TopicPartition(deadLetterTopic, p.partition())).toList();
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(expected == 0 ? 1 : 30);

@@ -156,6 +156,33 @@ class IterableDeliveryIT {
     }
 
     @Test
+    void aDeadLetterKafkaRefusesForGoodIsWrittenTruncatedAndBadRecordsCountAsUnknownTenant(KafkaService kafka) throws Exception {
+        try (DispatcherTestKit kit = new DispatcherTestKit(kafka, 5)) {
+            // Plenty for reports and small dead letters; the big record (produced without that limit) cannot go back whole.
+            kit.startDispatcher(Map.of("KAFKA_PROPERTY_MAX_REQUEST_SIZE", "3000", "ITERABLE_REPORT_INTERVAL_MS", "200"));
+            String big = "{not json " + "x".repeat(10_000);
+            for (int i = 0; i < 3; i++) {
+                // A producer keying by event id: each key is a new string, none a tenant.
+                kit.sendRaw("evt-" + i, i == 0 ? big : "{not json " + i);
+            }
+            kit.send(scored("acme", "after-big", "0.3", 2));
+
+            await("the good record delivered and everything committed", WAIT,
+                    () -> kit.project.profile("after-big") != null && kit.committedToEnd());
+            List<ConsumerRecord<String, byte[]>> dead = kit.deadLetters(3);
+            ConsumerRecord<String, byte[]> truncated = dead.stream().filter(r -> "true".equals(header(r, "dlq-truncated")))
+                    .findFirst().orElseThrow();
+            assertThat(truncated.value()).as("no value: the original stays on the input topic").isEmpty();
+            assertThat(header(truncated, "dlq-source")).startsWith(kit.topic + "/").endsWith("@0");
+            assertThat(header(truncated, "dlq-reason")).isEqualTo("malformed_json");
+            assertThat(dead).filteredOn(r -> header(r, "dlq-truncated") == null).hasSize(2);
+            await("reports sent", WAIT, () -> !kit.records(kit.topic + ".reports", 1).isEmpty());
+            assertThat(kit.records(kit.topic + ".reports", 1)).extracting(ConsumerRecord::key)
+                    .as("reports by validated tenant, never by a producer's key").allMatch(k -> k.equals("unknown") || k.equals("acme"));
+        }
+    }
+
+    @Test
     void fiveHundredsAndThrottlingStormsAreRetriedUntilDelivered(KafkaService kafka) throws Exception {
         try (DispatcherTestKit kit = new DispatcherTestKit(kafka, 5)) {
             kit.project.faults().failNext(3, 503);
