@@ -9,8 +9,16 @@ import java.util.Optional;
  */
 public interface DestinationDirectory<C> {
 
-    /** The tenant's READY destination, or empty: its records are skipped and counted, not retried. */
+    /** The tenant's destination as it last was READY, or empty. */
     Optional<LaneConfig<C>> lookup(String tenantId);
+
+    /**
+     * Whether the tenant has a destination registered at all, READY or not: records of a registered tenant
+     * without a READY destination yet are held until it is; only those of an unregistered tenant are skipped.
+     */
+    default boolean registered(String tenantId) {
+        return lookup(tenantId).isPresent();
+    }
 
     /** Completes once the directory knows the destinations; the engine consumes nothing before. */
     default Future<Void> loaded() {

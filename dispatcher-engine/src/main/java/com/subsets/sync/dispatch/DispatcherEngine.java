@@ -57,6 +57,8 @@ public final class DispatcherEngine<C> extends VerticleBase {
      * Vert.x's default (1 s) left the buffers empty for up to a second after each resume.
      */
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
+    /** How often records held for a destination not READY yet look at the directory again (it refreshes every 10 s). */
+    private static final long HELD_CHECK_MS = 1_000;
     /** The most records a poll hands over, however large the buffer bounds. */
     private static final int MAX_POLL_RECORDS = 5_000;
 
@@ -69,6 +71,9 @@ public final class DispatcherEngine<C> extends VerticleBase {
     private final OffsetTracker tracker = new OffsetTracker();
     /** One lane per tenant destination, by tenant. */
     private final Map<String, Lane<C>> lanes = new LinkedHashMap<>();
+    /** Records of registered tenants with no READY destination yet, by tenant, until it is READY or they give up. */
+    private final Map<String, Held> held = new LinkedHashMap<>();
+    private long heldTimer;
     /** The vendor budgets the lanes spend, by budget id. */
     private final Map<String, Budget<C>> budgets = new LinkedHashMap<>();
     private final Set<TopicPartition> assigned = new HashSet<>();
@@ -112,6 +117,8 @@ public final class DispatcherEngine<C> extends VerticleBase {
         metrics.gauge("dispatcher.consumer.paused", "1 while the consumer's partitions are paused for backpressure",
                 () -> paused ? 1 : 0);
         metrics.gauge("dispatcher.buffered.records", "Records polled and not yet resolved", () -> tracker.unresolved() + intake.size());
+        metrics.gauge("dispatcher.records.held", "Records of registered tenants waiting for their destination to become READY",
+                () -> held.values().stream().mapToInt(h -> h.records.size()).sum());
         metrics.gauge("dispatcher.buffered.bytes", "Bytes of records polled and not yet resolved",
                 () -> tracker.unresolvedBytes() + intakeBytes);
         // Whole polls, not records: the record handler hands records over ten per event-loop task, each on
@@ -133,6 +140,7 @@ public final class DispatcherEngine<C> extends VerticleBase {
         consumer.partitionsRevokedHandler(this::onRevoked);
         pumpTimer = vertx.setPeriodic(PUMP_INTERVAL_MS, t -> pump());
         commitTimer = vertx.setPeriodic(config.commitInterval().toMillis(), t -> commit());
+        heldTimer = vertx.setPeriodic(HELD_CHECK_MS, t -> releaseHeld());
         return consumer.subscribe(config.topic())
                 .onSuccess(v -> LOG.info("{} dispatcher consuming {} as group {}", adapter.name(), config.topic(), config.groupId()));
     }
@@ -196,6 +204,10 @@ public final class DispatcherEngine<C> extends VerticleBase {
     private void route(AssignmentEvent event, SourceRecord source) {
         Optional<LaneConfig<C>> destination = directory.lookup(event.tenantId());
         if (destination.isEmpty()) {
+            if (directory.registered(event.tenantId())) {
+                held.computeIfAbsent(event.tenantId(), t -> new Held(now())).records.add(new Held.Record(event, source));
+                return;
+            }
             metrics.skipped("no_ready_destination");
             resolve(source);
             return;
@@ -242,6 +254,43 @@ public final class DispatcherEngine<C> extends VerticleBase {
             metrics.budgetRate(id, () -> budget.limiter.currentRate(now()));
             return budget;
         });
+    }
+
+    /** Records waiting for their tenant's destination to become READY; they count against the buffer bounds. */
+    private static final class Held {
+        record Record(AssignmentEvent event, SourceRecord source) {
+        }
+
+        final long sinceMillis;
+        final List<Record> records = new ArrayList<>();
+
+        Held(long sinceMillis) {
+            this.sinceMillis = sinceMillis;
+        }
+    }
+
+    /**
+     * Held records go their way once the directory says: their destination READY (delivered as usual), the
+     * registration gone (skipped), or still not READY after the give-up time (dead-lettered like any lane's
+     * records whose retries ran out).
+     */
+    private void releaseHeld() {
+        long now = now();
+        for (var it = held.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, Held> entry = it.next();
+            String tenant = entry.getKey();
+            Held waiting = entry.getValue();
+            if (directory.lookup(tenant).isPresent() || !directory.registered(tenant)) {
+                it.remove();
+                waiting.records.forEach(r -> route(r.event(), r.source()));
+            } else if (!backoff.mayRetry(waiting.sinceMillis, now)) {
+                it.remove();
+                reports.failed(tenant, "retries_exhausted", "no_ready_destination", now);
+                waiting.records.forEach(r -> deadLetter(r.source(), tenant, "retries_exhausted",
+                        "no_ready_destination: the tenant's destination is registered but did not become READY", 0,
+                        waiting.sinceMillis));
+            }
+        }
     }
 
     // ---- batches out ----
@@ -535,6 +584,8 @@ public final class DispatcherEngine<C> extends VerticleBase {
         intake.removeIf(r -> numbers.contains(r.partition()));
         intakeBytes = intake.stream().mapToLong(r -> r.value() == null ? 0 : r.value().length).sum();
         assignments.revoked(numbers);
+        held.values().forEach(h -> h.records.removeIf(r -> numbers.contains(r.source().partition())));
+        held.values().removeIf(h -> h.records.isEmpty());
         lanes.values().forEach(l -> {
             l.buffer.forgetPartitions(numbers);
             l.dropStaleSplits(assignments);
@@ -570,6 +621,7 @@ public final class DispatcherEngine<C> extends VerticleBase {
                 .eventually(() -> {
                     vertx.cancelTimer(pumpTimer);
                     vertx.cancelTimer(commitTimer);
+                    vertx.cancelTimer(heldTimer);
                     vertx.cancelTimer(reportTimer);
                     consumerMetrics.close();
                     return consumer.close();

@@ -9,12 +9,14 @@ import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * READY destinations as the provisioner serves them ({@code GET /v1/dispatch/{kind}/destinations}),
+ * Destinations as the provisioner serves them ({@code GET /v1/dispatch/{kind}/destinations}: each registered
+ * tenant, with its last READY revision where it has one),
  * refreshed every {@code refreshMillis} (at most 30 s, so a change or a deletion is followed within
  * that). When the provisioner or its database is away, the last known destinations stay in use. An
  * entry this dispatcher cannot read is left out (and logged) without affecting the others.
@@ -30,6 +32,7 @@ public final class ProvisionerDirectory<C> implements DestinationDirectory<C> {
     private final StaticDestinations.EntryReader<C> reader;
     private final long refreshMillis;
     private final AtomicReference<Map<String, LaneConfig<C>>> current = new AtomicReference<>(Map.of());
+    private final AtomicReference<Set<String>> registered = new AtomicReference<>(Set.of());
     private final Promise<Void> loaded = Promise.promise();
     private long timer = -1;
     private boolean failing;
@@ -52,6 +55,11 @@ public final class ProvisionerDirectory<C> implements DestinationDirectory<C> {
     }
 
     @Override
+    public boolean registered(String tenantId) {
+        return registered.get().contains(tenantId) || current.get().containsKey(tenantId);
+    }
+
+    @Override
     public Future<Void> loaded() {
         return loaded.future();
     }
@@ -63,8 +71,9 @@ public final class ProvisionerDirectory<C> implements DestinationDirectory<C> {
 
     private void refresh() {
         client.getAbs(url).bearerTokenAuthentication(token).timeout(Math.min(refreshMillis, 10_000)).send()
-                .compose(response -> response.statusCode() == 200 ? Future.succeededFuture(response.bodyAsJsonObject())
+                .compose(response -> response.statusCode() == 200 ? Future.succeededFuture(response.body())
                         : Future.failedFuture("the provisioner answered " + response.statusCode()))
+                .map(ProvisionerDirectory::answer)
                 .onSuccess(this::replace)
                 .onFailure(e -> {
                     if (!failing) {
@@ -74,8 +83,29 @@ public final class ProvisionerDirectory<C> implements DestinationDirectory<C> {
                 });
     }
 
+    /**
+     * The answer, if it is whole: {@code destinations} an object and {@code registered} an array of tenant ids.
+     * Anything else fails the refresh, and the last known destinations stay in use: a partial answer read as
+     * "no destinations" would skip every tenant's records.
+     */
+    private static JsonObject answer(io.vertx.core.buffer.Buffer body) {
+        Object parsed;
+        try {
+            parsed = body == null ? null : io.vertx.core.json.Json.decodeValue(body);
+        } catch (io.vertx.core.json.DecodeException e) {
+            throw new IllegalStateException("the provisioner's answer is not JSON");
+        }
+        if (!(parsed instanceof JsonObject object) || !(object.getValue("destinations") instanceof JsonObject)
+                || !(object.getValue("registered") instanceof io.vertx.core.json.JsonArray)) {
+            throw new IllegalStateException("the provisioner's answer lacks destinations (an object) or registered (an array)");
+        }
+        return object;
+    }
+
     private void replace(JsonObject body) {
-        JsonObject entries = body.getJsonObject("destinations", new JsonObject());
+        JsonObject entries = body.getJsonObject("destinations");
+        Set<String> tenants = new java.util.HashSet<>();
+        body.getJsonArray("registered").forEach(t -> tenants.add(String.valueOf(t)));
         Map<String, LaneConfig<C>> next = new HashMap<>();
         for (String tenant : entries.fieldNames()) {
             try {
@@ -85,6 +115,7 @@ public final class ProvisionerDirectory<C> implements DestinationDirectory<C> {
             }
         }
         Map<String, LaneConfig<C>> previous = current.getAndSet(Map.copyOf(next));
+        registered.set(Set.copyOf(tenants));
         if (failing || !previous.keySet().equals(next.keySet())) {
             LOG.info("{} ready destinations from the provisioner", next.size());
         }

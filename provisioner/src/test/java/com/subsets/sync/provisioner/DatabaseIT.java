@@ -40,9 +40,9 @@ class DatabaseIT {
 
         PostgresEndpoint newer = postgres.createDatabase("database_it_newer");
         ProvisionerTestKit.start(ProvisionerTestKit.env(newer, kafka, 1, "database-it.reports")).close().await(30, TimeUnit.SECONDS);
-        // As if a newer build had applied its migration 2: this build must not run on that schema.
+        // As if a newer build had applied a migration this one does not have: this build must not run on that schema.
         execute(newer, "INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, checksum, "
-                + "installed_by, execution_time, success) VALUES (2, '2', 'from a newer build', 'SQL', 'V2__newer.sql', 1, 'x', 1, true)");
+                + "installed_by, execution_time, success) VALUES (99, '99', 'from a newer build', 'SQL', 'V99__newer.sql', 1, 'x', 1, true)");
         assertThatThrownBy(() -> ProvisionerTestKit.start(ProvisionerTestKit.env(newer, kafka, 1, "database-it.reports")))
                 .hasStackTraceContaining("applied migration not resolved locally");
     }
@@ -66,6 +66,21 @@ class DatabaseIT {
         }
         assertThat(keyIds(db)).isEqualTo("k1");
 
+        // A replica that lacks the key the credentials are sealed with refuses the whole dispatch list rather
+        // than answering a shorter one, which dispatchers would read as "this tenant has no destination".
+        Map<String, String> keyMissing = new HashMap<>(env);
+        keyMissing.put("PROVISIONER_ENCRYPTION_KEYS", "k2:" + Base64.getEncoder().encodeToString(new byte[32]));
+        keyMissing.put("PROVISIONER_ENCRYPTION_KEY_ID", "k2");
+        ProvisionerService missing = ProvisionerTestKit.start(keyMissing);
+        try {
+            var refused = ProvisionerTestKit.call(missing.port(), "GET", "/v1/dispatch/iterable/destinations",
+                    ProvisionerTestKit.DISPATCHER_TOKEN, null);
+            assertThat(refused.status()).isEqualTo(503);
+            assertThat(refused.json().getString("code")).isEqualTo("credentials_unavailable");
+        } finally {
+            missing.close().await(30, TimeUnit.SECONDS);
+        }
+
         Map<String, String> rotated = new HashMap<>(env);
         rotated.put("PROVISIONER_ENCRYPTION_KEYS", "k1:" + ProvisionerTestKit.KEY + ",k2:" + Base64.getEncoder().encodeToString(new byte[32]));
         rotated.put("PROVISIONER_ENCRYPTION_KEY_ID", "k2");
@@ -84,7 +99,8 @@ class DatabaseIT {
     private static String keyIds(PostgresEndpoint db) {
         try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
              Statement s = c.createStatement();
-             ResultSet rows = s.executeQuery("SELECT string_agg(DISTINCT secret_key_id, ',') FROM destination")) {
+             ResultSet rows = s.executeQuery("SELECT string_agg(DISTINCT k, ',') FROM (SELECT secret_key_id AS k FROM destination "
+                     + "UNION ALL SELECT secret_key_id FROM destination_ready) keys")) {
             rows.next();
             return rows.getString(1);
         } catch (java.sql.SQLException e) {

@@ -97,9 +97,16 @@ class DispatchersFollowIT {
             await("u1 at both", WAIT, () -> first.profile("u1") != null && bc.profileBy("email", "u1@example.com") != null);
             assertThat(first.profile("u1")).containsEntry("subsetsExperimentName", "Winback");
 
-            // A new API key (another project) is followed without a restart.
+            // A new API key (another project) is followed without a restart. While it is being provisioned (slowly
+            // here), the last READY revision keeps being served: events go to the first project, none is skipped.
+            second.faults().latency(1_500);
             operator(port, "PUT", "/v1/tenants/follow/destinations/iterable", new JsonObject().put("apiKey", "iterable-key-second").encode());
+            Thread.sleep(700);
+            assertThat(status(port, "follow", "iterable")).as("still being provisioned").isNotEqualTo("READY");
+            send("u-mid");
+            await("u-mid delivered with the last READY revision", WAIT, () -> first.profile("u-mid") != null);
             await("READY again", WAIT, () -> status(port, "follow", "iterable").equals("READY"));
+            second.faults().latency(0);
             Thread.sleep(1_000);
             send("u2");
             await("u2 in the second project", WAIT, () -> second.profile("u2") != null);
@@ -123,6 +130,17 @@ class DispatchersFollowIT {
                     && ProvisionerTestKit.call(iterablePort, "GET", "/metrics", null, null).body().lines()
                     .anyMatch(line -> line.contains("no_ready_destination") && !line.startsWith("#") && !line.endsWith(" 0.0")));
             assertThat(second.profile("u4")).isNull();
+
+            // A tenant registered but not READY yet: its records wait for it instead of being skipped.
+            BlueConicTenant late = blueConic.addTenant("late", "client-late", "secret-late");
+            late.faults().latency(700);
+            operator(port, "PUT", "/v1/tenants/late/destinations/blueconic", new JsonObject()
+                    .put("instanceUrl", "http://127.0.0.1:" + blueConic.port()).put("clientId", "client-late")
+                    .put("clientSecret", "secret-late").put("strategy", "UPSERT").encode());
+            Thread.sleep(700);
+            assertThat(status(port, "late", "blueconic")).as("still being provisioned").isNotEqualTo("READY");
+            send("late", "early-bird");
+            await("held until READY, then delivered", WAIT, () -> late.profileBy("email", "early-bird@example.com") != null);
 
             // The dispatchers' reports are the destinations' delivery history.
             await("history", WAIT, () -> operator(port, "GET", "/v1/tenants/follow/destinations/blueconic/status", null).json()
@@ -169,7 +187,11 @@ class DispatchersFollowIT {
     }
 
     private void send(String user) {
-        AssignmentEvent event = new AssignmentEvent("e-" + (++sequence), EventType.ASSIGNED, "follow",
+        send("follow", user);
+    }
+
+    private void send(String tenant, String user) {
+        AssignmentEvent event = new AssignmentEvent("e-" + (++sequence), EventType.ASSIGNED, tenant,
                 Instant.parse("2026-11-22T10:00:00Z").plusSeconds(sequence), new Subscriber(user, user + "@example.com"),
                 new Experiment("exp-1", "Winback"), Assignment.TREATMENT, Instant.parse("2026-11-22T09:00:00Z"), null);
         producer.send(new ProducerRecord<>(topic, event.tenantId(), codec.encode(event)));

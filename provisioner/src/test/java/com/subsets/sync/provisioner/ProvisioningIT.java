@@ -285,7 +285,9 @@ class ProvisioningIT {
         JsonObject entry = forDispatcher.json().getJsonObject("destinations").getJsonObject("sealed");
         assertThat(entry.getString("apiKey")).isEqualTo(apiKey);
         assertThat(entry.getString("baseUrl")).isEqualTo("http://127.0.0.1:" + iterable.port());
-        assertThat(entry.getString("projectId")).startsWith("key-");
+        assertThat(entry.getString("projectId")).as("without a projectId the tenant stands for its project, whatever the key")
+                .isEqualTo("tenant-sealed");
+        assertThat(forDispatcher.json().getJsonArray("registered").getList()).contains("sealed");
         assertThat(ProvisionerTestKit.call(port, "GET", "/v1/dispatch/blueconic/destinations", ProvisionerTestKit.DISPATCHER_TOKEN, null)
                 .json().getJsonObject("destinations").getJsonObject("sealed").getString("clientSecret")).isEqualTo(secret);
         assertThat(ProvisionerTestKit.call(port, "GET", "/v1/dispatch/iterable/destinations", ProvisionerTestKit.OPERATOR_TOKEN, null)

@@ -205,20 +205,37 @@ public final class DestinationsApi {
 
     // ---- dispatchers ----
 
+    /**
+     * Every registered tenant of a kind ({@code registered}), and the last READY revision of each that has one
+     * ({@code destinations}): a tenant being provisioned again keeps being served as it last was READY, and
+     * a dispatcher holds the records of a registered tenant it has no destination for yet. Credentials that
+     * cannot be opened (an encryption key missing mid-rotation) make the whole answer an error, never a
+     * shorter list a dispatcher would act on.
+     */
     private Future<Reply> readyForDispatch(RoutingContext ctx) {
         DestinationKind kind = kind(ctx);
-        return store.ready(kind).map(ready -> {
+        return store.dispatchable(kind).map(all -> {
             JsonObject destinations = new JsonObject();
-            for (StoredDestination d : ready) {
-                try {
-                    JsonObject secret = new JsonObject(Buffer.buffer(secrets.open(d.sealed(),
-                            StoredDestination.associatedData(d.tenantId(), d.kind()))));
-                    destinations.put(d.tenantId(), entries.entry(d, secret));
-                } catch (SecretBox.SealException e) {
-                    LOG.error("tenant {} {} destination left out of the dispatch list: {}", d.tenantId(), kind.wireName(), e.getMessage());
+            JsonArray registered = new JsonArray();
+            for (DestinationStore.Dispatchable d : all) {
+                registered.add(d.tenantId());
+                if (d.ready() == null) {
+                    continue;
                 }
+                JsonObject secret;
+                try {
+                    secret = new JsonObject(Buffer.buffer(secrets.open(d.ready().sealed(),
+                            StoredDestination.associatedData(d.tenantId(), d.kind()))));
+                } catch (SecretBox.SealException e) {
+                    LOG.error("tenant {} {} credentials cannot be opened; the dispatch list is refused: {}", d.tenantId(),
+                            kind.wireName(), e.getMessage());
+                    throw new ApiException(503, "credentials_unavailable",
+                            "the credentials of a destination cannot be opened (is an encryption key missing?); try again");
+                }
+                destinations.put(d.tenantId(), entries.entry(d.tenantId(), kind, d.ready().settings(), secret));
             }
-            return new Reply(200, new JsonObject().put("destination", kind.wireName()).put("destinations", destinations));
+            return new Reply(200, new JsonObject().put("destination", kind.wireName()).put("destinations", destinations)
+                    .put("registered", registered));
         });
     }
 

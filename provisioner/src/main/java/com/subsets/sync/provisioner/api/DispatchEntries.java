@@ -1,11 +1,11 @@
 package com.subsets.sync.provisioner.api;
 
 import com.subsets.sync.provisioner.IterableEndpoints;
-import com.subsets.sync.provisioner.store.StoredDestination;
+import com.subsets.sync.provisioner.core.DestinationKind;
 import io.vertx.core.json.JsonObject;
 
 /**
- * A READY destination as a dispatcher reads it: the same entry its static configuration takes
+ * A READY revision as a dispatcher reads it: the same entry its static configuration takes
  * (so one reader validates both), with the credentials opened and Iterable's region resolved to a URL.
  */
 final class DispatchEntries {
@@ -16,12 +16,12 @@ final class DispatchEntries {
         this.iterableEndpoints = iterableEndpoints;
     }
 
-    JsonObject entry(StoredDestination destination, JsonObject secret) {
-        JsonObject settings = destination.settings();
-        return switch (destination.kind()) {
+    JsonObject entry(String tenantId, DestinationKind kind, JsonObject settings, JsonObject secret) {
+        return switch (kind) {
             case ITERABLE -> new JsonObject()
-                    // Tenants sharing a project share its rate budget; without an id, the key stands for the project.
-                    .put("projectId", settings.getString("projectId", "key-" + destination.fingerprint().substring("sha256:".length())))
+                    // Tenants naming one project share its rate budget. Without a projectId the tenant stands for its
+                    // project: a rotated key must not look like another project (two budgets spent on one).
+                    .put("projectId", settings.getString("projectId", "tenant-" + tenantId))
                     .put("apiKey", secret.getString("apiKey"))
                     .put("baseUrl", iterableEndpoints.url(settings.getString("region")).toString())
                     .put("identifier", settings.getString("identifier"))

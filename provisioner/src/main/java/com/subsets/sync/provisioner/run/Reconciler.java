@@ -97,6 +97,26 @@ public final class Reconciler {
                 LOG.info("resealed credentials of {} destination(s) under key {}", stale.size(), secrets.activeKeyId());
             }
             return chain;
+        }).compose(v -> resealReady());
+    }
+
+    /** The last READY revisions' credentials, which dispatchers read while a newer revision is provisioned. */
+    private Future<Void> resealReady() {
+        return store.readySealedWithOtherKey(secrets.activeKeyId(), BATCH).compose(stale -> {
+            Future<Void> chain = Future.succeededFuture();
+            for (DestinationStore.Dispatchable d : stale) {
+                byte[] associated = StoredDestination.associatedData(d.tenantId(), d.kind());
+                chain = chain.compose(v -> {
+                    try {
+                        return store.resealReady(d, secrets.seal(secrets.open(d.ready().sealed(), associated), associated)).mapEmpty();
+                    } catch (SecretBox.SealException e) {
+                        LOG.error("READY credentials of tenant {} ({}) cannot be resealed: {}", d.tenantId(), d.kind().wireName(),
+                                e.getMessage());
+                        return Future.succeededFuture();
+                    }
+                });
+            }
+            return chain;
         });
     }
 }

@@ -85,11 +85,36 @@ public final class DestinationStore {
                 .map(rows -> rows.rowCount() > 0);
     }
 
-    /** Every READY destination of a kind, for the dispatchers. */
-    public Future<List<StoredDestination>> ready(DestinationKind kind) {
-        return pool.preparedQuery("SELECT " + COLUMNS + " FROM destination WHERE kind = $1 AND status = 'READY' ORDER BY tenant_id")
+    /**
+     * What dispatchers of a kind deliver with: every registered tenant, and for each its last READY revision
+     * if one ever became READY (a changed revision being provisioned does not take the last READY one away).
+     */
+    public Future<List<Dispatchable>> dispatchable(DestinationKind kind) {
+        return pool.preparedQuery("SELECT d.tenant_id, r.revision, r.settings, r.secret_key_id, r.secret_nonce, r.secret_sealed "
+                        + "FROM destination d LEFT JOIN destination_ready r ON r.tenant_id = d.tenant_id AND r.kind = d.kind "
+                        + "WHERE d.kind = $1 ORDER BY d.tenant_id")
                 .execute(Tuple.of(kind.wireName()))
-                .map(DestinationStore::destinations);
+                .map(rows -> {
+                    List<Dispatchable> out = new ArrayList<>();
+                    for (Row r : rows) {
+                        out.add(r.getValue("revision") == null ? new Dispatchable(r.getString("tenant_id"), kind, null)
+                                : new Dispatchable(r.getString("tenant_id"), kind, readyRevision(r)));
+                    }
+                    return out;
+                });
+    }
+
+    /** A registered tenant's destination and its last READY revision, or null when none was ever READY. */
+    public record Dispatchable(String tenantId, DestinationKind kind, ReadyRevision ready) {
+    }
+
+    /** A revision that became READY: its settings and its credentials, still sealed. */
+    public record ReadyRevision(long revision, JsonObject settings, SecretBox.Sealed sealed) {
+    }
+
+    private static ReadyRevision readyRevision(Row r) {
+        return new ReadyRevision(r.getLong("revision"), (JsonObject) r.getValue("settings"), new SecretBox.Sealed(
+                r.getString("secret_key_id"), r.getBuffer("secret_nonce").getBytes(), r.getBuffer("secret_sealed").getBytes()));
     }
 
     /**
@@ -108,6 +133,28 @@ public final class DestinationStore {
         return pool.preparedQuery("SELECT " + COLUMNS + " FROM destination WHERE secret_key_id <> $1 LIMIT $2")
                 .execute(Tuple.of(activeKeyId, limit))
                 .map(DestinationStore::destinations);
+    }
+
+    /** Last READY revisions whose credentials are sealed with a key other than the active one. */
+    public Future<List<Dispatchable>> readySealedWithOtherKey(String activeKeyId, int limit) {
+        return pool.preparedQuery("SELECT tenant_id, kind, revision, settings, secret_key_id, secret_nonce, secret_sealed "
+                        + "FROM destination_ready WHERE secret_key_id <> $1 LIMIT $2")
+                .execute(Tuple.of(activeKeyId, limit))
+                .map(rows -> {
+                    List<Dispatchable> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(new Dispatchable(r.getString("tenant_id"),
+                            DestinationKind.of(r.getString("kind")).orElseThrow(), readyRevision(r))));
+                    return out;
+                });
+    }
+
+    /** Replaces a READY revision's sealed credentials, only if they are still the ones that were read. */
+    public Future<Boolean> resealReady(Dispatchable read, SecretBox.Sealed sealed) {
+        return pool.preparedQuery("UPDATE destination_ready SET secret_key_id = $3, secret_nonce = $4, secret_sealed = $5 "
+                        + "WHERE tenant_id = $1 AND kind = $2 AND secret_nonce = $6")
+                .execute(Tuple.of(read.tenantId(), read.kind().wireName(), sealed.keyId(), Buffer.buffer(sealed.nonce()),
+                        Buffer.buffer(sealed.ciphertext()), Buffer.buffer(read.ready().sealed().nonce())))
+                .map(rows -> rows.rowCount() > 0);
     }
 
     /** Replaces the sealed credentials, only if they are still the ones that were read. */
@@ -138,7 +185,20 @@ public final class DestinationStore {
                                 + "failed_runs = 0, next_attempt_at = NULL, updated_at = now() "
                                 + "WHERE tenant_id = $1 AND kind = $2 AND revision = $3")
                         .execute(Tuple.of(destination.tenantId(), destination.kind().wireName(), destination.revision())))
-                .compose(updated -> finishAttempt(tx, attemptId, updated.rowCount() > 0 ? "READY" : "SUPERSEDED", null)));
+                .compose(updated -> updated.rowCount() == 0 ? finishAttempt(tx, attemptId, "SUPERSEDED", null)
+                        : snapshotReady(tx, destination).compose(v -> finishAttempt(tx, attemptId, "READY", null))));
+    }
+
+    /** This revision, as it is stored, becomes what dispatchers deliver with. */
+    private static Future<Void> snapshotReady(SqlClient tx, StoredDestination destination) {
+        return tx.preparedQuery("""
+                INSERT INTO destination_ready (tenant_id, kind, revision, settings, secret_key_id, secret_nonce, secret_sealed)
+                SELECT tenant_id, kind, revision, settings, secret_key_id, secret_nonce, secret_sealed FROM destination
+                WHERE tenant_id = $1 AND kind = $2 AND revision = $3
+                ON CONFLICT (tenant_id, kind) DO UPDATE SET revision = EXCLUDED.revision, settings = EXCLUDED.settings,
+                    secret_key_id = EXCLUDED.secret_key_id, secret_nonce = EXCLUDED.secret_nonce,
+                    secret_sealed = EXCLUDED.secret_sealed""")
+                .execute(Tuple.of(destination.tenantId(), destination.kind().wireName(), destination.revision())).mapEmpty();
     }
 
     public Future<Void> finishFailed(StoredDestination destination, long attemptId, List<FieldRecord> fields, String reason,
