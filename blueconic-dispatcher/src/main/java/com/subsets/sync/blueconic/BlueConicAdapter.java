@@ -30,7 +30,9 @@ final class BlueConicAdapter implements DestinationAdapter<BlueConicDestination>
     private final long timeoutMillis;
 
     BlueConicAdapter(Vertx vertx, Duration requestTimeout) {
-        this.client = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true).setConnectTimeout(5_000),
+        this.client = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true).setConnectTimeout(5_000)
+                        // A redirect is an unexpected answer, never followed: it could carry the token elsewhere.
+                        .setFollowRedirects(false),
                 new PoolOptions().setHttp1MaxSize(8));
         this.tokens = new TokenProvider(client, System::currentTimeMillis);
         this.timeoutMillis = requestTimeout.toMillis();

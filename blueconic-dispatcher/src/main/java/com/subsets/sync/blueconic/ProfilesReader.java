@@ -43,6 +43,11 @@ final class ProfilesReader {
             return DeliveryResult.uniform(rows.size(), Outcome.retriable("token_refused", body), status);
         }
         Outcome outcome = FailureClassifier.ofStatus(status, body);
+        if (status == 400) {
+            // BlueConic names the bad field of one entry for the whole request ({code, message, errors}): halves
+            // isolate the entries that carry it and let the others through, as for Iterable.
+            return DeliveryResult.splittable(rows.size(), outcome, status);
+        }
         if (status == 429 || status == 503) {
             // BlueConic sends no Retry-After: back off on our own.
             return DeliveryResult.throttled(rows.size(), outcome, 0, status);

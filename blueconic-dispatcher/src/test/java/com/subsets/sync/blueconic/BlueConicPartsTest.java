@@ -106,6 +106,8 @@ class BlueConicPartsTest {
         assertThat(ProfilesReader.read(429, "", rows).throttled()).isTrue();
         assertThat(ProfilesReader.read(503, "", rows).outcomes()).allMatch(o -> o.kind() == Outcome.Kind.RETRIABLE);
         assertThat(ProfilesReader.read(403, "", rows).outcomes()).allMatch(o -> o.kind() == Outcome.Kind.PERMANENT);
+        assertThat(ProfilesReader.read(400, "{\"code\":400,\"message\":\"bad\",\"errors\":[]}", rows).splittable())
+                .as("a 400 is split in halves to isolate the entries that carry it").isTrue();
         assertThat(ProfilesReader.read(401, "", rows).outcomes()).as("a renewed token refused: the vendor's, retried")
                 .allMatch(o -> o.kind() == Outcome.Kind.RETRIABLE && o.reason().equals("token_refused"));
     }

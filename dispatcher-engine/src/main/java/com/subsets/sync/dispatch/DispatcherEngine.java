@@ -6,6 +6,7 @@ import com.subsets.sync.dispatch.core.Assignments;
 import com.subsets.sync.dispatch.core.Backoff;
 import com.subsets.sync.dispatch.core.FailureClassifier;
 import com.subsets.sync.dispatch.core.OffsetTracker;
+import com.subsets.sync.dispatch.core.RequestNotBuilt;
 import com.subsets.sync.dispatch.core.Outcome;
 import com.subsets.sync.dispatch.core.SourceRecord;
 import com.subsets.sync.dispatch.core.SubscriberUpdate;
@@ -322,7 +323,7 @@ public final class DispatcherEngine<C> extends VerticleBase {
                 if (rows.isEmpty()) {
                     break;
                 }
-                budget.next = new Budget.Prepared<>(lane, rows, adapter.prepare(lane.config.destination(), rows));
+                budget.next = new Budget.Prepared<>(lane, rows, prepare(lane, rows));
                 now = now();
                 wait = budget.limiter.millisUntilFree(now);
             }
@@ -343,6 +344,27 @@ public final class DispatcherEngine<C> extends VerticleBase {
         }
         budget.wakeAtMillis = dueMillis;
         vertx.setTimer(Math.max(1, dueMillis - now()), t -> pump());
+    }
+
+    /**
+     * The adapter's request for a batch; one that cannot even be built (a bad base URL, a control character in
+     * a key) is a request that fails at once, so its rows take the lane's failure path instead of staying
+     * in flight forever.
+     */
+    private PreparedRequest prepare(Lane<C> lane, List<SubscriberUpdate> rows) {
+        PreparedRequest request;
+        try {
+            request = adapter.prepare(lane.config.destination(), rows);
+        } catch (RuntimeException e) {
+            return () -> Future.failedFuture(new RequestNotBuilt(e));
+        }
+        return () -> {
+            try {
+                return request.send();
+            } catch (RuntimeException e) {
+                return Future.failedFuture(new RequestNotBuilt(e));
+            }
+        };
     }
 
     private void send(Budget<C> budget, Budget.Prepared<C> batch, long ticket) {

@@ -51,7 +51,8 @@ public final class StaticDestinations<C> implements DestinationDirectory<C> {
         try {
             root = json == null || json.isBlank() ? new JsonObject() : new JsonObject(json);
         } catch (DecodeException e) {
-            throw new ConfigException(variable + " is not valid JSON: " + e.getMessage());
+            // Never the parser's message: it quotes the text around the error, which holds credentials.
+            throw new ConfigException(variable + " is not valid JSON" + location(e));
         }
         Map<String, LaneConfig<C>> tenants = new TreeMap<>();
         for (String tenant : root.fieldNames()) {
@@ -66,6 +67,15 @@ public final class StaticDestinations<C> implements DestinationDirectory<C> {
             }
         }
         return new StaticDestinations<>(tenants);
+    }
+
+    private static String location(DecodeException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof com.fasterxml.jackson.core.JsonProcessingException json && json.getLocation() != null) {
+                return " (line " + json.getLocation().getLineNr() + ", column " + json.getLocation().getColumnNr() + ")";
+            }
+        }
+        return "";
     }
 
     /** A required, non-blank text field of an entry. */

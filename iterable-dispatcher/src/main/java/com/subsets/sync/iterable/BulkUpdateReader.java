@@ -83,11 +83,12 @@ final class BulkUpdateReader {
         for (String list : failed.fieldNames()) {
             strings(failed, list, body);
         }
-        String suffix = destination.identifier() == IterableDestination.Identifier.EMAIL ? "Emails" : "UserIds";
+        boolean byEmail = destination.identifier() == IterableDestination.Identifier.EMAIL;
+        String suffix = byEmail ? "Emails" : "UserIds";
         Map<String, String> failedBy = new HashMap<>();
         REASONS.forEach((list, reason) -> {
             for (String id : strings(failed, list + suffix, body)) {
-                failedBy.putIfAbsent(id, reason + "|failedUpdates." + list + suffix);
+                failedBy.putIfAbsent(matchable(id, byEmail), reason + "|failedUpdates." + list + suffix);
             }
         });
         List<String> filtered = strings(response, "filteredOutFields", body);
@@ -99,7 +100,7 @@ final class BulkUpdateReader {
         }
         List<Outcome> outcomes = new ArrayList<>(rows.size());
         for (SubscriberUpdate row : rows) {
-            String failure = failedBy.get(row.key());
+            String failure = failedBy.get(matchable(row.key(), byEmail));
             if (failure != null) {
                 String[] parts = failure.split("\\|", 2);
                 outcomes.add(Outcome.permanent(parts[0], "Iterable listed the user in " + parts[1]));
@@ -111,6 +112,14 @@ final class BulkUpdateReader {
             }
         }
         return new DeliveryResult(outcomes, false, 0, false, 200);
+    }
+
+    /**
+     * Iterable matches e-mail addresses without regard to case (it lists forgotten ones lowercased), so a user
+     * it names in another case than ours is still ours: a failure must never read as a delivery.
+     */
+    private static String matchable(String identifier, boolean byEmail) {
+        return byEmail ? identifier.toLowerCase(java.util.Locale.ROOT) : identifier;
     }
 
     /** The named array of strings (empty when absent); anything else is an unexpected answer. */

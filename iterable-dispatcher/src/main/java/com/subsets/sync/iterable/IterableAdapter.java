@@ -23,8 +23,9 @@ final class IterableAdapter implements DestinationAdapter<IterableDestination> {
     private final long timeoutMillis;
 
     IterableAdapter(Vertx vertx, Duration requestTimeout) {
+        // A redirect is an unexpected answer, never followed: it could carry the API key elsewhere.
         this.client = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true)
-                .setConnectTimeout(5_000), new PoolOptions().setHttp1MaxSize(16));
+                .setConnectTimeout(5_000).setFollowRedirects(false), new PoolOptions().setHttp1MaxSize(16));
         this.timeoutMillis = requestTimeout.toMillis();
     }
 

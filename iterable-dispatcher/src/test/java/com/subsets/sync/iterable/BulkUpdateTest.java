@@ -112,6 +112,15 @@ class BulkUpdateTest {
     }
 
     @Test
+    void failedEmailsAreMatchedWithoutRegardToCase() {
+        IterableDestination byEmail = new IterableDestination("p1", "k", java.net.URI.create("https://api.iterable.com"),
+                IterableDestination.Identifier.EMAIL, false, 5, 2);
+        String answer = "{\"successCount\":0,\"failCount\":1,\"failedUpdates\":{\"forgottenEmails\":[\"ada@example.com\"]}}";
+        assertThat(BulkUpdateReader.read(200, answer, null, byEmail, List.of(row("Ada@Example.com"))).outcomes().get(0).reason())
+                .isEqualTo("forgotten");
+    }
+
+    @Test
     void aRedirectIsAnUnexpectedResponse() {
         assertThatThrownBy(() -> BulkUpdateReader.read(301, "", null, BY_USER_ID, List.of(row("a"))))
                 .isInstanceOf(com.subsets.sync.dispatch.core.UnexpectedResponse.class).hasMessageStartingWith("HTTP 301");

@@ -183,6 +183,24 @@ class IterableDeliveryIT {
     }
 
     @Test
+    void aRequestThatCannotBeBuiltTakesTheFailurePathInsteadOfStayingInFlight(KafkaService kafka) throws Exception {
+        try (DispatcherTestKit kit = new DispatcherTestKit(kafka, 5)) {
+            // A line break in the key: the HTTP client refuses the header while the request is being built.
+            kit.startDispatcher(Map.of("ITERABLE_RETRY_GIVE_UP_MS", "1000", "ITERABLE_RETRY_MAX_DELAY_MS", "200",
+                    "ITERABLE_DESTINATIONS", new io.vertx.core.json.JsonObject().put("acme", new io.vertx.core.json.JsonObject()
+                            .put("projectId", "p1").put("apiKey", "key\nwith-a-break")
+                            .put("baseUrl", "http://127.0.0.1:" + kit.simulator.port())).encode()));
+            kit.send(scored("acme", "u-1", "0.1", 1));
+
+            List<ConsumerRecord<String, byte[]>> dead = kit.deadLetters(1);
+            assertThat(dead).extracting(r -> header(r, "dlq-reason")).containsExactly("retries_exhausted");
+            assertThat(header(dead.get(0), "dlq-error")).startsWith("request_not_built: ").doesNotContain("with-a-break");
+            await("committed past it", WAIT, kit::committedToEnd);
+            assertThat(kit.project.calls()).as("nothing left the dispatcher").isEmpty();
+        }
+    }
+
+    @Test
     void fiveHundredsAndThrottlingStormsAreRetriedUntilDelivered(KafkaService kafka) throws Exception {
         try (DispatcherTestKit kit = new DispatcherTestKit(kafka, 5)) {
             kit.project.faults().failNext(3, 503);

@@ -33,8 +33,11 @@ public final class Backoff {
         return nowMillis - firstFailureMillis < giveUpAfter.toMillis();
     }
 
-    /** A delay that honours the destination's Retry-After when it sent one (never shorter). */
+    /**
+     * A delay that honours the destination's Retry-After when it sent one (never shorter), but never past the
+     * give-up time: a Retry-After of a day must not hold a batch a day when it would be dead-lettered in ten minutes.
+     */
     public long delayMillis(int attempt, long retryAfterMillis) {
-        return Math.max(delayMillis(attempt), retryAfterMillis);
+        return Math.max(delayMillis(attempt), Math.min(retryAfterMillis, giveUpAfter.toMillis()));
     }
 }

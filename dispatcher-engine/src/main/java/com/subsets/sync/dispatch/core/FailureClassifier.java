@@ -32,6 +32,10 @@ public final class FailureClassifier {
         if (failure instanceof UnexpectedResponse unexpected) {
             return Outcome.retriable(UNEXPECTED_RESPONSE, unexpected.getMessage());
         }
+        if (failure instanceof RequestNotBuilt notBuilt) {
+            // Settings the destination's next revision may fix: retried, then dead-lettered at the give-up time.
+            return Outcome.retriable("request_not_built", notBuilt.getMessage());
+        }
         return Outcome.retriable("unreachable", failure.getClass().getSimpleName() + ": " + failure.getMessage());
     }
 

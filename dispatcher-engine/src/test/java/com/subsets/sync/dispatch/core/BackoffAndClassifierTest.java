@@ -21,6 +21,13 @@ class BackoffAndClassifierTest {
     }
 
     @Test
+    void aRetryAfterIsHonouredButNeverPastTheGiveUpTime() {
+        Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(30), Duration.ofMinutes(5), () -> 0.0);
+        assertThat(backoff.delayMillis(1, 3_000)).isEqualTo(3_000);
+        assertThat(backoff.delayMillis(1, Duration.ofDays(1).toMillis())).isEqualTo(Duration.ofMinutes(5).toMillis());
+    }
+
+    @Test
     void retriesAreBoundedInTime() {
         Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(30), Duration.ofMinutes(5), () -> 0.5);
         assertThat(backoff.mayRetry(0, 299_999)).isTrue();
