@@ -103,7 +103,7 @@ public final class ProvisionerService {
                 () -> ThreadLocalRandom.current().nextDouble()), config.vendorAttempts());
         Backoff runBackoff = new Backoff(config.runRetryBase(), config.runRetryMax(), Duration.ofDays(3650),
                 () -> 0.5 + ThreadLocalRandom.current().nextDouble() / 2);
-        return new ProvisioningRunner(pool, store, config.secrets(), Map.of(
+        return new ProvisioningRunner(pool, config.database().poolSize(), store, config.secrets(), Map.of(
                 DestinationKind.BLUECONIC, new BlueConicFieldProvisioner(client, new TokenProvider(client, System::currentTimeMillis),
                         calls, timeout),
                 DestinationKind.ITERABLE, new IterableFieldProvisioner(client, calls, config.iterableEndpoints()::url, timeout)),

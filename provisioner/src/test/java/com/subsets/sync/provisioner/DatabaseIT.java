@@ -47,6 +47,47 @@ class DatabaseIT {
                 .hasStackTraceContaining("applied migration not resolved locally");
     }
 
+    /**
+     * Six registrations at once against a pool of two connections, on a slow vendor: a run holds a connection for
+     * its lock the whole time, so runs at once stay below the pool and record their outcome on that same
+     * connection. Before, each run waited for a second connection the others held, and nothing finished.
+     */
+    @Test
+    void moreRegistrationsAtOnceThanConnectionsAllBecomeReadyAndTheApiKeepsAnswering(PostgresService postgres, KafkaService kafka)
+            throws Exception {
+        Vertx vertx = Vertx.vertx();
+        IterableSimulator iterable = new IterableSimulator(vertx);
+        iterable.start("127.0.0.1", 0).await(10, TimeUnit.SECONDS);
+        int tenants = 6;
+        for (int i = 0; i < tenants; i++) {
+            iterable.addProject("p-pool-" + i, "iterable-key-pool-" + i, IterableProject.Identity.USER_ID).faults().latency(200);
+        }
+        kafka.createTopics(1, "database-it-pool.reports");
+        Map<String, String> env = ProvisionerTestKit.env(postgres.createDatabase("database_it_pool"), kafka, iterable.port(),
+                "database-it-pool.reports");
+        env.put("PROVISIONER_DB_POOL_SIZE", "2");
+        ProvisionerService provisioner = ProvisionerTestKit.start(env);
+        try {
+            java.util.List<java.util.concurrent.CompletableFuture<Integer>> puts = new java.util.ArrayList<>();
+            for (int i = 0; i < tenants; i++) {
+                int tenant = i;
+                puts.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> operator(provisioner.port(), "PUT",
+                        "/v1/tenants/pool-" + tenant + "/destinations/iterable",
+                        new JsonObject().put("apiKey", "iterable-key-pool-" + tenant).encode()).status()));
+            }
+            for (var put : puts) {
+                assertThat(put.get(60, TimeUnit.SECONDS)).isEqualTo(201);
+            }
+            assertThat(operator(provisioner.port(), "GET", "/v1/tenants/pool-0/destinations/iterable", null).status())
+                    .as("the API answers while runs are under way").isEqualTo(200);
+            await("every destination READY", Duration.ofSeconds(60), () -> java.util.stream.IntStream.range(0, tenants)
+                    .allMatch(i -> status(provisioner.port(), "pool-" + i, "iterable").equals("READY")));
+        } finally {
+            provisioner.close().await(30, TimeUnit.SECONDS);
+            vertx.close().await(10, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void rotatingTheKeyResealsEveryCredentialAndTheyStillOpen(PostgresService postgres, KafkaService kafka) throws Exception {
         Vertx vertx = Vertx.vertx();

@@ -39,9 +39,17 @@ public final class ProvisioningRunner {
     private final Backoff runBackoff;
     private final String replica;
     private final ProvisionerMetrics metrics;
+    private final int maxConcurrentRuns;
+    private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
 
-    public ProvisioningRunner(Pool pool, DestinationStore store, SecretBox secrets, Map<DestinationKind, FieldProvisioner> provisioners,
-                              Backoff runBackoff, String replica, ProvisionerMetrics metrics) {
+    /**
+     * {@code poolSize}: the database pool's connections. A run holds one for its whole length (its lock lives
+     * on it), so runs at once stay below the pool size and leave at least one connection to the API.
+     */
+    public ProvisioningRunner(Pool pool, int poolSize, DestinationStore store, SecretBox secrets,
+                              Map<DestinationKind, FieldProvisioner> provisioners, Backoff runBackoff, String replica,
+                              ProvisionerMetrics metrics) {
+        this.maxConcurrentRuns = Math.max(1, poolSize - 1);
         this.store = store;
         this.lock = new ProvisioningLock(pool);
         this.secrets = secrets;
@@ -56,6 +64,11 @@ public final class ProvisioningRunner {
      * which leaves alone what another replica has settled in the meantime.
      */
     public Future<RunResult> provision(String tenantId, DestinationKind kind, boolean onlyIfDue) {
+        if (running.incrementAndGet() > maxConcurrentRuns) {
+            // The destination stays due; the sweep comes back to it.
+            running.decrementAndGet();
+            return Future.succeededFuture(RunResult.BUSY);
+        }
         return lock.withLock(tenantId, kind, connection -> store.find(connection, tenantId, kind)
                         .compose(found -> {
                             if (found.isEmpty()) {
@@ -66,7 +79,11 @@ public final class ProvisioningRunner {
                             }
                             return run(connection, found.get());
                         }))
-                .map(result -> result.orElse(RunResult.BUSY));
+                .map(result -> result.orElse(RunResult.BUSY))
+                .eventually(() -> {
+                    running.decrementAndGet();
+                    return Future.succeededFuture();
+                });
     }
 
     private static boolean isDue(StoredDestination d) {
@@ -86,8 +103,8 @@ public final class ProvisioningRunner {
             List<FieldRecord> progress = new ArrayList<>();
             long started = System.nanoTime();
             return provisionFields(destination, progress)
-                    .compose(v -> store.finishReady(destination, attemptId, progress).map(RunResult.READY))
-                    .recover(e -> failed(destination, attemptId, progress, e))
+                    .compose(v -> store.finishReady(connection, destination, attemptId, progress).map(RunResult.READY))
+                    .recover(e -> failed(connection, destination, attemptId, progress, e))
                     .onSuccess(result -> metrics.run(destination.kind(), result, System.nanoTime() - started));
         });
     }
@@ -103,7 +120,8 @@ public final class ProvisioningRunner {
         return provisioners.get(destination.kind()).provision(destination.settings(), secret, progress);
     }
 
-    private Future<RunResult> failed(StoredDestination destination, long attemptId, List<FieldRecord> progress, Throwable e) {
+    private Future<RunResult> failed(SqlConnection connection, StoredDestination destination, long attemptId,
+                                     List<FieldRecord> progress, Throwable e) {
         ProvisioningFailure failure = e instanceof ProvisioningFailure known ? known
                 : new ProvisioningFailure(true, "unexpected error: " + e);
         OffsetDateTime next = failure.retryable()
@@ -111,7 +129,7 @@ public final class ProvisioningRunner {
                 : null;
         LOG.warn("provisioning {} for tenant {} failed ({}): {}", destination.kind().wireName(), destination.tenantId(),
                 failure.retryable() ? "next run at " + next : "needs a change", failure.getMessage());
-        return store.finishFailed(destination, attemptId, progress, failure.getMessage(), failure.retryable(), next)
+        return store.finishFailed(connection, destination, attemptId, progress, failure.getMessage(), failure.retryable(), next)
                 .map(RunResult.FAILED);
     }
 }

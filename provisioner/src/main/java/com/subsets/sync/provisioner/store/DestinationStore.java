@@ -11,6 +11,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -179,8 +180,8 @@ public final class DestinationStore {
     }
 
     /** Records the fields, and READY if the revision is still the one provisioned (else the newer one waits its turn). */
-    public Future<Void> finishReady(StoredDestination destination, long attemptId, List<FieldRecord> fields) {
-        return pool.withTransaction(tx -> writeLedger(tx, destination, attemptId, fields)
+    public Future<Void> finishReady(SqlConnection connection, StoredDestination destination, long attemptId, List<FieldRecord> fields) {
+        return inTransaction(connection, tx -> writeLedger(tx, destination, attemptId, fields)
                 .compose(v -> tx.preparedQuery("UPDATE destination SET status = 'READY', status_reason = NULL, retryable = false, "
                                 + "failed_runs = 0, next_attempt_at = NULL, updated_at = now() "
                                 + "WHERE tenant_id = $1 AND kind = $2 AND revision = $3")
@@ -201,15 +202,26 @@ public final class DestinationStore {
                 .execute(Tuple.of(destination.tenantId(), destination.kind().wireName(), destination.revision())).mapEmpty();
     }
 
-    public Future<Void> finishFailed(StoredDestination destination, long attemptId, List<FieldRecord> fields, String reason,
-                              boolean retryable, OffsetDateTime nextAttemptAt) {
-        return pool.withTransaction(tx -> writeLedger(tx, destination, attemptId, fields)
+    public Future<Void> finishFailed(SqlConnection connection, StoredDestination destination, long attemptId,
+                                     List<FieldRecord> fields, String reason, boolean retryable, OffsetDateTime nextAttemptAt) {
+        return inTransaction(connection, tx -> writeLedger(tx, destination, attemptId, fields)
                 .compose(v -> tx.preparedQuery("UPDATE destination SET status = 'FAILED', status_reason = $4, retryable = $5, "
                                 + "failed_runs = failed_runs + 1, next_attempt_at = $6, updated_at = now() "
                                 + "WHERE tenant_id = $1 AND kind = $2 AND revision = $3")
                         .execute(Tuple.of(destination.tenantId(), destination.kind().wireName(), destination.revision(), reason,
                                 retryable, nextAttemptAt)))
                 .compose(updated -> finishAttempt(tx, attemptId, updated.rowCount() > 0 ? "FAILED" : "SUPERSEDED", reason)));
+    }
+
+    /**
+     * A transaction on the connection a run holds its lock on: the outcome needs no second connection (runs
+     * holding every pooled connection while each waited for one more starved each other and the API), and a
+     * lost session, which also means a lost lock, fails the write instead of recording a run nobody guarded.
+     */
+    private static <T> Future<T> inTransaction(SqlConnection connection, java.util.function.Function<SqlClient, Future<T>> work) {
+        return connection.begin().compose(tx -> work.apply(connection)
+                .compose(result -> tx.commit().map(result),
+                        failure -> tx.rollback().transform(ignored -> Future.<T>failedFuture(failure))));
     }
 
     private static Future<Void> writeLedger(SqlClient tx, StoredDestination destination, long attemptId, List<FieldRecord> fields) {
