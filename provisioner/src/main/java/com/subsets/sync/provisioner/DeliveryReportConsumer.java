@@ -29,14 +29,24 @@ public final class DeliveryReportConsumer {
     private final ProvisionerMetrics metrics;
     private final KafkaConsumer<String, byte[]> consumer;
     private final String topic;
+    /** Reports queued before the partitions pause (a poll takes at most 200; one more may be on its way). */
+    private static final int MAX_QUEUED = 500;
+
     private final Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
+    /** Reports taken and not yet written, in order: written one at a time. */
+    private final java.util.ArrayDeque<KafkaConsumerRecord<String, byte[]>> queue = new java.util.ArrayDeque<>();
+    private final java.time.Duration replayWindow;
+    private boolean writing;
+    private boolean paused;
     private long commitTimer = -1;
+    private long purgeTimer = -1;
 
     public DeliveryReportConsumer(Vertx vertx, ProvisionerConfig config, DeliveryHistoryStore history, ProvisionerMetrics metrics) {
         this.vertx = vertx;
         this.history = history;
         this.metrics = metrics;
         this.topic = config.reportsTopic();
+        this.replayWindow = config.reportsReplayWindow();
         this.consumer = KafkaConsumer.create(vertx, KafkaClientConfig.consumer(config.bootstrapServers(), config.kafkaProperties(),
                 "provisioner-reports", config.reportsGroupId(), 200));
     }
@@ -45,10 +55,45 @@ public final class DeliveryReportConsumer {
         consumer.handler(this::take);
         consumer.exceptionHandler(e -> LOG.warn("report consumer error: {}", e.toString()));
         commitTimer = vertx.setPeriodic(1000, t -> commit());
+        purgeTimer = vertx.setPeriodic(Math.min(600_000, Math.max(500, replayWindow.toMillis() / 2)), t -> purge());
         return consumer.subscribe(topic);
     }
 
+    private void purge() {
+        history.purgeApplied(replayWindow)
+                .onSuccess(n -> {
+                    if (n > 0) {
+                        LOG.info("forgot {} applied report ids older than {}", n, replayWindow);
+                    }
+                })
+                .onFailure(e -> LOG.warn("applied report ids not purged (again later): {}", e.toString()));
+    }
+
+    /**
+     * Queues the report. While PostgreSQL is away the queue grows to a bound and the partitions are paused,
+     * not the consumer: it keeps polling, so it stays in its group however long the database is gone.
+     */
     private void take(KafkaConsumerRecord<String, byte[]> record) {
+        queue.add(record);
+        if (!paused && queue.size() >= MAX_QUEUED) {
+            paused = true;
+            consumer.assignment().onSuccess(partitions -> consumer.pause(partitions));
+        }
+        writeNext();
+    }
+
+    private void writeNext() {
+        if (writing) {
+            return;
+        }
+        KafkaConsumerRecord<String, byte[]> record = queue.poll();
+        if (record == null) {
+            if (paused) {
+                paused = false;
+                consumer.assignment().onSuccess(partitions -> consumer.resume(partitions));
+            }
+            return;
+        }
         DeliveryReport report;
         try {
             report = DeliveryReport.decode(record.value());
@@ -57,9 +102,10 @@ public final class DeliveryReportConsumer {
                     e.getMessage());
             metrics.report("unreadable");
             markDone(record);
+            writeNext();
             return;
         }
-        consumer.pause();
+        writing = true;
         write(report, record, 1);
     }
 
@@ -71,7 +117,8 @@ public final class DeliveryReportConsumer {
                     metrics.delivery(report);
                 }
                 markDone(record);
-                consumer.resume();
+                writing = false;
+                writeNext();
             } else {
                 long delay = Math.min(30_000, 500L << Math.min(attempt, 6));
                 LOG.warn("delivery report not written (attempt {}), again in {} ms: {}", attempt, delay, ar.cause().toString());
@@ -98,6 +145,7 @@ public final class DeliveryReportConsumer {
 
     public Future<Void> close() {
         vertx.cancelTimer(commitTimer);
+        vertx.cancelTimer(purgeTimer);
         return commit().eventually(consumer::close);
     }
 }

@@ -39,6 +39,7 @@ public record ProvisionerConfig(
         String bootstrapServers,
         String reportsTopic,
         String reportsGroupId,
+        Duration reportsReplayWindow,
         Map<String, String> kafkaProperties,
         Duration shutdownTimeout) {
 
@@ -68,6 +69,8 @@ public record ProvisionerConfig(
                 env.string("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
                 env.string("PROVISIONER_REPORTS_TOPIC", Topics.DELIVERY_REPORTS),
                 env.string("PROVISIONER_REPORTS_GROUP_ID", "subsets-sync.provisioner"),
+                // Kafka's default retention (retention.ms, 7 days): a report older than that cannot come again.
+                env.millis("PROVISIONER_REPORTS_REPLAY_WINDOW_MS", Duration.ofDays(7), Duration.ofSeconds(1), Duration.ofDays(365)),
                 env.passThrough("KAFKA_PROPERTY_", names),
                 env.millis("PROVISIONER_SHUTDOWN_TIMEOUT_MS", Duration.ofSeconds(20), Duration.ZERO, Duration.ofMinutes(5)));
     }
@@ -139,6 +142,6 @@ public record ProvisionerConfig(
     public ProvisionerConfig withPort(int port) {
         return new ProvisionerConfig(httpHost, port, operators, dispatchers, database, secrets, instanceUrls, iterableEndpoints,
                 sweepInterval, vendorTimeout, vendorAttempts, runRetryBase, runRetryMax, replica, bootstrapServers, reportsTopic,
-                reportsGroupId, kafkaProperties, shutdownTimeout);
+                reportsGroupId, reportsReplayWindow, kafkaProperties, shutdownTimeout);
     }
 }

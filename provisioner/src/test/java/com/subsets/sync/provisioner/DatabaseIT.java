@@ -89,6 +89,36 @@ class DatabaseIT {
     }
 
     @Test
+    void appliedReportIdsOlderThanTheReplayWindowAreForgotten(PostgresService postgres, KafkaService kafka) throws Exception {
+        kafka.createTopics(1, "database-it-purge.reports");
+        PostgresEndpoint db = postgres.createDatabase("database_it_purge");
+        Map<String, String> env = ProvisionerTestKit.env(db, kafka, 1, "database-it-purge.reports");
+        env.put("PROVISIONER_REPORTS_REPLAY_WINDOW_MS", "10000");
+        ProvisionerService provisioner = ProvisionerTestKit.start(env);
+        try {
+            execute(db, "INSERT INTO delivery_report_applied (report_id, applied_at) VALUES "
+                    + "('00000000-0000-0000-0000-000000000001', now() - interval '2 minutes'), "
+                    + "('00000000-0000-0000-0000-000000000002', now() + interval '1 hour')");
+            await("the old id forgotten", Duration.ofSeconds(60), () -> count(db, "delivery_report_applied") == 1);
+            assertThat(count(db, "delivery_report_applied WHERE report_id = '00000000-0000-0000-0000-000000000002'"))
+                    .as("an id inside the window stays: its report may still be redelivered").isEqualTo(1);
+        } finally {
+            provisioner.close().await(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static long count(PostgresEndpoint db, String from) {
+        try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
+             Statement s = c.createStatement();
+             ResultSet rows = s.executeQuery("SELECT count(*) FROM " + from)) {
+            rows.next();
+            return rows.getLong(1);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void rotatingTheKeyResealsEveryCredentialAndTheyStillOpen(PostgresService postgres, KafkaService kafka) throws Exception {
         Vertx vertx = Vertx.vertx();
         IterableSimulator iterable = new IterableSimulator(vertx);

@@ -26,6 +26,16 @@ public final class DeliveryHistoryStore {
         this.pool = pool;
     }
 
+    /**
+     * Forgets which reports were applied before {@code window} ago: no redelivery can bring one back after the
+     * reports topic dropped it, and the table would otherwise grow by a row per report forever.
+     */
+    public Future<Integer> purgeApplied(java.time.Duration window) {
+        return pool.preparedQuery("DELETE FROM delivery_report_applied WHERE applied_at < now() - $1::bigint * interval '1 millisecond'")
+                .execute(Tuple.of(window.toMillis()))
+                .map(io.vertx.sqlclient.SqlResult::rowCount);
+    }
+
     /** Applies a report; false if it had been applied before (a redelivery). */
     public Future<Boolean> apply(DeliveryReport report) {
         OffsetDateTime end = report.windowEnd().atOffset(ZoneOffset.UTC);
