@@ -84,6 +84,11 @@ final class BlueConicAdapter implements DestinationAdapter<BlueConicDestination>
     }
 
     @Override
+    public void forget(BlueConicDestination destination) {
+        tokens.forget(destination.credentials());
+    }
+
+    @Override
     public Future<Void> close() {
         client.close();
         return Future.succeededFuture();

@@ -24,6 +24,10 @@ public interface DestinationAdapter<C> {
     /** Encodes one batch as its request, to be sent when the lane's turn comes. */
     PreparedRequest prepare(C destination, List<SubscriberUpdate> rows);
 
+    /** The destination is gone or changed: drop what the adapter keeps for it (a cached token, say). */
+    default void forget(C destination) {
+    }
+
     /** Releases the adapter's clients. */
     Future<Void> close();
 }

@@ -141,7 +141,10 @@ public final class DispatcherEngine<C> extends VerticleBase {
         consumer.partitionsRevokedHandler(this::onRevoked);
         pumpTimer = vertx.setPeriodic(PUMP_INTERVAL_MS, t -> pump());
         commitTimer = vertx.setPeriodic(config.commitInterval().toMillis(), t -> commit());
-        heldTimer = vertx.setPeriodic(HELD_CHECK_MS, t -> releaseHeld());
+        heldTimer = vertx.setPeriodic(HELD_CHECK_MS, t -> {
+            releaseHeld();
+            followDirectory();
+        });
         return consumer.subscribe(config.topic())
                 .onSuccess(v -> LOG.info("{} dispatcher consuming {} as group {}", adapter.name(), config.topic(), config.groupId()));
     }
@@ -292,6 +295,61 @@ public final class DispatcherEngine<C> extends VerticleBase {
                         waiting.sinceMillis));
             }
         }
+    }
+
+    /**
+     * Follows directory changes in the lanes themselves, not only when a record arrives: a tenant whose settings
+     * changed gets them (and its budget) for the rows it has buffered; a tenant no longer registered has its
+     * buffered rows skipped, like any record of an unregistered tenant, and once nothing of it is out its lane
+     * goes, and with the last lane of a budget the budget and its gauge. Lanes, budgets, gauges and token
+     * caches so stay as many as the destinations the directory holds.
+     */
+    private void followDirectory() {
+        long now = now();
+        for (var it = lanes.values().iterator(); it.hasNext(); ) {
+            Lane<C> lane = it.next();
+            Optional<LaneConfig<C>> current = directory.lookup(lane.id);
+            if (current.isPresent()) {
+                if (!current.get().equals(lane.config)) {
+                    LaneConfig<C> old = lane.config;
+                    laneOf(lane.id, current.get());
+                    adapter.forget(old.destination());
+                }
+                continue;
+            }
+            if (directory.registered(lane.id)) {
+                continue;
+            }
+            for (SubscriberUpdate row : lane.buffer.drainAll()) {
+                row.sources().forEach(source -> {
+                    metrics.skipped("no_ready_destination");
+                    resolve(source);
+                });
+            }
+            lane.dropSplits().forEach(row -> row.sources().forEach(source -> {
+                metrics.skipped("no_ready_destination");
+                resolve(source);
+            }));
+            boolean out = lane.budget.next != null && lane.budget.next.lane() == lane;
+            if (!out && lane.buffer.idle()) {
+                it.remove();
+                Budget<C> budget = lane.budget;
+                budget.remove(lane);
+                adapter.forget(lane.config.destination());
+                if (budget.lanes().isEmpty() && budget.idle()) {
+                    budgets.remove(budget.id);
+                    metrics.removeBudgetRate(budget.id);
+                }
+                LOG.info("lane {} removed: its destination is no longer registered", lane.id);
+            }
+        }
+        budgets.values().removeIf(budget -> {
+            boolean unused = budget.lanes().isEmpty() && budget.idle();
+            if (unused) {
+                metrics.removeBudgetRate(budget.id);
+            }
+            return unused;
+        });
     }
 
     // ---- batches out ----

@@ -62,6 +62,11 @@ final class DispatcherMetrics {
                 .tag("destination", destination).tag("budget", budget).register(registry);
     }
 
+    void removeBudgetRate(String budget) {
+        registry.find("dispatcher.budget.rate").tag("destination", destination).tag("budget", budget).meters()
+                .forEach(registry::remove);
+    }
+
     void consumed() {
         consumed.increment();
     }

@@ -62,6 +62,15 @@ final class Lane<C> {
         }
     }
 
+    /** Takes every split half waiting to go, releasing their subscribers. */
+    List<SubscriberUpdate> dropSplits() {
+        List<SubscriberUpdate> rows = new java.util.ArrayList<>();
+        splits.forEach(rows::addAll);
+        splits.clear();
+        buffer.completed(rows);
+        return rows;
+    }
+
     boolean idle() {
         return buffer.pendingRows() == 0 && splits.isEmpty();
     }

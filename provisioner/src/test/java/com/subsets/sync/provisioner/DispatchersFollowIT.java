@@ -111,6 +111,10 @@ class DispatchersFollowIT {
             send("u2");
             await("u2 in the second project", WAIT, () -> second.profile("u2") != null);
             assertThat(first.profile("u2")).isNull();
+            // A key rotated without a projectId is the same project: one budget, not a second one for the new key.
+            int iterableMetricsPort = iterableDispatcher.port();
+            assertThat(budgets(iterableMetricsPort)).as("one budget for the tenant's project across the rotation")
+                    .containsExactly("iterable:tenant-follow@127.0.0.1");
 
             // The provisioner away: the last known destinations keep working.
             provisioner.close().await(30, TimeUnit.SECONDS);
@@ -130,6 +134,7 @@ class DispatchersFollowIT {
                     && ProvisionerTestKit.call(iterablePort, "GET", "/metrics", null, null).body().lines()
                     .anyMatch(line -> line.contains("no_ready_destination") && !line.startsWith("#") && !line.endsWith(" 0.0")));
             assertThat(second.profile("u4")).isNull();
+            await("the deleted destination's lane, budget and gauge gone", WAIT, () -> budgets(iterablePort).isEmpty());
 
             // A tenant registered but not READY yet: its records wait for it instead of being skipped.
             BlueConicTenant late = blueConic.addTenant("late", "client-late", "secret-late");
@@ -196,6 +201,13 @@ class DispatchersFollowIT {
                 new Experiment("exp-1", "Winback"), Assignment.TREATMENT, Instant.parse("2026-11-22T09:00:00Z"), null);
         producer.send(new ProducerRecord<>(topic, event.tenantId(), codec.encode(event)));
         producer.flush();
+    }
+
+    /** The budgets whose rate a dispatcher exports. */
+    private static java.util.List<String> budgets(int dispatcherPort) {
+        return ProvisionerTestKit.call(dispatcherPort, "GET", "/metrics", null, null).body().lines()
+                .filter(line -> line.startsWith("dispatcher_budget_rate{"))
+                .map(line -> line.replaceAll(".*budget=\"([^\"]*)\".*", "$1")).toList();
     }
 
     private static int freePort() throws java.io.IOException {

@@ -70,6 +70,11 @@ public final class TokenProvider {
         return fetch(credentials).onSuccess(token -> tokens.put(key, token)).map(Token::value);
     }
 
+    /** Credentials no longer in use: their token goes. */
+    public void forget(BlueConicCredentials credentials) {
+        tokens.remove(key(credentials));
+    }
+
     /** After a 401: the token is no good, whatever its expiry said. */
     public void invalidate(BlueConicCredentials credentials, String token) {
         tokens.computeIfPresent(key(credentials), (k, cached) -> cached.value().equals(token) ? null : cached);

@@ -103,6 +103,16 @@ public final class LaneBuffer {
         return batch;
     }
 
+    /** Takes every pending row, whatever the limits (a lane closing down). */
+    public List<SubscriberUpdate> drainAll() {
+        List<SubscriberUpdate> rows = new ArrayList<>(pending.values());
+        pending.clear();
+        bytes = 0;
+        records = 0;
+        oldestMillis = Long.MAX_VALUE;
+        return rows;
+    }
+
     /** The rows of a batch are done (delivered or dead-lettered): their subscribers may go again. */
     public void completed(Collection<SubscriberUpdate> rows) {
         rows.forEach(r -> inFlight.remove(r.key()));
