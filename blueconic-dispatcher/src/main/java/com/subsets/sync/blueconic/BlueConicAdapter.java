@@ -48,32 +48,51 @@ final class BlueConicAdapter implements DestinationAdapter<BlueConicDestination>
         return Optional.ofNullable(destination.matchesOnEmail() ? event.subscriber().email() : event.subscriber().userId());
     }
 
+    /**
+     * One deadline for the whole send (token, PUT, and the PUT again after a renewed token): each step is given
+     * what is left of it as its timeout, which resets the request when it passes, and none starts once it has
+     * passed. So a send is over, really over, within the request timeout, and the engine releases its
+     * subscribers only then.
+     */
     @Override
     public PreparedRequest prepare(BlueConicDestination destination, List<SubscriberUpdate> rows) {
         Buffer body = ProfilesWriter.body(destination, rows);
-        return () -> attempt(destination, rows, body, true)
-                .recover(e -> Future.succeededFuture(e instanceof TokenProvider.TokenException refused
-                        ? DeliveryResult.uniform(rows.size(), outcomeOf(refused), 0) : DeliveryResult.failed(rows.size(), e)));
+        return () -> {
+            long deadline = System.currentTimeMillis() + timeoutMillis;
+            return attempt(destination, rows, body, true, deadline)
+                    .recover(e -> Future.succeededFuture(e instanceof TokenProvider.TokenException refused
+                            ? DeliveryResult.uniform(rows.size(), outcomeOf(refused), 0) : DeliveryResult.failed(rows.size(), e)));
+        };
     }
 
     private Future<DeliveryResult> attempt(BlueConicDestination destination, List<SubscriberUpdate> rows, Buffer body,
-                                           boolean mayRefresh) {
-        return tokens.token(destination.credentials()).compose(token -> put(destination, token, body).compose(response -> {
-            if (response.statusCode() == 401 && mayRefresh) {
-                tokens.invalidate(destination.credentials(), token);
-                return attempt(destination, rows, body, false);
-            }
-            return Future.succeededFuture(ProfilesReader.read(response.statusCode(), response.bodyAsString(), rows));
-        }));
+                                           boolean mayRefresh, long deadline) {
+        // A token fetch shared with other sends keeps its own bound: this send stops waiting at its deadline.
+        return remaining(deadline).compose(left -> tokens.token(destination.credentials(), left)
+                        .timeout(left, java.util.concurrent.TimeUnit.MILLISECONDS))
+                .compose(token -> remaining(deadline).compose(left -> put(destination, token, body, left)).compose(response -> {
+                    if (response.statusCode() == 401 && mayRefresh) {
+                        tokens.invalidate(destination.credentials(), token);
+                        return attempt(destination, rows, body, false, deadline);
+                    }
+                    return Future.succeededFuture(ProfilesReader.read(response.statusCode(), response.bodyAsString(), rows));
+                }));
     }
 
-    private Future<HttpResponse<Buffer>> put(BlueConicDestination destination, String token, Buffer body) {
+    /** What is left of the deadline, or a timeout once nothing is. */
+    private static Future<Long> remaining(long deadline) {
+        long left = deadline - System.currentTimeMillis();
+        return left > 0 ? Future.succeededFuture(left)
+                : Future.failedFuture(new java.util.concurrent.TimeoutException("the send's deadline passed"));
+    }
+
+    private Future<HttpResponse<Buffer>> put(BlueConicDestination destination, String token, Buffer body, long timeout) {
         String url = destination.instanceUrl().resolve("/rest/v2/profiles").toString()
                 + (destination.objectiveIds().isEmpty() ? "" : "?objectiveIds=" + String.join(",", destination.objectiveIds()));
         return client.putAbs(url)
                 .putHeader("authorization", "Bearer " + token)
                 .putHeader("content-type", "application/json")
-                .timeout(timeoutMillis)
+                .timeout(timeout)
                 .sendBuffer(body);
     }
 

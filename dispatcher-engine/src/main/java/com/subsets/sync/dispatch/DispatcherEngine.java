@@ -430,8 +430,9 @@ public final class DispatcherEngine<C> extends VerticleBase {
         budget.inFlight++;
         metrics.batch(rows.size(), rows.stream().mapToLong(SubscriberUpdate::estimatedBytes).sum());
         long started = System.nanoTime();
+        // No timeout here: a timeout on the future would not stop the request, and its subscribers would go again
+        // while it may still write. Each adapter bounds its whole send by the request timeout and resets it then.
         batch.request().send()
-                .timeout(config.requestTimeout().toMillis() + 1_000, java.util.concurrent.TimeUnit.MILLISECONDS)
                 .recover(e -> Future.succeededFuture(DeliveryResult.failed(rows.size(), e)))
                 .onSuccess(result -> {
                     budget.inFlight--;

@@ -10,6 +10,10 @@ import io.vertx.core.Future;
 @FunctionalInterface
 public interface PreparedRequest {
 
-    /** Sends the request; never fails: transport failures come back as retriable outcomes. */
+    /**
+     * Sends the request; never fails: transport failures come back as retriable outcomes. The adapter bounds the
+     * whole send (every HTTP exchange it takes) by its request timeout, resetting what is still out then: the
+     * engine holds the rows' subscribers until this completes.
+     */
     Future<DeliveryResult> send();
 }

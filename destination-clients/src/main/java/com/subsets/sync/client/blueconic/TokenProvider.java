@@ -39,6 +39,8 @@ public final class TokenProvider {
         }
     }
 
+    private static final long FETCH_TIMEOUT_MILLIS = 10_000;
+
     private final WebClient client;
     private final LongSupplier clock;
     private final Map<String, Token> tokens = new ConcurrentHashMap<>();
@@ -50,12 +52,20 @@ public final class TokenProvider {
     }
 
     public Future<String> token(BlueConicCredentials credentials) {
+        return token(credentials, FETCH_TIMEOUT_MILLIS);
+    }
+
+    /**
+     * A token within {@code timeoutMillis}: a fetch this call starts is given no longer (it is reset then); one
+     * already under way for the same credentials is shared and keeps its own bound.
+     */
+    public Future<String> token(BlueConicCredentials credentials, long timeoutMillis) {
         String key = key(credentials);
         Token cached = tokens.get(key);
         if (cached != null && clock.getAsLong() < cached.renewAtMillis()) {
             return Future.succeededFuture(cached.value());
         }
-        return fetching.computeIfAbsent(key, k -> fetch(credentials)
+        return fetching.computeIfAbsent(key, k -> fetch(credentials, Math.min(FETCH_TIMEOUT_MILLIS, timeoutMillis))
                 .onComplete(ar -> fetching.remove(k))
                 .onSuccess(token -> tokens.put(k, token)))
                 .map(Token::value);
@@ -67,7 +77,7 @@ public final class TokenProvider {
      */
     public Future<String> freshToken(BlueConicCredentials credentials) {
         String key = key(credentials);
-        return fetch(credentials).onSuccess(token -> tokens.put(key, token)).map(Token::value);
+        return fetch(credentials, FETCH_TIMEOUT_MILLIS).onSuccess(token -> tokens.put(key, token)).map(Token::value);
     }
 
     /** Credentials no longer in use: their token goes. */
@@ -80,13 +90,13 @@ public final class TokenProvider {
         tokens.computeIfPresent(key(credentials), (k, cached) -> cached.value().equals(token) ? null : cached);
     }
 
-    private Future<Token> fetch(BlueConicCredentials credentials) {
+    private Future<Token> fetch(BlueConicCredentials credentials, long timeoutMillis) {
         MultiMap form = MultiMap.caseInsensitiveMultiMap()
                 .add("grant_type", "client_credentials")
                 .add("client_id", credentials.clientId())
                 .add("client_secret", credentials.clientSecret());
         return client.postAbs(credentials.instanceUrl().resolve("/rest/v2/oauth/token").toString())
-                .timeout(10_000)
+                .timeout(timeoutMillis)
                 .sendForm(form)
                 .compose(response -> {
                     if (response.statusCode() != 200) {
