@@ -159,7 +159,8 @@ final class LocalStack implements AutoCloseable {
         env.put("PROVISIONER_HTTP_HOST", config.host());
         env.put("PROVISIONER_HTTP_PORT", String.valueOf(config.provisionerPort()));
         env.put("PROVISIONER_OPERATOR_TOKEN_SHA256", TokenAuthenticator.sha256Hex(config.operatorToken()));
-        env.put("PROVISIONER_DISPATCHER_TOKEN_SHA256", TokenAuthenticator.sha256Hex(config.dispatcherToken()));
+        env.put("PROVISIONER_ITERABLE_DISPATCHER_TOKEN_SHA256", TokenAuthenticator.sha256Hex(config.iterableDispatcherToken()));
+        env.put("PROVISIONER_BLUECONIC_DISPATCHER_TOKEN_SHA256", TokenAuthenticator.sha256Hex(config.blueConicDispatcherToken()));
         env.put("PROVISIONER_ENCRYPTION_KEYS", config.encryptionKeys());
         env.put("PROVISIONER_SWEEP_INTERVAL_MS", "2000");
         if (database != null) {
@@ -181,7 +182,8 @@ final class LocalStack implements AutoCloseable {
         env.put(prefix + "HTTP_HOST", config.host());
         env.put(prefix + "HTTP_PORT", String.valueOf(port));
         env.put(prefix + "PROVISIONER_URL", config.url(config.provisionerPort()));
-        env.put(prefix + "PROVISIONER_TOKEN", config.dispatcherToken());
+        env.put(prefix + "PROVISIONER_TOKEN", prefix.startsWith("ITERABLE") ? config.iterableDispatcherToken()
+                : config.blueConicDispatcherToken());
         env.put(prefix + "DIRECTORY_REFRESH_MS", "2000");
         env.put(prefix + "REPORT_INTERVAL_MS", "1000");
         return env;

@@ -27,7 +27,8 @@ record LocalStackConfig(
         boolean exitAfterDemo,
         String ingestToken,
         String operatorToken,
-        String dispatcherToken,
+        String iterableDispatcherToken,
+        String blueConicDispatcherToken,
         String encryptionKeys,
         EnvReader env) {
 
@@ -47,6 +48,7 @@ record LocalStackConfig(
                 Boolean.parseBoolean(env.string("LOCAL_EXIT_AFTER_DEMO", "false")),
                 env.string("LOCAL_INGEST_TOKEN", randomToken()),
                 env.string("LOCAL_OPERATOR_TOKEN", randomToken()),
+                randomToken(),
                 randomToken(),
                 env.string("PROVISIONER_ENCRYPTION_KEYS", "local:" + randomKey()),
                 env);

@@ -3,6 +3,7 @@ package com.subsets.sync.provisioner;
 import com.subsets.sync.client.blueconic.InstanceUrlPolicy;
 import com.subsets.sync.client.iterable.IterableRegion;
 import com.subsets.sync.model.Topics;
+import com.subsets.sync.provisioner.core.DestinationKind;
 import com.subsets.sync.provisioner.core.SecretBox;
 import com.subsets.sync.provisioner.store.Database;
 import com.subsets.sync.runtime.ConfigException;
@@ -25,7 +26,7 @@ public record ProvisionerConfig(
         String httpHost,
         int httpPort,
         TokenAuthenticator operators,
-        TokenAuthenticator dispatchers,
+        Map<DestinationKind, TokenAuthenticator> dispatchers,
         Database.Settings database,
         SecretBox secrets,
         InstanceUrlPolicy instanceUrls,
@@ -49,7 +50,9 @@ public record ProvisionerConfig(
                 env.string("PROVISIONER_HTTP_HOST", "0.0.0.0"),
                 env.integer("PROVISIONER_HTTP_PORT", 8083, 0, 65535),
                 TokenAuthenticator.fromEnv(env, "PROVISIONER_OPERATOR_TOKEN_SHA256"),
-                TokenAuthenticator.fromEnv(env, "PROVISIONER_DISPATCHER_TOKEN_SHA256"),
+                // A token per kind: an Iterable dispatcher never reads BlueConic credentials, nor the reverse.
+                Map.of(DestinationKind.ITERABLE, TokenAuthenticator.fromEnv(env, "PROVISIONER_ITERABLE_DISPATCHER_TOKEN_SHA256"),
+                        DestinationKind.BLUECONIC, TokenAuthenticator.fromEnv(env, "PROVISIONER_BLUECONIC_DISPATCHER_TOKEN_SHA256")),
                 new Database.Settings(
                         env.string("PROVISIONER_DB_HOST", "localhost"),
                         env.integer("PROVISIONER_DB_PORT", 5432, 1, 65535),

@@ -185,7 +185,8 @@ class DispatchersFollowIT {
         env.put(prefix + "HTTP_PORT", "0");
         env.put(prefix + "LINGER_MS", "50");
         env.put(prefix + "PROVISIONER_URL", "http://127.0.0.1:" + provisionerPort);
-        env.put(prefix + "PROVISIONER_TOKEN", ProvisionerTestKit.DISPATCHER_TOKEN);
+        env.put(prefix + "PROVISIONER_TOKEN", kind.equals("iterable") ? ProvisionerTestKit.DISPATCHER_TOKEN
+                : ProvisionerTestKit.BLUECONIC_DISPATCHER_TOKEN);
         env.put(prefix + "DIRECTORY_REFRESH_MS", "300");
         env.put("BLUECONIC_INSECURE_HOSTS", "127.0.0.1");
         return env;

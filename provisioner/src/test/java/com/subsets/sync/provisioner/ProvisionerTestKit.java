@@ -21,7 +21,8 @@ import java.util.function.BooleanSupplier;
 final class ProvisionerTestKit {
 
     static final String OPERATOR_TOKEN = "operator-token-for-tests";
-    static final String DISPATCHER_TOKEN = "dispatcher-token-for-tests";
+    static final String DISPATCHER_TOKEN = "iterable-dispatcher-token-for-tests";
+    static final String BLUECONIC_DISPATCHER_TOKEN = "blueconic-dispatcher-token-for-tests";
     static final String KEY = Base64.getEncoder().encodeToString(new byte[] {
             1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32});
 
@@ -37,7 +38,8 @@ final class ProvisionerTestKit {
         env.put("PROVISIONER_HTTP_HOST", "127.0.0.1");
         env.put("PROVISIONER_HTTP_PORT", "0");
         env.put("PROVISIONER_OPERATOR_TOKEN_SHA256", TokenAuthenticator.sha256Hex(OPERATOR_TOKEN));
-        env.put("PROVISIONER_DISPATCHER_TOKEN_SHA256", TokenAuthenticator.sha256Hex(DISPATCHER_TOKEN));
+        env.put("PROVISIONER_ITERABLE_DISPATCHER_TOKEN_SHA256", TokenAuthenticator.sha256Hex(DISPATCHER_TOKEN));
+        env.put("PROVISIONER_BLUECONIC_DISPATCHER_TOKEN_SHA256", TokenAuthenticator.sha256Hex(BLUECONIC_DISPATCHER_TOKEN));
         env.put("PROVISIONER_DB_HOST", db.host());
         env.put("PROVISIONER_DB_PORT", String.valueOf(db.port()));
         env.put("PROVISIONER_DB_NAME", db.database());

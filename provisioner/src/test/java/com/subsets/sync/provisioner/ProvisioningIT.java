@@ -288,8 +288,12 @@ class ProvisioningIT {
         assertThat(entry.getString("projectId")).as("without a projectId the tenant stands for its project, whatever the key")
                 .isEqualTo("tenant-sealed");
         assertThat(forDispatcher.json().getJsonArray("registered").getList()).contains("sealed");
-        assertThat(ProvisionerTestKit.call(port, "GET", "/v1/dispatch/blueconic/destinations", ProvisionerTestKit.DISPATCHER_TOKEN, null)
+        assertThat(ProvisionerTestKit.call(port, "GET", "/v1/dispatch/blueconic/destinations", ProvisionerTestKit.BLUECONIC_DISPATCHER_TOKEN, null)
                 .json().getJsonObject("destinations").getJsonObject("sealed").getString("clientSecret")).isEqualTo(secret);
+        assertThat(ProvisionerTestKit.call(port, "GET", "/v1/dispatch/blueconic/destinations", ProvisionerTestKit.DISPATCHER_TOKEN, null)
+                .status()).as("the Iterable dispatchers' token never opens BlueConic credentials").isEqualTo(401);
+        assertThat(ProvisionerTestKit.call(port, "GET", "/v1/dispatch/iterable/destinations",
+                ProvisionerTestKit.BLUECONIC_DISPATCHER_TOKEN, null).status()).as("nor the reverse").isEqualTo(401);
         assertThat(ProvisionerTestKit.call(port, "GET", "/v1/dispatch/iterable/destinations", ProvisionerTestKit.OPERATOR_TOKEN, null)
                 .status()).as("operators never read secrets").isEqualTo(401);
         assertThat(operator(port, "GET", path("sealed", "iterable"), null).status()).isEqualTo(200);

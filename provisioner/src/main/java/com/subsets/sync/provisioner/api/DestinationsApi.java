@@ -45,11 +45,11 @@ public final class DestinationsApi {
     private final ProvisioningRunner runner;
     private final DispatchEntries entries;
     private final TokenAuthenticator operators;
-    private final TokenAuthenticator dispatchers;
+    private final java.util.Map<DestinationKind, TokenAuthenticator> dispatchers;
 
     public DestinationsApi(DestinationStore store, DeliveryHistoryStore history, RegistrationReader reader, SecretBox secrets,
                            ProvisioningRunner runner, IterableEndpoints endpoints, TokenAuthenticator operators,
-                           TokenAuthenticator dispatchers) {
+                           java.util.Map<DestinationKind, TokenAuthenticator> dispatchers) {
         this.store = store;
         this.history = history;
         this.reader = reader;
@@ -63,7 +63,16 @@ public final class DestinationsApi {
     public void mount(Router router) {
         router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
         router.route("/v1/tenants/*").handler(ctx -> authorize(ctx, operators));
-        router.route("/v1/dispatch/*").handler(ctx -> authorize(ctx, dispatchers));
+        // Each kind's dispatchers with their own token: one kind's token never opens another kind's credentials.
+        router.route("/v1/dispatch/:kind/*").handler(ctx -> {
+            TokenAuthenticator tokens = DestinationKind.of(ctx.pathParam("kind")).map(dispatchers::get).orElse(null);
+            if (tokens == null) {
+                ctx.fail(new ApiException(404, "unknown_destination", "no destination kind " + ctx.pathParam("kind")
+                        + "; known: iterable, blueconic"));
+            } else {
+                authorize(ctx, tokens);
+            }
+        });
         router.put(DESTINATION).handler(ctx -> respond(ctx, this::register));
         router.get(DESTINATION).handler(ctx -> respond(ctx, this::describe));
         router.delete(DESTINATION).handler(ctx -> respond(ctx, this::delete));
