@@ -15,3 +15,8 @@ CREATE TABLE destination_ready (
 
 INSERT INTO destination_ready (tenant_id, kind, revision, settings, secret_key_id, secret_nonce, secret_sealed)
 SELECT tenant_id, kind, revision, settings, secret_key_id, secret_nonce, secret_sealed FROM destination WHERE status = 'READY';
+
+-- Which registration a row is: a destination deleted and registered again starts at revision 1 again, and a
+-- run of the deleted one must not write its outcome onto the new one. Runs match revision and registration.
+CREATE SEQUENCE destination_registration;
+ALTER TABLE destination ADD COLUMN registration bigint NOT NULL DEFAULT nextval('destination_registration');

@@ -231,6 +231,27 @@ class ProvisioningIT {
                 .contains("invalid_client");
     }
 
+    /**
+     * A run of a deleted registration must not settle the one registered after it (revisions start again at 1):
+     * the new registration, with a wrong secret, gets its own run and FAILS, although the old run, with the
+     * right secret, finishes READY in the middle of it.
+     */
+    @Test
+    void aRunOfADeletedRegistrationNeverSettlesTheNextOne() throws Exception {
+        BlueConicTenant tenant = blueConic.addTenant("redo", "client-redo", "secret-redo");
+        tenant.faults().latency(400);
+        operator(port, "PUT", path("bc-redo", "blueconic"), blueConicBody("client-redo", "secret-redo"));
+        await("the first registration's run under way", WAIT, () -> status(port, "bc-redo", "blueconic").equals("PROVISIONING"));
+        assertThat(operator(port, "DELETE", path("bc-redo", "blueconic"), null).status()).isEqualTo(204);
+        var again = operator(port, "PUT", path("bc-redo", "blueconic"), blueConicBody("client-redo", "not-the-secret"));
+        assertThat(again.json().getLong("revision")).as("a new registration starts at revision 1 again").isEqualTo(1L);
+
+        await("the new registration's own run fails", WAIT, () -> status(port, "bc-redo", "blueconic").equals("FAILED"));
+        Thread.sleep(2_000);
+        assertThat(status(port, "bc-redo", "blueconic")).as("the old run's READY never lands on it").isEqualTo("FAILED");
+        tenant.faults().latency(0);
+    }
+
     @Test
     void transientVendorErrorsAreRetriedUntilReady() throws Exception {
         BlueConicTenant tenant = blueConic.addTenant("flaky", "client-flaky", "secret-flaky");

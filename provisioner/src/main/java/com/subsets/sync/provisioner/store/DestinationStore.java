@@ -31,7 +31,7 @@ public final class DestinationStore {
     }
 
     private static final String COLUMNS = "tenant_id, kind, settings, secret_key_id, secret_nonce, secret_sealed, "
-            + "secret_fingerprint, revision, status, status_reason, retryable, failed_runs, next_attempt_at, updated_at";
+            + "secret_fingerprint, revision, registration, status, status_reason, retryable, failed_runs, next_attempt_at, updated_at";
 
     private final Pool pool;
 
@@ -170,8 +170,9 @@ public final class DestinationStore {
     /** Opens a run for this revision; empty if the destination was deleted or changed since it was read. */
     public Future<Optional<Long>> startAttempt(SqlClient client, StoredDestination destination, String replica) {
         return client.preparedQuery("UPDATE destination SET status = 'PROVISIONING', updated_at = now() "
-                        + "WHERE tenant_id = $1 AND kind = $2 AND revision = $3")
-                .execute(Tuple.of(destination.tenantId(), destination.kind().wireName(), destination.revision()))
+                        + "WHERE tenant_id = $1 AND kind = $2 AND revision = $3 AND registration = $4")
+                .execute(Tuple.of(destination.tenantId(), destination.kind().wireName(), destination.revision(),
+                        destination.registration()))
                 .compose(updated -> updated.rowCount() == 0 ? Future.succeededFuture(Optional.empty())
                         : client.preparedQuery("INSERT INTO provisioning_attempt (tenant_id, kind, revision, replica) "
                                         + "VALUES ($1, $2, $3, $4) RETURNING id")
@@ -179,15 +180,32 @@ public final class DestinationStore {
                                 .map(rows -> Optional.of(rows.iterator().next().getLong("id"))));
     }
 
-    /** Records the fields, and READY if the revision is still the one provisioned (else the newer one waits its turn). */
+    /**
+     * READY and the fields, if the run's registration and revision are still the row's; otherwise the run is
+     * SUPERSEDED and writes nothing (a newer revision, or a registration made after a deletion, gets its own run).
+     */
     public Future<Void> finishReady(SqlConnection connection, StoredDestination destination, long attemptId, List<FieldRecord> fields) {
-        return inTransaction(connection, tx -> writeLedger(tx, destination, attemptId, fields)
-                .compose(v -> tx.preparedQuery("UPDATE destination SET status = 'READY', status_reason = NULL, retryable = false, "
-                                + "failed_runs = 0, next_attempt_at = NULL, updated_at = now() "
-                                + "WHERE tenant_id = $1 AND kind = $2 AND revision = $3")
-                        .execute(Tuple.of(destination.tenantId(), destination.kind().wireName(), destination.revision())))
+        return inTransaction(connection, tx -> tx.preparedQuery("UPDATE destination SET status = 'READY', status_reason = NULL, "
+                                + "retryable = false, failed_runs = 0, next_attempt_at = NULL, updated_at = now() "
+                                + "WHERE tenant_id = $1 AND kind = $2 AND revision = $3 AND registration = $4")
+                        .execute(Tuple.of(destination.tenantId(), destination.kind().wireName(), destination.revision(),
+                                destination.registration()))
                 .compose(updated -> updated.rowCount() == 0 ? finishAttempt(tx, attemptId, "SUPERSEDED", null)
-                        : snapshotReady(tx, destination).compose(v -> finishAttempt(tx, attemptId, "READY", null))));
+                        : writeLedger(tx, destination, attemptId, fields)
+                                .compose(v -> snapshotReady(tx, destination))
+                                .compose(v -> finishAttempt(tx, attemptId, "READY", null))));
+    }
+
+    public Future<Void> finishFailed(SqlConnection connection, StoredDestination destination, long attemptId,
+                                     List<FieldRecord> fields, String reason, boolean retryable, OffsetDateTime nextAttemptAt) {
+        return inTransaction(connection, tx -> tx.preparedQuery("UPDATE destination SET status = 'FAILED', status_reason = $4, "
+                                + "retryable = $5, failed_runs = failed_runs + 1, next_attempt_at = $6, updated_at = now() "
+                                + "WHERE tenant_id = $1 AND kind = $2 AND revision = $3 AND registration = $7")
+                        .execute(Tuple.of(destination.tenantId(), destination.kind().wireName(), destination.revision(), reason,
+                                retryable, nextAttemptAt, destination.registration()))
+                .compose(updated -> updated.rowCount() == 0 ? finishAttempt(tx, attemptId, "SUPERSEDED", reason)
+                        : writeLedger(tx, destination, attemptId, fields)
+                                .compose(v -> finishAttempt(tx, attemptId, "FAILED", reason))));
     }
 
     /** This revision, as it is stored, becomes what dispatchers deliver with. */
@@ -195,22 +213,12 @@ public final class DestinationStore {
         return tx.preparedQuery("""
                 INSERT INTO destination_ready (tenant_id, kind, revision, settings, secret_key_id, secret_nonce, secret_sealed)
                 SELECT tenant_id, kind, revision, settings, secret_key_id, secret_nonce, secret_sealed FROM destination
-                WHERE tenant_id = $1 AND kind = $2 AND revision = $3
+                WHERE tenant_id = $1 AND kind = $2 AND revision = $3 AND registration = $4
                 ON CONFLICT (tenant_id, kind) DO UPDATE SET revision = EXCLUDED.revision, settings = EXCLUDED.settings,
                     secret_key_id = EXCLUDED.secret_key_id, secret_nonce = EXCLUDED.secret_nonce,
                     secret_sealed = EXCLUDED.secret_sealed""")
-                .execute(Tuple.of(destination.tenantId(), destination.kind().wireName(), destination.revision())).mapEmpty();
-    }
-
-    public Future<Void> finishFailed(SqlConnection connection, StoredDestination destination, long attemptId,
-                                     List<FieldRecord> fields, String reason, boolean retryable, OffsetDateTime nextAttemptAt) {
-        return inTransaction(connection, tx -> writeLedger(tx, destination, attemptId, fields)
-                .compose(v -> tx.preparedQuery("UPDATE destination SET status = 'FAILED', status_reason = $4, retryable = $5, "
-                                + "failed_runs = failed_runs + 1, next_attempt_at = $6, updated_at = now() "
-                                + "WHERE tenant_id = $1 AND kind = $2 AND revision = $3")
-                        .execute(Tuple.of(destination.tenantId(), destination.kind().wireName(), destination.revision(), reason,
-                                retryable, nextAttemptAt)))
-                .compose(updated -> finishAttempt(tx, attemptId, updated.rowCount() > 0 ? "FAILED" : "SUPERSEDED", reason)));
+                .execute(Tuple.of(destination.tenantId(), destination.kind().wireName(), destination.revision(),
+                        destination.registration())).mapEmpty();
     }
 
     /**
@@ -291,7 +299,8 @@ public final class DestinationStore {
                 (JsonObject) r.getValue("settings"),
                 new SecretBox.Sealed(r.getString("secret_key_id"), r.getBuffer("secret_nonce").getBytes(),
                         r.getBuffer("secret_sealed").getBytes()),
-                r.getString("secret_fingerprint"), r.getLong("revision"), ProvisioningStatus.valueOf(r.getString("status")),
+                r.getString("secret_fingerprint"), r.getLong("revision"), r.getLong("registration"),
+                ProvisioningStatus.valueOf(r.getString("status")),
                 r.getString("status_reason"), r.getBoolean("retryable"), r.getInteger("failed_runs"),
                 r.getOffsetDateTime("next_attempt_at"), r.getOffsetDateTime("updated_at"));
     }

@@ -6,9 +6,12 @@ import com.subsets.sync.provisioner.core.SecretBox;
 import io.vertx.core.json.JsonObject;
 import java.time.OffsetDateTime;
 
-/** A destination row: settings in the clear, the credentials still sealed. */
+/**
+ * A destination row: settings in the clear, the credentials still sealed. {@code registration} tells a
+ * registration from one made after it was deleted, whose revisions start again at 1.
+ */
 public record StoredDestination(String tenantId, DestinationKind kind, JsonObject settings, SecretBox.Sealed sealed,
-                                String fingerprint, long revision, ProvisioningStatus status, String statusReason,
+                                String fingerprint, long revision, long registration, ProvisioningStatus status, String statusReason,
                                 boolean retryable, int failedRuns, OffsetDateTime nextAttemptAt, OffsetDateTime updatedAt) {
 
     /** What binds a sealed value to its row (AES-GCM associated data). */
