@@ -7,13 +7,11 @@ import com.subsets.sync.dispatch.core.Outcome;
 import com.subsets.sync.dispatch.core.SourceRecord;
 import com.subsets.sync.dispatch.core.SubscriberUpdate;
 import com.subsets.sync.model.AssignmentEvent;
-import com.subsets.sync.model.DestinationField;
 import com.subsets.sync.model.EventType;
 import com.subsets.sync.model.Subscriber;
 import com.subsets.sync.simulator.blueconic.BlueConicSimulator;
 import com.subsets.sync.simulator.blueconic.BlueConicTenant;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Duration;
@@ -42,9 +40,7 @@ class BlueConicAdapterDeadlineTest {
         vertx = Vertx.vertx();
         simulator = new BlueConicSimulator(vertx);
         tenant = simulator.addTenant("acme", "client-acme", "secret-acme");
-        for (DestinationField field : DestinationField.values()) {
-            tenant.property(new JsonObject().put("id", field.blueConicId()).put("name", field.blueConicName()));
-        }
+        SubsetsProperties.defineOn(tenant);
         tenant.addProfile(Map.of("email", List.of("ada@example.com")));
         simulator.start("127.0.0.1", 0).await(10, TimeUnit.SECONDS);
     }

@@ -55,9 +55,7 @@ class BlueConicContractTest {
         vertx = Vertx.vertx();
         simulator = new BlueConicSimulator(vertx);
         tenant = simulator.addTenant("acme", "client-acme", "secret-acme");
-        for (DestinationField field : DestinationField.values()) {
-            tenant.property(new JsonObject().put("id", field.blueConicId()).put("name", field.blueConicName()));
-        }
+        SubsetsProperties.defineOn(tenant);
         tenant.addProfile(Map.of("email", List.of("known@example.com")), "marketing");
         tenant.addProfile(Map.of("email", List.of("no-consent@example.com")));
         tenant.refuseWrites(tenant.addProfile(Map.of("email", List.of("restricted@example.com"))), "RESTRICTION_MISMATCH");

@@ -20,7 +20,6 @@ import com.subsets.sync.simulator.blueconic.BlueConicSimulator;
 import com.subsets.sync.simulator.blueconic.BlueConicTenant;
 import com.subsets.sync.simulator.common.RecordedCall;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -69,9 +68,7 @@ class BlueConicDeliveryIT {
         vertx = Vertx.vertx();
         simulator = new BlueConicSimulator(vertx);
         tenant = simulator.addTenant("acme", "client-acme", "secret-acme");
-        for (DestinationField field : DestinationField.values()) {
-            tenant.property(new JsonObject().put("id", field.blueConicId()).put("name", field.blueConicName()));
-        }
+        SubsetsProperties.defineOn(tenant);
         simulator.start("127.0.0.1", 0).await(10, TimeUnit.SECONDS);
         Properties props = new Properties();
         props.put("bootstrap.servers", kafka.bootstrapServers());

@@ -6,7 +6,6 @@ import com.subsets.sync.infra.EmbeddedKafka;
 import com.subsets.sync.infra.ForkedJvm;
 import com.subsets.sync.model.Assignment;
 import com.subsets.sync.model.AssignmentEvent;
-import com.subsets.sync.model.DestinationField;
 import com.subsets.sync.model.EventCodec;
 import com.subsets.sync.model.EventType;
 import com.subsets.sync.model.Experiment;
@@ -14,7 +13,6 @@ import com.subsets.sync.model.Subscriber;
 import com.subsets.sync.simulator.blueconic.BlueConicSimulator;
 import com.subsets.sync.simulator.blueconic.BlueConicTenant;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -57,9 +55,7 @@ public final class BlueConicDispatcherBenchmark {
 
     private static BlueConicTenant tenant(BlueConicSimulator simulator, String name) {
         BlueConicTenant tenant = simulator.addTenant(name, "client-" + name, "secret-" + name).maxConcurrentRequests(16);
-        for (DestinationField field : DestinationField.values()) {
-            tenant.property(new JsonObject().put("id", field.blueConicId()).put("name", field.blueConicName()));
-        }
+        SubsetsProperties.defineOn(tenant);
         return tenant;
     }
 

@@ -56,9 +56,7 @@ class BlueConicTenantIsolationIT {
         BlueConicSimulator simulator = new BlueConicSimulator(vertx);
         BlueConicTenant instance = simulator.addTenant("publisher", "client-brand-a", "secret-a");
         simulator.addApplication("publisher", "client-brand-b", "secret-b");
-        for (DestinationField field : DestinationField.values()) {
-            instance.property(new JsonObject().put("id", field.blueConicId()).put("name", field.blueConicName()));
-        }
+        SubsetsProperties.defineOn(instance);
         instance.property(new JsonObject().put("id", "customer_id").put("name", "Customer id").put("indexed", true));
         instance.property(new JsonObject().put("id", "brand_b_id").put("name", "Brand B id").put("indexed", true));
         instance.maxConcurrentRequests(2).recordBulkWrites().faults().latency(40);
