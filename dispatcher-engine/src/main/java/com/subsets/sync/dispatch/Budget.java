@@ -75,17 +75,23 @@ final class Budget<C> {
         return inFlight < limit;
     }
 
-    /** The lane whose turn it is among those with work, moving the turn past it; null when none has work. */
-    Lane<C> takeTurn(long nowMillis, boolean draining) {
+    /** The lane whose turn it is among those with work, or null when none has work; the turn stays until taken. */
+    Lane<C> laneWithTurn(long nowMillis, boolean draining) {
         for (int looked = 0; looked < lanes.size(); looked++) {
-            int index = (turn + looked) % lanes.size();
-            Lane<C> lane = lanes.get(index);
+            Lane<C> lane = lanes.get((turn + looked) % lanes.size());
             if (lane.hasWork(nowMillis, draining)) {
-                turn = (index + 1) % lanes.size();
                 return lane;
             }
         }
         return null;
+    }
+
+    /** {@code lane} has taken its turn: the next lane after it has the next one. */
+    void turnTaken(Lane<C> lane) {
+        int index = lanes.indexOf(lane);
+        if (index >= 0) {
+            turn = (index + 1) % lanes.size();
+        }
     }
 
     /**

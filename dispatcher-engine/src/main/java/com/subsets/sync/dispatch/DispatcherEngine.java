@@ -366,7 +366,7 @@ public final class DispatcherEngine<C> extends VerticleBase {
         while (budget.mayStartRequest()) {
             Lane<C> lane = null;
             if (budget.next == null) {
-                lane = budget.takeTurn(now, draining);
+                lane = budget.laneWithTurn(now, draining);
                 if (lane == null) {
                     break;
                 }
@@ -378,6 +378,7 @@ public final class DispatcherEngine<C> extends VerticleBase {
             }
             if (budget.next == null) {
                 List<SubscriberUpdate> rows = lane.nextBatch();
+                budget.turnTaken(lane);
                 if (rows.isEmpty()) {
                     break;
                 }
