@@ -305,7 +305,6 @@ public final class DispatcherEngine<C> extends VerticleBase {
      * caches so stay as many as the destinations the directory holds.
      */
     private void followDirectory() {
-        long now = now();
         for (var it = lanes.values().iterator(); it.hasNext(); ) {
             Lane<C> lane = it.next();
             Optional<LaneConfig<C>> current = directory.lookup(lane.id);
@@ -320,26 +319,22 @@ public final class DispatcherEngine<C> extends VerticleBase {
             if (directory.registered(lane.id)) {
                 continue;
             }
-            for (SubscriberUpdate row : lane.buffer.drainAll()) {
-                row.sources().forEach(source -> {
-                    metrics.skipped("no_ready_destination");
-                    resolve(source);
-                });
+            List<SubscriberUpdate> unsent = new ArrayList<>(lane.buffer.drainAll());
+            unsent.addAll(lane.dropSplits());
+            Budget<C> budget = lane.budget;
+            if (budget.next != null && budget.next.lane() == lane) {
+                lane.buffer.completed(budget.next.rows());
+                unsent.addAll(budget.next.rows());
+                budget.next = null;
             }
-            lane.dropSplits().forEach(row -> row.sources().forEach(source -> {
+            unsent.forEach(row -> row.sources().forEach(source -> {
                 metrics.skipped("no_ready_destination");
                 resolve(source);
             }));
-            boolean out = lane.budget.next != null && lane.budget.next.lane() == lane;
-            if (!out && lane.buffer.idle()) {
+            if (lane.buffer.idle()) {
                 it.remove();
-                Budget<C> budget = lane.budget;
                 budget.remove(lane);
                 adapter.forget(lane.config.destination());
-                if (budget.lanes().isEmpty() && budget.idle()) {
-                    budgets.remove(budget.id);
-                    metrics.removeBudgetRate(budget.id);
-                }
                 LOG.info("lane {} removed: its destination is no longer registered", lane.id);
             }
         }

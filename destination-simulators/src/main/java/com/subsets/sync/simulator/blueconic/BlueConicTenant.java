@@ -204,6 +204,9 @@ public final class BlueConicTenant {
     }
 
     synchronized String refusedValue(String propertyId, String value) {
+        if (refusedValues.isEmpty()) {
+            return null;
+        }
         Map<String, String> refused = refusedValues.get(propertyId);
         return refused == null ? null : refused.get(value);
     }
