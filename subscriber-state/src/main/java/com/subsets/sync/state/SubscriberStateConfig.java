@@ -1,0 +1,34 @@
+package com.subsets.sync.state;
+
+import com.subsets.sync.model.Topics;
+import com.subsets.sync.runtime.EnvReader;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The state service's configuration, from the environment, validated at start.
+ *
+ * @param stateDir where RocksDB keeps the stores (a cache: they are restored from their changelog topics)
+ */
+public record SubscriberStateConfig(String bootstrapServers, Map<String, String> kafkaProperties, String applicationId,
+                                    String eventsTopic, String stateTopic, String deadLetterTopic, String stateDir,
+                                    String httpHost, int httpPort, Duration shutdownTimeout) {
+
+    /** The compacted topic the state is written to: key tenant and subscriber, partitioned by tenant. */
+    public static final String STATE_TOPIC = "subsets.subscriber-state.v1";
+
+    public static SubscriberStateConfig fromEnv(EnvReader env, Set<String> names) {
+        return new SubscriberStateConfig(
+                env.string("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
+                env.passThrough("KAFKA_PROPERTY_", names),
+                env.string("STATE_APPLICATION_ID", "subsets-sync.subscriber-state"),
+                env.string("STATE_EVENTS_TOPIC", Topics.ASSIGNMENT_EVENTS),
+                env.string("STATE_TOPIC", STATE_TOPIC),
+                env.string("STATE_DEAD_LETTER_TOPIC", Topics.deadLetter("subscriber-state")),
+                env.string("STATE_DIR", System.getProperty("java.io.tmpdir") + "/subsets-sync-state"),
+                env.string("STATE_HTTP_HOST", "0.0.0.0"),
+                env.integer("STATE_HTTP_PORT", 8084, 0, 65535),
+                env.millis("STATE_SHUTDOWN_TIMEOUT_MS", Duration.ofSeconds(30), Duration.ZERO, Duration.ofMinutes(5)));
+    }
+}

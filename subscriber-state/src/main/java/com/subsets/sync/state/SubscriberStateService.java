@@ -1,0 +1,108 @@
+package com.subsets.sync.state;
+
+import com.subsets.sync.runtime.OperationsRoutes;
+import com.subsets.sync.runtime.ServiceMetrics;
+import com.subsets.sync.runtime.VertxCloser;
+import com.subsets.sync.state.stream.StateMetrics;
+import com.subsets.sync.state.stream.StateTopology;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.Router;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running state service: the Kafka Streams application (exactly-once v2, state in RocksDB with its
+ * changelog) and the operations endpoints. Ready while the application is running or rebalancing.
+ */
+public final class SubscriberStateService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SubscriberStateService.class);
+
+    private final SubscriberStateConfig config;
+    private final ServiceMetrics metrics = new ServiceMetrics("subscriber-state");
+    private final Vertx vertx = metrics.newVertx(new VertxOptions());
+    private final KafkaStreams streams;
+    private final KafkaStreamsMetrics streamsMetrics;
+    private HttpServer server;
+
+    private SubscriberStateService(SubscriberStateConfig config) {
+        this.config = config;
+        this.streams = new KafkaStreams(StateTopology.build(config.eventsTopic(), config.stateTopic(), config.deadLetterTopic(),
+                new StateMetrics(metrics.registry())), properties(config));
+        this.streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(metrics.registry());
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("stream thread failed; replacing it", e);
+            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+    }
+
+    static Properties properties(SubscriberStateConfig config) {
+        Map<String, String> props = new HashMap<>(config.kafkaProperties());
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        // Each event is applied once: the store's change, the state record and the offset commit are one transaction.
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir());
+        props.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
+        Properties properties = new Properties();
+        properties.putAll(props);
+        return properties;
+    }
+
+    public static Future<SubscriberStateService> start(SubscriberStateConfig config) {
+        SubscriberStateService service = new SubscriberStateService(config);
+        return service.deploy().map(service);
+    }
+
+    private Future<?> deploy() {
+        Router router = Router.router(vertx);
+        OperationsRoutes.mount(router, HealthChecks.create(vertx).register("streams", promise -> {
+            KafkaStreams.State state = streams.state();
+            promise.complete(state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING ? Status.OK()
+                    : Status.KO());
+        }), metrics.registry());
+        return vertx.createHttpServer().requestHandler(router).listen(config.httpPort(), config.httpHost())
+                .compose(s -> {
+                    server = s;
+                    return vertx.executeBlocking(() -> {
+                        streams.start();
+                        return null;
+                    });
+                })
+                .onSuccess(v -> LOG.info("subscriber-state up: {} -> {}, operations on port {}", config.eventsTopic(),
+                        config.stateTopic(), server.actualPort()));
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    /** Commits what is processed and leaves the group, then closes the endpoints. */
+    public Future<Void> close() {
+        Future<?> stopped = vertx.executeBlocking(() -> {
+            streams.close(config.shutdownTimeout());
+            streamsMetrics.close();
+            return null;
+        }).eventually(() -> server == null ? Future.succeededFuture() : server.close());
+        return VertxCloser.closeAfter(stopped, vertx, () -> {
+            metrics.close();
+            LOG.info("subscriber-state closed");
+        });
+    }
+}

@@ -1,0 +1,33 @@
+package com.subsets.sync.state.core;
+
+import com.subsets.sync.model.AssignmentEvent;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Who a state is about: the tenant and the subscriber's identity as the events give it (userId and e-mail,
+ * either possibly absent), since each destination identifies subscribers by one or the other. As a record
+ * key: the tenant, then the two identifiers, separated by a character no valid event text holds (U+001F),
+ * so every key is one exact byte string and compaction keeps one record per subscriber.
+ */
+public record SubscriberKey(String tenantId, String userId, String email) {
+
+    private static final char SEPARATOR = '\u001F';
+
+    public static SubscriberKey of(AssignmentEvent event) {
+        return new SubscriberKey(event.tenantId(), event.subscriber().userId(), event.subscriber().email());
+    }
+
+    public String encode() {
+        return tenantId + SEPARATOR + (userId == null ? "" : userId) + SEPARATOR + (email == null ? "" : email);
+    }
+
+    /** The tenant part of an encoded key: what the state topic is partitioned by, as the input is. */
+    public static String tenantOf(String encoded) {
+        int end = encoded.indexOf(SEPARATOR);
+        return end < 0 ? encoded : encoded.substring(0, end);
+    }
+
+    public byte[] bytes() {
+        return encode().getBytes(StandardCharsets.UTF_8);
+    }
+}

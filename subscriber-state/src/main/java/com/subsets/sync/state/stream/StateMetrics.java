@@ -1,0 +1,36 @@
+package com.subsets.sync.state.stream;
+
+import com.subsets.sync.state.core.SubscriberState;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Every meter of the state service: events by what they did to the state, dead letters by reason. */
+public final class StateMetrics {
+
+    private final MeterRegistry registry;
+    private final Map<SubscriberState.Applied, Counter> applied = new EnumMap<>(SubscriberState.Applied.class);
+    private final Map<String, Counter> deadLettered = new ConcurrentHashMap<>();
+
+    public StateMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        for (SubscriberState.Applied outcome : SubscriberState.Applied.values()) {
+            applied.put(outcome, Counter.builder("state.events").description(
+                            "Events by what they did to their subscriber's state: changed, refreshed (newer, same values), "
+                                    + "stale (older than every field it names), duplicate (the event that set them, again)")
+                    .tag("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT)).register(registry));
+        }
+    }
+
+    void applied(SubscriberState.Applied outcome) {
+        applied.get(outcome).increment();
+    }
+
+    void deadLettered(String reason) {
+        deadLettered.computeIfAbsent(reason, r -> Counter.builder("state.records.dead.lettered")
+                .description("Records that are not valid events, on the state service's dead-letter topic, by reason")
+                .tag("reason", r).register(registry)).increment();
+    }
+}

@@ -1,0 +1,36 @@
+package com.subsets.sync.state.stream;
+
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Events in, each subscriber's state in a RocksDB store (restored from its changelog topic), every real
+ * change out to the compacted state topic, keyed by tenant and subscriber and partitioned by tenant; records
+ * that are not valid events out to the dead-letter topic. No repartition: the events are keyed by tenant,
+ * so a subscriber's events all reach the task that holds its state.
+ */
+public final class StateTopology {
+
+    static final String STORE = "subscriber-state";
+    static final String STATE_SINK = "state";
+    static final String DEAD_LETTER_SINK = "dead-letters";
+
+    private StateTopology() {
+    }
+
+    public static Topology build(String eventsTopic, String stateTopic, String deadLetterTopic, StateMetrics metrics) {
+        Topology topology = new Topology();
+        topology.addSource("events", new StringDeserializer(), new ByteArrayDeserializer(), eventsTopic);
+        topology.addProcessor("apply", () -> new ApplyEvents(metrics), "events");
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
+                Serdes.ByteArray()), "apply");
+        topology.addSink(STATE_SINK, stateTopic, new StringSerializer(), new ByteArraySerializer(), new TenantPartitioner(), "apply");
+        topology.addSink(DEAD_LETTER_SINK, deadLetterTopic, new StringSerializer(), new ByteArraySerializer(), "apply");
+        return topology;
+    }
+}

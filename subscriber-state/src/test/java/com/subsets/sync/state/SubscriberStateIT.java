@@ -1,0 +1,118 @@
+package com.subsets.sync.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.subsets.sync.infra.Await;
+import com.subsets.sync.infra.KafkaService;
+import com.subsets.sync.infra.RealServices;
+import com.subsets.sync.model.AssignmentEvent;
+import com.subsets.sync.model.EventCodec;
+import com.subsets.sync.model.EventType;
+import com.subsets.sync.model.Subscriber;
+import com.subsets.sync.runtime.EnvReader;
+import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The state service on a real broker, exactly once: one subscriber's twenty scores sent in a shuffled order
+ * (some twice) end as the newest score, on the tenant's partition of the compacted state topic; a record
+ * that is not an event is dead-lettered.
+ */
+@ExtendWith(RealServices.class)
+class SubscriberStateIT {
+
+    private static final Instant T0 = Instant.parse("2026-11-22T09:00:00Z");
+
+    @Test
+    void outOfOrderAndRepeatedEventsEndAtTheNewestFactOnTheTenantsPartition(KafkaService kafka) throws Exception {
+        String events = "state-it.events";
+        String state = "state-it.state";
+        kafka.createTopics(3, events, state, events + ".dlq");
+        Map<String, String> env = new HashMap<>(Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                "STATE_APPLICATION_ID", "state-it", "STATE_EVENTS_TOPIC", events, "STATE_TOPIC", state,
+                "STATE_DEAD_LETTER_TOPIC", events + ".dlq", "STATE_DIR", Files.createTempDirectory("state-it").toString(),
+                "STATE_HTTP_HOST", "127.0.0.1", "STATE_HTTP_PORT", "0"));
+        List<AssignmentEvent> scores = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            scores.add(new AssignmentEvent("s-" + i, EventType.CHURN_RISK_SCORED, "acme", T0.plusSeconds(i),
+                    new Subscriber("u-1", null), null, null, null, new BigDecimal("0." + (10 + i))));
+        }
+        List<AssignmentEvent> sent = new ArrayList<>(scores);
+        sent.addAll(scores.subList(0, 5));
+        Collections.shuffle(sent, new Random(7));
+        Properties props = new Properties();
+        props.put("bootstrap.servers", kafka.bootstrapServers());
+        EventCodec codec = new EventCodec();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+            for (AssignmentEvent e : sent) {
+                producer.send(new ProducerRecord<>(events, "acme", codec.encode(e)));
+            }
+            producer.send(new ProducerRecord<>(events, "acme", "{not json".getBytes(StandardCharsets.UTF_8)));
+        }
+
+        SubscriberStateService service = SubscriberStateService.start(SubscriberStateConfig.fromEnv(new EnvReader(env::get),
+                env.keySet())).await(60, TimeUnit.SECONDS);
+        try {
+            int tenantPartition = Utils.toPositive(Utils.murmur2("acme".getBytes(StandardCharsets.UTF_8))) % 3;
+            List<ConsumerRecord<String, byte[]>> written = new ArrayList<>();
+            Await.until("the newest score in the state topic", Duration.ofSeconds(60), () -> {
+                written.clear();
+                written.addAll(readCommitted(kafka, state));
+                return !written.isEmpty() && "0.29".equals(churnRisk(written.get(written.size() - 1)));
+            });
+            assertThat(written).as("on the partition the tenant's events are on").allMatch(r -> r.partition() == tenantPartition);
+            assertThat(written).extracting(SubscriberStateIT::churnRisk).as("never an older score after a newer one")
+                    .isSortedAccordingTo(String::compareTo);
+            Await.until("the bad record dead-lettered", Duration.ofSeconds(30), () -> !readCommitted(kafka, events + ".dlq").isEmpty());
+        } finally {
+            service.close().await(60, TimeUnit.SECONDS);
+        }
+    }
+
+    private static String churnRisk(ConsumerRecord<String, byte[]> record) {
+        return new JsonObject(new String(record.value(), StandardCharsets.UTF_8)).getJsonObject("fields")
+                .getJsonObject("subsetsSubscriberChurnRisk").getString("value");
+    }
+
+    /** What the transactions committed so far, from the start. */
+    private static List<ConsumerRecord<String, byte[]>> readCommitted(KafkaService kafka, String topic) {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", kafka.bootstrapServers());
+        props.put("isolation.level", "read_committed");
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            while (System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+}
