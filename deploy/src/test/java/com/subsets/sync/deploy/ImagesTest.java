@@ -26,7 +26,8 @@ class ImagesTest {
         "ingest-service, com.subsets.sync.ingest.Main, 8080",
         "iterable-dispatcher, com.subsets.sync.iterable.Main, 8081",
         "blueconic-dispatcher, com.subsets.sync.blueconic.Main, 8082",
-        "provisioner, com.subsets.sync.provisioner.Main, 8083"})
+        "provisioner, com.subsets.sync.provisioner.Main, 8083",
+        "subscriber-state, com.subsets.sync.state.Main, 8084"})
     void imageStartsTheServiceAsANonRootUserOnItsPort(String service, String mainClass, int port) throws IOException {
         Path tar = Tools.deployDir().resolve("../" + service + "/target/jib-config-check.tar").normalize();
         assertThat(tar).as("built by 'mvn package' of %s (jib image-config-check)", service).exists();

@@ -50,16 +50,20 @@ class ManifestsTest {
                 assertThat(object.path("spec").path("maxReplicaCount").asInt()).isBetween(1, TOPIC_PARTITIONS);
             }
             if (object.path("kind").asText().equals("HorizontalPodAutoscaler")
-                    && object.path("metadata").path("name").asText().endsWith("-dispatcher")) {
+                    && (object.path("metadata").path("name").asText().endsWith("-dispatcher")
+                    || object.path("metadata").path("name").asText().equals("subscriber-state"))) {
                 assertThat(object.path("spec").path("maxReplicas").asInt()).isBetween(1, TOPIC_PARTITIONS);
             }
         }
         assertThat(deployments).containsExactlyInAnyOrder("ingest-service", "iterable-dispatcher", "blueconic-dispatcher",
-                "provisioner");
+                "provisioner", "subscriber-state");
         long scalers = objects.stream().filter(o -> o.path("metadata").path("name").asText().endsWith("-dispatcher")
                 && (o.path("kind").asText().equals("ScaledObject") || o.path("kind").asText().equals("HorizontalPodAutoscaler"))).count();
         assertThat(scalers).as("each dispatcher scales on its own").isEqualTo(2);
-        assertThat(objects).filteredOn(o -> o.path("kind").asText().equals("PodDisruptionBudget")).hasSize(4);
+        assertThat(objects).filteredOn(o -> o.path("kind").asText().equals("PodDisruptionBudget")).hasSize(5);
+        assertThat(objects).as("the state service scales with the partitions too").anyMatch(o -> o.path("metadata").path("name")
+                .asText().equals("subscriber-state") && (o.path("kind").asText().equals("ScaledObject")
+                || o.path("kind").asText().equals("HorizontalPodAutoscaler")));
     }
 
     private static void checkDeployment(JsonNode deployment) {
@@ -70,7 +74,7 @@ class ManifestsTest {
         assertThat(container.path("readinessProbe").path("httpGet").path("path").asText()).as(name).isEqualTo("/health/ready");
         assertThat(container.path("resources").path("requests").path("cpu").isMissingNode()).as(name).isFalse();
         assertThat(container.path("resources").path("limits").path("memory").isMissingNode()).as(name).isFalse();
-        if (name.endsWith("-dispatcher")) {
+        if (name.endsWith("-dispatcher") || name.equals("subscriber-state")) {
             // Longer than the dispatcher's 30 s shutdown: it finishes its batches and commits before the kill.
             assertThat(pod.path("terminationGracePeriodSeconds").asInt()).as(name).isGreaterThan(30);
         }
