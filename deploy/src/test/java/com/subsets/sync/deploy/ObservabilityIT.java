@@ -30,7 +30,8 @@ class ObservabilityIT {
     @Test
     void servicesExportValidMetricsAndDashboardsAndAlertsNameOnlyThose() throws Exception {
         Map<String, String> scrapes = LocalStackProbe.scrapeAfterDemo();
-        assertThat(scrapes).containsOnlyKeys("ingest-service", "iterable-dispatcher", "blueconic-dispatcher", "provisioner");
+        assertThat(scrapes).containsOnlyKeys("ingest-service", "iterable-dispatcher", "blueconic-dispatcher", "provisioner",
+                "subscriber-state");
 
         Set<String> exported = new TreeSet<>();
         for (Map.Entry<String, String> scrape : scrapes.entrySet()) {

@@ -19,6 +19,8 @@ import com.subsets.sync.runtime.EnvReader;
 import com.subsets.sync.runtime.TokenAuthenticator;
 import com.subsets.sync.simulator.blueconic.BlueConicSimulator;
 import com.subsets.sync.simulator.iterable.IterableSimulator;
+import com.subsets.sync.state.SubscriberStateConfig;
+import com.subsets.sync.state.SubscriberStateService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
@@ -35,7 +37,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The whole system in one process: a Kafka broker and a PostgreSQL (embedded unless real ones are
- * configured), both simulators, and the four services, each started by the same {@code start(config)}
+ * configured), both simulators, and the five services, each started by the same {@code start(config)}
  * its {@code Main} uses, with its configuration built from an environment exactly as in production.
  * Closing stops everything in reverse order and removes the embedded servers' data.
  */
@@ -56,6 +58,8 @@ final class LocalStack implements AutoCloseable {
     IngestService ingest;
     DispatcherService<IterableDestination> iterableDispatcher;
     DispatcherService<BlueConicDestination> blueConicDispatcher;
+    SubscriberStateService state;
+    private java.nio.file.Path stateDir;
 
     private LocalStack(LocalStackConfig config) {
         this.config = config;
@@ -84,7 +88,8 @@ final class LocalStack implements AutoCloseable {
         }
         progress.step("creating topics on " + bootstrapServers);
         createTopics(List.of(Topics.ASSIGNMENT_EVENTS, Topics.deadLetter("iterable"), Topics.deadLetter("blueconic"),
-                Topics.DELIVERY_REPORTS));
+                Topics.deadLetter("subscriber-state"), Topics.DELIVERY_REPORTS), Map.of());
+        createTopics(List.of(SubscriberStateConfig.STATE_TOPIC), Map.of("cleanup.policy", "compact"));
         if (!config.externalPostgres()) {
             progress.step("starting an embedded PostgreSQL");
             postgres = EmbeddedPostgres.start();
@@ -93,13 +98,13 @@ final class LocalStack implements AutoCloseable {
     }
 
     /** Creates what is missing; a real cluster's own replication defaults apply. */
-    private void createTopics(List<String> names) throws Exception {
+    private void createTopics(List<String> names, Map<String, String> topicConfig) throws Exception {
         Map<String, Object> props = new HashMap<>(config.env().passThrough("KAFKA_PROPERTY_", System.getenv().keySet()));
         props.put("bootstrap.servers", bootstrapServers);
         try (Admin admin = Admin.create(props)) {
             List<NewTopic> topics = new ArrayList<>();
             for (String name : names) {
-                topics.add(new NewTopic(name, java.util.Optional.of(PARTITIONS), java.util.Optional.empty()));
+                topics.add(new NewTopic(name, java.util.Optional.of(PARTITIONS), java.util.Optional.empty()).configs(topicConfig));
             }
             for (var result : admin.createTopics(topics).values().values()) {
                 try {
@@ -137,6 +142,10 @@ final class LocalStack implements AutoCloseable {
                 BlueConicDispatcher.start(BlueConicDispatcherConfig.fromEnv(reader(blueConicEnv), blueConicEnv.keySet()));
         iterableDispatcher = await(iterableStarted);
         blueConicDispatcher = await(blueConicStarted);
+        progress.step("starting the subscriber-state service");
+        stateDir = java.nio.file.Files.createTempDirectory("subsets-sync-state");
+        Map<String, String> stateEnv = stateEnv();
+        state = await(SubscriberStateService.start(SubscriberStateConfig.fromEnv(reader(stateEnv), stateEnv.keySet())));
         progress.step("starting the ingest service");
         Map<String, String> ingestEnv = ingestEnv();
         ingest = await(IngestService.start(IngestConfig.fromEnv(reader(ingestEnv), ingestEnv.keySet())));
@@ -189,6 +198,14 @@ final class LocalStack implements AutoCloseable {
         return env;
     }
 
+    private Map<String, String> stateEnv() {
+        Map<String, String> env = base();
+        env.put("STATE_HTTP_HOST", config.host());
+        env.put("STATE_HTTP_PORT", String.valueOf(config.statePort()));
+        env.put("STATE_DIR", stateDir.toString());
+        return env;
+    }
+
     private Map<String, String> ingestEnv() {
         Map<String, String> env = base();
         env.put("INGEST_HTTP_HOST", config.host());
@@ -212,12 +229,24 @@ final class LocalStack implements AutoCloseable {
         stop("iterable-dispatcher", iterableDispatcher, DispatcherService::close);
         stop("blueconic-dispatcher", blueConicDispatcher, DispatcherService::close);
         stop("provisioner", provisioner, ProvisionerService::close);
+        stop("subscriber-state", state, SubscriberStateService::close);
+        if (stateDir != null) {
+            deleteQuietly(stateDir);
+        }
         stop("simulators", simulatorVertx, Vertx::close);
         if (postgres != null) {
             postgres.close();
         }
         if (kafka != null) {
             kafka.close();
+        }
+    }
+
+    private static void deleteQuietly(java.nio.file.Path dir) {
+        try (var files = java.nio.file.Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException e) {
+            LOG.warn("{} not removed: {}", dir, e.toString());
         }
     }
 

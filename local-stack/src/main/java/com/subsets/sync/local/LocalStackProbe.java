@@ -23,7 +23,7 @@ public final class LocalStackProbe {
     /** Each service's {@code /metrics} text, by service name, after the demo arrived. */
     public static Map<String, String> scrapeAfterDemo() throws Exception {
         Map<String, String> env = Map.of("LOCAL_INGEST_PORT", "0", "LOCAL_ITERABLE_DISPATCHER_PORT", "0",
-                "LOCAL_BLUECONIC_DISPATCHER_PORT", "0", "LOCAL_PROVISIONER_PORT", "0", "LOCAL_ITERABLE_SIMULATOR_PORT", "0",
+                "LOCAL_BLUECONIC_DISPATCHER_PORT", "0", "LOCAL_PROVISIONER_PORT", "0", "LOCAL_STATE_PORT", "0", "LOCAL_ITERABLE_SIMULATOR_PORT", "0",
                 "LOCAL_BLUECONIC_SIMULATOR_PORT", "0", "LOCAL_DEMO_SUBSCRIBERS", "40");
         LocalStackConfig config = LocalStackConfig.fromEnv(new EnvReader(env::get));
         Progress quiet = new Progress(new PrintStream(OutputStream.nullOutputStream()));
@@ -38,7 +38,7 @@ public final class LocalStackProbe {
             Map<String, String> scrapes = new LinkedHashMap<>();
             Map<String, Integer> ports = Map.of("ingest-service", config.ingestPort(), "iterable-dispatcher",
                     config.iterableDispatcherPort(), "blueconic-dispatcher", config.blueConicDispatcherPort(), "provisioner",
-                    config.provisionerPort());
+                    config.provisionerPort(), "subscriber-state", config.statePort());
             for (Map.Entry<String, Integer> service : ports.entrySet()) {
                 HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(config.url(service.getValue()) + "/metrics"))
                         .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());

@@ -69,7 +69,8 @@ final class Summary {
                 .append("/v1/tenants/{tenantId}/destinations/{iterable|blueconic}[/provision|/status]   (Authorization: Bearer ")
                 .append(c.operatorToken()).append(")\n");
         for (Object[] service : new Object[][] {{"ingest-service", c.ingestPort()}, {"iterable-dispatcher", c.iterableDispatcherPort()},
-                {"blueconic-dispatcher", c.blueConicDispatcherPort()}, {"provisioner", c.provisionerPort()}}) {
+                {"blueconic-dispatcher", c.blueConicDispatcherPort()}, {"provisioner", c.provisionerPort()},
+                {"subscriber-state", c.statePort()}}) {
             String base = c.url((Integer) service[1]);
             out.append(String.format("  %-19s %s/health/live  %s/health/ready  %s/metrics%n", service[0], base, base, base));
         }

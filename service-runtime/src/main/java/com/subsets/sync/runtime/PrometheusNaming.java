@@ -26,7 +26,10 @@ final class PrometheusNaming implements MeterFilter {
     @Override
     public MeterFilterReply accept(Meter.Id id) {
         String unit = id.getBaseUnit();
-        boolean subSecond = SUB_SECOND_UNIT.matcher(id.getName()).find() || "ns".equals(unit) || "ms".equals(unit);
+        // Kafka's per-node request latencies are milliseconds with neither a unit nor a description (the
+        // Streams application's own producer and admin client export them): the same rule drops them.
+        boolean subSecond = SUB_SECOND_UNIT.matcher(id.getName()).find() || "ns".equals(unit) || "ms".equals(unit)
+                || id.getName().contains(".node.request.latency.");
         return subSecond ? MeterFilterReply.DENY : MeterFilterReply.NEUTRAL;
     }
 

@@ -20,9 +20,10 @@ class PrometheusNamingTest {
         Gauge.builder("system.cpu.count", () -> 2).register(registry);
         FunctionCounter.builder("process.cpu.time", this, t -> 5).baseUnit("ns").register(registry);
         Counter.builder("dispatcher.records.delivered").register(registry);
+        Gauge.builder("kafka.producer.node.request.latency.avg", () -> 3).register(registry);
 
         String scrape = registry.scrape();
         assertThat(scrape).contains("system_cpu_logical_processors ", "dispatcher_records_delivered_total ");
-        assertThat(scrape).doesNotContain("_ns", "_ms", "system_cpu_count", "process_cpu_time");
+        assertThat(scrape).doesNotContain("_ns", "_ms", "system_cpu_count", "process_cpu_time", "node_request_latency");
     }
 }
