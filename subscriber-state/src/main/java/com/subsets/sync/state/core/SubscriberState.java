@@ -2,6 +2,7 @@ package com.subsets.sync.state.core;
 
 import com.subsets.sync.model.AssignmentEvent;
 import com.subsets.sync.model.DestinationField;
+import com.subsets.sync.model.FieldFact;
 import com.subsets.sync.model.FieldMapper;
 import com.subsets.sync.model.FieldValue;
 import java.util.Collections;

@@ -2,7 +2,9 @@ package com.subsets.sync.state.stream;
 
 import com.subsets.sync.model.DecodeResult;
 import com.subsets.sync.model.EventCodec;
-import com.subsets.sync.state.core.StateCodec;
+import com.subsets.sync.model.StateRecord;
+import com.subsets.sync.model.StateRecordCodec;
+import com.subsets.sync.model.Subscriber;
 import com.subsets.sync.state.core.SubscriberKey;
 import com.subsets.sync.state.core.SubscriberState;
 import java.nio.charset.StandardCharsets;
@@ -48,11 +50,12 @@ final class ApplyEvents implements Processor<String, byte[], String, byte[]> {
         SubscriberKey key = SubscriberKey.of(decoded.event());
         String storeKey = key.encode();
         byte[] stored = store.get(storeKey);
-        SubscriberState state = stored == null ? new SubscriberState() : StateCodec.decode(stored);
+        SubscriberState state = stored == null ? new SubscriberState() : SubscriberState.of(StateRecordCodec.decode(stored).fields());
         SubscriberState.Applied applied = state.apply(decoded.event(), offset);
         metrics.applied(applied);
         if (applied == SubscriberState.Applied.CHANGED || applied == SubscriberState.Applied.REFRESHED) {
-            byte[] value = StateCodec.encode(key, state);
+            byte[] value = StateRecordCodec.encode(new StateRecord(key.tenantId(), new Subscriber(key.userId(), key.email()),
+                    state.fields()));
             store.put(storeKey, value);
             if (applied == SubscriberState.Applied.CHANGED) {
                 context.forward(new Record<>(storeKey, value, record.timestamp()), StateTopology.STATE_SINK);

@@ -108,11 +108,14 @@ class SubscriberStateTest {
         state.apply(scored("s", 12, "0.42"), 3);
         SubscriberKey key = new SubscriberKey("acme", "u-1", null);
 
-        SubscriberState read = StateCodec.decode(StateCodec.encode(key, state));
+        com.subsets.sync.model.StateRecord record = new com.subsets.sync.model.StateRecord(key.tenantId(),
+                new Subscriber(key.userId(), key.email()), state.fields());
+        com.subsets.sync.model.StateRecord read = com.subsets.sync.model.StateRecordCodec.decode(
+                com.subsets.sync.model.StateRecordCodec.encode(record));
 
-        assertThat(read.fields()).isEqualTo(state.fields());
+        assertThat(read).isEqualTo(record);
         assertThat(SubscriberKey.tenantOf(key.encode())).isEqualTo("acme");
-        assertThat(new String(StateCodec.encode(key, state), java.nio.charset.StandardCharsets.UTF_8))
+        assertThat(new String(com.subsets.sync.model.StateRecordCodec.encode(record), java.nio.charset.StandardCharsets.UTF_8))
                 .contains("\"subsetsExperimentId\":{\"value\":null").contains("\"subsetsSubscriberChurnRisk\":{\"value\":\"0.42\"");
     }
 }

@@ -1,4 +1,4 @@
-package com.subsets.sync.state.core;
+package com.subsets.sync.model;
 
 import java.time.Instant;
 

@@ -1,0 +1,17 @@
+package com.subsets.sync.model;
+
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * A subscriber's current five fields as {@code subsets.subscriber-state.v1} carries them (written by the
+ * subscriber-state service, read by the dispatchers): the tenant, the subscriber's identity as its events
+ * give it, and each field an event ever named with the fact that set it (a cleared field holds a null value).
+ */
+public record StateRecord(String tenantId, Subscriber subscriber, Map<DestinationField, FieldFact> fields) {
+
+    public StateRecord {
+        fields = fields.isEmpty() ? Map.of() : Collections.unmodifiableMap(new EnumMap<>(fields));
+    }
+}

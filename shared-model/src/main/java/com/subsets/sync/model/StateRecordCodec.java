@@ -1,0 +1,127 @@
+package com.subsets.sync.model;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * {@link StateRecord} as JSON:
+ * {@code {"tenantId":"acme","subscriber":{"userId":"u-1","email":"ada@example.com"},
+ * "fields":{"subsetsExperimentId":{"value":"exp-42","occurredAt":"2026-11-22T09:59:00Z","offset":17,"eventId":"e-1"}, ...}}}.
+ * Field names are the catalog's (Iterable's) names. Reading is strict, as for events: a record of any other
+ * shape is refused with what is wrong, so a dispatcher only ever delivers a state it understood.
+ */
+public final class StateRecordCodec {
+
+    private StateRecordCodec() {
+    }
+
+    public static byte[] encode(StateRecord state) {
+        ByteArrayBuilder out = new ByteArrayBuilder(512);
+        try (JsonGenerator json = EventCodec.mapper().getFactory().createGenerator(out)) {
+            json.writeStartObject();
+            json.writeStringField("tenantId", state.tenantId());
+            json.writeObjectFieldStart("subscriber");
+            if (state.subscriber().userId() != null) {
+                json.writeStringField("userId", state.subscriber().userId());
+            }
+            if (state.subscriber().email() != null) {
+                json.writeStringField("email", state.subscriber().email());
+            }
+            json.writeEndObject();
+            json.writeObjectFieldStart("fields");
+            for (Map.Entry<DestinationField, FieldFact> entry : state.fields().entrySet()) {
+                FieldFact fact = entry.getValue();
+                json.writeObjectFieldStart(entry.getKey().iterableName());
+                json.writeStringField("value", fact.value());
+                json.writeStringField("occurredAt", Rfc3339.format(fact.occurredAt()));
+                json.writeNumberField("offset", fact.offset());
+                json.writeStringField("eventId", fact.eventId());
+                json.writeEndObject();
+            }
+            json.writeEndObject();
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing to memory does not fail", e);
+        }
+        return out.toByteArray();
+    }
+
+    /** The state these bytes hold; {@link IllegalArgumentException} naming what is wrong otherwise. */
+    public static StateRecord decode(byte[] bytes) {
+        JsonNode root;
+        try {
+            root = new EventCodec().readTree(bytes);
+        } catch (MalformedJsonException e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
+        String tenantId = text(root, "tenantId", "tenantId");
+        if (!TextRules.isTenantId(tenantId)) {
+            throw new IllegalArgumentException("tenantId: not a tenant id");
+        }
+        JsonNode subscriber = root.path("subscriber");
+        String userId = optionalText(subscriber, "userId", "subscriber.userId");
+        String email = optionalText(subscriber, "email", "subscriber.email");
+        if (userId == null && email == null) {
+            throw new IllegalArgumentException("subscriber: needs userId and/or email");
+        }
+        JsonNode fields = root.path("fields");
+        if (!fields.isObject()) {
+            throw new IllegalArgumentException("fields: must be an object");
+        }
+        Map<DestinationField, FieldFact> facts = new EnumMap<>(DestinationField.class);
+        for (Iterator<Map.Entry<String, JsonNode>> it = fields.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            String at = "fields." + entry.getKey();
+            DestinationField field = field(entry.getKey(), at);
+            JsonNode fact = entry.getValue();
+            if (!fact.isObject() || !fact.has("value") || !(fact.get("value").isNull() || fact.get("value").isTextual())) {
+                throw new IllegalArgumentException(at + ": needs a value, a string or null");
+            }
+            Instant occurredAt = Rfc3339.parse(text(fact, "occurredAt", at + ".occurredAt"));
+            if (occurredAt == null) {
+                throw new IllegalArgumentException(at + ".occurredAt: not an instant");
+            }
+            if (!fact.path("offset").canConvertToLong()) {
+                throw new IllegalArgumentException(at + ".offset: must be an integer");
+            }
+            facts.put(field, new FieldFact(fact.get("value").isNull() ? null : fact.get("value").asText(), occurredAt,
+                    fact.get("offset").asLong(), text(fact, "eventId", at + ".eventId")));
+        }
+        return new StateRecord(tenantId, new Subscriber(userId, email), facts);
+    }
+
+    private static String text(JsonNode object, String name, String at) {
+        JsonNode value = object.path(name);
+        if (!value.isTextual()) {
+            throw new IllegalArgumentException(at + ": must be a string");
+        }
+        return value.asText();
+    }
+
+    private static String optionalText(JsonNode object, String name, String at) {
+        JsonNode value = object.path(name);
+        if (value.isMissingNode()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw new IllegalArgumentException(at + ": must be a string");
+        }
+        return value.asText();
+    }
+
+    private static DestinationField field(String iterableName, String at) {
+        for (DestinationField field : DestinationField.values()) {
+            if (field.iterableName().equals(iterableName)) {
+                return field;
+            }
+        }
+        throw new IllegalArgumentException(at + ": not one of the five fields");
+    }
+}
