@@ -6,7 +6,7 @@ import com.subsets.sync.dispatch.DestinationAdapter;
 import com.subsets.sync.dispatch.PreparedRequest;
 import com.subsets.sync.dispatch.core.Outcome;
 import com.subsets.sync.dispatch.core.SubscriberUpdate;
-import com.subsets.sync.model.AssignmentEvent;
+import com.subsets.sync.model.Subscriber;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -44,8 +44,8 @@ final class BlueConicAdapter implements DestinationAdapter<BlueConicDestination>
     }
 
     @Override
-    public Optional<String> subscriberKey(AssignmentEvent event, BlueConicDestination destination) {
-        return Optional.ofNullable(destination.matchesOnEmail() ? event.subscriber().email() : event.subscriber().userId());
+    public Optional<String> subscriberKey(Subscriber subscriber, BlueConicDestination destination) {
+        return Optional.ofNullable(destination.matchesOnEmail() ? subscriber.email() : subscriber.userId());
     }
 
     /**

@@ -1,7 +1,7 @@
 package com.subsets.sync.dispatch;
 
 import com.subsets.sync.dispatch.core.SubscriberUpdate;
-import com.subsets.sync.model.AssignmentEvent;
+import com.subsets.sync.model.Subscriber;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Optional;
@@ -18,8 +18,8 @@ public interface DestinationAdapter<C> {
     /** Short lowercase name: metric tag, dead-letter topic suffix. */
     String name();
 
-    /** The subscriber's identifier at this destination, or empty when the event lacks the one configured. */
-    Optional<String> subscriberKey(AssignmentEvent event, C destination);
+    /** The subscriber's identifier at this destination, or empty when the identity lacks the one configured. */
+    Optional<String> subscriberKey(Subscriber subscriber, C destination);
 
     /** Encodes one batch as its request, to be sent when the lane's turn comes. */
     PreparedRequest prepare(C destination, List<SubscriberUpdate> rows);

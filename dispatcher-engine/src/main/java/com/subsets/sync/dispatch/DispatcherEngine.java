@@ -10,8 +10,6 @@ import com.subsets.sync.dispatch.core.RequestNotBuilt;
 import com.subsets.sync.dispatch.core.Outcome;
 import com.subsets.sync.dispatch.core.SourceRecord;
 import com.subsets.sync.dispatch.core.SubscriberUpdate;
-import com.subsets.sync.model.AssignmentEvent;
-import com.subsets.sync.model.DecodeResult;
 import com.subsets.sync.model.EventCodec;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
@@ -196,20 +194,21 @@ public final class DispatcherEngine<C> extends VerticleBase {
         SourceRecord source = toSource(record, generation);
         tracker.taken(source.partition(), source.offset(), source.value().length);
         metrics.consumed();
-        DecodeResult decoded = codec.decode(source.value());
-        if (!decoded.isValid()) {
-            // Not a valid event, so no tenant to attribute it to: the raw key could be anything a producer chose.
-            deadLetter(source, null, decoded.failure().name().toLowerCase(java.util.Locale.ROOT), decoded.describe(), 0, now());
+        InputFormat.Decoded decoded = config.input().decode(codec, source.value());
+        if (decoded.incoming() == null) {
+            // Not a valid record, so no tenant to attribute it to: the raw key could be anything a producer chose.
+            deadLetter(source, null, decoded.reason(), decoded.detail(), 0, now());
         } else {
-            route(decoded.event(), source);
+            route(decoded.incoming(), source);
         }
     }
 
-    private void route(AssignmentEvent event, SourceRecord source) {
-        Optional<LaneConfig<C>> destination = directory.lookup(event.tenantId());
+    private void route(Incoming incoming, SourceRecord source) {
+        String tenantId = incoming.tenantId();
+        Optional<LaneConfig<C>> destination = directory.lookup(tenantId);
         if (destination.isEmpty()) {
-            if (directory.registered(event.tenantId())) {
-                held.computeIfAbsent(event.tenantId(), t -> new Held(now())).records.add(new Held.Record(event, source));
+            if (directory.registered(tenantId)) {
+                held.computeIfAbsent(tenantId, t -> new Held(now())).records.add(new Held.Record(incoming, source));
                 return;
             }
             metrics.skipped("no_ready_destination");
@@ -217,13 +216,13 @@ public final class DispatcherEngine<C> extends VerticleBase {
             return;
         }
         LaneConfig<C> laneConfig = destination.get();
-        Optional<String> key = adapter.subscriberKey(event, laneConfig.destination());
+        Optional<String> key = adapter.subscriberKey(incoming.subscriber(), laneConfig.destination());
         if (key.isEmpty()) {
-            deadLetter(source, event.tenantId(), "missing_identifier", "the event has no identifier this destination uses", 0, now());
+            deadLetter(source, tenantId, "missing_identifier", "the subscriber has no identifier this destination uses", 0, now());
             return;
         }
-        Lane<C> lane = laneOf(event.tenantId(), laneConfig);
-        if (lane.buffer.add(key.get(), event, source, now())) {
+        Lane<C> lane = laneOf(tenantId, laneConfig);
+        if (incoming.addTo(lane.buffer, key.get(), source, now())) {
             metrics.coalesced();
         }
     }
@@ -262,7 +261,7 @@ public final class DispatcherEngine<C> extends VerticleBase {
 
     /** Records waiting for their tenant's destination to become READY; they count against the buffer bounds. */
     private static final class Held {
-        record Record(AssignmentEvent event, SourceRecord source) {
+        record Record(Incoming incoming, SourceRecord source) {
         }
 
         final long sinceMillis;
@@ -286,7 +285,7 @@ public final class DispatcherEngine<C> extends VerticleBase {
             Held waiting = entry.getValue();
             if (directory.lookup(tenant).isPresent() || !directory.registered(tenant)) {
                 it.remove();
-                waiting.records.forEach(r -> route(r.event(), r.source()));
+                waiting.records.forEach(r -> route(r.incoming(), r.source()));
             } else if (!backoff.mayRetry(waiting.sinceMillis, now)) {
                 it.remove();
                 reports.failed(tenant, "retries_exhausted", "no_ready_destination", now);

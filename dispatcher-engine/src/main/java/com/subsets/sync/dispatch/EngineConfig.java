@@ -13,6 +13,7 @@ import java.util.Set;
  */
 public record EngineConfig(
         String bootstrapServers,
+        InputFormat input,
         String topic,
         String groupId,
         String deadLetterTopic,
@@ -36,9 +37,11 @@ public record EngineConfig(
      */
     public static EngineConfig fromEnv(EnvReader env, Set<String> names, String prefix, String destination,
                                        int maxRows, long maxBytes) {
+        InputFormat input = input(env, prefix + "INPUT");
         return new EngineConfig(
                 env.string("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
-                env.string(prefix + "TOPIC", Topics.ASSIGNMENT_EVENTS),
+                input,
+                env.string(prefix + "TOPIC", input.defaultTopic),
                 env.string(prefix + "GROUP_ID", "subsets-sync." + destination + "-dispatcher"),
                 env.string(prefix + "DEAD_LETTER_TOPIC", Topics.deadLetter(destination)),
                 env.passThrough("KAFKA_PROPERTY_", names),
@@ -56,5 +59,15 @@ public record EngineConfig(
                 env.millis(prefix + "SHUTDOWN_TIMEOUT_MS", Duration.ofSeconds(30), Duration.ZERO, Duration.ofMinutes(10)),
                 env.string(prefix + "REPORTS_TOPIC", Topics.DELIVERY_REPORTS),
                 env.millis(prefix + "REPORT_INTERVAL_MS", Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofMinutes(10)));
+    }
+
+    /** {@code events} (default): the assignment events; {@code state}: the subscriber-state service's topic. */
+    private static InputFormat input(EnvReader env, String variable) {
+        String value = env.string(variable, "events");
+        return switch (value) {
+            case "events" -> InputFormat.EVENTS;
+            case "state" -> InputFormat.STATE;
+            default -> throw new com.subsets.sync.runtime.ConfigException(variable + " must be events or state, was " + value);
+        };
     }
 }

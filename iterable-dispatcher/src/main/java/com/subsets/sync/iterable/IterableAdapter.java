@@ -4,7 +4,7 @@ import com.subsets.sync.dispatch.DeliveryResult;
 import com.subsets.sync.dispatch.DestinationAdapter;
 import com.subsets.sync.dispatch.PreparedRequest;
 import com.subsets.sync.dispatch.core.SubscriberUpdate;
-import com.subsets.sync.model.AssignmentEvent;
+import com.subsets.sync.model.Subscriber;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -35,9 +35,9 @@ final class IterableAdapter implements DestinationAdapter<IterableDestination> {
     }
 
     @Override
-    public Optional<String> subscriberKey(AssignmentEvent event, IterableDestination destination) {
+    public Optional<String> subscriberKey(Subscriber subscriber, IterableDestination destination) {
         return Optional.ofNullable(destination.identifier() == IterableDestination.Identifier.EMAIL
-                ? event.subscriber().email() : event.subscriber().userId());
+                ? subscriber.email() : subscriber.userId());
     }
 
     @Override

@@ -10,6 +10,9 @@ public final class Topics {
     public static final String ASSIGNMENT_EVENTS = "subsets.assignment-events.v1";
 
     /** Dispatchers' delivery reports (counts and last errors per tenant), read by the provisioner. */
+    /** Each subscriber's current five fields (compacted; key tenant and subscriber, partitioned by tenant). */
+    public static final String SUBSCRIBER_STATE = "subsets.subscriber-state.v1";
+
     public static final String DELIVERY_REPORTS = "subsets.delivery-reports.v1";
 
     private Topics() {

@@ -16,7 +16,7 @@ public record SubscriberStateConfig(String bootstrapServers, Map<String, String>
                                     String httpHost, int httpPort, Duration shutdownTimeout) {
 
     /** The compacted topic the state is written to: key tenant and subscriber, partitioned by tenant. */
-    public static final String STATE_TOPIC = "subsets.subscriber-state.v1";
+    public static final String STATE_TOPIC = Topics.SUBSCRIBER_STATE;
 
     public static SubscriberStateConfig fromEnv(EnvReader env, Set<String> names) {
         return new SubscriberStateConfig(

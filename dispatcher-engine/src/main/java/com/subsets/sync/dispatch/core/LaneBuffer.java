@@ -1,6 +1,7 @@
 package com.subsets.sync.dispatch.core;
 
 import com.subsets.sync.model.AssignmentEvent;
+import com.subsets.sync.model.StateRecord;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -30,6 +31,15 @@ public final class LaneBuffer {
 
     /** Adds one event for subscriber {@code key}; returns true when it was coalesced into a pending row. */
     public boolean add(String key, AssignmentEvent event, SourceRecord source, long nowMillis) {
+        return add(key, row -> row.merge(event, source), nowMillis);
+    }
+
+    /** Adds a subscriber's whole state for {@code key}; returns true when it was coalesced into a pending row. */
+    public boolean add(String key, StateRecord state, SourceRecord source, long nowMillis) {
+        return add(key, row -> row.merge(state, source), nowMillis);
+    }
+
+    private boolean add(String key, java.util.function.Predicate<SubscriberUpdate> merge, long nowMillis) {
         SubscriberUpdate row = pending.get(key);
         if (row == null) {
             row = new SubscriberUpdate(key);
@@ -37,7 +47,7 @@ public final class LaneBuffer {
         } else {
             bytes -= row.estimatedBytes();
         }
-        boolean coalesced = row.merge(event, source);
+        boolean coalesced = merge.test(row);
         bytes += row.estimatedBytes();
         records++;
         oldestMillis = Math.min(oldestMillis, nowMillis);

@@ -2,8 +2,10 @@ package com.subsets.sync.dispatch.core;
 
 import com.subsets.sync.model.AssignmentEvent;
 import com.subsets.sync.model.DestinationField;
+import com.subsets.sync.model.FieldFact;
 import com.subsets.sync.model.FieldMapper;
 import com.subsets.sync.model.FieldValue;
+import com.subsets.sync.model.StateRecord;
 import com.subsets.sync.model.Subscriber;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,6 +52,29 @@ public final class SubscriberUpdate {
             Stamped current = fields.get(field);
             if (current == null || current.isNotNewerThan(event.occurredAt(), source.offset())) {
                 fields.put(field, new Stamped(value, event.occurredAt(), source.offset()));
+            }
+        });
+        return coalesced;
+    }
+
+    /**
+     * Folds a subscriber's whole state in (from {@code subsets.subscriber-state.v1}): each field with the time and
+     * events-topic offset of the fact that set it, so a state and an event, or two states, coalesce as events do.
+     */
+    public boolean merge(StateRecord state, SourceRecord source) {
+        boolean coalesced = !sources.isEmpty();
+        sources.add(source);
+        tenantId = state.tenantId();
+        Instant newest = state.fields().values().stream().map(FieldFact::occurredAt).max(Instant::compareTo).orElse(Instant.EPOCH);
+        if (identity == null || !newest.isBefore(identityAt)) {
+            identity = state.subscriber();
+            identityAt = newest;
+        }
+        state.fields().forEach((field, fact) -> {
+            Stamped current = fields.get(field);
+            if (current == null || current.isNotNewerThan(fact.occurredAt(), fact.offset())) {
+                fields.put(field, new Stamped(fact.value() == null ? FieldValue.CLEAR : FieldValue.set(fact.value()),
+                        fact.occurredAt(), fact.offset()));
             }
         });
         return coalesced;

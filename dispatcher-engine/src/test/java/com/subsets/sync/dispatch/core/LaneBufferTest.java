@@ -34,6 +34,26 @@ class LaneBufferTest {
         assertThat(row.sources()).extracting(SourceRecord::offset).containsExactly(0L, 1L, 2L, 3L);
     }
 
+    /** A state record's facts carry the time and events-topic offset that set them: states and events coalesce as events do. */
+    @Test
+    void statesCoalesceWithEventsByTheFactsTheyCarry() {
+        com.subsets.sync.model.StateRecord state = new com.subsets.sync.model.StateRecord("acme",
+                new com.subsets.sync.model.Subscriber("ada", null), java.util.Map.of(
+                DestinationField.CHURN_RISK, new com.subsets.sync.model.FieldFact("0.98", Events.T0.plusSeconds(40), 17, "s-40"),
+                DestinationField.EXPERIMENT_ID, new com.subsets.sync.model.FieldFact(null, Events.T0.plusSeconds(5), 3, "u-5")));
+
+        lane.add("ada", state, at(100), 0);
+        lane.add("ada", scored("ada", "0.10", 20), at(101), 0);
+        lane.add("ada", assigned("ada", "exp-2", 30), at(102), 0);
+
+        SubscriberUpdate row = lane.drain().get(0);
+        assertThat(row.fields().get(DestinationField.CHURN_RISK)).as("the state's newer fact stays")
+                .isEqualTo(FieldValue.set("0.98"));
+        assertThat(row.fields().get(DestinationField.EXPERIMENT_ID)).as("a newer event beats the state's older clear")
+                .isEqualTo(FieldValue.set("exp-2"));
+        assertThat(row.sources()).extracting(SourceRecord::offset).containsExactly(100L, 101L, 102L);
+    }
+
     @Test
     void equalEventTimesAreOrderedByOffset() {
         lane.add("ada", assigned("ada", "exp-1", 10), at(5), 0);
