@@ -19,6 +19,9 @@ import java.util.Map;
  */
 public final class StateRecordCodec {
 
+    /** Strict JSON reading (UTF-8 only, no repeated keys), shared: it holds no state of its own. */
+    private static final EventCodec JSON = new EventCodec();
+
     private StateRecordCodec() {
     }
 
@@ -57,7 +60,7 @@ public final class StateRecordCodec {
     public static StateRecord decode(byte[] bytes) {
         JsonNode root;
         try {
-            root = new EventCodec().readTree(bytes);
+            root = JSON.readTree(bytes);
         } catch (MalformedJsonException e) {
             throw new IllegalArgumentException(e.getMessage());
         }

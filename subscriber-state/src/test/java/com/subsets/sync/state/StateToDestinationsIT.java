@@ -27,7 +27,6 @@ import com.subsets.sync.simulator.iterable.IterableSimulator;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -59,7 +58,7 @@ class StateToDestinationsIT {
     void outOfOrderEventsEndAtTheNewestFactsAtBothVendors(KafkaService kafka) throws Exception {
         String events = "state-e2e.events";
         String state = "state-e2e.state";
-        kafka.createTopics(3, events, state, events + ".dlq.state", state + ".dlq.iterable", state + ".dlq.blueconic",
+        kafka.createTopics(3, events, state, events + ".dlq", state + ".dlq.iterable", state + ".dlq.blueconic",
                 "state-e2e.reports");
         Vertx vertx = Vertx.vertx();
         IterableSimulator iterable = new IterableSimulator(vertx);
@@ -72,10 +71,7 @@ class StateToDestinationsIT {
         iterable.start("127.0.0.1", 0).await(10, TimeUnit.SECONDS);
         blueConic.start("127.0.0.1", 0).await(10, TimeUnit.SECONDS);
 
-        Map<String, String> env = new HashMap<>(Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                "STATE_APPLICATION_ID", "state-e2e", "STATE_EVENTS_TOPIC", events, "STATE_TOPIC", state,
-                "STATE_DEAD_LETTER_TOPIC", events + ".dlq.state", "STATE_DIR", Files.createTempDirectory("state-e2e").toString(),
-                "STATE_HTTP_HOST", "127.0.0.1", "STATE_HTTP_PORT", "0"));
+        Map<String, String> env = StateServiceEnv.of(kafka.bootstrapServers(), "state-e2e", events, state);
         env.putAll(dispatcherEnv("ITERABLE_", state, "{\"acme\":{\"projectId\":\"p1\",\"apiKey\":\"key-p1\",\"baseUrl\":\"http://127.0.0.1:"
                 + iterable.port() + "\"}}"));
         env.putAll(dispatcherEnv("BLUECONIC_", state, "{\"acme\":{\"instanceUrl\":\"http://127.0.0.1:" + blueConic.port()

@@ -13,7 +13,6 @@ import com.subsets.sync.runtime.EnvReader;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -52,10 +51,7 @@ class SubscriberStateIT {
         String events = "state-it.events";
         String state = "state-it.state";
         kafka.createTopics(3, events, state, events + ".dlq");
-        Map<String, String> env = new HashMap<>(Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                "STATE_APPLICATION_ID", "state-it", "STATE_EVENTS_TOPIC", events, "STATE_TOPIC", state,
-                "STATE_DEAD_LETTER_TOPIC", events + ".dlq", "STATE_DIR", Files.createTempDirectory("state-it").toString(),
-                "STATE_HTTP_HOST", "127.0.0.1", "STATE_HTTP_PORT", "0"));
+        Map<String, String> env = StateServiceEnv.of(kafka.bootstrapServers(), "state-it", events, state);
         List<AssignmentEvent> scores = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             scores.add(new AssignmentEvent("s-" + i, EventType.CHURN_RISK_SCORED, "acme", T0.plusSeconds(i),
@@ -103,10 +99,7 @@ class SubscriberStateIT {
         String events = "state-kill.events";
         String state = "state-kill.state";
         kafka.createTopics(3, events, state, events + ".dlq");
-        Map<String, String> env = new HashMap<>(Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                "STATE_APPLICATION_ID", "state-kill", "STATE_EVENTS_TOPIC", events, "STATE_TOPIC", state,
-                "STATE_DEAD_LETTER_TOPIC", events + ".dlq", "STATE_DIR", Files.createTempDirectory("state-kill").toString(),
-                "STATE_HTTP_HOST", "127.0.0.1", "STATE_HTTP_PORT", "0"));
+        Map<String, String> env = StateServiceEnv.of(kafka.bootstrapServers(), "state-kill", events, state);
         // A killed member keeps its partitions until its session expires (45 s by default): 6 s here.
         env.put("KAFKA_PROPERTY_SESSION_TIMEOUT_MS", "6000");
         env.put("KAFKA_PROPERTY_HEARTBEAT_INTERVAL_MS", "1000");

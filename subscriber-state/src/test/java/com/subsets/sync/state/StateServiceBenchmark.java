@@ -1,0 +1,202 @@
+package com.subsets.sync.state;
+
+import com.subsets.sync.infra.Bench;
+import com.subsets.sync.infra.EmbeddedKafka;
+import com.subsets.sync.model.AssignmentEvent;
+import com.subsets.sync.model.EventCodec;
+import com.subsets.sync.model.EventType;
+import com.subsets.sync.model.Subscriber;
+import com.subsets.sync.runtime.EnvReader;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * The state service's figures on one machine (broker, service and tools share its cores):
+ * <ul>
+ *   <li>events/s applied by one instance to a preloaded topic (400,000 churn scores for 100,000 subscribers over
+ *       200 tenants), against the raw rate of Kafka's ConsumerPerformance on the same topic and broker, same run;</li>
+ *   <li>the latency from an event's append to its subscriber's new state being readable (read_committed) on
+ *       the state topic, at 1,000 events/s for 30 s.</li>
+ * </ul>
+ * Run by {@code bench/state.sh}.
+ */
+public final class StateServiceBenchmark {
+
+    private static final int EVENTS = 400_000;
+    private static final int SUBSCRIBERS = 100_000;
+    private static final int PARTITIONS = 6;
+    private static final Instant T0 = Instant.parse("2026-11-22T09:00:00Z");
+
+    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newBuilder()
+            .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+
+    private StateServiceBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            String throughput = throughput(kafka);
+            String latency = latency(kafka);
+            System.out.printf("%nsubscriber-state benchmark (%d cores; broker, service and tools share them)%n%s%n%s%n",
+                    Runtime.getRuntime().availableProcessors(), throughput, latency);
+        }
+        System.exit(0);
+    }
+
+    private static String throughput(EmbeddedKafka kafka) throws Exception {
+        String events = "bench-state.events";
+        kafka.createTopics(PARTITIONS, events, "bench-state.state", events + ".dlq");
+        EventCodec codec = new EventCodec();
+        try (KafkaProducer<String, byte[]> producer = Bench.producer(kafka)) {
+            for (int i = 0; i < EVENTS; i++) {
+                int subscriber = i % SUBSCRIBERS;
+                String tenant = "tenant-" + subscriber % 200;
+                producer.send(new ProducerRecord<>(events, tenant, codec.encode(new AssignmentEvent("b-" + i, EventType.CHURN_RISK_SCORED,
+                        tenant, T0.plusSeconds(i / SUBSCRIBERS), new Subscriber("user-" + subscriber, null), null, null, null,
+                        new BigDecimal("0." + (10 + i / SUBSCRIBERS))))));
+            }
+        }
+        double raw = consumerPerformance(kafka.bootstrapServers(), events);
+
+        Map<String, String> env = StateServiceEnv.of(kafka.bootstrapServers(), "bench-state", events, "bench-state.state");
+        // -Dbench.threads: Kafka Streams' stream threads (num.stream.threads), one by default.
+        env.put("KAFKA_PROPERTY_NUM_STREAM_THREADS", System.getProperty("bench.threads", "1"));
+        long started = System.nanoTime();
+        SubscriberStateService service = SubscriberStateService.start(SubscriberStateConfig.fromEnv(new EnvReader(env::get),
+                env.keySet())).await(60, TimeUnit.SECONDS);
+        long timedFrom = 0;
+        long appliedFrom = 0;
+        long appliedNow;
+        try {
+            // Timed from the first 1 % applied (the group joined, the tasks running) to the last event.
+            while ((appliedNow = applied(service)) < EVENTS) {
+                if (timedFrom == 0 && appliedNow >= EVENTS / 100) {
+                    timedFrom = System.nanoTime();
+                    appliedFrom = appliedNow;
+                }
+                Thread.sleep(50);
+                if (System.nanoTime() - started > TimeUnit.MINUTES.toNanos(10)) {
+                    throw new IllegalStateException("not all events applied within 10 minutes: " + appliedNow);
+                }
+            }
+        } finally {
+            service.close().await(60, TimeUnit.SECONDS);
+        }
+        double seconds = (System.nanoTime() - timedFrom) / 1e9;
+        double rate = (EVENTS - appliedFrom) / seconds;
+        return String.format("applied:              %,.0f events/s (%,d events of %,d timed over %.1f s, %d partitions, "
+                + "exactly once) = %.0f %% of ConsumerPerformance's %,.0f records/s on the same topic (target >= 50 %%)",
+                rate, EVENTS - appliedFrom, EVENTS, seconds, PARTITIONS, 100 * rate / raw, raw);
+    }
+
+    /** Events counted by outcome on the service's own /metrics. */
+    private static long applied(SubscriberStateService service) throws Exception {
+        var http = HTTP;
+        String body = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + service.port()
+                + "/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        return (long) body.lines().filter(l -> l.startsWith("state_events_total{"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    private static String latency(EmbeddedKafka kafka) throws Exception {
+        String events = "bench-latency.events";
+        String state = "bench-latency.state";
+        kafka.createTopics(PARTITIONS, events, state, events + ".dlq");
+        Map<String, String> env = StateServiceEnv.of(kafka.bootstrapServers(), "bench-latency", events, state);
+        SubscriberStateService service = SubscriberStateService.start(SubscriberStateConfig.fromEnv(new EnvReader(env::get),
+                env.keySet())).await(60, TimeUnit.SECONDS);
+        List<Long> latencies = new ArrayList<>();
+        AtomicBoolean reading = new AtomicBoolean(true);
+        AtomicLong measuredFrom = new AtomicLong(Long.MAX_VALUE);
+        Thread reader = new Thread(() -> {
+            Properties props = new Properties();
+            props.put("bootstrap.servers", kafka.bootstrapServers());
+            props.put("isolation.level", "read_committed");
+            props.put("group.id", "bench-latency-reader");
+            props.put("auto.offset.reset", "earliest");
+            try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+                consumer.subscribe(List.of(state));
+                while (reading.get()) {
+                    for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(50))) {
+                        // The state record keeps its event's timestamp: the producer's append time.
+                        if (record.timestamp() >= measuredFrom.get()) {
+                            synchronized (latencies) {
+                                latencies.add(System.currentTimeMillis() - record.timestamp());
+                            }
+                        }
+                    }
+                }
+            }
+        });
+        reader.start();
+        EventCodec codec = new EventCodec();
+        try (KafkaProducer<String, byte[]> producer = Bench.producer(kafka)) {
+            long start = System.currentTimeMillis();
+            measuredFrom.set(start + 5_000);
+            Bench.offer(1_000, start + 35_000, n -> {
+                String tenant = "tenant-" + n % 50;
+                producer.send(new ProducerRecord<>(events, tenant, codec.encode(new AssignmentEvent("l-" + n, EventType.CHURN_RISK_SCORED,
+                        tenant, T0.plusMillis(n), new Subscriber("user-" + n % 5_000, null), null, null, null,
+                        // Each visit to a subscriber flips its score, so every event is a real change to write.
+                        new BigDecimal((n / 5_000) % 2 == 0 ? "0.25" : "0.75")))));
+            });
+        }
+        Thread.sleep(2_000);
+        reading.set(false);
+        reader.join();
+        service.close().await(60, TimeUnit.SECONDS);
+        long[] sorted;
+        synchronized (latencies) {
+            sorted = latencies.stream().mapToLong(ms -> ms * 1_000_000).sorted().toArray();
+        }
+        return String.format("latency at 1,000/s:   append to state readable (read_committed): p50 %.0f ms, p99 %.0f ms, max %.0f ms "
+                        + "over %,d changes after 5 s of warm-up (target p99 < 200 ms)", Bench.percentileMillis(sorted, 0.50),
+                Bench.percentileMillis(sorted, 0.99), sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1] / 1e6, sorted.length);
+    }
+
+    /** Kafka's own consumer tool on the same topic: records/s. */
+    private static double consumerPerformance(String bootstrap, String topic) throws Exception {
+        List<String> command = List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx512m", "-cp",
+                System.getProperty("java.class.path"), "org.apache.kafka.tools.ConsumerPerformance", "--bootstrap-server", bootstrap,
+                "--topic", topic, "--messages", String.valueOf(EVENTS), "--timeout", "60000");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String header = null;
+        String last = null;
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = out.readLine()) != null; ) {
+                if (line.startsWith("start.time")) {
+                    header = line;
+                } else if (header != null && !line.isBlank() && last == null) {
+                    last = line;
+                }
+            }
+        }
+        process.waitFor(5, TimeUnit.MINUTES);
+        if (header == null || last == null) {
+            throw new IllegalStateException("ConsumerPerformance printed no summary");
+        }
+        List<String> names = Arrays.stream(header.split(",")).map(String::trim).toList();
+        String[] values = last.split(",");
+        double rate = Double.parseDouble(values[names.indexOf("nMsg.sec")].trim());
+        System.out.println("ConsumerPerformance: " + last.trim());
+        return rate;
+    }
+}
