@@ -94,6 +94,7 @@ class BlueConicDeliveryIT {
                 "BLUECONIC_DESTINATIONS", "{\"acme\":{\"instanceUrl\":\"http://127.0.0.1:" + simulator.port()
                         + "\",\"clientId\":\"client-acme\",\"clientSecret\":\"secret-acme\"" + objectiveIds + "}}"));
         env.put("BLUECONIC_REPORTS_TOPIC", topic + ".reports");
+        env.put("BLUECONIC_INPUT", "events");
         return env;
     }
 

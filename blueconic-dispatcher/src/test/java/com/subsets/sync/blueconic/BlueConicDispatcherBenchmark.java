@@ -166,6 +166,7 @@ public final class BlueConicDispatcherBenchmark {
                 "BLUECONIC_INSECURE_HOSTS", "127.0.0.1", "LOG_LEVEL", "WARN"));
         env.put("BLUECONIC_DESTINATIONS", destinations);
         env.put("BLUECONIC_SHUTDOWN_TIMEOUT_MS", "3000");
+        env.put("BLUECONIC_INPUT", "events");
         env.putAll(extra);
         // -Dbench.env.NAME=value sets NAME for every dispatcher of the run (e.g. BLUECONIC_MAX_IN_FLIGHT).
         System.getProperties().stringPropertyNames().stream().filter(n -> n.startsWith("bench.env."))

@@ -67,6 +67,7 @@ class BlueConicTenantIsolationIT {
                 "BLUECONIC_TOPIC", topic, "BLUECONIC_DEAD_LETTER_TOPIC", topic + ".dlq", "BLUECONIC_GROUP_ID", topic,
                 "BLUECONIC_REPORTS_TOPIC", topic + ".reports", "BLUECONIC_HTTP_HOST", "127.0.0.1", "BLUECONIC_HTTP_PORT", "0",
                 "BLUECONIC_LINGER_MS", "50", "BLUECONIC_BATCH_MAX_ROWS", "20", "BLUECONIC_INSECURE_HOSTS", "127.0.0.1"));
+        env.put("BLUECONIC_INPUT", "events");
         env.put("BLUECONIC_INITIAL_IN_FLIGHT", "2");
         env.put("BLUECONIC_MAX_IN_FLIGHT", "2");
         env.put("BLUECONIC_DESTINATIONS", new JsonObject()

@@ -61,9 +61,9 @@ public record EngineConfig(
                 env.millis(prefix + "REPORT_INTERVAL_MS", Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofMinutes(10)));
     }
 
-    /** {@code events} (default): the assignment events; {@code state}: the subscriber-state service's topic. */
+    /** {@code state} (default): the subscriber-state service's topic; {@code events}: the assignment events directly. */
     private static InputFormat input(EnvReader env, String variable) {
-        String value = env.string(variable, "events");
+        String value = env.string(variable, "state");
         return switch (value) {
             case "events" -> InputFormat.EVENTS;
             case "state" -> InputFormat.STATE;

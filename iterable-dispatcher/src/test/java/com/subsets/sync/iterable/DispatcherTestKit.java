@@ -75,6 +75,7 @@ final class DispatcherTestKit implements AutoCloseable {
                 "ITERABLE_DESTINATIONS", "{\"acme\":{\"projectId\":\"p1\",\"apiKey\":\"key-p1\",\"baseUrl\":\"http://127.0.0.1:"
                         + simulator.port() + "\"}}"));
         env.put("ITERABLE_REPORTS_TOPIC", topic + ".reports");
+        env.put("ITERABLE_INPUT", "events");
         env.putAll(overrides);
         return env;
     }

@@ -215,6 +215,7 @@ public final class IterableDispatcherBenchmark {
                 "ITERABLE_DESTINATIONS", destinations, "LOG_LEVEL", "WARN"));
         // Each case stops its dispatcher before the next starts: a short drain keeps cases apart.
         env.put("ITERABLE_SHUTDOWN_TIMEOUT_MS", "3000");
+        env.put("ITERABLE_INPUT", "events");
         env.putAll(extra);
         // -Dbench.env.NAME=value sets NAME for every dispatcher of the run (e.g. ITERABLE_MAX_IN_FLIGHT).
         System.getProperties().stringPropertyNames().stream().filter(n -> n.startsWith("bench.env."))

@@ -176,6 +176,7 @@ class DispatchersFollowIT {
         String kind = prefix.equals("ITERABLE_") ? "iterable" : "blueconic";
         Map<String, String> env = new HashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        env.put(prefix + "INPUT", "events");
         env.put(prefix + "TOPIC", topic);
         env.put(prefix + "GROUP_ID", topic + "." + kind);
         env.put(prefix + "DEAD_LETTER_TOPIC", topic + ".dlq." + kind);
