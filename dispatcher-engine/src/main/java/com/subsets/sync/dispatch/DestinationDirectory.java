@@ -25,6 +25,9 @@ public interface DestinationDirectory<C> {
         return Future.succeededFuture();
     }
 
+    /** Parkings and resyncs: kept by the provisioner, or in this process for static destinations. */
+    DeliveryControl control();
+
     default void close() {
     }
 }

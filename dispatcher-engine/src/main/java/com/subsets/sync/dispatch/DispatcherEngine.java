@@ -82,6 +82,14 @@ public final class DispatcherEngine<C> extends VerticleBase {
     private long intakeBytes;
     private boolean intakeScheduled;
     private final Backoff backoff;
+    private final DeliveryControl control;
+    /** Resyncs running on this replica, by id. */
+    private final Map<Long, Resync> resyncs = new LinkedHashMap<>();
+    /** When a resync that failed may start again, by id. */
+    private final Map<Long, Long> resyncRetryAt = new java.util.HashMap<>();
+    /** Partitions of the input topic (-1 until known): where a tenant's records are. */
+    private int inputPartitions = -1;
+    private boolean askingPartitions;
     private KafkaConsumer<String, byte[]> consumer;
     private KafkaClientMetrics consumerMetrics;
     private DeadLetterWriter deadLetters;
@@ -100,6 +108,7 @@ public final class DispatcherEngine<C> extends VerticleBase {
         this.directory = directory;
         this.registry = registry;
         this.metrics = new DispatcherMetrics(registry, adapter.name());
+        this.control = directory.control();
         this.backoff = new Backoff(config.backoffBase(), config.backoffCap(), config.giveUpAfter(),
                 () -> ThreadLocalRandom.current().nextDouble());
     }
@@ -118,6 +127,9 @@ public final class DispatcherEngine<C> extends VerticleBase {
         metrics.gauge("dispatcher.buffered.records", "Records polled and not yet resolved", () -> tracker.unresolved() + intake.size());
         metrics.gauge("dispatcher.records.held", "Records of registered tenants waiting for their destination to become READY",
                 () -> held.values().stream().mapToInt(h -> h.records.size()).sum());
+        metrics.gauge("dispatcher.lanes.parked", "Tenant lanes parked after failing too long",
+                () -> lanes.values().stream().filter(l -> l.parked != null).count());
+        metrics.gauge("dispatcher.resyncs.running", "Resyncs and replays this replica is running", resyncs::size);
         metrics.gauge("dispatcher.buffered.bytes", "Bytes of records polled and not yet resolved",
                 () -> tracker.unresolvedBytes() + intakeBytes);
         // Whole polls, not records: the record handler hands records over ten per event-loop task, each on
@@ -142,6 +154,7 @@ public final class DispatcherEngine<C> extends VerticleBase {
         heldTimer = vertx.setPeriodic(HELD_CHECK_MS, t -> {
             releaseHeld();
             followDirectory();
+            followControl();
         });
         return consumer.subscribe(config.topic())
                 .onSuccess(v -> LOG.info("{} dispatcher consuming {} as group {}", adapter.name(), config.topic(), config.groupId()));
@@ -222,6 +235,18 @@ public final class DispatcherEngine<C> extends VerticleBase {
             return;
         }
         Lane<C> lane = laneOf(tenantId, laneConfig);
+        if (source.live()) {
+            lane.partition = source.partition();
+        }
+        if (lane.parked != null) {
+            if (lane.probeRow == null) {
+                SubscriberUpdate probe = new SubscriberUpdate(key.get());
+                incoming.mergeInto(probe, source);
+                lane.probeRow = probe.withoutSources();
+            }
+            resolveParked(source);
+            return;
+        }
         if (incoming.addTo(lane.buffer, key.get(), source, now())) {
             metrics.coalesced();
         }
@@ -238,6 +263,15 @@ public final class DispatcherEngine<C> extends VerticleBase {
             lane = new Lane<>(tenantId, laneConfig, config.batchLimits());
             lanes.put(tenantId, lane);
             budgetOf(laneConfig).add(lane);
+            if (config.parks()) {
+                // Parked by an earlier owner: it stays parked until a probe is answered (the first record brings one).
+                Lane<C> created = lane;
+                control.parking(tenantId).ifPresent(p -> {
+                    created.parked = p;
+                    created.parkReported = true;
+                    created.partition = p.partition();
+                });
+            }
         } else if (!lane.budget.id.equals(laneConfig.budgetId())) {
             Budget<C> old = lane.budget;
             if (old.next != null && old.next.lane() == lane) {
@@ -468,6 +502,10 @@ public final class DispatcherEngine<C> extends VerticleBase {
         if (result.throttled()) {
             metrics.throttled();
         }
+        if (Lane.isProbe(rows)) {
+            probeAnswered(lane, result.outcomes().get(0), now);
+            return;
+        }
         if (rows.isEmpty()) {
             return;
         }
@@ -515,6 +553,12 @@ public final class DispatcherEngine<C> extends VerticleBase {
             lane.succeeded();
             return;
         }
+        if (lane.parked != null) {
+            // Out when the lane parked: resolved as parked, like everything of it since.
+            lane.buffer.completed(retry);
+            retry.forEach(row -> row.sources().forEach(this::resolveParked));
+            return;
+        }
         if (FailureClassifier.UNEXPECTED_RESPONSE.equals(retryCause.reason())) {
             unexpectedResponse(lane, retryCause);
         }
@@ -522,6 +566,10 @@ public final class DispatcherEngine<C> extends VerticleBase {
             lane.firstFailureMillis = now;
         }
         lane.attempt++;
+        if (config.parks() && now - lane.firstFailureMillis >= config.parkAfter().toMillis()) {
+            park(budget, lane, retry, retryCause, now);
+            return;
+        }
         if (backoff.mayRetry(lane.firstFailureMillis, now)) {
             long delay = backoff.delayMillis(lane.attempt, result.retryAfterMillis());
             lane.nextAttemptMillis = now + delay;
@@ -550,6 +598,224 @@ public final class DispatcherEngine<C> extends VerticleBase {
             LOG.warn("lane {}: {} answered in a shape this dispatcher cannot read; retrying with backoff: {}", lane.id,
                     adapter.name(), cause.detail());
         }
+    }
+
+    // ---- parking and resyncs ----
+
+    /**
+     * A lane that kept failing past the parking time stops holding its records: everything it has is resolved as
+     * parked, so the commit moves on and the buffers free up for the other tenants; the state topic still holds
+     * every subscriber's values. From then on one row goes out now and then as a probe, on the lane's budget.
+     * {@code fromOffset} is where the partition's commit stood: no record of the tenant below it is unresolved.
+     */
+    private void park(Budget<C> budget, Lane<C> lane, List<SubscriberUpdate> retry, Outcome cause, long now) {
+        int partition = lane.partition >= 0 ? lane.partition
+                : retry.stream().flatMap(r -> r.sources().stream()).mapToInt(SourceRecord::partition).findFirst().orElse(0);
+        long position = tracker.position(partition);
+        DeliveryControl.Parking parking = new DeliveryControl.Parking(partition, Math.max(0, position),
+                cause.reason() + ": " + abbreviate(cause.detail()), java.time.Instant.ofEpochMilli(now));
+        lane.parked = parking;
+        lane.parkReported = false;
+        lane.recovered = null;
+        lane.probeRow = retry.get(0).withoutSources();
+        lane.nextProbeMillis = now + config.probeInterval().toMillis();
+        lane.probing = false;
+        List.copyOf(resyncs.values()).stream().filter(r -> r.job.tenantId().equals(lane.id))
+                .forEach(r -> stopResync(r, "its lane parked"));
+        List<SubscriberUpdate> unsent = new ArrayList<>(retry);
+        lane.buffer.completed(retry);
+        unsent.addAll(lane.buffer.drainAll());
+        unsent.addAll(lane.dropSplits());
+        if (budget.next != null && budget.next.lane() == lane) {
+            lane.buffer.completed(budget.next.rows());
+            unsent.addAll(budget.next.rows());
+            budget.next = null;
+        }
+        long seconds = (now - lane.firstFailureMillis) / 1000;
+        lane.succeeded();
+        unsent.forEach(row -> row.sources().forEach(this::resolveParked));
+        reports.failed(lane.id, "parked", parking.reason(), now);
+        LOG.warn("lane {}: failing for {} s ({}): parked from offset {} of partition {}; {} rows resolved as parked, a probe every {} ms",
+                lane.id, seconds, abbreviate(parking.reason()), parking.fromOffset(), partition, unsent.size(),
+                config.probeInterval().toMillis());
+        reportParking(lane);
+    }
+
+    private void reportParking(Lane<C> lane) {
+        DeliveryControl.Parking parking = lane.parked;
+        control.parked(lane.id, parking).onSuccess(v -> {
+            if (lane.parked == parking) {
+                lane.parkReported = true;
+            }
+        }).onFailure(e -> LOG.warn("lane {}: parking not recorded yet (again in 1 s): {}", lane.id, e.getMessage()));
+    }
+
+    /** The vendor answered the probe: unless it was a failure to retry, the lane is back, and its changes are resynced. */
+    private void probeAnswered(Lane<C> lane, Outcome outcome, long now) {
+        lane.probing = false;
+        if (lane.parked == null) {
+            return;
+        }
+        if (outcome.kind() == Outcome.Kind.RETRIABLE) {
+            lane.nextProbeMillis = now + config.probeInterval().toMillis();
+            LOG.debug("lane {}: probe failed ({}); still parked", lane.id, outcome.reason());
+            return;
+        }
+        LOG.info("lane {}: {} answers again: unparked; the changes since offset {} of partition {} are resynced", lane.id,
+                adapter.name(), lane.parked.fromOffset(), lane.parked.partition());
+        lane.recovered = lane.parked;
+        lane.parked = null;
+        lane.probeRow = null;
+        lane.succeeded();
+        reportRecovery(lane);
+    }
+
+    private void reportRecovery(Lane<C> lane) {
+        DeliveryControl.Parking parking = lane.recovered;
+        control.recovered(lane.id, parking).onSuccess(v -> {
+            if (lane.recovered == parking) {
+                lane.recovered = null;
+            }
+        }).onFailure(e -> LOG.warn("lane {}: recovery not recorded yet (again in 1 s): {}", lane.id, e.getMessage()));
+    }
+
+    /**
+     * Every second: parkings and recoveries the control plane has not acknowledged are told again, resyncs this
+     * replica should run start (their tenant's partition is owned here, its destination READY, its lane not
+     * parked), those it should no longer run stop, and each running one reports its progress.
+     */
+    private void followControl() {
+        if (!config.parks() && config.input() != InputFormat.STATE) {
+            return;
+        }
+        for (Lane<C> lane : lanes.values()) {
+            if (lane.parked != null && !lane.parkReported) {
+                reportParking(lane);
+            } else if (lane.recovered != null) {
+                reportRecovery(lane);
+            }
+        }
+        if (config.input() != InputFormat.STATE || draining) {
+            return;
+        }
+        if (inputPartitions < 0) {
+            askPartitions();
+            return;
+        }
+        long now = now();
+        Map<Long, DeliveryControl.ResyncJob> wanted = new LinkedHashMap<>();
+        control.resyncs().forEach(job -> wanted.put(job.id(), job));
+        for (Resync running : List.copyOf(resyncs.values())) {
+            if (!running.done() && !wanted.containsKey(running.job.id())) {
+                stopResync(running, "it is no longer asked for");
+            }
+        }
+        for (DeliveryControl.ResyncJob job : wanted.values()) {
+            if (resyncs.containsKey(job.id()) || resyncRetryAt.getOrDefault(job.id(), 0L) > now) {
+                continue;
+            }
+            int partition = com.subsets.sync.runtime.TenantPartition.of(job.tenantId(), inputPartitions);
+            Optional<LaneConfig<C>> destination = directory.lookup(job.tenantId());
+            Lane<C> existing = lanes.get(job.tenantId());
+            boolean parked = existing != null ? existing.parked != null : control.parking(job.tenantId()).isPresent();
+            if (assignments.generation(partition) != Assignments.NOT_OWNED && destination.isPresent() && !parked) {
+                startResync(job, partition, destination.get());
+            }
+        }
+        for (Resync running : List.copyOf(resyncs.values())) {
+            reportProgress(running);
+        }
+    }
+
+    private void askPartitions() {
+        if (askingPartitions) {
+            return;
+        }
+        askingPartitions = true;
+        consumer.partitionsFor(config.topic())
+                .onSuccess(infos -> inputPartitions = infos.isEmpty() ? -1 : infos.size())
+                .onComplete(r -> askingPartitions = false);
+    }
+
+    private void startResync(DeliveryControl.ResyncJob job, int partition, LaneConfig<C> destination) {
+        Lane<C> lane = laneOf(job.tenantId(), destination);
+        lane.partition = partition;
+        Resync resync = new Resync(job, partition, assignments.generation(partition));
+        int bound = 4 * config.batchLimits().maxRows();
+        resync.reader = new ResyncReader(consumerConfig(), config.topic(), partition, job, bound, context, new ResyncReader.Sink() {
+            @Override
+            public void counted(long endOffset, long total) {
+                resync.counted(endOffset, total);
+                LOG.info("resync {} of tenant {}: {} records up to offset {} of partition {}, from offset {}", job.id(),
+                        job.tenantId(), total, endOffset, partition, resync.position());
+            }
+
+            @Override
+            public void records(List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> matching, long readUpTo) {
+                if (resyncs.get(job.id()) != resync) {
+                    return;
+                }
+                for (var record : matching) {
+                    SourceRecord source = new SourceRecord(record.topic(), record.partition(), record.offset(),
+                            record.key().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                            record.value() == null ? new byte[0] : record.value(), Map.of(), resync.generation, job.id());
+                    resync.taken(record.offset());
+                    InputFormat.Decoded decoded = config.input().decode(codec, source.value());
+                    if (decoded.incoming() == null) {
+                        deadLetter(source, job.tenantId(), decoded.reason(), decoded.detail(), 0, now());
+                    } else {
+                        route(decoded.incoming(), source);
+                    }
+                }
+                resync.readUpTo(readUpTo);
+            }
+
+            @Override
+            public void finished() {
+                resync.finished = true;
+            }
+
+            @Override
+            public void failed(String reason) {
+                resync.lastError = reason;
+                reportProgress(resync);
+                stopResync(resync, reason);
+                resyncRetryAt.put(job.id(), now() + 5_000);
+            }
+        });
+        resyncs.put(job.id(), resync);
+        resync.reader.start();
+        LOG.info("resync {} of tenant {} started on partition {} from offset {}", job.id(), job.tenantId(), partition,
+                job.position() != null ? job.position() : job.fromOffset());
+    }
+
+    private void stopResync(Resync resync, String why) {
+        resync.reader.stop();
+        resyncs.remove(resync.job.id());
+        LOG.info("resync {} of tenant {} stopped here: {}", resync.job.id(), resync.job.tenantId(), why);
+    }
+
+    /** Tells the control plane where a resync stands; once it is done and that is acknowledged, it is forgotten. */
+    private Future<Void> reportProgress(Resync resync) {
+        if (resync.endOffset < 0 || resync.reporting || !resync.changedSinceReport()) {
+            return Future.succeededFuture();
+        }
+        DeliveryControl.Progress progress = resync.progress();
+        resync.reporting = true;
+        return control.progress(resync.job, progress)
+                .onSuccess(v -> {
+                    resync.reported(progress);
+                    if (progress.done()) {
+                        resyncs.remove(resync.job.id());
+                        LOG.info("resync {} of tenant {} done: {} of {} records sent", resync.job.id(), resync.job.tenantId(),
+                                progress.sent(), progress.total());
+                    }
+                })
+                .onFailure(e -> LOG.warn("resync {}: progress not recorded yet: {}", resync.job.id(), e.getMessage()))
+                .eventually(() -> {
+                    resync.reporting = false;
+                    return Future.succeededFuture();
+                });
     }
 
     // ---- resolution, dead letters, commits ----
@@ -604,8 +870,23 @@ public final class DispatcherEngine<C> extends VerticleBase {
             // The partition was revoked (and maybe assigned again): its offsets are no longer this record's to move.
             return;
         }
+        if (!source.live()) {
+            Resync resync = resyncs.get(source.resync());
+            if (resync != null && resync.resolved(source.offset())) {
+                metrics.resynced();
+            }
+            return;
+        }
         tracker.resolved(source.partition(), source.offset());
         applyBackpressure();
+    }
+
+    /** A record of a parked lane: resolved without delivery; the resync after the parking sends its subscriber. */
+    private void resolveParked(SourceRecord source) {
+        if (source.live()) {
+            metrics.parked();
+            resolve(source);
+        }
     }
 
     private Future<Void> commit() {
@@ -660,6 +941,8 @@ public final class DispatcherEngine<C> extends VerticleBase {
         intake.removeIf(r -> numbers.contains(r.partition()));
         intakeBytes = intake.stream().mapToLong(r -> r.value() == null ? 0 : r.value().length).sum();
         assignments.revoked(numbers);
+        List.copyOf(resyncs.values()).stream().filter(r -> numbers.contains(r.partition))
+                .forEach(r -> stopResync(r, "its partition was revoked"));
         held.values().forEach(h -> h.records.removeIf(r -> numbers.contains(r.source().partition())));
         held.values().removeIf(h -> h.records.isEmpty());
         lanes.values().forEach(l -> {
@@ -693,6 +976,10 @@ public final class DispatcherEngine<C> extends VerticleBase {
             }
         });
         return drained.future()
+                .compose(v -> Future.join(List.copyOf(resyncs.values()).stream().map(r -> {
+                    r.reader.stop();
+                    return reportProgress(r);
+                }).toList()).<Void>mapEmpty().recover(e -> Future.succeededFuture()))
                 .compose(v -> commit())
                 .eventually(() -> {
                     vertx.cancelTimer(pumpTimer);

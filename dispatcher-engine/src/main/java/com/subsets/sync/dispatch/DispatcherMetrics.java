@@ -21,6 +21,8 @@ final class DispatcherMetrics {
     private final Counter throttled;
     private final Counter retries;
     private final Counter unexpected;
+    private final Counter parked;
+    private final Counter resynced;
     private final DistributionSummary batchRows;
     private final DistributionSummary batchBytes;
     private final Map<String, Counter> deadLettered = new ConcurrentHashMap<>();
@@ -38,6 +40,9 @@ final class DispatcherMetrics {
         retries = counter("dispatcher.retries", "Rows put back for another attempt after a retriable failure");
         unexpected = counter("dispatcher.responses.unexpected",
                 "Answers the adapter could not read (a status or shape the vendor's document does not promise)");
+        parked = counter("dispatcher.records.parked",
+                "Records resolved without delivery because their tenant's lane is parked (resynced from the state when it recovers)");
+        resynced = counter("dispatcher.resync.records", "Records of resyncs and replays resolved (delivered, dead-lettered or skipped)");
         batchRows = DistributionSummary.builder("dispatcher.batch.rows").description("Rows (subscribers) per request")
                 .tag("destination", destination).publishPercentileHistogram().maximumExpectedValue(1000.0).register(registry);
         batchBytes = DistributionSummary.builder("dispatcher.batch.bytes").baseUnit("bytes")
@@ -85,6 +90,14 @@ final class DispatcherMetrics {
 
     void unexpectedResponse() {
         unexpected.increment();
+    }
+
+    void parked() {
+        parked.increment();
+    }
+
+    void resynced() {
+        resynced.increment();
     }
 
     void retried(int rows) {

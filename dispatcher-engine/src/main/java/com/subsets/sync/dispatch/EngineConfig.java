@@ -28,7 +28,9 @@ public record EngineConfig(
         Duration commitInterval,
         Duration shutdownTimeout,
         String reportsTopic,
-        Duration reportInterval) {
+        Duration reportInterval,
+        Duration parkAfter,
+        Duration probeInterval) {
 
     /**
      * @param prefix e.g. {@code ITERABLE_}
@@ -58,7 +60,17 @@ public record EngineConfig(
                 env.millis(prefix + "COMMIT_INTERVAL_MS", Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofMinutes(1)),
                 env.millis(prefix + "SHUTDOWN_TIMEOUT_MS", Duration.ofSeconds(30), Duration.ZERO, Duration.ofMinutes(10)),
                 env.string(prefix + "REPORTS_TOPIC", Topics.DELIVERY_REPORTS),
-                env.millis(prefix + "REPORT_INTERVAL_MS", Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofMinutes(10)));
+                env.millis(prefix + "REPORT_INTERVAL_MS", Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofMinutes(10)),
+                env.millis(prefix + "PARK_AFTER_MS", Duration.ofMinutes(2), Duration.ZERO, Duration.ofDays(1)),
+                env.millis(prefix + "PARK_PROBE_MS", Duration.ofSeconds(15), Duration.ofMillis(100), Duration.ofMinutes(10)));
+    }
+
+    /**
+     * Whether a lane failing for {@link #parkAfter} is parked: only when reading the state topic, which holds what
+     * a parked lane resolves and is resynced from when its vendor answers again ({@code PARK_AFTER_MS=0}: never).
+     */
+    public boolean parks() {
+        return input == InputFormat.STATE && !parkAfter.isZero();
     }
 
     /** {@code state} (default): the subscriber-state service's topic; {@code events}: the assignment events directly. */

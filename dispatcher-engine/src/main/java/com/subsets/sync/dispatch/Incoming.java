@@ -2,6 +2,7 @@ package com.subsets.sync.dispatch;
 
 import com.subsets.sync.dispatch.core.LaneBuffer;
 import com.subsets.sync.dispatch.core.SourceRecord;
+import com.subsets.sync.dispatch.core.SubscriberUpdate;
 import com.subsets.sync.model.AssignmentEvent;
 import com.subsets.sync.model.StateRecord;
 import com.subsets.sync.model.Subscriber;
@@ -15,6 +16,9 @@ sealed interface Incoming {
 
     /** Folds it into the lane's buffer for subscriber {@code key}; true when it joined a pending row. */
     boolean addTo(LaneBuffer buffer, String key, SourceRecord source, long nowMillis);
+
+    /** Folds it into a row of its own (a parked lane's probe). */
+    void mergeInto(SubscriberUpdate row, SourceRecord source);
 
     record Event(AssignmentEvent event) implements Incoming {
         @Override
@@ -30,6 +34,11 @@ sealed interface Incoming {
         @Override
         public boolean addTo(LaneBuffer buffer, String key, SourceRecord source, long nowMillis) {
             return buffer.add(key, event, source, nowMillis);
+        }
+
+        @Override
+        public void mergeInto(SubscriberUpdate row, SourceRecord source) {
+            row.merge(event, source);
         }
     }
 
@@ -47,6 +56,11 @@ sealed interface Incoming {
         @Override
         public boolean addTo(LaneBuffer buffer, String key, SourceRecord source, long nowMillis) {
             return buffer.add(key, state, source, nowMillis);
+        }
+
+        @Override
+        public void mergeInto(SubscriberUpdate row, SourceRecord source) {
+            row.merge(state, source);
         }
     }
 }

@@ -27,6 +27,18 @@ final class Lane<C> {
     long nextAttemptMillis;
     /** Set once an unreadable answer was logged; cleared by a success, so a lane logs each episode once. */
     boolean unexpectedLogged;
+    /** The tenant's partition of the input topic, from its records (-1 until one arrives). */
+    int partition = -1;
+    /** Set while the lane is parked: its records are resolved as parked, and only probes go out. */
+    DeliveryControl.Parking parked;
+    /** Set once the control plane knows of the parking. */
+    boolean parkReported;
+    /** A subscriber's values sent alone, without records, to learn whether the vendor answers again. */
+    SubscriberUpdate probeRow;
+    long nextProbeMillis;
+    boolean probing;
+    /** A parking that ended and whose end the control plane has not acknowledged yet. */
+    DeliveryControl.Parking recovered;
 
     Lane(String tenantId, LaneConfig<C> config, BatchLimits limits) {
         this.id = tenantId;
@@ -36,15 +48,27 @@ final class Lane<C> {
 
     /** True when this lane has a batch to send now: not backing off, and a split half or a ready buffer waiting. */
     boolean hasWork(long nowMillis, boolean draining) {
+        if (parked != null) {
+            return !draining && !probing && probeRow != null && nowMillis >= nextProbeMillis;
+        }
         if (nowMillis < nextAttemptMillis) {
             return false;
         }
         return !splits.isEmpty() || buffer.ready(nowMillis) || draining && buffer.hasDrainableRow();
     }
 
-    /** The next batch: a split half first, otherwise what the buffer's limits allow. */
+    /** The next batch: the probe while parked, else a split half first, otherwise what the buffer's limits allow. */
     List<SubscriberUpdate> nextBatch() {
+        if (parked != null) {
+            probing = true;
+            return List.of(probeRow.withoutSources());
+        }
         return splits.isEmpty() ? buffer.drain() : splits.poll();
+    }
+
+    /** A probe is a row without records: nothing to resolve, only the answer counts. */
+    static boolean isProbe(List<SubscriberUpdate> rows) {
+        return rows.size() == 1 && rows.get(0).sources().isEmpty();
     }
 
     /** Drops rows of partitions no longer owned from the split halves waiting to go, releasing their subscribers. */

@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import java.net.URI;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -21,18 +22,21 @@ import org.slf4j.LoggerFactory;
  * that). When the provisioner or its database is away, the last known destinations stay in use. An
  * entry this dispatcher cannot read is left out (and logged) without affecting the others.
  */
-public final class ProvisionerDirectory<C> implements DestinationDirectory<C> {
+public final class ProvisionerDirectory<C> implements DestinationDirectory<C>, DeliveryControl {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProvisionerDirectory.class);
 
     private final Vertx vertx;
     private final WebClient client;
     private final String url;
+    private final URI dispatch;
     private final String token;
     private final StaticDestinations.EntryReader<C> reader;
     private final long refreshMillis;
     private final AtomicReference<Map<String, LaneConfig<C>>> current = new AtomicReference<>(Map.of());
     private final AtomicReference<Set<String>> registered = new AtomicReference<>(Set.of());
+    private final AtomicReference<Map<String, Parking>> parked = new AtomicReference<>(Map.of());
+    private final AtomicReference<List<ResyncJob>> resyncs = new AtomicReference<>(List.of());
     private final Promise<Void> loaded = Promise.promise();
     private long timer = -1;
     private boolean failing;
@@ -42,6 +46,7 @@ public final class ProvisionerDirectory<C> implements DestinationDirectory<C> {
         this.vertx = vertx;
         this.client = WebClient.create(vertx);
         this.url = provisioner.resolve("/v1/dispatch/" + kind + "/destinations").toString();
+        this.dispatch = provisioner.resolve("/v1/dispatch/" + kind + "/");
         this.token = token;
         this.reader = reader;
         this.refreshMillis = refreshMillis;
@@ -62,6 +67,53 @@ public final class ProvisionerDirectory<C> implements DestinationDirectory<C> {
     @Override
     public Future<Void> loaded() {
         return loaded.future();
+    }
+
+    @Override
+    public DeliveryControl control() {
+        return this;
+    }
+
+    @Override
+    public List<ResyncJob> resyncs() {
+        return resyncs.get();
+    }
+
+    @Override
+    public Optional<Parking> parking(String tenantId) {
+        return Optional.ofNullable(parked.get().get(tenantId));
+    }
+
+    @Override
+    public Future<Void> parked(String tenantId, Parking parking) {
+        JsonObject body = new JsonObject().put("partition", parking.partition()).put("fromOffset", parking.fromOffset())
+                .put("reason", parking.reason()).put("parkedAt", parking.at().toString());
+        return call(client.putAbs(dispatch.resolve("parkings/" + tenantId).toString()), body);
+    }
+
+    @Override
+    public Future<Void> recovered(String tenantId, Parking parking) {
+        return call(client.deleteAbs(dispatch.resolve("parkings/" + tenantId).toString()), null).onSuccess(v -> refresh());
+    }
+
+    @Override
+    public Future<Void> progress(ResyncJob job, Progress progress) {
+        JsonObject body = new JsonObject().put("position", progress.position()).put("endOffset", progress.endOffset())
+                .put("total", progress.total()).put("sent", progress.sent()).put("lastError", progress.lastError())
+                .put("done", progress.done());
+        return call(client.postAbs(dispatch.resolve("resyncs/" + job.id()).toString()), body)
+                .onSuccess(v -> {
+                    if (progress.done()) {
+                        refresh();
+                    }
+                });
+    }
+
+    private Future<Void> call(io.vertx.ext.web.client.HttpRequest<io.vertx.core.buffer.Buffer> request, JsonObject body) {
+        request.bearerTokenAuthentication(token).timeout(10_000);
+        return (body == null ? request.send() : request.sendJsonObject(body)).compose(response -> response.statusCode() / 100 == 2
+                ? Future.<Void>succeededFuture()
+                : Future.failedFuture("the provisioner answered " + response.statusCode() + ": " + response.bodyAsString()));
     }
 
     /** Tenants currently known (for logs and tests). */
@@ -99,10 +151,23 @@ public final class ProvisionerDirectory<C> implements DestinationDirectory<C> {
                 || !(object.getValue("registered") instanceof io.vertx.core.json.JsonArray)) {
             throw new IllegalStateException("the provisioner's answer lacks destinations (an object) or registered (an array)");
         }
+        if (!(object.getValue("parked", new JsonObject()) instanceof JsonObject)
+                || !(object.getValue("resyncs", new io.vertx.core.json.JsonArray()) instanceof io.vertx.core.json.JsonArray)) {
+            throw new IllegalStateException("the provisioner's answer has parked that is not an object or resyncs that is not an array");
+        }
         return object;
     }
 
     private void replace(JsonObject body) {
+        Map<String, Parking> parkings;
+        List<ResyncJob> jobs;
+        try {
+            parkings = ControlAnswers.parkings(body.getJsonObject("parked", new JsonObject()));
+            jobs = ControlAnswers.resyncs(body.getJsonArray("resyncs", new io.vertx.core.json.JsonArray()));
+        } catch (RuntimeException e) {
+            LOG.error("the provisioner's parkings or resyncs cannot be read; keeping the last known: {}", e.toString());
+            return;
+        }
         JsonObject entries = body.getJsonObject("destinations");
         Set<String> tenants = new java.util.HashSet<>();
         body.getJsonArray("registered").forEach(t -> tenants.add(String.valueOf(t)));
@@ -116,6 +181,8 @@ public final class ProvisionerDirectory<C> implements DestinationDirectory<C> {
         }
         Map<String, LaneConfig<C>> previous = current.getAndSet(Map.copyOf(next));
         registered.set(Set.copyOf(tenants));
+        parked.set(parkings);
+        resyncs.set(jobs);
         if (failing || !previous.keySet().equals(next.keySet())) {
             LOG.info("{} ready destinations from the provisioner", next.size());
         }

@@ -3,7 +3,6 @@ package com.subsets.sync.local;
 import com.subsets.sync.model.Assignment;
 import com.subsets.sync.model.AssignmentEvent;
 import com.subsets.sync.model.DestinationField;
-import com.subsets.sync.model.EventCodec;
 import com.subsets.sync.model.EventType;
 import com.subsets.sync.model.Experiment;
 import com.subsets.sync.model.FieldMapper;
@@ -13,10 +12,6 @@ import com.subsets.sync.simulator.iterable.IterableProject;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,9 +36,7 @@ final class Demo {
 
     private final LocalStack stack;
     private final Progress progress;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
-    private final EventCodec codec = new EventCodec();
+    private final StackHttp api;
     private final int subscribers;
     private IterableProject project;
     private BlueConicTenant blueConicTenant;
@@ -54,6 +47,7 @@ final class Demo {
     Demo(LocalStack stack, Progress progress) {
         this.stack = stack;
         this.progress = progress;
+        this.api = new StackHttp(stack.config);
         this.subscribers = stack.config.demoSubscribers();
     }
 
@@ -139,16 +133,7 @@ final class Demo {
         }
         int accepted = 0;
         for (int from = 0; from < events.size(); from += 100) {
-            StringBuilder body = new StringBuilder("[");
-            for (int j = from; j < Math.min(events.size(), from + 100); j++) {
-                body.append(j == from ? "" : ",").append(new String(codec.encode(events.get(j)), StandardCharsets.UTF_8));
-            }
-            HttpResponse<String> response = send("POST", stack.config.url(stack.config.ingestPort()) + "/v1/events",
-                    stack.config.ingestToken(), body.append("]").toString());
-            if (response.statusCode() != 202) {
-                throw new IllegalStateException("ingest answered " + response.statusCode() + ": " + response.body());
-            }
-            accepted += new JsonObject(response.body()).getJsonArray("eventIds", new JsonArray()).size();
+            accepted += api.ingest(events.subList(from, Math.min(events.size(), from + 100)), 100);
             progress.update("sent " + accepted + " of " + events.size() + " events to POST /v1/events");
         }
         progress.step("ingest accepted " + accepted + " events (202: acknowledged by Kafka)");
@@ -229,32 +214,14 @@ final class Demo {
     }
 
     JsonObject destination(String kind) throws Exception {
-        HttpResponse<String> response = send("GET", stack.config.url(stack.config.provisionerPort()) + "/v1/tenants/" + TENANT
-                + "/destinations/" + kind, stack.config.operatorToken(), null);
-        return new JsonObject(response.body());
+        return api.destination(TENANT, kind);
     }
 
     JsonObject history(String kind) throws Exception {
-        HttpResponse<String> response = send("GET", stack.config.url(stack.config.provisionerPort()) + "/v1/tenants/" + TENANT
-                + "/destinations/" + kind + "/status", stack.config.operatorToken(), null);
-        return new JsonObject(response.body());
+        return api.status(TENANT, kind);
     }
 
     private void operator(String method, String path, JsonObject body) throws Exception {
-        HttpResponse<String> response = send(method, stack.config.url(stack.config.provisionerPort()) + path,
-                stack.config.operatorToken(), body.encode());
-        if (response.statusCode() >= 300) {
-            throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
-        }
-    }
-
-    private HttpResponse<String> send(String method, String url, String token, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-                .header("authorization", "Bearer " + token)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            request.header("content-type", "application/json");
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        api.operatorOk(method, path, body);
     }
 }

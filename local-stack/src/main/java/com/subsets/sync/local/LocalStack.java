@@ -151,10 +151,18 @@ final class LocalStack implements AutoCloseable {
         ingest = await(IngestService.start(IngestConfig.fromEnv(reader(ingestEnv), ingestEnv.keySet())));
     }
 
+    /** Stops the Iterable dispatcher and starts another in its place (tests: work resumes where it was left). */
+    void restartIterableDispatcher() throws Exception {
+        stop("iterable-dispatcher", iterableDispatcher, DispatcherService::close);
+        Map<String, String> env = dispatcherEnv("ITERABLE_", config.iterableDispatcherPort());
+        iterableDispatcher = await(IterableDispatcher.start(IterableDispatcherConfig.fromEnv(reader(env), env.keySet())));
+    }
+
     // ---- each service's environment, as a deployment would set it ----
 
     private Map<String, String> base() {
         Map<String, String> env = new HashMap<>(System.getenv());
+        env.putAll(config.serviceEnv());
         env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
         if (config.demo()) {
             // The simulators listen on plain http on loopback: allowed for that host only.

@@ -42,7 +42,8 @@ public record ProvisionerConfig(
         String reportsGroupId,
         Duration reportsReplayWindow,
         Map<String, String> kafkaProperties,
-        Duration shutdownTimeout) {
+        Duration shutdownTimeout,
+        Map<DestinationKind, String> deadLetterTopics) {
 
     public static ProvisionerConfig fromEnv(EnvReader env, Set<String> names) {
         List<String> hosts = env.list("BLUECONIC_ALLOWED_HOSTS");
@@ -75,7 +76,10 @@ public record ProvisionerConfig(
                 // Kafka's default retention (retention.ms, 7 days): a report older than that cannot come again.
                 env.millis("PROVISIONER_REPORTS_REPLAY_WINDOW_MS", Duration.ofDays(7), Duration.ofSeconds(1), Duration.ofDays(365)),
                 env.passThrough("KAFKA_PROPERTY_", names),
-                env.millis("PROVISIONER_SHUTDOWN_TIMEOUT_MS", Duration.ofSeconds(20), Duration.ZERO, Duration.ofMinutes(5)));
+                env.millis("PROVISIONER_SHUTDOWN_TIMEOUT_MS", Duration.ofSeconds(20), Duration.ZERO, Duration.ofMinutes(5)),
+                // Where a replay finds a destination's dead letters: the dispatcher's *_DEAD_LETTER_TOPIC.
+                Map.of(DestinationKind.ITERABLE, env.string("PROVISIONER_ITERABLE_DEAD_LETTER_TOPIC", Topics.deadLetter("iterable")),
+                        DestinationKind.BLUECONIC, env.string("PROVISIONER_BLUECONIC_DEAD_LETTER_TOPIC", Topics.deadLetter("blueconic"))));
     }
 
     /**
@@ -145,6 +149,6 @@ public record ProvisionerConfig(
     public ProvisionerConfig withPort(int port) {
         return new ProvisionerConfig(httpHost, port, operators, dispatchers, database, secrets, instanceUrls, iterableEndpoints,
                 sweepInterval, vendorTimeout, vendorAttempts, runRetryBase, runRetryMax, replica, bootstrapServers, reportsTopic,
-                reportsGroupId, reportsReplayWindow, kafkaProperties, shutdownTimeout);
+                reportsGroupId, reportsReplayWindow, kafkaProperties, shutdownTimeout, deadLetterTopics);
     }
 }

@@ -3,6 +3,7 @@ package com.subsets.sync.provisioner;
 import com.subsets.sync.client.blueconic.TokenProvider;
 import com.subsets.sync.dispatch.core.Backoff;
 import com.subsets.sync.provisioner.api.DestinationsApi;
+import com.subsets.sync.provisioner.api.ResyncApi;
 import com.subsets.sync.provisioner.core.DestinationKind;
 import com.subsets.sync.provisioner.core.RegistrationReader;
 import com.subsets.sync.provisioner.run.ProvisioningRunner;
@@ -10,6 +11,7 @@ import com.subsets.sync.provisioner.run.Reconciler;
 import com.subsets.sync.provisioner.store.Database;
 import com.subsets.sync.provisioner.store.DeliveryHistoryStore;
 import com.subsets.sync.provisioner.store.DestinationStore;
+import com.subsets.sync.provisioner.store.ResyncStore;
 import com.subsets.sync.provisioner.vendor.BlueConicFieldProvisioner;
 import com.subsets.sync.provisioner.vendor.IterableFieldProvisioner;
 import com.subsets.sync.provisioner.vendor.VendorCalls;
@@ -85,8 +87,10 @@ public final class ProvisionerService {
             OperationsRoutes.mount(router, HealthChecks.create(vertx).register("database", 2_000, promise ->
                     pool.query("SELECT 1").execute().onComplete(ar -> promise.complete(ar.succeeded() ? Status.OK() : Status.KO()))),
                     metrics.registry());
-            new DestinationsApi(store, history, new RegistrationReader(config.instanceUrls()), config.secrets(), runner,
+            ResyncStore resyncs = new ResyncStore(pool);
+            new DestinationsApi(store, history, resyncs, new RegistrationReader(config.instanceUrls()), config.secrets(), runner,
                     config.iterableEndpoints(), config.operators(), config.dispatchers()).mount(router);
+            new ResyncApi(store, resyncs, new DeadLetterScan(vertx, config), config.deadLetterTopics()).mount(router);
             return vertx.createHttpServer().requestHandler(router).listen(config.httpPort(), config.httpHost());
         }).compose(s -> {
             server = s;

@@ -135,6 +135,18 @@ public final class OffsetTracker {
         return commits;
     }
 
+    /**
+     * Where the partition stands: its smallest unresolved offset, or one past the last taken, or -1 when nothing
+     * of it was taken. No record below it is unresolved.
+     */
+    public long position(int partition) {
+        Partition p = partitions.get(partition);
+        if (p == null || p.nextToTake < 0) {
+            return -1;
+        }
+        return p.unresolved == 0 ? p.nextToTake : p.firstUnresolved();
+    }
+
     public void committed(int partition, long offset) {
         Partition p = partitions.get(partition);
         if (p != null) {

@@ -95,6 +95,16 @@ public final class SubscriberUpdate {
         sources.addAll(other.sources);
     }
 
+    /** The same values without the records they came from (a parked lane's probe). */
+    public SubscriberUpdate withoutSources() {
+        SubscriberUpdate copy = new SubscriberUpdate(key);
+        copy.tenantId = tenantId;
+        copy.identity = identity;
+        copy.identityAt = identityAt;
+        copy.fields.putAll(fields);
+        return copy;
+    }
+
     /** The tenant of the latest event folded in (tenants sharing a lane may share a subscriber). */
     public String tenantId() {
         return tenantId;

@@ -11,6 +11,7 @@ import com.subsets.sync.provisioner.run.ProvisioningRunner;
 import com.subsets.sync.provisioner.run.RunResult;
 import com.subsets.sync.provisioner.store.DeliveryHistoryStore;
 import com.subsets.sync.provisioner.store.DestinationStore;
+import com.subsets.sync.provisioner.store.ResyncStore;
 import com.subsets.sync.provisioner.store.StoredDestination;
 import com.subsets.sync.runtime.TokenAuthenticator;
 import io.vertx.core.Future;
@@ -40,6 +41,7 @@ public final class DestinationsApi {
 
     private final DestinationStore store;
     private final DeliveryHistoryStore history;
+    private final ResyncStore resyncs;
     private final RegistrationReader reader;
     private final SecretBox secrets;
     private final ProvisioningRunner runner;
@@ -47,11 +49,13 @@ public final class DestinationsApi {
     private final TokenAuthenticator operators;
     private final java.util.Map<DestinationKind, TokenAuthenticator> dispatchers;
 
-    public DestinationsApi(DestinationStore store, DeliveryHistoryStore history, RegistrationReader reader, SecretBox secrets,
+    public DestinationsApi(DestinationStore store, DeliveryHistoryStore history, ResyncStore resyncs, RegistrationReader reader,
+                           SecretBox secrets,
                            ProvisioningRunner runner, IterableEndpoints endpoints, TokenAuthenticator operators,
                            java.util.Map<DestinationKind, TokenAuthenticator> dispatchers) {
         this.store = store;
         this.history = history;
+        this.resyncs = resyncs;
         this.reader = reader;
         this.secrets = secrets;
         this.runner = runner;
@@ -85,10 +89,10 @@ public final class DestinationsApi {
         router.errorHandler(413, ApiErrors::handle);
     }
 
-    private record Reply(int status, JsonObject body) {
+    record Reply(int status, JsonObject body) {
     }
 
-    private static void respond(RoutingContext ctx, Function<RoutingContext, Future<Reply>> operation) {
+    static void respond(RoutingContext ctx, Function<RoutingContext, Future<Reply>> operation) {
         Future<Reply> reply;
         try {
             reply = operation.apply(ctx);
@@ -126,7 +130,7 @@ public final class DestinationsApi {
         byte[] secret = registration.secret().encode().getBytes(java.nio.charset.StandardCharsets.UTF_8);
         SecretBox.Sealed sealed = secrets.seal(secret, StoredDestination.associatedData(tenantId, kind));
         String fingerprint = Fingerprint.of(registration.secret().getString(registration.secret().fieldNames().iterator().next()));
-        return store.register(tenantId, kind, registration.settings(), sealed, fingerprint).compose(change -> {
+        return store.register(tenantId, kind, registration.settings(), sealed, fingerprint, registration.backfill()).compose(change -> {
             LOG.info("tenant {} {} destination {}", tenantId, kind.wireName(), change.name().toLowerCase(Locale.ROOT));
             if (change != DestinationStore.Change.UNCHANGED) {
                 runner.provision(tenantId, kind, false)
@@ -175,19 +179,35 @@ public final class DestinationsApi {
     private Future<Reply> status(RoutingContext ctx) {
         String tenantId = tenantId(ctx);
         DestinationKind kind = kind(ctx);
-        return store.find(tenantId, kind).compose(found -> history.summary(tenantId, kind).map(delivery -> {
-            JsonObject body = new JsonObject().put("tenantId", tenantId).put("destination", kind.wireName());
-            found.ifPresentOrElse(d -> body.put("registered", true).put("status", d.status().name())
-                            .put("statusReason", d.statusReason()),
-                    () -> body.put("registered", false));
-            return new Reply(200, body.put("delivery", delivery));
-        }));
+        return store.find(tenantId, kind).compose(found -> history.summary(tenantId, kind).compose(delivery ->
+                resyncs.parking(tenantId, kind).compose(parking -> resyncs.latest(tenantId, kind).map(resync -> {
+                    JsonObject body = new JsonObject().put("tenantId", tenantId).put("destination", kind.wireName());
+                    found.ifPresentOrElse(d -> {
+                        body.put("registered", true).put("status", status(d, parking)).put("statusReason", d.statusReason());
+                        parking.ifPresent(p -> body.put("degraded", degraded(p)));
+                    }, () -> body.put("registered", false));
+                    body.put("resync", resync.map(r -> ResyncViews.operator(r, java.time.Instant.now())).orElse(null));
+                    return new Reply(200, body.put("delivery", delivery));
+                }))));
+    }
+
+    /**
+     * DEGRADED while the destination's dispatcher lane is parked (it was READY and its vendor keeps failing);
+     * otherwise where provisioning stands.
+     */
+    private static String status(StoredDestination d, java.util.Optional<ResyncStore.Parking> parking) {
+        return parking.isPresent() && d.status() == com.subsets.sync.provisioner.core.ProvisioningStatus.READY ? "DEGRADED"
+                : d.status().name();
+    }
+
+    private static JsonObject degraded(ResyncStore.Parking p) {
+        return new JsonObject().put("reason", p.reason()).put("since", p.parkedAt().toInstant().toString());
     }
 
     private Future<JsonObject> view(String tenantId, DestinationKind kind) {
         return store.find(tenantId, kind).compose(found -> {
             StoredDestination d = found.orElseThrow(() -> notRegistered(tenantId, kind));
-            return store.ledger(tenantId, kind).map(ledger -> {
+            return store.ledger(tenantId, kind).compose(ledger -> resyncs.parking(tenantId, kind).map(parking -> {
                 JsonArray fields = new JsonArray();
                 ledger.forEach(row -> fields.add(new JsonObject()
                         .put("field", row.record().field().name())
@@ -203,12 +223,14 @@ public final class DestinationsApi {
                         .put("settings", d.settings())
                         .put("credentialFingerprint", d.fingerprint())
                         .put("revision", d.revision())
-                        .put("status", d.status().name())
+                        .put("status", status(d, parking))
                         .put("statusReason", d.statusReason())
+                        .put("degraded", parking.map(DestinationsApi::degraded).orElse(null))
+                        .put("backfill", d.backfill())
                         .put("nextAttemptAt", d.nextAttemptAt() == null ? null : d.nextAttemptAt().toInstant().toString())
                         .put("updatedAt", d.updatedAt().toInstant().toString())
                         .put("fields", fields);
-            });
+            }));
         });
     }
 
@@ -223,7 +245,7 @@ public final class DestinationsApi {
      */
     private Future<Reply> readyForDispatch(RoutingContext ctx) {
         DestinationKind kind = kind(ctx);
-        return store.dispatchable(kind).map(all -> {
+        return store.dispatchable(kind).compose(all -> ResyncApi.forDispatch(resyncs, kind).map(control -> {
             JsonObject destinations = new JsonObject();
             JsonArray registered = new JsonArray();
             for (DestinationStore.Dispatchable d : all) {
@@ -244,13 +266,13 @@ public final class DestinationsApi {
                 destinations.put(d.tenantId(), entries.entry(d.tenantId(), kind, d.ready().settings(), secret));
             }
             return new Reply(200, new JsonObject().put("destination", kind.wireName()).put("destinations", destinations)
-                    .put("registered", registered));
-        });
+                    .put("registered", registered).mergeIn(control));
+        }));
     }
 
     // ---- helpers ----
 
-    private static String tenantId(RoutingContext ctx) {
+    static String tenantId(RoutingContext ctx) {
         String tenantId = ctx.pathParam("tenantId");
         if (!EventValidator.TENANT_ID.matcher(tenantId).matches()) {
             throw new ApiException(400, "invalid_tenant_id", "tenantId must be 1 to 63 lowercase letters, digits or '-', "
@@ -260,12 +282,12 @@ public final class DestinationsApi {
         return tenantId;
     }
 
-    private static DestinationKind kind(RoutingContext ctx) {
+    static DestinationKind kind(RoutingContext ctx) {
         return DestinationKind.of(ctx.pathParam("kind")).orElseThrow(() -> new ApiException(404, "unknown_destination",
                 "no destination kind " + ctx.pathParam("kind") + "; known: iterable, blueconic"));
     }
 
-    private static JsonObject jsonObject(RoutingContext ctx) {
+    static JsonObject jsonObject(RoutingContext ctx) {
         if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() == 0) {
             throw new ApiException(400, "malformed_json", "the body is empty; send the destination as a JSON object");
         }
@@ -276,7 +298,7 @@ public final class DestinationsApi {
         return object;
     }
 
-    private static ApiException notRegistered(String tenantId, DestinationKind kind) {
+    static ApiException notRegistered(String tenantId, DestinationKind kind) {
         return new ApiException(404, "not_registered", "tenant " + tenantId + " has no " + kind.wireName() + " destination");
     }
 }

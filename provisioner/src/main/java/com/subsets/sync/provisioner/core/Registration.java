@@ -3,8 +3,8 @@ package com.subsets.sync.provisioner.core;
 import io.vertx.core.json.JsonObject;
 
 /**
- * A validated registration: the settings (stored in the clear and returned by GET) and the secret
- * (sealed before it is stored, never returned).
+ * A validated registration: the settings (stored in the clear and returned by GET), the secret (sealed before
+ * it is stored, never returned), and whether its first READY backfills every subscriber ({@code backfill}).
  */
-public record Registration(DestinationKind kind, JsonObject settings, JsonObject secret) {
+public record Registration(DestinationKind kind, JsonObject settings, JsonObject secret, boolean backfill) {
 }

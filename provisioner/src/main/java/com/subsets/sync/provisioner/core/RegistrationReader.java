@@ -34,11 +34,12 @@ public final class RegistrationReader {
     }
 
     private static Registration iterable(JsonObject body) {
-        BodyRules rules = new BodyRules(body, Set.of("apiKey", "region", "identifier", "preferUserId", "projectId"));
+        BodyRules rules = new BodyRules(body, Set.of("apiKey", "region", "identifier", "preferUserId", "projectId", "backfill"));
         String apiKey = rules.text("apiKey", null, API_KEY, "8 to 500 characters without spaces", true);
         String region = rules.oneOf("region", "us", Set.of("us", "eu"));
         String identifier = rules.oneOf("identifier", "userId", Set.of("userId", "email"));
         boolean preferUserId = rules.bool("preferUserId", false);
+        boolean backfill = rules.bool("backfill", true);
         String projectId = body.containsKey("projectId")
                 ? rules.text("projectId", null, NAME, "must be 1 to 100 letters, digits, '.', '_' or '-'", false) : null;
         rules.check();
@@ -46,12 +47,12 @@ public final class RegistrationReader {
         if (projectId != null) {
             settings.put("projectId", projectId);
         }
-        return new Registration(DestinationKind.ITERABLE, settings, new JsonObject().put("apiKey", apiKey));
+        return new Registration(DestinationKind.ITERABLE, settings, new JsonObject().put("apiKey", apiKey), backfill);
     }
 
     private Registration blueConic(JsonObject body) {
         BodyRules rules = new BodyRules(body, Set.of("instanceUrl", "clientId", "clientSecret", "matchingProperty", "strategy",
-                "objectiveIds"));
+                "objectiveIds", "backfill"));
         String url = rules.text("instanceUrl", null, ANY_URL, "must be an https URL", false);
         String instanceUrl = null;
         if (url != null) {
@@ -65,10 +66,11 @@ public final class RegistrationReader {
         String clientSecret = rules.text("clientSecret", null, SECRET, "1 to 500 characters without spaces", true);
         String matching = rules.text("matchingProperty", "email", PROPERTY_ID, "must be a property id: letters, digits and '_'", false);
         String strategy = rules.oneOf("strategy", "UPDATE", Set.of("UPDATE", "UPSERT"));
+        boolean backfill = rules.bool("backfill", true);
         List<String> objectives = rules.texts("objectiveIds", NAME, "must be an objective id: 1 to 100 letters, digits, '.', '_' or '-'", 50);
         rules.check();
         JsonObject settings = new JsonObject().put("instanceUrl", instanceUrl).put("clientId", clientId)
                 .put("matchingProperty", matching).put("strategy", strategy).put("objectiveIds", new JsonArray(objectives));
-        return new Registration(DestinationKind.BLUECONIC, settings, new JsonObject().put("clientSecret", clientSecret));
+        return new Registration(DestinationKind.BLUECONIC, settings, new JsonObject().put("clientSecret", clientSecret), backfill);
     }
 }

@@ -31,7 +31,7 @@ public final class DestinationStore {
     }
 
     private static final String COLUMNS = "tenant_id, kind, settings, secret_key_id, secret_nonce, secret_sealed, "
-            + "secret_fingerprint, revision, registration, status, status_reason, retryable, failed_runs, next_attempt_at, updated_at";
+            + "secret_fingerprint, revision, registration, status, status_reason, retryable, failed_runs, next_attempt_at, updated_at, backfill_on_ready";
 
     private final Pool pool;
 
@@ -45,7 +45,7 @@ public final class DestinationStore {
      * destination had FAILED, when it is worth another run.
      */
     public Future<Change> register(String tenantId, DestinationKind kind, JsonObject settings, SecretBox.Sealed sealed,
-                                   String fingerprint) {
+                                   String fingerprint, boolean backfill) {
         return pool.preparedQuery("""
                 INSERT INTO destination (tenant_id, kind, settings, secret_key_id, secret_nonce, secret_sealed,
                                          secret_fingerprint, status)
@@ -67,7 +67,10 @@ public final class DestinationStore {
                         return Change.UNCHANGED;
                     }
                     return rows.iterator().next().getBoolean("inserted") ? Change.CREATED : Change.CHANGED;
-                });
+                })
+                // The backfill choice is no setting of the vendor's: changing it alone provisions nothing again.
+                .compose(change -> pool.preparedQuery("UPDATE destination SET backfill_on_ready = $3 WHERE tenant_id = $1 AND kind = $2")
+                        .execute(Tuple.of(tenantId, kind.wireName(), backfill)).map(change));
     }
 
     public Future<Optional<StoredDestination>> find(String tenantId, DestinationKind kind) {
@@ -193,6 +196,7 @@ public final class DestinationStore {
                 .compose(updated -> updated.rowCount() == 0 ? finishAttempt(tx, attemptId, "SUPERSEDED", null)
                         : writeLedger(tx, destination, attemptId, fields)
                                 .compose(v -> snapshotReady(tx, destination))
+                                .compose(v -> requestBackfill(tx, destination))
                                 .compose(v -> finishAttempt(tx, attemptId, "READY", null))));
     }
 
@@ -206,6 +210,17 @@ public final class DestinationStore {
                 .compose(updated -> updated.rowCount() == 0 ? finishAttempt(tx, attemptId, "SUPERSEDED", reason)
                         : writeLedger(tx, destination, attemptId, fields)
                                 .compose(v -> finishAttempt(tx, attemptId, "FAILED", reason))));
+    }
+
+    /** A registration's first READY asks for a backfill of every subscriber, unless it opted out. */
+    private static Future<Void> requestBackfill(SqlClient tx, StoredDestination destination) {
+        return tx.preparedQuery("""
+                WITH first AS (UPDATE destination SET backfill_requested = true
+                               WHERE tenant_id = $1 AND kind = $2 AND registration = $3 AND backfill_on_ready AND NOT backfill_requested
+                               RETURNING tenant_id, kind)
+                INSERT INTO destination_resync (tenant_id, kind, reason, detail) SELECT tenant_id, kind, 'ready',
+                    'the destination became READY' FROM first""")
+                .execute(Tuple.of(destination.tenantId(), destination.kind().wireName(), destination.registration())).mapEmpty();
     }
 
     /** This revision, as it is stored, becomes what dispatchers deliver with. */
@@ -302,6 +317,6 @@ public final class DestinationStore {
                 r.getString("secret_fingerprint"), r.getLong("revision"), r.getLong("registration"),
                 ProvisioningStatus.valueOf(r.getString("status")),
                 r.getString("status_reason"), r.getBoolean("retryable"), r.getInteger("failed_runs"),
-                r.getOffsetDateTime("next_attempt_at"), r.getOffsetDateTime("updated_at"));
+                r.getOffsetDateTime("next_attempt_at"), r.getOffsetDateTime("updated_at"), r.getBoolean("backfill_on_ready"));
     }
 }

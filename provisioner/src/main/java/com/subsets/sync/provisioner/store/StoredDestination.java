@@ -8,11 +8,13 @@ import java.time.OffsetDateTime;
 
 /**
  * A destination row: settings in the clear, the credentials still sealed. {@code registration} tells a
- * registration from one made after it was deleted, whose revisions start again at 1.
+ * registration from one made after it was deleted, whose revisions start again at 1. {@code backfill}: its
+ * first READY resyncs every subscriber.
  */
 public record StoredDestination(String tenantId, DestinationKind kind, JsonObject settings, SecretBox.Sealed sealed,
                                 String fingerprint, long revision, long registration, ProvisioningStatus status, String statusReason,
-                                boolean retryable, int failedRuns, OffsetDateTime nextAttemptAt, OffsetDateTime updatedAt) {
+                                boolean retryable, int failedRuns, OffsetDateTime nextAttemptAt, OffsetDateTime updatedAt,
+                                boolean backfill) {
 
     /** What binds a sealed value to its row (AES-GCM associated data). */
     public static byte[] associatedData(String tenantId, DestinationKind kind) {

@@ -5,7 +5,7 @@ import com.subsets.sync.model.EventCodec;
 import com.subsets.sync.model.StateRecord;
 import com.subsets.sync.model.StateRecordCodec;
 import com.subsets.sync.model.Subscriber;
-import com.subsets.sync.state.core.SubscriberKey;
+import com.subsets.sync.model.SubscriberKey;
 import com.subsets.sync.state.core.SubscriberState;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

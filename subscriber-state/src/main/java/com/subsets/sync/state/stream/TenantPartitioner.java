@@ -1,10 +1,9 @@
 package com.subsets.sync.state.stream;
 
-import com.subsets.sync.state.core.SubscriberKey;
-import java.nio.charset.StandardCharsets;
+import com.subsets.sync.model.SubscriberKey;
+import com.subsets.sync.runtime.TenantPartition;
 import java.util.Optional;
 import java.util.Set;
-import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 
 /**
@@ -17,7 +16,7 @@ final class TenantPartitioner implements StreamPartitioner<String, byte[]> {
     @Override
     @SuppressWarnings("deprecation")
     public Integer partition(String topic, String key, byte[] value, int numPartitions) {
-        return Utils.toPositive(Utils.murmur2(SubscriberKey.tenantOf(key).getBytes(StandardCharsets.UTF_8))) % numPartitions;
+        return TenantPartition.of(SubscriberKey.tenantOf(key), numPartitions);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package com.subsets.sync.state.core;
 
+import com.subsets.sync.model.SubscriberKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.subsets.sync.model.Assignment;

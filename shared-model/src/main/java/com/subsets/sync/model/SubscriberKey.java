@@ -1,6 +1,5 @@
-package com.subsets.sync.state.core;
+package com.subsets.sync.model;
 
-import com.subsets.sync.model.AssignmentEvent;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -14,7 +13,16 @@ public record SubscriberKey(String tenantId, String userId, String email) {
     private static final char SEPARATOR = '\u001F';
 
     public static SubscriberKey of(AssignmentEvent event) {
-        return new SubscriberKey(event.tenantId(), event.subscriber().userId(), event.subscriber().email());
+        return of(event.tenantId(), event.subscriber());
+    }
+
+    public static SubscriberKey of(String tenantId, Subscriber subscriber) {
+        return new SubscriberKey(tenantId, subscriber.userId(), subscriber.email());
+    }
+
+    /** What every encoded key of the tenant starts with (and no other tenant's does). */
+    public static String prefixOf(String tenantId) {
+        return tenantId + SEPARATOR;
     }
 
     public String encode() {

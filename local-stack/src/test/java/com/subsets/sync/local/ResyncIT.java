@@ -1,0 +1,322 @@
+package com.subsets.sync.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.subsets.sync.model.Assignment;
+import com.subsets.sync.model.AssignmentEvent;
+import com.subsets.sync.model.DestinationField;
+import com.subsets.sync.model.EventType;
+import com.subsets.sync.model.Experiment;
+import com.subsets.sync.model.FieldMapper;
+import com.subsets.sync.model.Subscriber;
+import com.subsets.sync.model.SubscriberKey;
+import com.subsets.sync.model.Topics;
+import com.subsets.sync.runtime.EnvReader;
+import com.subsets.sync.simulator.iterable.IterableProject;
+import io.vertx.core.json.JsonObject;
+import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Backfill, replay and parking through the whole system (the local stack: a real broker and PostgreSQL, the
+ * state service, the provisioner, the dispatchers, the simulators), each tenant on an Iterable project of its own.
+ */
+class ResyncIT {
+
+    private static final Instant T0 = Instant.parse("2026-11-01T00:00:00Z");
+    private static LocalStack stack;
+    /** What the last failed look at a profile saw (printed when a wait times out). */
+    private static volatile String lastMismatch;
+    private static StackHttp api;
+
+    @BeforeAll
+    static void startStack() throws Exception {
+        Map<String, String> env = Map.of("LOCAL_INGEST_PORT", "0", "LOCAL_ITERABLE_DISPATCHER_PORT", "0",
+                "LOCAL_BLUECONIC_DISPATCHER_PORT", "0", "LOCAL_PROVISIONER_PORT", "0", "LOCAL_STATE_PORT", "0",
+                "LOCAL_ITERABLE_SIMULATOR_PORT", "0", "LOCAL_BLUECONIC_SIMULATOR_PORT", "0");
+        LocalStackConfig config = LocalStackConfig.fromEnv(new EnvReader(env::get)).withServiceEnv(Map.of(
+                // 250 users a request at 5 requests/s: a 20,000-subscriber backfill takes 16 s, long enough to stop midway.
+                "ITERABLE_BATCH_MAX_ROWS", "250",
+                "ITERABLE_PARK_AFTER_MS", "4000",
+                "ITERABLE_PARK_PROBE_MS", "500",
+                "ITERABLE_RETRY_BASE_MS", "50",
+                "ITERABLE_RETRY_MAX_DELAY_MS", "500",
+                // Small enough that a tenant holding its records would pause every tenant's partitions within seconds.
+                "ITERABLE_MAX_BUFFERED_RECORDS", "5000"));
+        stack = LocalStack.start(config, new Progress(new PrintStream(System.out, true, StandardCharsets.UTF_8)));
+        api = new StackHttp(stack.config);
+    }
+
+    @AfterAll
+    static void stopStack() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void aDestinationRegisteredLateIsBackfilledAndTheResyncResumesAfterTheDispatcherStops() throws Exception {
+        IterableProject project = stack.iterable.addProject("late-project", "late-key-0001", IterableProject.Identity.USER_ID)
+                .recordBulkRequests();
+        int subscribers = 20_000;
+        List<AssignmentEvent> events = new ArrayList<>();
+        for (int i = 0; i < subscribers; i++) {
+            events.add(assigned("late", "late-" + i, i, "exp-late-" + (i % 7)));
+        }
+        assertThat(api.ingest(events, 1000)).isEqualTo(subscribers);
+        await("the state service holds every subscriber of tenant late", Duration.ofSeconds(120),
+                () -> stateKeys("late") >= subscribers);
+
+        register("late", "late-project", "late-key-0001");
+        long sentAtRestart = awaitValue("the backfill under way", Duration.ofSeconds(90), () -> {
+            JsonObject resync = api.status("late", "iterable").getJsonObject("resync");
+            return resync != null && "RUNNING".equals(resync.getString("status")) && resync.getLong("sent") >= 2_500
+                    ? resync.getLong("sent") : null;
+        });
+        JsonObject running = api.status("late", "iterable").getJsonObject("resync");
+        assertThat(running.getString("reason")).isEqualTo("ready");
+        assertThat(running.getLong("total")).isEqualTo(subscribers);
+        assertThat(running.getString("eta")).isNotNull();
+        stack.restartIterableDispatcher();
+
+        await("the backfill done", Duration.ofSeconds(180),
+                () -> "DONE".equals(api.status("late", "iterable").getJsonObject("resync").getString("status")));
+        assertThat(project.userCount()).isEqualTo(subscribers);
+        assertThat(project.profile("late-12345")).containsEntry(DestinationField.EXPERIMENT_ID.iterableName(), "exp-late-4");
+        long written = project.bulkRequests().stream().mapToLong(List::size).sum();
+        // Starting over would have written every subscriber again after the restart: 20,000 plus what was sent before.
+        assertThat(written).as("users written in all; %d sent before the restart", sentAtRestart)
+                .isGreaterThanOrEqualTo(subscribers).isLessThan(subscribers + sentAtRestart);
+        System.out.printf("backfill: %d subscribers, %d sent before the dispatcher was replaced, %d users written in all%n",
+                subscribers, sentAtRestart, written);
+    }
+
+    @Test
+    void aFailingTenantIsParkedWithoutHoldingUpAnotherAndCatchesUpWhenItsVendorAnswers() throws Exception {
+        IterableProject steady = stack.iterable.addProject("steady-project", "steady-key-0001", IterableProject.Identity.USER_ID);
+        IterableProject flaky = stack.iterable.addProject("flaky-project", "flaky-key-0001", IterableProject.Identity.USER_ID);
+        register("steady", "steady-project", "steady-key-0001");
+        register("flaky", "flaky-project", "flaky-key-0001");
+        Map<String, Long> sentAt = new ConcurrentHashMap<>();
+        List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
+        steady.onWrite(user -> {
+            Long at = sentAt.remove(user);
+            if (at != null) {
+                latencies.add(System.nanoTime() - at);
+            }
+        });
+        flaky.faults().failNext(Integer.MAX_VALUE, 503);
+
+        // 20 s of 250 events/s per tenant over 200 subscribers each: every churn risk newer than the one before.
+        Map<String, BigDecimal> latest = new HashMap<>();
+        long start = System.nanoTime();
+        int round = 0;
+        while (System.nanoTime() - start < Duration.ofSeconds(20).toNanos()) {
+            List<AssignmentEvent> batch = new ArrayList<>();
+            for (int j = 0; j < 25; j++) {
+                int user = (round * 25 + j) % 200;
+                BigDecimal risk = BigDecimal.valueOf(round * 25 + j, 4);
+                batch.add(scored("steady", "steady-" + user, round * 25 + j, risk));
+                batch.add(scored("flaky", "flaky-" + user, round * 25 + j, risk));
+                latest.put("steady-" + user, risk);
+                latest.put("flaky-" + user, risk);
+                sentAt.put("steady-" + user, System.nanoTime());
+            }
+            api.ingest(batch, batch.size());
+            round++;
+            Thread.sleep(100);
+        }
+        await("steady holds every latest value while flaky still fails", Duration.ofSeconds(30),
+                () -> allLatest(steady, "steady-", latest));
+        JsonObject degraded = api.status("flaky", "iterable");
+        assertThat(degraded.getString("status")).isEqualTo("DEGRADED");
+        assertThat(degraded.getJsonObject("degraded").getString("reason")).contains("destination_error_503");
+        assertThat(degraded.getJsonObject("degraded").getString("since")).isNotNull();
+        assertThat(flaky.userCount()).isZero();
+
+        flaky.faults().clear();
+        await("flaky catches up by itself once Iterable answers", Duration.ofSeconds(90), () -> allLatest(flaky, "flaky-", latest));
+        await("flaky READY again, its resync done", Duration.ofSeconds(30), () -> {
+            JsonObject status = api.status("flaky", "iterable");
+            return "READY".equals(status.getString("status")) && "recovered".equals(status.getJsonObject("resync").getString("reason"))
+                    && "DONE".equals(status.getJsonObject("resync").getString("status"));
+        });
+        List<Long> sorted = new ArrayList<>(latencies);
+        sorted.sort(Long::compare);
+        System.out.printf("steady tenant while flaky failed and parked: %d writes timed, p50 %d ms, p99 %d ms, max %d ms%n",
+                sorted.size(), percentile(sorted, 0.50), percentile(sorted, 0.99), percentile(sorted, 1.0));
+    }
+
+    @Test
+    void aReplayAfterAFixedCredentialSendsTheDeadLetteredSubscribersWithTheirCurrentState() throws Exception {
+        stack.iterable.addProject("rotated-project", "rotated-key-0001", IterableProject.Identity.USER_ID);
+        register("rotated", "rotated-project", "rotated-key-0001");
+        stack.iterable.removeProject("rotated-project");
+
+        List<AssignmentEvent> first = new ArrayList<>();
+        List<AssignmentEvent> second = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            first.add(scored("rotated", "rotated-" + i, i, new BigDecimal("0.1")));
+            second.add(scored("rotated", "rotated-" + i, 1000 + i, new BigDecimal("0.9")));
+        }
+        api.ingest(first, 30);
+        await("the first updates dead-lettered as unauthorized", Duration.ofSeconds(60),
+                () -> deadLettered("rotated", "unauthorized") >= 30);
+        api.ingest(second, 30);
+        await("the second updates dead-lettered too", Duration.ofSeconds(60), () -> deadLettered("rotated", "unauthorized") >= 60);
+
+        IterableProject fixed = stack.iterable.addProject("rotated-project", "rotated-key-0002", IterableProject.Identity.USER_ID);
+        register("rotated", "rotated-project", "rotated-key-0002");
+        Thread.sleep(2_500); // the dispatchers read READY destinations every 2 s here
+
+        HttpResponse<String> replay = api.operator("POST", "/v1/tenants/rotated/destinations/iterable/replay?reason=key%20rotated", null);
+        assertThat(replay.statusCode()).as(replay.body()).isEqualTo(202);
+        JsonObject answer = new JsonObject(replay.body());
+        assertThat(answer.getInteger("found")).isEqualTo(30);
+        assertThat(answer.getJsonObject("resync").getString("detail")).contains("key rotated");
+
+        HttpResponse<String> again = api.operator("POST", "/v1/tenants/rotated/destinations/iterable/resync", null);
+        assertThat(again.statusCode()).as("one at a time: %s", again.body()).isIn(202, 409);
+
+        await("the replayed subscribers written with their current state", Duration.ofSeconds(60), () -> {
+            for (int i = 0; i < 30; i++) {
+                Map<String, Object> profile = fixed.profile("rotated-" + i);
+                if (profile == null || !FieldMapper.formatChurnRisk(new BigDecimal("0.9")).equals(profile.get(DestinationField.CHURN_RISK.iterableName()))) {
+                    lastMismatch = "rotated-" + i + ": " + profile + " (" + fixed.userCount() + " users)";
+                    return false;
+                }
+            }
+            return true;
+        });
+        assertThat(fixed.userCount()).isEqualTo(30);
+    }
+
+    @Test
+    void resyncAndReplayRefuseWhatTheyCannotDo() throws Exception {
+        HttpResponse<String> unknown = api.operator("POST", "/v1/tenants/nobody/destinations/iterable/resync", null);
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(unknown.body()).contains("not_registered");
+        HttpResponse<String> badSince = api.operator("POST", "/v1/tenants/nobody/destinations/iterable/replay?since=yesterday", null);
+        assertThat(badSince.statusCode()).isEqualTo(400);
+        assertThat(badSince.body()).contains("invalid_since");
+    }
+
+    // ---- helpers ----
+
+    private static void register(String tenant, String projectId, String apiKey) throws Exception {
+        api.operatorOk("PUT", "/v1/tenants/" + tenant + "/destinations/iterable", new JsonObject().put("apiKey", apiKey)
+                .put("region", "us").put("identifier", "userId").put("projectId", projectId));
+        await(tenant + " READY", Duration.ofSeconds(60),
+                () -> "READY".equals(api.destination(tenant, "iterable").getString("status")));
+    }
+
+    private static AssignmentEvent assigned(String tenant, String user, int i, String experiment) {
+        return new AssignmentEvent(tenant + "-a-" + user, EventType.ASSIGNED, tenant, T0.plusMillis(i), new Subscriber(user, null),
+                new Experiment(experiment, "Experiment " + experiment), i % 2 == 0 ? Assignment.TREATMENT : Assignment.CONTROL, T0, null);
+    }
+
+    private static AssignmentEvent scored(String tenant, String user, int i, BigDecimal risk) {
+        return new AssignmentEvent(tenant + "-s-" + user + "-" + i, EventType.CHURN_RISK_SCORED, tenant, T0.plusMillis(i),
+                new Subscriber(user, null), null, null, null, risk);
+    }
+
+    private static boolean allLatest(IterableProject project, String prefix, Map<String, BigDecimal> latest) {
+        for (Map.Entry<String, BigDecimal> e : latest.entrySet()) {
+            if (!e.getKey().startsWith(prefix)) {
+                continue;
+            }
+            Map<String, Object> profile = project.profile(e.getKey());
+            Object risk = profile == null ? null : profile.get(DestinationField.CHURN_RISK.iterableName());
+            if (!FieldMapper.formatChurnRisk(e.getValue()).equals(risk)) {
+                lastMismatch = e.getKey() + ": expected " + e.getValue() + ", found " + profile + " (" + project.userCount() + " users)";
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static long stateKeys(String tenant) {
+        return new HashSet<>(keys(Topics.SUBSCRIBER_STATE, record -> record.key() != null
+                && record.key().startsWith(SubscriberKey.prefixOf(tenant)))).size();
+    }
+
+    private static long deadLettered(String tenant, String reason) {
+        return keys(Topics.deadLetter("iterable"), record -> record.key() != null
+                && record.key().startsWith(SubscriberKey.prefixOf(tenant)) && record.headers().lastHeader("dlq-reason") != null
+                && reason.equals(new String(record.headers().lastHeader("dlq-reason").value(), StandardCharsets.UTF_8))).size();
+    }
+
+    /** The key of each record of the topic that matches, read from the beginning to the end it has now. */
+    private static List<String> keys(String topic, java.util.function.Predicate<ConsumerRecord<String, byte[]>> matching) {
+        Map<String, Object> props = Map.of("bootstrap.servers", stack.bootstrapServers, "isolation.level", "read_committed");
+        List<String> keys = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (matching.test(record)) {
+                        keys.add(record.key());
+                    }
+                }
+            }
+        }
+        return keys;
+    }
+
+    private static long percentile(List<Long> sortedNanos, double q) {
+        if (sortedNanos.isEmpty()) {
+            return -1;
+        }
+        int at = (int) Math.min(sortedNanos.size() - 1, Math.ceil(q * sortedNanos.size()) - 1);
+        return Duration.ofNanos(sortedNanos.get(Math.max(0, at))).toMillis();
+    }
+
+    interface Check {
+        boolean holds() throws Exception;
+    }
+
+    interface Probe<T> {
+        T value() throws Exception;
+    }
+
+    private static void await(String what, Duration timeout, Check check) throws Exception {
+        awaitValue(what, timeout, () -> check.holds() ? Boolean.TRUE : null);
+    }
+
+    private static <T> T awaitValue(String what, Duration timeout, Probe<T> probe) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            T value = probe.value();
+            if (value != null) {
+                return value;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what + "; last seen: " + lastMismatch);
+            }
+            Thread.sleep(200);
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package com.subsets.sync.provisioner;
+
+import com.subsets.sync.model.DecodeResult;
+import com.subsets.sync.model.EventCodec;
+import com.subsets.sync.model.StateRecord;
+import com.subsets.sync.model.StateRecordCodec;
+import com.subsets.sync.model.SubscriberKey;
+import com.subsets.sync.runtime.KafkaClientConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Which subscribers of a tenant a destination's dead-letter topic holds since a time: a replay sends them again
+ * with their current state. A dead letter carries the original record (a subscriber's state, or an event when
+ * the dispatcher read events); one that is neither names no subscriber and is left out. Reads on a worker
+ * thread, every partition from the first record at or after {@code since} to the end it had when the scan began.
+ */
+public final class DeadLetterScan {
+
+    private static final Duration POLL = Duration.ofMillis(500);
+    /** Polls in a row that move no partition before the scan gives up rather than answer with part of the topic. */
+    private static final int MAX_IDLE_POLLS = 40;
+
+    private final Vertx vertx;
+    private final ProvisionerConfig config;
+
+    public DeadLetterScan(Vertx vertx, ProvisionerConfig config) {
+        this.vertx = vertx;
+        this.config = config;
+    }
+
+    /** The tenant's subscribers' state-topic keys, in the order first found. */
+    public Future<Set<String>> subscribers(String topic, String tenantId, Instant since) {
+        return vertx.executeBlocking(() -> scan(topic, tenantId, since), false);
+    }
+
+    private Set<String> scan(String topic, String tenantId, Instant since) {
+        Map<String, Object> props = new HashMap<>(KafkaClientConfig.consumer(config.bootstrapServers(), config.kafkaProperties(),
+                "provisioner-replay", "unused", 2_000));
+        props.remove("group.id");
+        Set<String> found = new LinkedHashSet<>();
+        EventCodec events = new EventCodec();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            Map<TopicPartition, Long> times = new HashMap<>();
+            partitions.forEach(p -> times.put(p, since.toEpochMilli()));
+            Map<TopicPartition, OffsetAndTimestamp> starts = consumer.offsetsForTimes(times);
+            List<TopicPartition> toRead = partitions.stream()
+                    .filter(p -> starts.get(p) != null && starts.get(p).offset() < ends.get(p)).toList();
+            consumer.assign(toRead);
+            toRead.forEach(p -> consumer.seek(p, starts.get(p).offset()));
+            int idle = 0;
+            while (toRead.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+                int before = found.size();
+                long moved = 0;
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
+                    moved++;
+                    TopicPartition p = new TopicPartition(record.topic(), record.partition());
+                    if (record.offset() < ends.get(p) && record.timestamp() >= since.toEpochMilli()) {
+                        keyOf(record.value(), events, tenantId).ifPresent(found::add);
+                    }
+                }
+                idle = moved == 0 && found.size() == before ? idle + 1 : 0;
+                if (idle >= MAX_IDLE_POLLS) {
+                    throw new IllegalStateException("the dead-letter topic " + topic + " could not be read to its end");
+                }
+            }
+        }
+        return found;
+    }
+
+    private static java.util.Optional<String> keyOf(byte[] value, EventCodec events, String tenantId) {
+        if (value == null) {
+            return java.util.Optional.empty();
+        }
+        try {
+            StateRecord state = StateRecordCodec.decode(value);
+            return state.tenantId().equals(tenantId)
+                    ? java.util.Optional.of(SubscriberKey.of(tenantId, state.subscriber()).encode()) : java.util.Optional.empty();
+        } catch (IllegalArgumentException notAState) {
+            DecodeResult decoded = events.decode(value);
+            return decoded.isValid() && decoded.event().tenantId().equals(tenantId)
+                    ? java.util.Optional.of(SubscriberKey.of(decoded.event()).encode()) : java.util.Optional.empty();
+        }
+    }
+}

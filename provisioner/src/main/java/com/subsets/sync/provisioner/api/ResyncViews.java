@@ -1,0 +1,65 @@
+package com.subsets.sync.provisioner.api;
+
+import com.subsets.sync.provisioner.store.ResyncStore;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+
+/** A resync as an operator reads it (progress and ETA) and as a dispatcher runs it (offsets and subscribers). */
+final class ResyncViews {
+
+    private ResyncViews() {
+    }
+
+    static JsonObject operator(ResyncStore.Resync r, Instant now) {
+        JsonObject view = new JsonObject()
+                .put("id", r.id())
+                .put("reason", r.reason())
+                .put("detail", r.detail())
+                .put("status", r.status())
+                .put("requestedAt", time(r.requestedAt()))
+                .put("startedAt", time(r.startedAt()))
+                .put("finishedAt", time(r.finishedAt()))
+                .put("sent", r.sent())
+                .put("total", r.total())
+                .put("eta", eta(r, now))
+                .put("lastError", r.lastError())
+                .put("lastErrorAt", time(r.lastErrorAt()));
+        if (r.subscribers() != null) {
+            view.put("subscribers", r.subscribers().size());
+        }
+        return view;
+    }
+
+    /**
+     * When the rest should be sent at the pace so far, while it runs. A resumed resync's pace counts from its first
+     * start, so after a long pause it is an overestimate that corrects itself as it goes.
+     */
+    private static String eta(ResyncStore.Resync r, Instant now) {
+        if (!"RUNNING".equals(r.status()) || r.total() == null || r.startedAt() == null || r.sent() <= 0) {
+            return null;
+        }
+        long elapsed = Duration.between(r.startedAt().toInstant(), now).toMillis();
+        long left = Math.max(0, r.total() - r.sent());
+        return now.plusMillis((long) ((double) elapsed / r.sent() * left)).toString();
+    }
+
+    static JsonObject dispatcher(ResyncStore.Resync r) {
+        JsonObject job = new JsonObject()
+                .put("id", r.id())
+                .put("tenantId", r.tenantId())
+                .put("fromOffset", r.fromOffset())
+                .put("position", r.position())
+                .put("endOffset", r.endOffset())
+                .put("total", r.total())
+                .put("sent", r.sent());
+        job.put("subscribers", r.subscribers() == null ? null : new JsonArray(r.subscribers()));
+        return job;
+    }
+
+    private static String time(OffsetDateTime time) {
+        return time == null ? null : time.toInstant().toString();
+    }
+}

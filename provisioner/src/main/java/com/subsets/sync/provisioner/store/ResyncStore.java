@@ -1,0 +1,143 @@
+package com.subsets.sync.provisioner.store;
+
+import com.subsets.sync.provisioner.core.DestinationKind;
+import io.vertx.core.Future;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/** Resyncs and parkings of destinations: what operators ask for, what dispatchers run and report. */
+public final class ResyncStore {
+
+    /** A resync as stored; {@code subscribers} null means every subscriber of the tenant. */
+    public record Resync(long id, String tenantId, String reason, String detail, long fromOffset, List<String> subscribers,
+                         String status, OffsetDateTime requestedAt, OffsetDateTime startedAt, OffsetDateTime finishedAt,
+                         Long endOffset, Long total, Long position, long sent, String lastError, OffsetDateTime lastErrorAt) {
+    }
+
+    public record Parking(String tenantId, int partition, long fromOffset, String reason, OffsetDateTime parkedAt) {
+    }
+
+    private static final String COLUMNS = "id, tenant_id, reason, detail, from_offset, subscribers, status, requested_at, "
+            + "started_at, finished_at, end_offset, total, position, sent, last_error, last_error_at";
+    private static final String UNIQUE_VIOLATION = "23505";
+
+    private final Pool pool;
+
+    public ResyncStore(Pool pool) {
+        this.pool = pool;
+    }
+
+    /**
+     * An operator's resync or replay, unless the destination has one not DONE yet (then empty): one at a time.
+     * A concurrent request loses on the unique index and is answered the same way.
+     */
+    public Future<Optional<Resync>> request(String tenantId, DestinationKind kind, String reason, String detail,
+                                            List<String> subscribers) {
+        return pool.preparedQuery("INSERT INTO destination_resync (tenant_id, kind, reason, detail, subscribers) "
+                        + "SELECT $1, $2, $3, $4, $5 WHERE NOT EXISTS (SELECT 1 FROM destination_resync "
+                        + "WHERE tenant_id = $1 AND kind = $2 AND status <> 'DONE') RETURNING " + COLUMNS)
+                .execute(Tuple.of(tenantId, kind.wireName(), reason, detail,
+                        subscribers == null ? null : subscribers.toArray(String[]::new)))
+                .map(rows -> rows.size() == 0 ? Optional.<Resync>empty() : Optional.of(resync(rows.iterator().next())))
+                .recover(e -> e instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())
+                        ? Future.succeededFuture(Optional.empty()) : Future.failedFuture(e));
+    }
+
+    /** The one running or next to run, else the last one, if any. */
+    public Future<Optional<Resync>> latest(String tenantId, DestinationKind kind) {
+        return pool.preparedQuery("SELECT " + COLUMNS + " FROM destination_resync WHERE tenant_id = $1 AND kind = $2 "
+                        + "ORDER BY (status = 'DONE'), CASE WHEN status = 'DONE' THEN -id ELSE id END LIMIT 1")
+                .execute(Tuple.of(tenantId, kind.wireName()))
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(resync(rows.iterator().next())));
+    }
+
+    /** For each destination of a kind, the resync to run now: its oldest not DONE. */
+    public Future<List<Resync>> runnable(DestinationKind kind) {
+        return pool.preparedQuery("SELECT DISTINCT ON (tenant_id) " + COLUMNS + " FROM destination_resync "
+                        + "WHERE kind = $1 AND status <> 'DONE' ORDER BY tenant_id, id")
+                .execute(Tuple.of(kind.wireName()))
+                .map(ResyncStore::resyncs);
+    }
+
+    /** A dispatcher's report; false when there is no such resync of that kind not DONE. */
+    public Future<Boolean> progress(DestinationKind kind, long id, long position, long endOffset, long total, long sent,
+                                    String lastError, boolean done) {
+        return pool.preparedQuery("""
+                UPDATE destination_resync SET
+                    status = CASE WHEN $8 THEN 'DONE' ELSE 'RUNNING' END,
+                    started_at = COALESCE(started_at, now()),
+                    finished_at = CASE WHEN $8 THEN now() END,
+                    position = $3, end_offset = $4, total = $5, sent = $6,
+                    last_error = COALESCE($7, last_error),
+                    last_error_at = CASE WHEN $7 IS NOT NULL THEN now() ELSE last_error_at END
+                WHERE id = $1 AND kind = $2 AND status <> 'DONE'""")
+                .execute(Tuple.from(Arrays.asList(id, kind.wireName(), position, endOffset, total, sent, lastError, done)))
+                .map(rows -> rows.rowCount() > 0);
+    }
+
+    /** Records a parking; a destination parked already keeps its first one (the earlier offset). */
+    public Future<Boolean> park(String tenantId, DestinationKind kind, int partition, long fromOffset, String reason,
+                                OffsetDateTime parkedAt) {
+        return pool.preparedQuery("INSERT INTO destination_parking (tenant_id, kind, partition, from_offset, reason, parked_at) "
+                        + "SELECT $1, $2, $3, $4, $5, $6 WHERE EXISTS (SELECT 1 FROM destination WHERE tenant_id = $1 AND kind = $2) "
+                        + "ON CONFLICT (tenant_id, kind) DO NOTHING")
+                .execute(Tuple.of(tenantId, kind.wireName(), partition, fromOffset, reason, parkedAt))
+                .compose(v -> pool.preparedQuery("SELECT 1 FROM destination WHERE tenant_id = $1 AND kind = $2")
+                        .execute(Tuple.of(tenantId, kind.wireName())).map(rows -> rows.size() > 0));
+    }
+
+    /** Ends a parking, and asks for a resync of the changes since it, in one transaction. Idempotent. */
+    public Future<Void> recover(String tenantId, DestinationKind kind) {
+        return pool.withTransaction(tx -> tx.preparedQuery("""
+                WITH ended AS (DELETE FROM destination_parking WHERE tenant_id = $1 AND kind = $2 RETURNING tenant_id, kind,
+                                   from_offset, reason)
+                INSERT INTO destination_resync (tenant_id, kind, reason, detail, from_offset)
+                SELECT tenant_id, kind, 'recovered', 'the vendor answers again after: ' || reason, from_offset FROM ended""")
+                .execute(Tuple.of(tenantId, kind.wireName())).mapEmpty());
+    }
+
+    public Future<List<Parking>> parkings(DestinationKind kind) {
+        return pool.preparedQuery("SELECT tenant_id, partition, from_offset, reason, parked_at FROM destination_parking WHERE kind = $1")
+                .execute(Tuple.of(kind.wireName()))
+                .map(rows -> {
+                    List<Parking> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(parking(r)));
+                    return out;
+                });
+    }
+
+    public Future<Optional<Parking>> parking(String tenantId, DestinationKind kind) {
+        return pool.preparedQuery("SELECT tenant_id, partition, from_offset, reason, parked_at FROM destination_parking "
+                        + "WHERE tenant_id = $1 AND kind = $2")
+                .execute(Tuple.of(tenantId, kind.wireName()))
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(parking(rows.iterator().next())));
+    }
+
+    private static Parking parking(Row r) {
+        return new Parking(r.getString("tenant_id"), r.getInteger("partition"), r.getLong("from_offset"), r.getString("reason"),
+                r.getOffsetDateTime("parked_at"));
+    }
+
+    private static List<Resync> resyncs(RowSet<Row> rows) {
+        List<Resync> out = new ArrayList<>();
+        rows.forEach(r -> out.add(resync(r)));
+        return out;
+    }
+
+    private static Resync resync(Row r) {
+        String[] subscribers = r.getArrayOfStrings("subscribers");
+        return new Resync(r.getLong("id"), r.getString("tenant_id"), r.getString("reason"), r.getString("detail"),
+                r.getLong("from_offset"), subscribers == null ? null : List.of(subscribers), r.getString("status"),
+                r.getOffsetDateTime("requested_at"), r.getOffsetDateTime("started_at"), r.getOffsetDateTime("finished_at"),
+                r.getLong("end_offset"), r.getLong("total"), r.getLong("position"), r.getLong("sent"), r.getString("last_error"),
+                r.getOffsetDateTime("last_error_at"));
+    }
+}

@@ -1,0 +1,228 @@
+package com.subsets.sync.provisioner;
+
+import static com.subsets.sync.provisioner.ProvisionerTestKit.await;
+import static com.subsets.sync.provisioner.ProvisionerTestKit.call;
+import static com.subsets.sync.provisioner.ProvisionerTestKit.operator;
+import static com.subsets.sync.provisioner.ProvisionerTestKit.status;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.subsets.sync.infra.KafkaService;
+import com.subsets.sync.infra.PostgresEndpoint;
+import com.subsets.sync.infra.PostgresService;
+import com.subsets.sync.infra.RealServices;
+import com.subsets.sync.model.DestinationField;
+import com.subsets.sync.model.FieldFact;
+import com.subsets.sync.model.StateRecord;
+import com.subsets.sync.model.StateRecordCodec;
+import com.subsets.sync.model.Subscriber;
+import com.subsets.sync.model.SubscriberKey;
+import com.subsets.sync.simulator.iterable.IterableProject;
+import com.subsets.sync.simulator.iterable.IterableSimulator;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The provisioner's side of resyncs, replays and parkings against a real PostgreSQL and broker: a first READY
+ * asks for a backfill (unless opted out), one resync at a time, progress and ETA from the dispatcher's reports,
+ * a parked destination DEGRADED with its reason until its recovery queues the resync of its changes, and a
+ * replay that finds a tenant's subscribers on the dead-letter topic.
+ */
+@ExtendWith(RealServices.class)
+class ResyncApiIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String DLQ = "resync-api-it.dlq.iterable";
+
+    private static Vertx vertx;
+    private static IterableSimulator iterable;
+    private static ProvisionerService provisioner;
+    private static KafkaService kafka;
+    private static int port;
+
+    @BeforeAll
+    static void start(PostgresService postgres, KafkaService broker) throws Exception {
+        kafka = broker;
+        vertx = Vertx.vertx();
+        iterable = new IterableSimulator(vertx);
+        iterable.start("127.0.0.1", 0).await(10, TimeUnit.SECONDS);
+        PostgresEndpoint db = postgres.createDatabase("resync_api_it");
+        kafka.createTopics(1, "resync-api-it.reports");
+        kafka.createTopics(2, DLQ);
+        Map<String, String> env = ProvisionerTestKit.env(db, kafka, iterable.port(), "resync-api-it.reports");
+        env.put("PROVISIONER_ITERABLE_DEAD_LETTER_TOPIC", DLQ);
+        provisioner = ProvisionerTestKit.start(env);
+        port = provisioner.port();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (provisioner != null) {
+            provisioner.close().await(30, TimeUnit.SECONDS);
+        }
+        vertx.close().await(10, TimeUnit.SECONDS);
+    }
+
+    private static void register(String tenant, boolean backfill) throws InterruptedException {
+        iterable.addProject("p-" + tenant, "key-" + tenant + "-0001", IterableProject.Identity.USER_ID);
+        JsonObject body = new JsonObject().put("apiKey", "key-" + tenant + "-0001").put("projectId", "p-" + tenant);
+        if (!backfill) {
+            body.put("backfill", false);
+        }
+        var created = operator(port, "PUT", "/v1/tenants/" + tenant + "/destinations/iterable", body.encode());
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        await(tenant + " READY", WAIT, () -> status(port, tenant, "iterable").equals("READY"));
+    }
+
+    private static JsonObject statusOf(String tenant) {
+        return operator(port, "GET", "/v1/tenants/" + tenant + "/destinations/iterable/status", null).json();
+    }
+
+    private static JsonObject dispatch() {
+        var reply = call(port, "GET", "/v1/dispatch/iterable/destinations", ProvisionerTestKit.DISPATCHER_TOKEN, null);
+        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+        return reply.json();
+    }
+
+    private static JsonObject jobOf(String tenant) {
+        return dispatch().getJsonArray("resyncs").stream().map(JsonObject.class::cast)
+                .filter(j -> j.getString("tenantId").equals(tenant)).findFirst().orElse(null);
+    }
+
+    private static ProvisionerTestKit.Reply progress(long id, String body) {
+        return call(port, "POST", "/v1/dispatch/iterable/resyncs/" + id, ProvisionerTestKit.DISPATCHER_TOKEN, body);
+    }
+
+    @Test
+    void aFirstReadyAsksForABackfillThatRunsAloneAndReportsItsProgress() throws Exception {
+        register("fresh", true);
+        JsonObject resync = statusOf("fresh").getJsonObject("resync");
+        assertThat(resync.getString("reason")).isEqualTo("ready");
+        assertThat(resync.getString("status")).isEqualTo("PENDING");
+        JsonObject job = jobOf("fresh");
+        assertThat(job.getLong("fromOffset")).isZero();
+        assertThat(job.getValue("subscribers")).isNull();
+        assertThat(job.getValue("position")).isNull();
+
+        var busy = operator(port, "POST", "/v1/tenants/fresh/destinations/iterable/resync", null);
+        assertThat(busy.status()).isEqualTo(409);
+        assertThat(busy.json().getString("error")).isEqualTo("resync_in_progress");
+
+        long id = job.getLong("id");
+        assertThat(progress(id, "{\"position\":40,\"endOffset\":400,\"total\":200,\"sent\":20,\"done\":false}").status()).isEqualTo(204);
+        JsonObject running = statusOf("fresh").getJsonObject("resync");
+        assertThat(running.getString("status")).isEqualTo("RUNNING");
+        assertThat(running.getLong("sent")).isEqualTo(20);
+        assertThat(running.getLong("total")).isEqualTo(200);
+        assertThat(running.getString("startedAt")).isNotNull();
+        assertThat(Instant.parse(running.getString("eta"))).isAfter(Instant.parse(running.getString("startedAt")));
+        assertThat(jobOf("fresh").getLong("position")).as("where a new owner resumes").isEqualTo(40);
+
+        var invalid = progress(id, "{\"position\":-1,\"endOffset\":400,\"total\":200,\"sent\":20,\"done\":false}");
+        assertThat(invalid.status()).isEqualTo(400);
+        assertThat(invalid.body()).contains("position");
+        assertThat(progress(id + 1000, "{\"position\":1,\"endOffset\":400,\"total\":200,\"sent\":20,\"done\":false}").status())
+                .isEqualTo(404);
+        assertThat(call(port, "POST", "/v1/dispatch/iterable/resyncs/" + id, ProvisionerTestKit.BLUECONIC_DISPATCHER_TOKEN,
+                "{}").status()).as("another kind's token").isEqualTo(401);
+
+        assertThat(progress(id, "{\"position\":400,\"endOffset\":400,\"total\":200,\"sent\":200,\"lastError\":\"x\",\"done\":true}")
+                .status()).isEqualTo(204);
+        JsonObject done = statusOf("fresh").getJsonObject("resync");
+        assertThat(done.getString("status")).isEqualTo("DONE");
+        assertThat(done.getString("lastError")).isEqualTo("x");
+        assertThat(jobOf("fresh")).isNull();
+
+        var requested = operator(port, "POST", "/v1/tenants/fresh/destinations/iterable/resync", null);
+        assertThat(requested.status()).as(requested.body()).isEqualTo(202);
+        assertThat(requested.json().getJsonObject("resync").getString("reason")).isEqualTo("requested");
+        assertThat(jobOf("fresh").getLong("id")).isEqualTo(requested.json().getJsonObject("resync").getLong("id"));
+    }
+
+    @Test
+    void aDestinationThatOptedOutGetsNoBackfill() throws Exception {
+        register("quiet", false);
+        assertThat(statusOf("quiet").getValue("resync")).isNull();
+        assertThat(operator(port, "GET", "/v1/tenants/quiet/destinations/iterable", null).json().getBoolean("backfill")).isFalse();
+        assertThat(jobOf("quiet")).isNull();
+    }
+
+    @Test
+    void aParkedDestinationIsDegradedUntilItRecoversAndThenItsChangesAreResynced() throws Exception {
+        register("parked", false);
+        String parking = new JsonObject().put("partition", 1).put("fromOffset", 4711)
+                .put("reason", "destination_error_503: down").put("parkedAt", "2026-12-03T08:00:00Z").encode();
+        var bad = call(port, "PUT", "/v1/dispatch/iterable/parkings/parked", ProvisionerTestKit.DISPATCHER_TOKEN, "{\"partition\":1}");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().getString("error")).isEqualTo("invalid_parking");
+        assertThat(call(port, "PUT", "/v1/dispatch/iterable/parkings/nobody", ProvisionerTestKit.DISPATCHER_TOKEN, parking).status())
+                .isEqualTo(404);
+
+        assertThat(call(port, "PUT", "/v1/dispatch/iterable/parkings/parked", ProvisionerTestKit.DISPATCHER_TOKEN, parking).status())
+                .isEqualTo(204);
+        JsonObject degraded = statusOf("parked");
+        assertThat(degraded.getString("status")).isEqualTo("DEGRADED");
+        assertThat(degraded.getJsonObject("degraded").getString("reason")).isEqualTo("destination_error_503: down");
+        assertThat(degraded.getJsonObject("degraded").getString("since")).isEqualTo("2026-12-03T08:00:00Z");
+        assertThat(dispatch().getJsonObject("parked").getJsonObject("parked").getLong("fromOffset")).isEqualTo(4711);
+
+        for (int i = 0; i < 2; i++) {
+            assertThat(call(port, "DELETE", "/v1/dispatch/iterable/parkings/parked", ProvisionerTestKit.DISPATCHER_TOKEN, null)
+                    .status()).as("recovery is idempotent").isEqualTo(204);
+        }
+        assertThat(statusOf("parked").getString("status")).isEqualTo("READY");
+        assertThat(dispatch().getJsonObject("parked").containsKey("parked")).isFalse();
+        JsonObject job = jobOf("parked");
+        assertThat(job.getLong("fromOffset")).isEqualTo(4711);
+        assertThat(statusOf("parked").getJsonObject("resync").getString("reason")).isEqualTo("recovered");
+        assertThat(statusOf("parked").getJsonObject("resync").getString("detail")).contains("destination_error_503: down");
+    }
+
+    @Test
+    void aReplayFindsTheTenantsDeadLetteredSubscribers() throws Exception {
+        register("replayed", false);
+        Instant before = Instant.now().minusSeconds(1);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(DLQ, "x", state("replayed", "u1"))).get();
+            producer.send(new ProducerRecord<>(DLQ, "y", state("replayed", "u1"))).get();
+            producer.send(new ProducerRecord<>(DLQ, "z", state("replayed", "u2"))).get();
+            producer.send(new ProducerRecord<>(DLQ, "w", state("someone-else", "u3"))).get();
+            producer.send(new ProducerRecord<>(DLQ, "v", "not a record".getBytes())).get();
+        }
+        var none = operator(port, "POST", "/v1/tenants/replayed/destinations/iterable/replay?since="
+                + Instant.now().plusSeconds(60), null);
+        assertThat(none.status()).as(none.body()).isEqualTo(200);
+        assertThat(none.json().getInteger("found")).isZero();
+
+        var replay = operator(port, "POST", "/v1/tenants/replayed/destinations/iterable/replay?since=" + before
+                + "&reason=credential%20fixed", null);
+        assertThat(replay.status()).as(replay.body()).isEqualTo(202);
+        assertThat(replay.json().getInteger("found")).isEqualTo(2);
+        assertThat(replay.json().getJsonObject("resync").getString("reason")).isEqualTo("replay");
+        assertThat(replay.json().getJsonObject("resync").getInteger("subscribers")).isEqualTo(2);
+        JsonArray keys = jobOf("replayed").getJsonArray("subscribers");
+        assertThat(keys).containsExactlyInAnyOrder(SubscriberKey.of("replayed", new Subscriber("u1", null)).encode(),
+                SubscriberKey.of("replayed", new Subscriber("u2", null)).encode());
+
+        var tooLong = operator(port, "POST", "/v1/tenants/replayed/destinations/iterable/replay?reason=" + "x".repeat(501), null);
+        assertThat(tooLong.status()).isEqualTo(400);
+    }
+
+    private static byte[] state(String tenant, String user) {
+        return StateRecordCodec.encode(new StateRecord(tenant, new Subscriber(user, null), Map.of(DestinationField.CHURN_RISK,
+                new FieldFact("0.5", Instant.parse("2026-12-01T00:00:00Z"), 3, "e-" + user))));
+    }
+}
