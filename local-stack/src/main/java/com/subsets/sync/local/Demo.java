@@ -9,7 +9,6 @@ import com.subsets.sync.model.FieldMapper;
 import com.subsets.sync.model.Subscriber;
 import com.subsets.sync.simulator.blueconic.BlueConicTenant;
 import com.subsets.sync.simulator.iterable.IterableProject;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +31,8 @@ final class Demo {
     static final String TENANT = "demo";
     static final String PROJECT = "demo-project";
     static final String BLUECONIC_TENANT = "demo";
+    static final String LATE_TENANT = "demo-late";
+    static final String LATE_PROJECT = "demo-late-project";
     private static final Instant T0 = Instant.parse("2026-11-22T09:00:00Z");
 
     private final LocalStack stack;
@@ -39,6 +40,7 @@ final class Demo {
     private final StackHttp api;
     private final int subscribers;
     private IterableProject project;
+    private IterableProject lateProject;
     private BlueConicTenant blueConicTenant;
     /** What each subscriber should end with: its last churn score, and whether it is still in the experiment. */
     private final List<String> finalRisk = new ArrayList<>();
@@ -203,6 +205,86 @@ final class Demo {
         }
         progress.endLine();
         return false;
+    }
+
+    /**
+     * A destination registered after its tenant's subscribers were: tenant {@code demo-late}'s events go in with no
+     * destination at all, then its Iterable destination is registered, and its first READY backfills every
+     * subscriber from the state topic. Returns how many users the late project holds at the end.
+     */
+    int backfillLateDestination(Duration timeout) throws Exception {
+        progress.step("tenant '" + LATE_TENANT + "': " + subscribers + " subscribers' events, no destination registered yet");
+        List<AssignmentEvent> events = new ArrayList<>();
+        for (int i = 1; i <= subscribers; i++) {
+            events.add(new AssignmentEvent("late-" + i, EventType.ASSIGNED, LATE_TENANT, T0.plusSeconds(i),
+                    new Subscriber(user(i), email(i)), new Experiment("exp-late-2026", "Late starter"),
+                    i % 2 == 0 ? Assignment.TREATMENT : Assignment.CONTROL, T0, null));
+        }
+        api.ingest(events, 100);
+        // The state service applies them in a moment; the backfill reads what it holds when it starts.
+        Thread.sleep(3_000);
+        String apiKey = "demo-late-key-" + Long.toHexString(new Random().nextLong());
+        lateProject = stack.iterable.addProject(LATE_PROJECT, apiKey, IterableProject.Identity.USER_ID);
+        progress.step("registering its Iterable destination now: its first READY backfills every subscriber");
+        operator("PUT", "/v1/tenants/" + LATE_TENANT + "/destinations/iterable", new JsonObject().put("apiKey", apiKey)
+                .put("region", "us").put("identifier", "userId").put("projectId", LATE_PROJECT));
+        JsonObject done = awaitResync(LATE_TENANT, "iterable", "backfill", timeout);
+        progress.step("backfill " + (done == null ? "not finished" : "done: " + done.getLong("sent") + " of " + done.getLong("total")
+                + " records sent") + "; the late project holds " + lateProject.userCount() + " users");
+        return lateProject.userCount();
+    }
+
+    /**
+     * The demo's BlueConic refused the subscribers that have no profile there ({@code not_found}, dead-lettered).
+     * Once the profiles exist, a replay sends those subscribers again with their current state. Returns how many
+     * of them carry the subsets properties at the end.
+     */
+    int replayAfterTheCauseIsFixed(Duration timeout) throws Exception {
+        List<Integer> missing = new ArrayList<>();
+        for (int i = 1; i <= subscribers; i++) {
+            if (!hasBlueConicProfile(i)) {
+                missing.add(i);
+                blueConicTenant.addProfile(Map.of("email", List.of(email(i))));
+            }
+        }
+        progress.step("the " + missing.size() + " profiles BlueConic did not have exist now; replaying its dead letters");
+        JsonObject answer = api.operatorOk("POST", "/v1/tenants/" + TENANT + "/destinations/blueconic/replay?reason="
+                + java.net.URLEncoder.encode("profiles created", StandardCharsets.UTF_8), null);
+        progress.step("replay: " + answer.getInteger("found") + " subscribers found on the dead-letter topic");
+        awaitResync(TENANT, "blueconic", "replay", timeout);
+        int carried = 0;
+        for (int i : missing) {
+            Map<String, List<String>> profile = blueConicTenant.profileBy("email", email(i));
+            if (profile != null && profile.containsKey(DestinationField.CHURN_RISK.blueConicId())) {
+                carried++;
+            }
+        }
+        progress.step("replay done: " + carried + " of " + missing.size() + " of them now carry the subsets properties");
+        return carried;
+    }
+
+    /** Prints the tenant's resync progress until it is DONE; returns it, or null at the timeout. */
+    private JsonObject awaitResync(String tenant, String kind, String what, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonObject resync = api.status(tenant, kind).getJsonObject("resync");
+            if (resync != null) {
+                progress.update(what + " (" + resync.getString("reason") + "): " + resync.getString("status") + ", "
+                        + resync.getLong("sent") + " of " + (resync.getValue("total") == null ? "?" : resync.getLong("total"))
+                        + " sent" + (resync.getString("eta") == null ? "" : ", ETA " + resync.getString("eta")));
+                if ("DONE".equals(resync.getString("status"))) {
+                    progress.endLine();
+                    return resync;
+                }
+            }
+            Thread.sleep(250);
+        }
+        progress.endLine();
+        return null;
+    }
+
+    IterableProject lateProject() {
+        return lateProject;
     }
 
     IterableProject project() {

@@ -40,6 +40,8 @@ public final class LocalStackMain {
             progress.print(delivered ? "every demo subscriber is current at both destinations"
                     : "not every demo subscriber arrived within 2 minutes; what did:");
             progress.print(Summary.delivered(stack, demo));
+            delivered &= demo.backfillLateDestination(Duration.ofSeconds(120)) == config.demoSubscribers();
+            delivered &= demo.replayAfterTheCauseIsFixed(Duration.ofSeconds(120)) > 0;
         }
         progress.print(Summary.endpoints(stack));
         if (!config.exitAfterDemo()) {

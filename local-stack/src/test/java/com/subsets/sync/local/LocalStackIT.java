@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The local stack started the way {@code ./run-local.sh} starts it (its own embedded broker and
- * PostgreSQL, both simulators, the four services): the demo events reach both simulators, the refused
- * ones are dead-lettered with their reason, the history agrees, and closing frees every port.
+ * PostgreSQL, both simulators, the five services): the demo events reach both simulators, the refused
+ * ones are dead-lettered with their reason, the history agrees, a late destination is backfilled, a replay
+ * writes what was refused once its cause is fixed, and closing frees every port.
  */
 class LocalStackIT {
 
@@ -51,6 +52,14 @@ class LocalStackIT {
             assertThat(Summary.deadLetters(stack.bootstrapServers, Topics.deadLetter("blueconic"))).containsOnlyKeys("not_found")
                     .allSatisfy((reason, records) -> assertThat(records).hasSize(15));
             summary = Summary.delivered(stack, demo) + Summary.endpoints(stack);
+
+            // A destination registered after its tenant's subscribers were is backfilled from the state topic.
+            assertThat(demo.backfillLateDestination(Duration.ofSeconds(90))).isEqualTo(50);
+            assertThat(demo.lateProject().profile(Demo.user(7))).containsEntry("subsetsExperimentId", "exp-late-2026");
+            // Once BlueConic has the five missing profiles, a replay of its dead letters writes them.
+            assertThat(demo.replayAfterTheCauseIsFixed(Duration.ofSeconds(90))).isEqualTo(5);
+            assertThat(printed.toString(StandardCharsets.UTF_8)).contains("backfill (ready): DONE, 50 of 50 sent",
+                    "replay: 5 subscribers found on the dead-letter topic");
         } finally {
             stack.close();
         }

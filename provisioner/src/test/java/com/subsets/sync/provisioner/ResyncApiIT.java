@@ -118,7 +118,7 @@ class ResyncApiIT {
 
         var busy = operator(port, "POST", "/v1/tenants/fresh/destinations/iterable/resync", null);
         assertThat(busy.status()).isEqualTo(409);
-        assertThat(busy.json().getString("error")).isEqualTo("resync_in_progress");
+        assertThat(busy.json().getString("code")).isEqualTo("resync_in_progress");
 
         long id = job.getLong("id");
         assertThat(progress(id, "{\"position\":40,\"endOffset\":400,\"total\":200,\"sent\":20,\"done\":false}").status()).isEqualTo(204);
@@ -166,7 +166,7 @@ class ResyncApiIT {
                 .put("reason", "destination_error_503: down").put("parkedAt", "2026-12-03T08:00:00Z").encode();
         var bad = call(port, "PUT", "/v1/dispatch/iterable/parkings/parked", ProvisionerTestKit.DISPATCHER_TOKEN, "{\"partition\":1}");
         assertThat(bad.status()).isEqualTo(400);
-        assertThat(bad.json().getString("error")).isEqualTo("invalid_parking");
+        assertThat(bad.json().getString("code")).isEqualTo("invalid_parking");
         assertThat(call(port, "PUT", "/v1/dispatch/iterable/parkings/nobody", ProvisionerTestKit.DISPATCHER_TOKEN, parking).status())
                 .isEqualTo(404);
 
