@@ -204,6 +204,61 @@ class BlueConicContractTest {
     }
 
     @Test
+    void segmentAnswersAgreeWithTheDocument() throws Exception {
+        List<String> members = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            members.add(tenant.addProfile(Map.of("email", List.of("member" + i + "@example.com"), "visits", List.of("3"))));
+        }
+        tenant.segments().define("seg-1", "Likely to churn", "subsets").members("seg-1", members)
+                .define("seg-2", "Everyone else");
+        WebClient client = WebClient.create(vertx);
+        String base = "http://127.0.0.1:" + proxy.actualPort() + "/rest/v2";
+        String token = client.postAbs(base + "/oauth/token").sendForm(MultiMap.caseInsensitiveMultiMap()
+                .add("grant_type", "client_credentials").add("client_id", "client-acme").add("client_secret", "secret-acme"))
+                .await(10, TimeUnit.SECONDS).bodyAsJsonObject().getString("access_token");
+        JsonObject all = client.getAbs(base + "/segments").bearerTokenAuthentication(token).send().await(10, TimeUnit.SECONDS)
+                .bodyAsJsonObject();
+        assertThat(all.getInteger("totalResults")).isEqualTo(2);
+        JsonObject tagged = client.getAbs(base + "/segments?filterTag=subsets").bearerTokenAuthentication(token).send()
+                .await(10, TimeUnit.SECONDS).bodyAsJsonObject();
+        assertThat(tagged.getJsonArray("segments")).hasSize(1);
+        List<String> read = new ArrayList<>();
+        String cursor = "*";
+        int pages = 0;
+        while (cursor != null) {
+            JsonObject page = client.getAbs(base + "/segments/seg-1/profiles?count=2&properties=email&cursor=" + cursor)
+                    .bearerTokenAuthentication(token).send().await(10, TimeUnit.SECONDS).bodyAsJsonObject();
+            page.getJsonArray("profiles").forEach(p -> {
+                JsonObject profile = (JsonObject) p;
+                assertThat(profile.getJsonArray("properties")).as("only the properties asked for").hasSize(1);
+                read.add(profile.getString("id"));
+            });
+            cursor = page.getString("nextCursor");
+            pages++;
+        }
+        assertThat(pages).isEqualTo(3);
+        assertThat(read).containsExactlyInAnyOrderElementsOf(members);
+        client.getAbs(base + "/segments/no-such-segment/profiles").bearerTokenAuthentication(token).send().await(10, TimeUnit.SECONDS);
+        client.getAbs(base + "/segments/seg-1/profiles").bearerTokenAuthentication("unknown").send().await(10, TimeUnit.SECONDS);
+        client.getAbs(base + "/segments").bearerTokenAuthentication("unknown").send().await(10, TimeUnit.SECONDS);
+        tenant.segments().failPage(1, 503);
+        client.getAbs(base + "/segments/seg-1/profiles?count=2").bearerTokenAuthentication(token).send().await(10, TimeUnit.SECONDS);
+
+        BlueConicOpenApi document = new BlueConicOpenApi();
+        List<String> violations = new ArrayList<>();
+        Set<String> covered = new TreeSet<>();
+        for (BlueConicOpenApi.Exchange exchange : exchanges) {
+            covered.add(exchange.method() + " " + exchange.path().replaceAll("/segments/[^/]+/profiles", "/segments/{segment}/profiles")
+                    + " " + exchange.status());
+            violations.addAll(document.violations(exchange));
+        }
+        assertThat(violations).isEmpty();
+        assertThat(covered).contains("GET /rest/v2/segments 200", "GET /rest/v2/segments 401",
+                "GET /rest/v2/segments/{segment}/profiles 200", "GET /rest/v2/segments/{segment}/profiles 404",
+                "GET /rest/v2/segments/{segment}/profiles 401", "GET /rest/v2/segments/{segment}/profiles 503");
+    }
+
+    @Test
     void theJudgeCatchesWhatTheDocumentForbids() throws Exception {
         BlueConicOpenApi document = new BlueConicOpenApi();
         assertThat(document.violations(new BlueConicOpenApi.Exchange("PUT", "/rest/v2/profiles", Map.of(), "application/json", "[]",

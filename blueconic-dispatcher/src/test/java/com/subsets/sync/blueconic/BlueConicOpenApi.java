@@ -31,6 +31,28 @@ final class BlueConicOpenApi {
     private static final Pattern OBJECTIVE_LIST = Pattern.compile("[^,\\s]+(,[^,\\s]+)*");
 
     /** One request and its answer, as they crossed the wire. */
+    /**
+     * A query value as its schema types it (OpenAPI's default form style): an integer or boolean written as text, an
+     * array as its one repeated value; text that does not parse stays text, for the schema to refuse.
+     */
+    private JsonNode queryValue(JsonNode schema, String value) {
+        var nodes = mapper.getNodeFactory();
+        switch (schema.path("type").asText()) {
+            case "integer":
+                try {
+                    return nodes.numberNode(Long.parseLong(value));
+                } catch (NumberFormatException e) {
+                    return nodes.textNode(value);
+                }
+            case "boolean":
+                return value.equals("true") || value.equals("false") ? nodes.booleanNode(Boolean.parseBoolean(value)) : nodes.textNode(value);
+            case "array":
+                return nodes.arrayNode().add(queryValue(schema.path("items"), value));
+            default:
+                return nodes.textNode(value);
+        }
+    }
+
     record Exchange(String method, String path, Map<String, String> query, String contentType, String requestBody,
                     int status, String responseBody) {
     }
@@ -70,7 +92,7 @@ final class BlueConicOpenApi {
                 }
                 continue;
             }
-            problems.addAll(validate(parameter.path("schema"), mapper.getNodeFactory().textNode(value), where + "query " + name));
+            problems.addAll(validate(parameter.path("schema"), queryValue(parameter.path("schema"), value), where + "query " + name));
         }
         exchange.query().keySet().stream().filter(q -> !parameterNames(operation).contains(q))
                 .forEach(q -> problems.add(where + "undocumented query parameter " + q));

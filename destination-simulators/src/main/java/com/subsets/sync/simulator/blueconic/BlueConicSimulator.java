@@ -100,6 +100,8 @@ public final class BlueConicSimulator extends SimulatorServer {
             return reply(200, new JsonObject().put("startIndex", 0).put("itemsPerPage", list.size()).put("totalPages", 1)
                     .put("totalResults", list.size()).put("profileProperties", list));
         }));
+        router.get(BASE + "/segments").handler(ctx -> authorized(ctx, this::segments));
+        router.get(BASE + "/segments/:segment/profiles").handler(ctx -> authorized(ctx, this::segmentProfiles));
         router.get("/_sim/blueconic/tenants/:name").handler(ctx -> inspect(ctx, t -> t.toJson()));
         router.post("/_sim/blueconic/tenants/:name/faults").handler(ctx -> inspect(ctx, t -> {
             t.faults().apply(ctx.body().asJsonObject());
@@ -110,6 +112,64 @@ public final class BlueConicSimulator extends SimulatorServer {
             return new JsonObject().put("ok", true);
         }));
         return listen(router, host, port).map(this);
+    }
+
+    private Reply segments(BlueConicTenant tenant, RoutingContext ctx) {
+        int startIndex = intParam(ctx, "startIndex", 0, 0, Integer.MAX_VALUE);
+        int count = intParam(ctx, "count", 10, 0, Integer.MAX_VALUE);
+        return reply(200, tenant.segments().list(ctx.queryParams().get("filterTag"), startIndex, count));
+    }
+
+    /** The document: {@code cursor} ("*" or a page's {@code nextCursor}), {@code count} (at most 1,000,000), {@code properties}. */
+    private Reply segmentProfiles(BlueConicTenant tenant, RoutingContext ctx) {
+        String id = ctx.pathParam("segment");
+        if (!tenant.segments().exists(id)) {
+            return reply(404, new JsonObject().put("code", 404).put("message", "Segment not found: " + id));
+        }
+        int count = intParam(ctx, "count", 20, 1, 1_000_000);
+        String cursor = ctx.queryParams().get("cursor");
+        int fault = tenant.segments().pageFault(cursor == null || cursor.equals("*"));
+        if (fault != 0) {
+            return reply(fault, fault == 503 ? null : new JsonObject().put("code", fault).put("message", "injected fault"));
+        }
+        BlueConicSegments.Page page = tenant.segments().page(id, cursor, count);
+        String wanted = ctx.queryParams().get("properties");
+        java.util.Set<String> only = wanted == null ? null : java.util.Set.of(wanted.split(","));
+        JsonArray profiles = new JsonArray();
+        for (String profileId : page.profileIds()) {
+            java.util.Map<String, java.util.List<String>> values = tenant.profile(profileId);
+            JsonArray properties = new JsonArray();
+            if (values != null) {
+                values.forEach((property, list) -> {
+                    if (only == null || only.contains(property)) {
+                        properties.add(new JsonObject().put("id", property).put("values", new JsonArray(list)));
+                    }
+                });
+            }
+            profiles.add(new JsonObject().put("id", profileId).put("properties", properties));
+        }
+        JsonObject body = new JsonObject().put("cursor", cursor == null ? "*" : cursor).put("itemsPerPage", count)
+                .put("totalPages", (page.total() + count - 1) / count).put("totalResults", page.total()).put("profiles", profiles);
+        if (page.nextCursor() != null) {
+            body.put("nextCursor", page.nextCursor());
+        }
+        return reply(200, body);
+    }
+
+    private static int intParam(RoutingContext ctx, String name, int fallback, int min, int max) {
+        String value = ctx.queryParams().get(name);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            int parsed = Integer.parseInt(value);
+            if (parsed < min || parsed > max) {
+                throw new Rejection(400, name + " must be from " + min + " to " + max, name);
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            throw new Rejection(400, name + " must be an integer", name);
+        }
     }
 
     /** Client credentials in the form body (as the vendor documents) or in HTTP Basic. */

@@ -49,6 +49,7 @@ public final class BlueConicTenant {
     /** Requests under way, per OAuth application: BlueConic limits concurrency per instance and application. */
     private final Map<String, AtomicInteger> concurrentRequests = new java.util.concurrent.ConcurrentHashMap<>();
     final Faults faults = new Faults();
+    private final BlueConicSegments segments = new BlueConicSegments();
 
     BlueConicTenant(String name, String clientId, String clientSecret) {
         this.name = name;
@@ -57,6 +58,16 @@ public final class BlueConicTenant {
         applications.put(clientId, clientSecret);
         // Every tenant knows email, indexed (a unique identifier), as BlueConic tenants do.
         property(new JsonObject().put("id", "email").put("name", "Email").put("indexed", true).put("filterType", "EMAIL"));
+    }
+
+    public BlueConicSegments segments() {
+        return segments;
+    }
+
+    /** A profile's values, or null (segment pages serve them). */
+    synchronized Map<String, List<String>> profile(String profileId) {
+        Map<String, List<String>> profile = profiles.get(profileId);
+        return profile == null ? null : Map.copyOf(profile);
     }
 
     public Faults faults() {
