@@ -52,19 +52,26 @@ public final class SyncBenchmark {
         List<String> cases = List.of(System.getProperty("bench.cases", "endToEnd,backfill").split(","));
         List<String> results = new ArrayList<>();
         if (cases.contains("endToEnd")) {
-            results.add(withStack(Map.of(), SyncBenchmark::endToEnd));
+            results.add(report(withStack(Map.of(), SyncBenchmark::endToEnd)));
         }
         if (cases.contains("backfill")) {
-            results.add(withStack(Map.of("ITERABLE_REQUESTS_PER_SECOND", "10000"), stack -> backfill(stack, "unthrottled", 200_000, 10_000)));
-            results.add(withStack(Map.of(), stack -> backfill(stack, "5req/s", 100_000, 5)));
+            results.add(report(withStack(Map.of("ITERABLE_REQUESTS_PER_SECOND", "10000"),
+                    stack -> backfill(stack, "unthrottled", 200_000, 10_000))));
+            results.add(report(withStack(Map.of(), stack -> backfill(stack, "5req/s", 100_000, 5))));
         }
         if (cases.contains("parking")) {
-            results.add(withStack(Map.of(), SyncBenchmark::parking));
+            results.add(report(withStack(Map.of(), SyncBenchmark::parking)));
         }
         System.out.printf("%nsubsets-sync end-to-end benchmark (%d cores shared by broker, PostgreSQL, services, simulators and load)%n",
                 Runtime.getRuntime().availableProcessors());
         results.forEach(System.out::println);
         System.exit(0);
+    }
+
+    /** Prints a case's figures as soon as it ends (a later case failing keeps them). */
+    private static String report(String result) {
+        System.out.println("RESULT " + result);
+        return result;
     }
 
     interface Case {
@@ -278,7 +285,7 @@ public final class SyncBenchmark {
 
     /** The states the subscriber-state service changed so far, from its own /metrics. */
     private static long stateChanges(LocalStack stack) throws Exception {
-        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        var response = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build().send(java.net.http.HttpRequest.newBuilder(
                 java.net.URI.create(stack.config.url(stack.config.statePort()) + "/metrics")).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         var m = CHANGED.matcher(response.body());

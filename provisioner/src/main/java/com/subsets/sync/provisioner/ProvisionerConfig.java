@@ -43,7 +43,16 @@ public record ProvisionerConfig(
         Duration reportsReplayWindow,
         Map<String, String> kafkaProperties,
         Duration shutdownTimeout,
-        Map<DestinationKind, String> deadLetterTopics) {
+        Map<DestinationKind, String> deadLetterTopics,
+        Segments segments) {
+
+    /**
+     * Reading the BlueConic segments tenants follow: every {@code interval} per tenant, {@code pageSize} profiles a
+     * request, changes to {@code topic}; {@code lookups} are the platform services that may ask which segments a
+     * subscriber is in (operators may too; null: operators only).
+     */
+    public record Segments(Duration interval, int pageSize, String topic, TokenAuthenticator lookups) {
+    }
 
     public static ProvisionerConfig fromEnv(EnvReader env, Set<String> names) {
         List<String> hosts = env.list("BLUECONIC_ALLOWED_HOSTS");
@@ -79,7 +88,14 @@ public record ProvisionerConfig(
                 env.millis("PROVISIONER_SHUTDOWN_TIMEOUT_MS", Duration.ofSeconds(20), Duration.ZERO, Duration.ofMinutes(5)),
                 // Where a replay finds a destination's dead letters: the dispatcher's *_DEAD_LETTER_TOPIC.
                 Map.of(DestinationKind.ITERABLE, env.string("PROVISIONER_ITERABLE_DEAD_LETTER_TOPIC", Topics.deadLetter("iterable")),
-                        DestinationKind.BLUECONIC, env.string("PROVISIONER_BLUECONIC_DEAD_LETTER_TOPIC", Topics.deadLetter("blueconic"))));
+                        DestinationKind.BLUECONIC, env.string("PROVISIONER_BLUECONIC_DEAD_LETTER_TOPIC", Topics.deadLetter("blueconic"))),
+                new Segments(
+                        env.millis("PROVISIONER_SEGMENTS_INTERVAL_MS", Duration.ofMinutes(15), Duration.ofSeconds(1), Duration.ofDays(1)),
+                        // BlueConic allows up to 1,000,000 a page; 1,000 keeps a page's memory small and its request short.
+                        env.integer("PROVISIONER_SEGMENTS_PAGE_SIZE", 1_000, 1, 100_000),
+                        env.string("PROVISIONER_SEGMENTS_TOPIC", Topics.SEGMENT_MEMBERSHIPS),
+                        env.list("PROVISIONER_LOOKUP_TOKEN_SHA256").isEmpty() ? null
+                                : TokenAuthenticator.fromEnv(env, "PROVISIONER_LOOKUP_TOKEN_SHA256")));
     }
 
     /**
@@ -149,6 +165,6 @@ public record ProvisionerConfig(
     public ProvisionerConfig withPort(int port) {
         return new ProvisionerConfig(httpHost, port, operators, dispatchers, database, secrets, instanceUrls, iterableEndpoints,
                 sweepInterval, vendorTimeout, vendorAttempts, runRetryBase, runRetryMax, replica, bootstrapServers, reportsTopic,
-                reportsGroupId, reportsReplayWindow, kafkaProperties, shutdownTimeout, deadLetterTopics);
+                reportsGroupId, reportsReplayWindow, kafkaProperties, shutdownTimeout, deadLetterTopics, segments);
     }
 }

@@ -4,6 +4,13 @@ import com.subsets.sync.client.blueconic.TokenProvider;
 import com.subsets.sync.dispatch.core.Backoff;
 import com.subsets.sync.provisioner.api.DestinationsApi;
 import com.subsets.sync.provisioner.api.ResyncApi;
+import com.subsets.sync.provisioner.api.SegmentsApi;
+import com.subsets.sync.provisioner.run.ProvisioningLock;
+import com.subsets.sync.provisioner.segments.MembershipPublisher;
+import com.subsets.sync.provisioner.segments.SegmentClient;
+import com.subsets.sync.provisioner.segments.SegmentMetrics;
+import com.subsets.sync.provisioner.segments.SegmentReader;
+import com.subsets.sync.provisioner.segments.SegmentStore;
 import com.subsets.sync.provisioner.core.DestinationKind;
 import com.subsets.sync.provisioner.core.RegistrationReader;
 import com.subsets.sync.provisioner.run.ProvisioningRunner;
@@ -52,6 +59,9 @@ public final class ProvisionerService {
     private WebClient client;
     private Reconciler reconciler;
     private DeliveryReportConsumer reports;
+    private SegmentReader segments;
+    private SegmentStore segmentStore;
+    private TokenProvider blueConicTokens;
     private HttpServer server;
 
     private ProvisionerService(ProvisionerConfig config) {
@@ -88,13 +98,20 @@ public final class ProvisionerService {
                     pool.query("SELECT 1").execute().onComplete(ar -> promise.complete(ar.succeeded() ? Status.OK() : Status.KO()))),
                     metrics.registry());
             ResyncStore resyncs = new ResyncStore(pool);
-            new DestinationsApi(store, history, resyncs, new RegistrationReader(config.instanceUrls()), config.secrets(), runner,
+            segmentStore = new SegmentStore(pool);
+            segments = new SegmentReader(vertx, segmentStore, store, config.secrets(), new ProvisioningLock(pool),
+                    new SegmentClient(client, blueConicTokens, config.vendorTimeout().toMillis()),
+                    new MembershipPublisher(vertx, config.bootstrapServers(), config.kafkaProperties(), config.segments().topic()),
+                    new SegmentMetrics(metrics.registry()), config.segments().interval().toMillis(), config.segments().pageSize());
+            new SegmentsApi(segmentStore, config.operators(), config.segments().lookups()).mount(router);
+            new DestinationsApi(store, history, resyncs, segmentStore, new RegistrationReader(config.instanceUrls()), config.secrets(), runner,
                     config.iterableEndpoints(), config.operators(), config.dispatchers()).mount(router);
             new ResyncApi(store, resyncs, new DeadLetterScan(vertx, config), config.deadLetterTopics()).mount(router);
             return vertx.createHttpServer().requestHandler(router).listen(config.httpPort(), config.httpHost());
         }).compose(s -> {
             server = s;
             reconciler.start();
+            segments.start();
             return reports.start();
         }).onSuccess(v -> LOG.info("provisioner up on port {} as replica {}", server.actualPort(), config.replica()));
     }
@@ -103,12 +120,13 @@ public final class ProvisionerService {
         client = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true).setConnectTimeout(5_000),
                 new PoolOptions().setHttp1MaxSize(4));
         long timeout = config.vendorTimeout().toMillis();
+        blueConicTokens = new TokenProvider(client, System::currentTimeMillis);
         VendorCalls calls = new VendorCalls(vertx, new Backoff(Duration.ofMillis(500), Duration.ofSeconds(8), Duration.ofDays(1),
                 () -> ThreadLocalRandom.current().nextDouble()), config.vendorAttempts());
         Backoff runBackoff = new Backoff(config.runRetryBase(), config.runRetryMax(), Duration.ofDays(3650),
                 () -> 0.5 + ThreadLocalRandom.current().nextDouble() / 2);
         return new ProvisioningRunner(pool, config.database().poolSize(), store, config.secrets(), Map.of(
-                DestinationKind.BLUECONIC, new BlueConicFieldProvisioner(client, new TokenProvider(client, System::currentTimeMillis),
+                DestinationKind.BLUECONIC, new BlueConicFieldProvisioner(client, blueConicTokens,
                         calls, timeout),
                 DestinationKind.ITERABLE, new IterableFieldProvisioner(client, calls, config.iterableEndpoints()::url, timeout)),
                 runBackoff, config.replica(), provisionerMetrics);
@@ -116,6 +134,16 @@ public final class ProvisionerService {
 
     public int port() {
         return server.actualPort();
+    }
+
+    /** Followed segments and their members (tests). */
+    public SegmentStore segmentStore() {
+        return segmentStore;
+    }
+
+    /** Reads now the segments of every tenant that is due (tests). */
+    public Future<Void> readSegments() {
+        return segments.readDue();
     }
 
     /** Runs one sweep now (tests). */
@@ -130,7 +158,8 @@ public final class ProvisionerService {
                     if (reconciler != null) {
                         reconciler.stop();
                     }
-                    return reports == null ? Future.succeededFuture() : reports.close();
+                    Future<Void> segmentsStopped = segments == null ? Future.succeededFuture() : segments.stop();
+                    return segmentsStopped.eventually(() -> reports == null ? Future.succeededFuture() : reports.close());
                 })
                 .eventually(() -> {
                     if (client != null) {

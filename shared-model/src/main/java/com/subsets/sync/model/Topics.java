@@ -9,11 +9,14 @@ public final class Topics {
     /** Every assignment event, from ingest or produced directly by a platform service. */
     public static final String ASSIGNMENT_EVENTS = "subsets.assignment-events.v1";
 
-    /** Dispatchers' delivery reports (counts and last errors per tenant), read by the provisioner. */
     /** Each subscriber's current five fields (compacted; key tenant and subscriber, partitioned by tenant). */
     public static final String SUBSCRIBER_STATE = "subsets.subscriber-state.v1";
 
+    /** Dispatchers' delivery reports (counts and last errors per tenant), read by the provisioner. */
     public static final String DELIVERY_REPORTS = "subsets.delivery-reports.v1";
+
+    /** Subscribers entering and leaving followed BlueConic segments, keyed by tenant. */
+    public static final String SEGMENT_MEMBERSHIPS = "subsets.segment-memberships.v1";
 
     private Topics() {
     }

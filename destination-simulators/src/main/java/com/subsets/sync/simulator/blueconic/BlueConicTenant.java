@@ -235,6 +235,11 @@ public final class BlueConicTenant {
         return id;
     }
 
+    /** The id of the profile whose {@code propertyId} holds {@code value}, or null. */
+    public synchronized String profileIdBy(String propertyId, String value) {
+        return findProfile(propertyId, value);
+    }
+
     /** The values of the profile whose {@code propertyId} holds {@code value}, or null. */
     public synchronized Map<String, List<String>> profileBy(String propertyId, String value) {
         String id = findProfile(propertyId, value);

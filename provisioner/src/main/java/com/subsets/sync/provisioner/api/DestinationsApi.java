@@ -11,6 +11,7 @@ import com.subsets.sync.provisioner.run.ProvisioningRunner;
 import com.subsets.sync.provisioner.run.RunResult;
 import com.subsets.sync.provisioner.store.DeliveryHistoryStore;
 import com.subsets.sync.provisioner.store.DestinationStore;
+import com.subsets.sync.provisioner.segments.SegmentStore;
 import com.subsets.sync.provisioner.store.ResyncStore;
 import com.subsets.sync.provisioner.store.StoredDestination;
 import com.subsets.sync.runtime.TokenAuthenticator;
@@ -42,6 +43,7 @@ public final class DestinationsApi {
     private final DestinationStore store;
     private final DeliveryHistoryStore history;
     private final ResyncStore resyncs;
+    private final SegmentStore segments;
     private final RegistrationReader reader;
     private final SecretBox secrets;
     private final ProvisioningRunner runner;
@@ -49,13 +51,14 @@ public final class DestinationsApi {
     private final TokenAuthenticator operators;
     private final java.util.Map<DestinationKind, TokenAuthenticator> dispatchers;
 
-    public DestinationsApi(DestinationStore store, DeliveryHistoryStore history, ResyncStore resyncs, RegistrationReader reader,
-                           SecretBox secrets,
+    public DestinationsApi(DestinationStore store, DeliveryHistoryStore history, ResyncStore resyncs, SegmentStore segments,
+                           RegistrationReader reader, SecretBox secrets,
                            ProvisioningRunner runner, IterableEndpoints endpoints, TokenAuthenticator operators,
                            java.util.Map<DestinationKind, TokenAuthenticator> dispatchers) {
         this.store = store;
         this.history = history;
         this.resyncs = resyncs;
+        this.segments = segments;
         this.reader = reader;
         this.secrets = secrets;
         this.runner = runner;
@@ -207,7 +210,9 @@ public final class DestinationsApi {
     private Future<JsonObject> view(String tenantId, DestinationKind kind) {
         return store.find(tenantId, kind).compose(found -> {
             StoredDestination d = found.orElseThrow(() -> notRegistered(tenantId, kind));
-            return store.ledger(tenantId, kind).compose(ledger -> resyncs.parking(tenantId, kind).map(parking -> {
+            return store.ledger(tenantId, kind).compose(ledger -> resyncs.parking(tenantId, kind).compose(parking ->
+                    (kind == DestinationKind.BLUECONIC ? segments.followed(tenantId) : Future.succeededFuture(
+                            List.<SegmentStore.Followed>of())).map(followed -> {
                 JsonArray fields = new JsonArray();
                 ledger.forEach(row -> fields.add(new JsonObject()
                         .put("field", row.record().field().name())
@@ -229,9 +234,20 @@ public final class DestinationsApi {
                         .put("backfill", d.backfill())
                         .put("nextAttemptAt", d.nextAttemptAt() == null ? null : d.nextAttemptAt().toInstant().toString())
                         .put("updatedAt", d.updatedAt().toInstant().toString())
-                        .put("fields", fields);
-            }));
+                        .put("fields", fields)
+                        .put("segments", kind == DestinationKind.BLUECONIC ? segmentsView(followed) : null);
+            })));
         });
+    }
+
+    /** Each followed segment with its name, members and last complete read; a deleted one says when it went. */
+    private static JsonArray segmentsView(List<SegmentStore.Followed> followed) {
+        JsonArray view = new JsonArray();
+        followed.forEach(f -> view.add(new JsonObject().put("id", f.segmentId()).put("name", f.name()).put("members", f.members())
+                .put("lastReadAt", f.lastReadAt() == null ? null : f.lastReadAt().toInstant().toString())
+                .put("lastError", f.lastError())
+                .put("deletedAt", f.deletedAt() == null ? null : f.deletedAt().toInstant().toString())));
+        return view;
     }
 
     // ---- dispatchers ----

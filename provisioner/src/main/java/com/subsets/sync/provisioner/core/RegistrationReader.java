@@ -18,6 +18,8 @@ public final class RegistrationReader {
     private static final Pattern API_KEY = Pattern.compile("\\S{8,500}");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
     private static final Pattern PROPERTY_ID = Pattern.compile("[A-Za-z0-9_]{1,100}");
+    private static final Pattern SEGMENT_ID = Pattern.compile("[A-Za-z0-9._-]{1,200}");
+    private static final Pattern TAG = Pattern.compile("[^\\p{Cntrl}]{1,100}");
     private static final Pattern ANY_URL = Pattern.compile("\\S{1,500}");
 
     private final InstanceUrlPolicy instanceUrls;
@@ -52,7 +54,7 @@ public final class RegistrationReader {
 
     private Registration blueConic(JsonObject body) {
         BodyRules rules = new BodyRules(body, Set.of("instanceUrl", "clientId", "clientSecret", "matchingProperty", "strategy",
-                "objectiveIds", "backfill"));
+                "objectiveIds", "backfill", "followSegments", "followSegmentTags"));
         String url = rules.text("instanceUrl", null, ANY_URL, "must be an https URL", false);
         String instanceUrl = null;
         if (url != null) {
@@ -68,9 +70,14 @@ public final class RegistrationReader {
         String strategy = rules.oneOf("strategy", "UPDATE", Set.of("UPDATE", "UPSERT"));
         boolean backfill = rules.bool("backfill", true);
         List<String> objectives = rules.texts("objectiveIds", NAME, "must be an objective id: 1 to 100 letters, digits, '.', '_' or '-'", 50);
+        List<String> followSegments = rules.texts("followSegments", SEGMENT_ID, "must be a segment id: 1 to 200 letters, digits, '.', '_' or '-'", 100);
+        List<String> followTags = rules.texts("followSegmentTags", TAG, "must be a tag: 1 to 100 characters without control characters", 20);
         rules.check();
         JsonObject settings = new JsonObject().put("instanceUrl", instanceUrl).put("clientId", clientId)
                 .put("matchingProperty", matching).put("strategy", strategy).put("objectiveIds", new JsonArray(objectives));
+        if (!followSegments.isEmpty() || !followTags.isEmpty()) {
+            settings.put("followSegments", new JsonArray(followSegments)).put("followSegmentTags", new JsonArray(followTags));
+        }
         return new Registration(DestinationKind.BLUECONIC, settings, new JsonObject().put("clientSecret", clientSecret), backfill);
     }
 }

@@ -16,17 +16,25 @@ import java.util.function.Function;
  * holder. If the holder dies, PostgreSQL ends its session and the lock is free again at once, so a
  * crashed run never blocks the next one.
  */
-final class ProvisioningLock {
+public final class ProvisioningLock {
 
     private final Pool pool;
 
-    ProvisioningLock(Pool pool) {
+    public ProvisioningLock(Pool pool) {
         this.pool = pool;
     }
 
     /** Runs {@code work} on the locked connection, or returns empty at once when another run holds the lock. */
     <T> Future<Optional<T>> withLock(String tenantId, DestinationKind kind, Function<SqlConnection, Future<T>> work) {
-        long key = key(tenantId, kind);
+        return withKey(key("provisioning/" + tenantId + "/" + kind.wireName()), work);
+    }
+
+    /** As above for any other work that must run once at a time across replicas, named e.g. {@code segments/<tenant>}. */
+    public <T> Future<Optional<T>> withNamedLock(String name, Function<SqlConnection, Future<T>> work) {
+        return withKey(key(name), work);
+    }
+
+    private <T> Future<Optional<T>> withKey(long key, Function<SqlConnection, Future<T>> work) {
         return pool.getConnection().compose(connection -> connection.preparedQuery("SELECT pg_try_advisory_lock($1) AS locked")
                 .execute(Tuple.of(key))
                 .compose(rows -> {
@@ -40,9 +48,9 @@ final class ProvisioningLock {
                 .eventually(connection::close));
     }
 
-    /** 64 bits of SHA-256: two destinations sharing a key would only take turns, never both run at once. */
-    static long key(String tenantId, DestinationKind kind) {
-        byte[] hash = TokenAuthenticator.sha256("provisioning/" + tenantId + "/" + kind.wireName());
+    /** 64 bits of SHA-256: two names sharing a key would only take turns, never both run at once. */
+    static long key(String name) {
+        byte[] hash = TokenAuthenticator.sha256(name);
         return ByteBuffer.wrap(hash, 0, 8).getLong();
     }
 }

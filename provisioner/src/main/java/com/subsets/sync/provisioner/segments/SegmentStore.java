@@ -1,0 +1,188 @@
+package com.subsets.sync.provisioner.segments;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** Followed segments, their members as of the last complete read, reads under way and the tenants' schedule. */
+public final class SegmentStore {
+
+    /** A followed segment as the last reads left it. */
+    public record Followed(String segmentId, String name, long members, OffsetDateTime lastReadAt, String lastError,
+                           OffsetDateTime lastErrorAt, OffsetDateTime deletedAt) {
+    }
+
+    /** A read under way: where its cursor stands, and whether every page is stored. */
+    record Read(String readId, String cursor, int pages, boolean complete) {
+    }
+
+    /** A segment a subscriber is in, as of that segment's last complete read. */
+    public record Membership(String segmentId, String name, OffsetDateTime readAt) {
+    }
+
+    private final Pool pool;
+
+    public SegmentStore(Pool pool) {
+        this.pool = pool;
+    }
+
+    public Future<List<Followed>> followed(String tenantId) {
+        return pool.preparedQuery("SELECT segment_id, segment_name, members, last_read_at, last_error, last_error_at, deleted_at "
+                        + "FROM segment_followed WHERE tenant_id = $1 ORDER BY segment_id")
+                .execute(Tuple.of(tenantId))
+                .map(rows -> {
+                    List<Followed> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(new Followed(r.getString("segment_id"), r.getString("segment_name"), r.getLong("members"),
+                            r.getOffsetDateTime("last_read_at"), r.getString("last_error"), r.getOffsetDateTime("last_error_at"),
+                            r.getOffsetDateTime("deleted_at"))));
+                    return out;
+                });
+    }
+
+    /** Follows the segment under its current name (again, if BlueConic had deleted one of that id). */
+    Future<Void> follow(String tenantId, String segmentId, String name) {
+        return pool.preparedQuery("INSERT INTO segment_followed (tenant_id, segment_id, segment_name) VALUES ($1, $2, $3) "
+                        + "ON CONFLICT (tenant_id, segment_id) DO UPDATE SET segment_name = EXCLUDED.segment_name, deleted_at = NULL")
+                .execute(Tuple.of(tenantId, segmentId, name)).mapEmpty();
+    }
+
+    /** A segment the registration no longer names: forgotten, with its members (nothing is published). */
+    Future<Void> unfollow(String tenantId, String segmentId) {
+        return pool.preparedQuery("DELETE FROM segment_followed WHERE tenant_id = $1 AND segment_id = $2")
+                .execute(Tuple.of(tenantId, segmentId)).mapEmpty();
+    }
+
+    /** The read under way, or a new one from the first page. */
+    Future<Read> read(String tenantId, String segmentId) {
+        return pool.preparedQuery("INSERT INTO segment_read (tenant_id, segment_id, read_id) VALUES ($1, $2, $3) "
+                        + "ON CONFLICT (tenant_id, segment_id) DO UPDATE SET read_id = segment_read.read_id "
+                        + "RETURNING read_id, cursor, pages, complete")
+                .execute(Tuple.of(tenantId, segmentId, UUID.randomUUID().toString()))
+                .map(rows -> {
+                    Row r = rows.iterator().next();
+                    return new Read(r.getString("read_id"), r.getString("cursor"), r.getInteger("pages"), r.getBoolean("complete"));
+                });
+    }
+
+    /** A page stored with where the next one starts, in one transaction: a crash resumes after the last page stored. */
+    Future<Void> page(String tenantId, String segmentId, List<String> subscribers, String nextCursor) {
+        return pool.withTransaction(tx -> {
+            Future<?> staged = subscribers.isEmpty() ? Future.succeededFuture()
+                    : tx.preparedQuery("INSERT INTO segment_read_member (tenant_id, segment_id, subscriber) "
+                            + "SELECT $1, $2, unnest($3::text[]) ON CONFLICT DO NOTHING")
+                    .execute(Tuple.of(tenantId, segmentId, subscribers.toArray(String[]::new)));
+            return staged.compose(v -> tx.preparedQuery("UPDATE segment_read SET cursor = COALESCE($3, cursor), pages = pages + 1, "
+                            + "complete = ($3 IS NULL) WHERE tenant_id = $1 AND segment_id = $2")
+                    .execute(Tuple.of(tenantId, segmentId, nextCursor))).mapEmpty();
+        });
+    }
+
+    /** Drops a read under way (its cursor no longer works): the next read starts from the first page. */
+    Future<Void> dropRead(String tenantId, String segmentId) {
+        return pool.preparedQuery("DELETE FROM segment_read WHERE tenant_id = $1 AND segment_id = $2")
+                .execute(Tuple.of(tenantId, segmentId)).mapEmpty();
+    }
+
+    /**
+     * Up to {@code limit} subscribers, in order after {@code after}, that entered (in the complete read, not among the
+     * members) or exited (among the members, not in the read; every member when the segment was deleted).
+     */
+    Future<List<String>> changes(String tenantId, String segmentId, boolean entered, boolean deleted, String after, int limit) {
+        String sql = entered
+                ? "SELECT subscriber FROM segment_read_member n WHERE tenant_id = $1 AND segment_id = $2 AND subscriber > $3 "
+                        + "AND NOT EXISTS (SELECT 1 FROM segment_member m WHERE m.tenant_id = $1 AND m.segment_id = $2 "
+                        + "AND m.subscriber = n.subscriber) ORDER BY subscriber LIMIT $4"
+                : "SELECT subscriber FROM segment_member m WHERE tenant_id = $1 AND segment_id = $2 AND subscriber > $3 "
+                        + (deleted ? "" : "AND NOT EXISTS (SELECT 1 FROM segment_read_member n WHERE n.tenant_id = $1 "
+                        + "AND n.segment_id = $2 AND n.subscriber = m.subscriber) ")
+                        + "ORDER BY subscriber LIMIT $4";
+        return pool.preparedQuery(sql).execute(Tuple.of(tenantId, segmentId, after, limit)).map(rows -> {
+            List<String> out = new ArrayList<>();
+            rows.forEach(r -> out.add(r.getString("subscriber")));
+            return out;
+        });
+    }
+
+    /** The complete read becomes the members, in one transaction; the read is gone. */
+    Future<Long> finish(String tenantId, String segmentId) {
+        return pool.withTransaction(tx -> tx.preparedQuery("DELETE FROM segment_member m WHERE tenant_id = $1 AND segment_id = $2 "
+                                + "AND NOT EXISTS (SELECT 1 FROM segment_read_member n WHERE n.tenant_id = $1 AND n.segment_id = $2 "
+                                + "AND n.subscriber = m.subscriber)").execute(Tuple.of(tenantId, segmentId))
+                .compose(v -> tx.preparedQuery("INSERT INTO segment_member (tenant_id, segment_id, subscriber) SELECT tenant_id, "
+                                + "segment_id, subscriber FROM segment_read_member WHERE tenant_id = $1 AND segment_id = $2 ON CONFLICT DO NOTHING")
+                        .execute(Tuple.of(tenantId, segmentId)))
+                .compose(v -> tx.preparedQuery("UPDATE segment_followed SET members = (SELECT count(*) FROM segment_member "
+                                + "WHERE tenant_id = $1 AND segment_id = $2), last_read_at = now(), last_error = NULL, last_error_at = NULL "
+                                + "WHERE tenant_id = $1 AND segment_id = $2 RETURNING members").execute(Tuple.of(tenantId, segmentId)))
+                .compose(rows -> tx.preparedQuery("DELETE FROM segment_read WHERE tenant_id = $1 AND segment_id = $2")
+                        .execute(Tuple.of(tenantId, segmentId)).map(v -> rows.iterator().next().getLong("members"))));
+    }
+
+    /** BlueConic no longer has the segment: after its members' exits are published, it has none, and says when it went. */
+    Future<Void> deleted(String tenantId, String segmentId, String reason) {
+        return pool.withTransaction(tx -> tx.preparedQuery("DELETE FROM segment_member WHERE tenant_id = $1 AND segment_id = $2")
+                .execute(Tuple.of(tenantId, segmentId))
+                .compose(v -> tx.preparedQuery("DELETE FROM segment_read WHERE tenant_id = $1 AND segment_id = $2")
+                        .execute(Tuple.of(tenantId, segmentId)))
+                .compose(v -> tx.preparedQuery("UPDATE segment_followed SET deleted_at = now(), members = 0, last_error = $3, "
+                        + "last_error_at = now() WHERE tenant_id = $1 AND segment_id = $2").execute(Tuple.of(tenantId, segmentId, reason)))
+                .mapEmpty());
+    }
+
+    Future<Void> failed(String tenantId, String segmentId, String error) {
+        return pool.preparedQuery("UPDATE segment_followed SET last_error = $3, last_error_at = now() WHERE tenant_id = $1 AND segment_id = $2")
+                .execute(Tuple.of(tenantId, segmentId, error.length() > 2000 ? error.substring(0, 2000) : error)).mapEmpty();
+    }
+
+    /** The segments the subscriber is in, by the tenant's matching identifier. */
+    public Future<List<Membership>> segmentsOf(String tenantId, String subscriber) {
+        return pool.preparedQuery("SELECT f.segment_id, f.segment_name, f.last_read_at FROM segment_member m JOIN segment_followed f "
+                        + "ON f.tenant_id = m.tenant_id AND f.segment_id = m.segment_id WHERE m.tenant_id = $1 AND m.subscriber = $2 "
+                        + "ORDER BY f.segment_id")
+                .execute(Tuple.of(tenantId, subscriber))
+                .map(rows -> {
+                    List<Membership> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(new Membership(r.getString("segment_id"), r.getString("segment_name"),
+                            r.getOffsetDateTime("last_read_at"))));
+                    return out;
+                });
+    }
+
+    /** Tenants whose BlueConic destination was READY and whose next read is due (or never happened). */
+    Future<List<String>> due() {
+        return pool.query("SELECT r.tenant_id FROM destination_ready r LEFT JOIN segment_schedule s ON s.tenant_id = r.tenant_id "
+                        + "WHERE r.kind = 'blueconic' AND (s.next_read_at IS NULL OR s.next_read_at <= now()) "
+                        + "AND (jsonb_array_length(COALESCE(r.settings->'followSegments', '[]')) > 0 "
+                        + "OR jsonb_array_length(COALESCE(r.settings->'followSegmentTags', '[]')) > 0 "
+                        + "OR EXISTS (SELECT 1 FROM segment_followed f WHERE f.tenant_id = r.tenant_id))")
+                .execute()
+                .map(rows -> {
+                    List<String> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(r.getString("tenant_id")));
+                    return out;
+                });
+    }
+
+    /** On the tenant's lock connection: still due (another replica may have just read it)? */
+    Future<Boolean> stillDue(SqlConnection connection, String tenantId) {
+        return connection.preparedQuery("SELECT 1 FROM segment_schedule WHERE tenant_id = $1 AND next_read_at > now()")
+                .execute(Tuple.of(tenantId)).map(rows -> rows.size() == 0);
+    }
+
+    Future<Void> scheduleNext(String tenantId, long afterMillis) {
+        return pool.preparedQuery("INSERT INTO segment_schedule (tenant_id, next_read_at) VALUES ($1, now() + $2 * interval '1 millisecond') "
+                        + "ON CONFLICT (tenant_id) DO UPDATE SET next_read_at = EXCLUDED.next_read_at")
+                .execute(Tuple.of(tenantId, afterMillis)).mapEmpty();
+    }
+
+    /** Asks for a read of the tenant now (tests, and a registration that changed what it follows). */
+    public Future<Void> readSoon(String tenantId) {
+        return pool.preparedQuery("DELETE FROM segment_schedule WHERE tenant_id = $1").execute(Tuple.of(tenantId)).mapEmpty();
+    }
+}

@@ -1,0 +1,242 @@
+package com.subsets.sync.provisioner;
+
+import static com.subsets.sync.provisioner.ProvisionerTestKit.await;
+import static com.subsets.sync.provisioner.ProvisionerTestKit.call;
+import static com.subsets.sync.provisioner.ProvisionerTestKit.operator;
+import static com.subsets.sync.provisioner.ProvisionerTestKit.status;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.subsets.sync.infra.KafkaService;
+import com.subsets.sync.infra.PostgresEndpoint;
+import com.subsets.sync.infra.PostgresService;
+import com.subsets.sync.infra.RealServices;
+import com.subsets.sync.model.SegmentMembership;
+import com.subsets.sync.runtime.TokenAuthenticator;
+import com.subsets.sync.simulator.blueconic.BlueConicSimulator;
+import com.subsets.sync.simulator.blueconic.BlueConicTenant;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * BlueConic segments back into Subsets, against a real PostgreSQL and broker and the BlueConic simulator: a
+ * registration naming an unknown segment fails with BlueConic's words; the first read publishes every member as
+ * entered, a later one only entries and exits; a read failing on page 3 of 5 publishes nothing and the next one
+ * completes; a segment deleted at BlueConic is reported and its members exit once; the lookup endpoint answers
+ * from the last complete reads.
+ */
+@ExtendWith(RealServices.class)
+class SegmentsIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String TOPIC = "segments-it.memberships";
+    private static final String LOOKUP_TOKEN = "lookup-token-for-tests";
+
+    private static Vertx vertx;
+    private static BlueConicSimulator blueConic;
+    private static ProvisionerService provisioner;
+    private static KafkaService kafka;
+    private static int port;
+    private static String instanceUrl;
+
+    @BeforeAll
+    static void start(PostgresService postgres, KafkaService broker) throws Exception {
+        kafka = broker;
+        vertx = Vertx.vertx();
+        blueConic = new BlueConicSimulator(vertx);
+        blueConic.start("127.0.0.1", 0).await(10, TimeUnit.SECONDS);
+        instanceUrl = "http://127.0.0.1:" + blueConic.port();
+        PostgresEndpoint db = postgres.createDatabase("segments_it");
+        kafka.createTopics(1, "segments-it.reports");
+        kafka.createTopics(3, TOPIC);
+        Map<String, String> env = ProvisionerTestKit.env(db, kafka, 1, "segments-it.reports");
+        env.put("PROVISIONER_SEGMENTS_TOPIC", TOPIC);
+        env.put("PROVISIONER_SEGMENTS_PAGE_SIZE", "4");
+        // Reads run when a test asks (readSegments), not on the clock.
+        env.put("PROVISIONER_SEGMENTS_INTERVAL_MS", "3600000");
+        env.put("PROVISIONER_LOOKUP_TOKEN_SHA256", TokenAuthenticator.sha256Hex(LOOKUP_TOKEN));
+        provisioner = ProvisionerTestKit.start(env);
+        port = provisioner.port();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (provisioner != null) {
+            provisioner.close().await(30, TimeUnit.SECONDS);
+        }
+        vertx.close().await(10, TimeUnit.SECONDS);
+    }
+
+    private static BlueConicTenant tenant(String name) {
+        return blueConic.addTenant(name, "client-" + name, "secret-" + name);
+    }
+
+    private static ProvisionerTestKit.Reply register(String tenant, JsonObject follow) {
+        JsonObject body = new JsonObject().put("instanceUrl", instanceUrl).put("clientId", "client-" + tenant)
+                .put("clientSecret", "secret-" + tenant).put("backfill", false).mergeIn(follow);
+        return operator(port, "PUT", "/v1/tenants/" + tenant + "/destinations/blueconic", body.encode());
+    }
+
+    private static List<String> members(BlueConicTenant tenant, int from, int to) {
+        List<String> ids = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            String email = "m" + i + "@example.com";
+            Map<String, List<String>> existing = tenant.profileBy("email", email);
+            ids.add(existing != null ? tenant.profileIdBy("email", email) : tenant.addProfile(Map.of("email", List.of(email))));
+        }
+        return ids;
+    }
+
+    private static void read() throws Exception {
+        provisioner.readSegments().await(60, TimeUnit.SECONDS);
+    }
+
+    private static void readAgain(String tenant) throws Exception {
+        provisioner.segmentStore().readSoon(tenant).await(10, TimeUnit.SECONDS);
+        read();
+    }
+
+    /** The membership changes published for {@code tenant}, in order. */
+    private static List<SegmentMembership> published(String tenant) {
+        Map<String, Object> props = new HashMap<>(Map.of("bootstrap.servers", kafka.bootstrapServers()));
+        List<SegmentMembership> out = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(TOPIC).stream().map(p -> new TopicPartition(TOPIC, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (tenant.equals(record.key())) {
+                        out.add(SegmentMembership.decode(record.value()));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<String> subscribers(List<SegmentMembership> changes, SegmentMembership.Change change) {
+        return changes.stream().filter(c -> c.change() == change).map(SegmentMembership::identifier).sorted().toList();
+    }
+
+    @Test
+    void anUnknownSegmentFailsTheRegistrationWithBlueConicsWords() throws Exception {
+        tenant("unknown").segments().define("seg-a", "A");
+        var created = register("unknown", new JsonObject().put("followSegments", new JsonArray().add("seg-a").add("seg-missing")));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        await("FAILED", WAIT, () -> status(port, "unknown", "blueconic").equals("FAILED"));
+        JsonObject view = operator(port, "GET", "/v1/tenants/unknown/destinations/blueconic", null).json();
+        assertThat(view.getString("statusReason")).contains("seg-missing").contains("Segment not found");
+        var invalid = register("unknown", new JsonObject().put("followSegments", new JsonArray().add("not a segment id")));
+        assertThat(invalid.status()).isEqualTo(400);
+        assertThat(invalid.body()).contains("followSegments");
+    }
+
+    @Test
+    void readsPublishEntriesThenOnlyChangesAndALookupAnswersFromTheLastCompleteRead() throws Exception {
+        BlueConicTenant brand = tenant("brand");
+        brand.segments().define("seg-churn", "Likely to churn", "subsets").members("seg-churn", members(brand, 0, 10))
+                .define("seg-vip", "VIP", "subsets").members("seg-vip", members(brand, 5, 7))
+                .define("seg-other", "Not followed");
+        assertThat(register("brand", new JsonObject().put("followSegmentTags", new JsonArray().add("subsets"))).status()).isEqualTo(201);
+        await("READY", WAIT, () -> status(port, "brand", "blueconic").equals("READY"));
+
+        read();
+        List<SegmentMembership> first = published("brand");
+        assertThat(first).allMatch(c -> c.change() == SegmentMembership.Change.ENTERED);
+        assertThat(first.stream().filter(c -> c.segmentId().equals("seg-churn")).map(SegmentMembership::identifier).sorted())
+                .hasSize(10).contains("m0@example.com", "m9@example.com");
+        assertThat(first.stream().filter(c -> c.segmentId().equals("seg-vip"))).hasSize(2)
+                .allMatch(c -> c.segmentName().equals("VIP") && c.identifierName().equals("email"));
+        assertThat(first).noneMatch(c -> c.segmentId().equals("seg-other"));
+
+        brand.segments().members("seg-churn", members(brand, 3, 12));
+        readAgain("brand");
+        List<SegmentMembership> second = published("brand").subList(first.size(), published("brand").size());
+        assertThat(subscribers(second, SegmentMembership.Change.ENTERED)).containsExactly("m10@example.com", "m11@example.com");
+        assertThat(subscribers(second, SegmentMembership.Change.EXITED)).containsExactly("m0@example.com", "m1@example.com",
+                "m2@example.com");
+
+        var lookup = call(port, "GET", "/v1/tenants/brand/subscribers/m6@example.com/segments", LOOKUP_TOKEN, null);
+        assertThat(lookup.status()).as(lookup.body()).isEqualTo(200);
+        assertThat(lookup.json().getJsonArray("segments")).extracting(s -> ((JsonObject) s).getString("id"))
+                .containsExactly("seg-churn", "seg-vip");
+        assertThat(((JsonObject) lookup.json().getJsonArray("segments").getValue(0)).getString("readAt")).isNotNull();
+        assertThat(call(port, "GET", "/v1/tenants/brand/subscribers/m0@example.com/segments", LOOKUP_TOKEN, null).json()
+                .getJsonArray("segments")).isEmpty();
+        assertThat(call(port, "GET", "/v1/tenants/brand/subscribers/m6@example.com/segments", "wrong", null).status()).isEqualTo(401);
+        assertThat(call(port, "GET", "/v1/tenants/brand/destinations/blueconic", LOOKUP_TOKEN, null).status())
+                .as("a lookup token opens lookups only").isEqualTo(401);
+
+        JsonObject view = operator(port, "GET", "/v1/tenants/brand/destinations/blueconic", null).json();
+        assertThat(view.getJsonArray("segments")).anySatisfy(s -> {
+            JsonObject segment = (JsonObject) s;
+            assertThat(segment.getString("id")).isEqualTo("seg-churn");
+            assertThat(segment.getString("name")).isEqualTo("Likely to churn");
+            assertThat(segment.getLong("members")).isEqualTo(9);
+            assertThat(segment.getString("lastReadAt")).isNotNull();
+        });
+    }
+
+    @Test
+    void aReadFailingOnPage3Of5PublishesNothingAndTheNextCompletes() throws Exception {
+        BlueConicTenant shaky = tenant("shaky");
+        shaky.segments().define("seg-1", "Pages").members("seg-1", members(shaky, 0, 20));
+        assertThat(register("shaky", new JsonObject().put("followSegments", new JsonArray().add("seg-1"))).status()).isEqualTo(201);
+        await("READY", WAIT, () -> status(port, "shaky", "blueconic").equals("READY"));
+        read();
+        int before = published("shaky").size();
+        assertThat(before).isEqualTo(20);
+
+        // 20 members become 18 others, 4 a page: 5 pages, of which the third fails.
+        shaky.segments().members("seg-1", members(shaky, 4, 22));
+        shaky.segments().failPage(3, 503);
+        readAgain("shaky");
+        assertThat(published("shaky")).as("no false exits from a read that failed midway").hasSize(before);
+        JsonObject failed = ((JsonObject) operator(port, "GET", "/v1/tenants/shaky/destinations/blueconic", null).json()
+                .getJsonArray("segments").getValue(0));
+        assertThat(failed.getString("lastError")).contains("destination_error_503");
+
+        readAgain("shaky");
+        List<SegmentMembership> after = published("shaky").subList(before, published("shaky").size());
+        assertThat(subscribers(after, SegmentMembership.Change.ENTERED)).containsExactly("m20@example.com", "m21@example.com");
+        assertThat(subscribers(after, SegmentMembership.Change.EXITED)).containsExactly("m0@example.com", "m1@example.com",
+                "m2@example.com", "m3@example.com");
+    }
+
+    @Test
+    void aSegmentDeletedAtBlueConicIsReportedAndItsMembersExitOnce() throws Exception {
+        BlueConicTenant gone = tenant("gone");
+        gone.segments().define("seg-x", "Doomed").members("seg-x", members(gone, 0, 6));
+        assertThat(register("gone", new JsonObject().put("followSegments", new JsonArray().add("seg-x"))).status()).isEqualTo(201);
+        await("READY", WAIT, () -> status(port, "gone", "blueconic").equals("READY"));
+        read();
+        gone.segments().remove("seg-x");
+        readAgain("gone");
+        readAgain("gone");
+        List<SegmentMembership> all = published("gone");
+        assertThat(subscribers(all, SegmentMembership.Change.EXITED)).hasSize(6).doesNotHaveDuplicates();
+        JsonObject segment = (JsonObject) operator(port, "GET", "/v1/tenants/gone/destinations/blueconic", null).json()
+                .getJsonArray("segments").getValue(0);
+        assertThat(segment.getString("deletedAt")).isNotNull();
+        assertThat(segment.getString("lastError")).contains("segment_deleted");
+        assertThat(call(port, "GET", "/v1/tenants/gone/subscribers/m1@example.com/segments", LOOKUP_TOKEN, null).json()
+                .getJsonArray("segments")).isEmpty();
+    }
+}
