@@ -46,6 +46,7 @@ class SegmentsIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String TOPIC = "segments-it.memberships";
     private static final String LOOKUP_TOKEN = "lookup-token-for-tests";
+    private static final int PAGE_SIZE_BIG = 1_000;
 
     private static Vertx vertx;
     private static BlueConicSimulator blueConic;
@@ -66,7 +67,7 @@ class SegmentsIT {
         kafka.createTopics(3, TOPIC);
         Map<String, String> env = ProvisionerTestKit.env(db, kafka, 1, "segments-it.reports");
         env.put("PROVISIONER_SEGMENTS_TOPIC", TOPIC);
-        env.put("PROVISIONER_SEGMENTS_PAGE_SIZE", "4");
+        env.put("PROVISIONER_SEGMENTS_PAGE_SIZE", String.valueOf(PAGE_SIZE_BIG));
         // Reads run when a test asks (readSegments), not on the clock.
         env.put("PROVISIONER_SEGMENTS_INTERVAL_MS", "3600000");
         env.put("PROVISIONER_LOOKUP_TOKEN_SHA256", TokenAuthenticator.sha256Hex(LOOKUP_TOKEN));
@@ -197,15 +198,15 @@ class SegmentsIT {
     @Test
     void aReadFailingOnPage3Of5PublishesNothingAndTheNextCompletes() throws Exception {
         BlueConicTenant shaky = tenant("shaky");
-        shaky.segments().define("seg-1", "Pages").members("seg-1", members(shaky, 0, 20));
+        shaky.segments().define("seg-1", "Pages").members("seg-1", members(shaky, 0, 4_500));
         assertThat(register("shaky", new JsonObject().put("followSegments", new JsonArray().add("seg-1"))).status()).isEqualTo(201);
         await("READY", WAIT, () -> status(port, "shaky", "blueconic").equals("READY"));
         read();
         int before = published("shaky").size();
-        assertThat(before).isEqualTo(20);
+        assertThat(before).isEqualTo(4_500);
 
-        // 20 members become 18 others, 4 a page: 5 pages, of which the third fails.
-        shaky.segments().members("seg-1", members(shaky, 4, 22));
+        // 4,500 members become 4,498, partly others, 1,000 a page: 5 pages, of which the third fails.
+        shaky.segments().members("seg-1", members(shaky, 4, 4_502));
         shaky.segments().failPage(3, 503);
         readAgain("shaky");
         assertThat(published("shaky")).as("no false exits from a read that failed midway").hasSize(before);
@@ -215,9 +216,61 @@ class SegmentsIT {
 
         readAgain("shaky");
         List<SegmentMembership> after = published("shaky").subList(before, published("shaky").size());
-        assertThat(subscribers(after, SegmentMembership.Change.ENTERED)).containsExactly("m20@example.com", "m21@example.com");
+        assertThat(subscribers(after, SegmentMembership.Change.ENTERED)).containsExactly("m4500@example.com", "m4501@example.com");
         assertThat(subscribers(after, SegmentMembership.Change.EXITED)).containsExactly("m0@example.com", "m1@example.com",
                 "m2@example.com", "m3@example.com");
+    }
+
+    @Test
+    void aQuarterMillionMembersAreReadPageByPageInBoundedMemory() throws Exception {
+        BlueConicTenant big = tenant("big");
+        List<String> ids = new ArrayList<>(250_000);
+        for (int i = 0; i < 250_000; i++) {
+            ids.add(big.addProfile(Map.of("email", List.of("big" + i + "@example.com"))));
+        }
+        big.segments().define("seg-big", "Everyone").members("seg-big", ids);
+        assertThat(register("big", new JsonObject().put("followSegments", new JsonArray().add("seg-big"))).status()).isEqualTo(201);
+        await("READY", WAIT, () -> status(port, "big", "blueconic").equals("READY"));
+        provisioner.segmentStore().readSoon("big").await(10, TimeUnit.SECONDS);
+
+        // 1,000 a page: what this instance's read holds at once is a page and a slice of changes, whatever the segment's size.
+        System.gc();
+        long baseline = usedHeap();
+        long[] peak = {baseline};
+        Thread sampler = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                peak[0] = Math.max(peak[0], usedHeap());
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        sampler.start();
+        long started = System.nanoTime();
+        provisioner.readSegments().await(300, TimeUnit.SECONDS);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        sampler.interrupt();
+        List<SegmentMembership> entered = published("big");
+        assertThat(entered).hasSize(250_000).allMatch(c -> c.change() == SegmentMembership.Change.ENTERED);
+        JsonObject segment = (JsonObject) operator(port, "GET", "/v1/tenants/big/destinations/blueconic", null).json()
+                .getJsonArray("segments").getValue(0);
+        assertThat(segment.getLong("members")).isEqualTo(250_000);
+        System.out.printf("segment read: 250,000 members in %.1f s (%,.0f members/s, page size %d); heap live after collections %d MB before, "
+                + "at most %d MB during the read (this JVM also holds the simulator's 250,000 profiles and its answers)%n",
+                seconds, 250_000 / seconds, PAGE_SIZE_BIG, baseline >> 20, peak[0] >> 20);
+    }
+
+    /** What the heap held after the latest collections: the live data, not the garbage a sample of "used" counts. */
+    private static long usedHeap() {
+        long live = 0;
+        for (var pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == java.lang.management.MemoryType.HEAP && pool.getCollectionUsage() != null) {
+                live += pool.getCollectionUsage().getUsed();
+            }
+        }
+        return live;
     }
 
     @Test

@@ -15,11 +15,9 @@ import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +45,8 @@ public final class SegmentReader {
     private final SegmentMetrics metrics;
     private final long intervalMillis;
     private final int pageSize;
-    private final Set<String> reading = new HashSet<>();
+    /** Reads under way in this replica, by tenant. */
+    private final Map<String, Future<Void>> reading = new java.util.HashMap<>();
     private long timer = -1;
 
     public SegmentReader(Vertx vertx, SegmentStore store, DestinationStore destinations, SecretBox secrets, ProvisioningLock lock,
@@ -73,18 +72,23 @@ public final class SegmentReader {
         return publisher.close();
     }
 
-    /** Reads every tenant that is due and not being read here; completes when those reads end. */
+    /** Reads every tenant that is due (joining a read of it under way here); completes when those reads end. */
     public Future<Void> readDue() {
-        return store.due().compose(tenants -> Future.join(tenants.stream().filter(reading::add)
-                        .map(tenant -> readTenant(tenant).eventually(() -> {
-                            reading.remove(tenant);
-                            return Future.succeededFuture();
-                        }))
-                        .toList()).<Void>mapEmpty())
+        return store.due().compose(tenants -> Future.join(tenants.stream().map(this::readOnce).toList()).<Void>mapEmpty())
                 .recover(e -> {
                     LOG.warn("segment reads not started: {}", e.toString());
                     return Future.succeededFuture();
                 });
+    }
+
+    private Future<Void> readOnce(String tenantId) {
+        Future<Void> underWay = reading.get(tenantId);
+        if (underWay != null) {
+            return underWay;
+        }
+        Future<Void> read = readTenant(tenantId);
+        reading.put(tenantId, read);
+        return read.onComplete(ar -> reading.remove(tenantId, read));
     }
 
     private Future<Void> readTenant(String tenantId) {
