@@ -151,9 +151,18 @@ final class LocalStack implements AutoCloseable {
         ingest = await(IngestService.start(IngestConfig.fromEnv(reader(ingestEnv), ingestEnv.keySet())));
     }
 
-    /** Stops the Iterable dispatcher and starts another in its place (tests: work resumes where it was left). */
-    void restartIterableDispatcher() throws Exception {
+    /**
+     * Stops the in-process Iterable dispatcher and runs one in a JVM of its own in its place, with the same
+     * environment (tests: a dispatcher that can be killed). {@link #startIterableDispatcher} starts one here again.
+     */
+    Process forkIterableDispatcher(java.nio.file.Path log) throws Exception {
         stop("iterable-dispatcher", iterableDispatcher, DispatcherService::close);
+        iterableDispatcher = null;
+        return com.subsets.sync.infra.ForkedJvm.start(com.subsets.sync.iterable.Main.class,
+                dispatcherEnv("ITERABLE_", config.iterableDispatcherPort()), log);
+    }
+
+    void startIterableDispatcher() throws Exception {
         Map<String, String> env = dispatcherEnv("ITERABLE_", config.iterableDispatcherPort());
         iterableDispatcher = await(IterableDispatcher.start(IterableDispatcherConfig.fromEnv(reader(env), env.keySet())));
     }
