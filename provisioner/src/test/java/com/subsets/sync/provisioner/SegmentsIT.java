@@ -132,6 +132,11 @@ class SegmentsIT {
         return out;
     }
 
+    private static long pagesServed(BlueConicTenant tenant) {
+        return tenant.calls().stream().filter(c -> c.path().endsWith("/profiles") && c.path().contains("/segments/")
+                && c.status() == 200).count();
+    }
+
     private static List<String> subscribers(List<SegmentMembership> changes, SegmentMembership.Change change) {
         return changes.stream().filter(c -> c.change() == change).map(SegmentMembership::identifier).sorted().toList();
     }
@@ -214,7 +219,9 @@ class SegmentsIT {
                 .getJsonArray("segments").getValue(0));
         assertThat(failed.getString("lastError")).contains("destination_error_503");
 
+        long pagesBefore = pagesServed(shaky);
         readAgain("shaky");
+        assertThat(pagesServed(shaky) - pagesBefore).as("the read resumed at page 3 with its stored cursor").isEqualTo(3);
         List<SegmentMembership> after = published("shaky").subList(before, published("shaky").size());
         assertThat(subscribers(after, SegmentMembership.Change.ENTERED)).containsExactly("m4500@example.com", "m4501@example.com");
         assertThat(subscribers(after, SegmentMembership.Change.EXITED)).containsExactly("m0@example.com", "m1@example.com",

@@ -34,6 +34,8 @@ public final class SegmentReader {
     private static final Logger LOG = LoggerFactory.getLogger(SegmentReader.class);
     private static final int CHANGES_PER_SLICE = 2_000;
     private static final long CHECK_MILLIS = 2_000;
+    /** After a read that failed somewhere, the next comes this soon (or at the interval, if that is sooner): it resumes. */
+    private static final long RETRY_MILLIS = 60_000;
 
     private final Vertx vertx;
     private final SegmentStore store;
@@ -92,14 +94,16 @@ public final class SegmentReader {
     }
 
     private Future<Void> readTenant(String tenantId) {
+        boolean[] failed = {false};
         return lock.withNamedLock("segments/" + tenantId, connection -> store.stillDue(connection, tenantId)
-                        .compose(due -> due ? readSegments(tenantId) : Future.succeededFuture()))
+                        .compose(due -> due ? readSegments(tenantId, failed) : Future.succeededFuture()))
                 .<Void>mapEmpty()
                 .recover(e -> {
+                    failed[0] = true;
                     LOG.warn("tenant {}: segments not read: {}", tenantId, e.getMessage());
                     return Future.succeededFuture();
                 })
-                .compose(v -> store.scheduleNext(tenantId, intervalMillis));
+                .compose(v -> store.scheduleNext(tenantId, failed[0] ? Math.min(intervalMillis, RETRY_MILLIS) : intervalMillis));
     }
 
     /** The tenant's READY BlueConic revision: what to follow, how to match, and the credentials. */
@@ -109,7 +113,7 @@ public final class SegmentReader {
         }
     }
 
-    private Future<Void> readSegments(String tenantId) {
+    private Future<Void> readSegments(String tenantId, boolean[] failed) {
         return source(tenantId).compose(source -> {
             if (source == null) {
                 return Future.succeededFuture();
@@ -144,7 +148,7 @@ public final class SegmentReader {
                         }
                         for (SegmentClient.Segment segment : follow.values()) {
                             chain = chain.compose(v -> store.follow(tenantId, segment.id(), segment.name())
-                                    .compose(w -> readSegment(tenantId, source, segment)));
+                                    .compose(w -> readSegment(tenantId, source, segment, failed)));
                         }
                         return chain.onComplete(ar -> {
                             metrics.readDuration(System.nanoTime() - started);
@@ -177,7 +181,7 @@ public final class SegmentReader {
     }
 
     /** Every page from where the read stands, then the changes, then the new members; a failure leaves the read to resume. */
-    private Future<Void> readSegment(String tenantId, Source source, SegmentClient.Segment segment) {
+    private Future<Void> readSegment(String tenantId, Source source, SegmentClient.Segment segment, boolean[] failed) {
         return store.read(tenantId, segment.id()).compose(read -> pages(tenantId, source, segment, read)
                 .compose(v -> publishChanges(tenantId, source, segment.id(), segment.name(), read.readId(), false))
                 .compose(v -> store.finish(tenantId, segment.id()))
@@ -187,6 +191,7 @@ public final class SegmentReader {
                 })
                 .recover(e -> {
                     String reason = e instanceof SegmentReadException r ? r.reason : "internal_error";
+                    failed[0] = true;
                     metrics.failed(tenantId, reason);
                     LOG.warn("tenant {}: segment {} not read ({}), nothing published for it: {}", tenantId, segment.id(), reason,
                             e.getMessage());
