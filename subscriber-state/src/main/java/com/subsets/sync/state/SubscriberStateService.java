@@ -56,6 +56,11 @@ public final class SubscriberStateService {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir());
         props.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
+        // Larger polls and producer batches: per event the service writes twice (state topic, changelog), and the
+        // defaults (1,000 records a poll, 16 KB batches) made it spend its time on requests, not on events.
+        props.putIfAbsent(StreamsConfig.consumerPrefix("max.poll.records"), "5000");
+        props.putIfAbsent(StreamsConfig.producerPrefix("batch.size"), "262144");
+        props.putIfAbsent(StreamsConfig.producerPrefix("linger.ms"), "20");
         Properties properties = new Properties();
         properties.putAll(props);
         return properties;

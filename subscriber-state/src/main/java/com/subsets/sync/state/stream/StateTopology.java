@@ -27,6 +27,8 @@ public final class StateTopology {
         Topology topology = new Topology();
         topology.addSource("events", new StringDeserializer(), new ByteArrayDeserializer(), eventsTopic);
         topology.addProcessor("apply", () -> new ApplyEvents(metrics), "events");
+        // Not cached: Streams' record cache (a TreeMap of byte keys per task) cost more in key comparisons than the
+        // RocksDB reads it saved (a profile of bench/state.sh: its comparator was the hottest frame).
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
                 Serdes.ByteArray()), "apply");
         topology.addSink(STATE_SINK, stateTopic, new StringSerializer(), new ByteArraySerializer(), new TenantPartitioner(), "apply");
