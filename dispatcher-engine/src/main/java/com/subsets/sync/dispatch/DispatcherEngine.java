@@ -685,7 +685,8 @@ public final class DispatcherEngine<C> extends VerticleBase {
      * parked), those it should no longer run stop, and each running one reports its progress.
      */
     private void followControl() {
-        if (!config.parks() && config.input() != InputFormat.STATE) {
+        // Parking and resyncs both need the state topic (parks() implies it).
+        if (config.input() != InputFormat.STATE) {
             return;
         }
         for (Lane<C> lane : lanes.values()) {
@@ -695,7 +696,7 @@ public final class DispatcherEngine<C> extends VerticleBase {
                 reportRecovery(lane);
             }
         }
-        if (config.input() != InputFormat.STATE || draining) {
+        if (draining) {
             return;
         }
         if (inputPartitions < 0) {

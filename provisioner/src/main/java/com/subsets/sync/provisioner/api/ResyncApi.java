@@ -92,8 +92,9 @@ public final class ResyncApi {
                         }
                         LOG.info("tenant {} {}: replay of {} subscribers dead-lettered since {}", tenantId, kind.wireName(),
                                 keys.size(), since);
-                        return Future.succeededFuture(accepted(tenantId, kind, created.get(), since).body().put("found", keys.size()))
-                                .map(body -> new DestinationsApi.Reply(202, body));
+                        DestinationsApi.Reply reply = accepted(tenantId, kind, created.get(), since);
+                        reply.body().put("found", keys.size());
+                        return Future.succeededFuture(reply);
                     });
                 });
     }
