@@ -47,7 +47,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The issue's scenario end to end: one subscriber updated twenty times by producers whose events arrive out
  * of order. Through the state service, both dispatchers (reading the state topic) end with the newest facts:
- * the newest churn risk, and the experiment of the newest assignment, not cleared by an older unassignment.
+ * the newest churn risk, and the experiment of the newest assignment, not cleared by an older unassignment, with
+ * the state service and both dispatchers restarted halfway.
  */
 @ExtendWith(RealServices.class)
 class StateToDestinationsIT {
@@ -55,7 +56,7 @@ class StateToDestinationsIT {
     private static final Instant T0 = Instant.parse("2026-11-22T09:00:00Z");
 
     @Test
-    void outOfOrderEventsEndAtTheNewestFactsAtBothVendors(KafkaService kafka) throws Exception {
+    void outOfOrderEventsAcrossRestartsEndAtTheNewestFactsAtBothVendors(KafkaService kafka) throws Exception {
         String events = "state-e2e.events";
         String state = "state-e2e.state";
         kafka.createTopics(3, events, state, events + ".dlq", state + ".dlq.iterable", state + ".dlq.blueconic",
@@ -104,8 +105,21 @@ class StateToDestinationsIT {
         props.put("bootstrap.servers", kafka.bootstrapServers());
         EventCodec codec = new EventCodec();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
-            for (AssignmentEvent update : updates) {
-                producer.send(new ProducerRecord<>(events, "acme", codec.encode(update)));
+            for (int i = 0; i < updates.size(); i++) {
+                if (i == updates.size() / 2) {
+                    // Across restarts too: the state service (restored from its changelog) and both dispatchers start
+                    // again halfway, and the newest fact still wins.
+                    toIterable.close().await(60, TimeUnit.SECONDS);
+                    toBlueConic.close().await(60, TimeUnit.SECONDS);
+                    service.close().await(60, TimeUnit.SECONDS);
+                    service = SubscriberStateService.start(SubscriberStateConfig.fromEnv(new EnvReader(env::get), env.keySet()))
+                            .await(60, TimeUnit.SECONDS);
+                    toIterable = IterableDispatcher.start(IterableDispatcherConfig.fromEnv(new EnvReader(env::get), env.keySet()))
+                            .await(60, TimeUnit.SECONDS);
+                    toBlueConic = BlueConicDispatcher.start(BlueConicDispatcherConfig.fromEnv(new EnvReader(env::get), env.keySet()))
+                            .await(60, TimeUnit.SECONDS);
+                }
+                producer.send(new ProducerRecord<>(events, "acme", codec.encode(updates.get(i))));
                 producer.flush();
                 Thread.sleep(30);
             }
