@@ -58,6 +58,12 @@ public final class StateRecordCodec {
 
     /** The state these bytes hold; {@link IllegalArgumentException} naming what is wrong otherwise. */
     public static StateRecord decode(byte[] bytes) {
+        StateRecord record = Utf8Check.firstInvalid(bytes) < 0 ? StateRecordReader.read(bytes) : null;
+        return record != null ? record : decodeTree(bytes);
+    }
+
+    /** The strict reading through a tree: what {@link StateRecordReader} leaves, and the judge of what it reads. */
+    static StateRecord decodeTree(byte[] bytes) {
         JsonNode root;
         try {
             root = JSON.readTree(bytes);

@@ -3,14 +3,9 @@ package com.subsets.sync.model;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import java.util.AbstractMap.SimpleEntry;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -64,20 +59,21 @@ class ValidEventReaderTest {
     @Test
     void agreesWithTheTreePathOnRandomMutationsOfValidEvents() {
         List<List<Map.Entry<String, Object>>> valid = ContractExamples.all().stream()
-                .filter(ContractExamples.Example::valid).map(e -> entries(e.event())).toList();
+                .filter(ContractExamples.Example::valid).map(e -> JsonMutations.entries(e.event())).toList();
         long seed = 20261123L;
         Random random = new Random(seed);
+        JsonMutations mutations = new JsonMutations(NAMES, RAW_VALUES, random);
         int accepted = 0;
         int runs = 30_000;
         for (int i = 0; i < runs; i++) {
-            List<Map.Entry<String, Object>> event = deepCopy(valid.get(random.nextInt(valid.size())));
-            int mutations = 1 + random.nextInt(3);
-            for (int m = 0; m < mutations; m++) {
-                mutate(event, random);
+            List<Map.Entry<String, Object>> event = JsonMutations.deepCopy(valid.get(random.nextInt(valid.size())));
+            int times = 1 + random.nextInt(3);
+            for (int m = 0; m < times; m++) {
+                mutations.mutate(event);
             }
-            String json = render(event);
+            String json = JsonMutations.render(event);
             if (random.nextInt(20) == 0) {
-                json = mangleText(json, random);
+                json = mutations.mangle(json);
             }
             assertSameVerdict(json);
             accepted += viaTree(json) != null ? 1 : 0;
@@ -102,7 +98,7 @@ class ValidEventReaderTest {
         assertThat(reader.readAll("\"x\"".getBytes(UTF_8), 1000)).as("a string").isNull();
     }
 
-    // ---- mutations: objects as ordered entries whose leaves are raw JSON text, so keys may repeat ----
+    // ---- what mutations put in: names and raw JSON values ----
 
     private static final String[] NAMES = {"eventId", "type", "tenantId", "occurredAt", "subscriber", "experiment",
             "assignment", "addedAt", "churnRisk", "userId", "email", "id", "name", "extra"};
@@ -120,79 +116,4 @@ class ValidEventReaderTest {
             "true", "false", "null", "[]", "[\"a\"]", "{}", "{\"userId\":\"u\"}", "{\"email\":\"e@x.io\"}",
             "{\"id\":\"exp\"}", "{\"id\":\"exp\",\"name\":\"N\"}", "{\"id\":\"exp\",\"id\":\"exp\"}", "{\"name\":\"N\"}",
             "{\"userId\":\"u\",\"userId\":\"v\"}", "{\"userId\":\"u\",\"extra\":1}"};
-
-    private static void mutate(List<Map.Entry<String, Object>> object, Random random) {
-        List<Map.Entry<String, Object>> target = object;
-        for (Map.Entry<String, Object> entry : object) {
-            if (entry.getValue() instanceof List<?> nested && random.nextInt(3) == 0) {
-                @SuppressWarnings("unchecked")
-                List<Map.Entry<String, Object>> inner = (List<Map.Entry<String, Object>>) nested;
-                target = inner;
-            }
-        }
-        switch (random.nextInt(4)) {
-            case 0 -> {
-                if (!target.isEmpty()) {
-                    target.remove(random.nextInt(target.size()));
-                }
-            }
-            case 1 -> {
-                // Replace a value in place (or add a property when there is none).
-                String raw = RAW_VALUES[random.nextInt(RAW_VALUES.length)];
-                if (target.isEmpty()) {
-                    target.add(new SimpleEntry<>(NAMES[random.nextInt(NAMES.length)], raw));
-                } else {
-                    target.get(random.nextInt(target.size())).setValue(raw);
-                }
-            }
-            case 2 -> target.add(random.nextInt(target.size() + 1),
-                    new SimpleEntry<>(NAMES[random.nextInt(NAMES.length)], RAW_VALUES[random.nextInt(RAW_VALUES.length)]));
-            default -> {
-                if (!target.isEmpty()) {
-                    // Repeat a property, same or other value.
-                    Map.Entry<String, Object> entry = target.get(random.nextInt(target.size()));
-                    target.add(new SimpleEntry<>(entry.getKey(), random.nextBoolean() ? entry.getValue()
-                            : RAW_VALUES[random.nextInt(RAW_VALUES.length)]));
-                }
-            }
-        }
-    }
-
-    private static String mangleText(String json, Random random) {
-        int at = random.nextInt(json.length());
-        return switch (random.nextInt(4)) {
-            case 0 -> json.substring(0, at);
-            case 1 -> json + (random.nextBoolean() ? " {}" : " ");
-            case 2 -> json.substring(0, at) + " \n\t" + json.substring(at);
-            default -> json.substring(0, at) + "\"" + json.substring(at);
-        };
-    }
-
-    private static List<Map.Entry<String, Object>> entries(JsonNode object) {
-        List<Map.Entry<String, Object>> entries = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
-            JsonNode value = field.getValue();
-            entries.add(new SimpleEntry<>(field.getKey(), value.isObject() ? entries(value) : value.toString()));
-        }
-        return entries;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Map.Entry<String, Object>> deepCopy(List<Map.Entry<String, Object>> object) {
-        List<Map.Entry<String, Object>> copy = new ArrayList<>();
-        for (Map.Entry<String, Object> entry : object) {
-            Object value = entry.getValue() instanceof List<?> nested
-                    ? deepCopy((List<Map.Entry<String, Object>>) nested) : entry.getValue();
-            copy.add(new SimpleEntry<>(entry.getKey(), value));
-        }
-        return copy;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static String render(List<Map.Entry<String, Object>> object) {
-        return object.stream().map(e -> "\"" + e.getKey() + "\":" + (e.getValue() instanceof List<?> nested
-                        ? render((List<Map.Entry<String, Object>>) nested) : e.getValue()))
-                .collect(Collectors.joining(",", "{", "}"));
-    }
 }
