@@ -94,6 +94,11 @@ public final class SubscriberStateService {
         return server.actualPort();
     }
 
+    /** Its meters, for the benchmark to read in place. */
+    io.micrometer.core.instrument.MeterRegistry registry() {
+        return metrics.registry();
+    }
+
     public KafkaStreams.State state() {
         return streams.state();
     }
