@@ -55,6 +55,7 @@ public final class SubscriberStateService {
         // Each event is applied once: the store's change, the state record and the offset commit are one transaction.
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, String.valueOf(config.streamThreads()));
         props.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
         // Larger polls and producer batches: per event the service writes twice (state topic, changelog), and the
         // defaults (1,000 records a poll, 16 KB batches) made it spend its time on requests, not on events.

@@ -10,6 +10,8 @@ import com.subsets.sync.runtime.EnvReader;
 import io.micrometer.core.instrument.Counter;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -18,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -69,14 +72,17 @@ public final class StateServiceBenchmark {
     private static String throughput(EmbeddedKafka kafka) throws Exception {
         String events = "bench-state.events";
         preload(kafka, events);
-        double cold = applyAll(kafka, "bench-state-0", events);
+        Pass cold = applyAll(kafka, "bench-state-0", events);
         int rounds = Integer.getInteger("bench.rounds", 3);
         double[] raw = new double[rounds];
         double[] warm = new double[rounds];
+        double[] cpu = new double[rounds];
         StringBuilder each = new StringBuilder();
         for (int round = 0; round < rounds; round++) {
             raw[round] = consumerPerformance(kafka.bootstrapServers(), events);
-            warm[round] = applyAll(kafka, "bench-state-" + (round + 1), events);
+            Pass pass = applyAll(kafka, "bench-state-" + (round + 1), events);
+            warm[round] = pass.eventsPerSecond();
+            cpu[round] = pass.cpuMicrosPerEvent();
             each.append(String.format("%s%,.0f / %,.0f", round == 0 ? "" : ", ", warm[round], raw[round]));
         }
         double medianWarm = median(warm);
@@ -84,8 +90,22 @@ public final class StateServiceBenchmark {
         return String.format("applied:              %,.0f events/s by a warm instance (median of %d; %,d events, %d partitions, exactly once) "
                         + "= %.0f %% of ConsumerPerformance's median %,.0f records/s on the same topic (target >= 50 %%)%n"
                         + "                      each round, instance / ConsumerPerformance: %s%n"
-                        + "                      %,.0f events/s = %.0f %% by the first instance of the JVM (compiling as it runs)",
-                medianWarm, rounds, EVENTS, PARTITIONS, 100 * medianWarm / medianRaw, medianRaw, each, cold, 100 * cold / medianRaw);
+                        + "                      stream thread CPU per event: %.1f µs (median; the cost that does not depend on the machine's load)%n"
+                        + "                      %,.0f events/s = %.0f %% by the first instance of the JVM (compiling as it runs), %.1f µs CPU per event",
+                medianWarm, rounds, EVENTS, PARTITIONS, 100 * medianWarm / medianRaw, medianRaw, each, median(cpu),
+                cold.eventsPerSecond(), 100 * cold.eventsPerSecond() / medianRaw, cold.cpuMicrosPerEvent());
+    }
+
+    /** One instance's pass over the topic: its rate, and its stream threads' CPU time per event over the same span. */
+    private record Pass(double eventsPerSecond, double cpuMicrosPerEvent) {
+    }
+
+    /** CPU time so far of the stream threads of application {@code name}. */
+    private static long streamThreadsCpuNanos(String name) {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith(name + "-") && t.getName().contains("-StreamThread-"))
+                .mapToLong(t -> Math.max(0, threads.getThreadCpuTime(t.getId()))).sum();
     }
 
     private static double median(double[] values) {
@@ -113,31 +133,38 @@ public final class StateServiceBenchmark {
      * Events/s of a new instance (application {@code name}) over the whole of {@code events}, timed from the first
      * 1 % applied (the group joined, the tasks running) to the last.
      */
-    private static double applyAll(EmbeddedKafka kafka, String name, String events) throws Exception {
+    private static Pass applyAll(EmbeddedKafka kafka, String name, String events) throws Exception {
         Map<String, String> env = StateServiceEnv.of(kafka.bootstrapServers(), name, events, "bench-state.state");
-        // -Dbench.threads: Kafka Streams' stream threads (num.stream.threads), one by default.
-        env.put("KAFKA_PROPERTY_NUM_STREAM_THREADS", System.getProperty("bench.threads", "1"));
+        // -Dbench.threads: the instance's stream threads (STATE_STREAM_THREADS), the service's default otherwise.
+        Optional.ofNullable(System.getProperty("bench.threads")).ifPresent(threads -> env.put("STATE_STREAM_THREADS", threads));
         long started = System.nanoTime();
         SubscriberStateService service = SubscriberStateService.start(SubscriberStateConfig.fromEnv(new EnvReader(env::get),
                 env.keySet())).await(60, TimeUnit.SECONDS);
         long timedFrom = 0;
         long appliedFrom = 0;
+        long cpuFrom = 0;
+        long cpuTo;
+        long timedTo;
         long appliedNow;
         try {
             while ((appliedNow = applied(service)) < EVENTS) {
                 if (timedFrom == 0 && appliedNow >= EVENTS / 100) {
                     timedFrom = System.nanoTime();
                     appliedFrom = appliedNow;
+                    cpuFrom = streamThreadsCpuNanos(name);
                 }
                 Thread.sleep(20);
                 if (System.nanoTime() - started > TimeUnit.MINUTES.toNanos(10)) {
                     throw new IllegalStateException("not all events applied within 10 minutes: " + appliedNow);
                 }
             }
+            timedTo = System.nanoTime();
+            cpuTo = streamThreadsCpuNanos(name);
         } finally {
             service.close().await(60, TimeUnit.SECONDS);
         }
-        return (EVENTS - appliedFrom) / ((System.nanoTime() - timedFrom) / 1e9);
+        double seconds = (timedTo - timedFrom) / 1e9;
+        return new Pass((EVENTS - appliedFrom) / seconds, (cpuTo - cpuFrom) / 1e3 / (EVENTS - appliedFrom));
     }
 
     /** Events counted by outcome, read from the service's registry (a scrape of /metrics at this rate would cost a core's share). */
