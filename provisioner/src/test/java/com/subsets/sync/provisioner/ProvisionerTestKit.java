@@ -64,6 +64,14 @@ final class ProvisionerTestKit {
                 .await(60, TimeUnit.SECONDS);
     }
 
+    /** Closes the provisioner (when it started) and then the test's Vert.x with its simulators. */
+    static void stop(ProvisionerService provisioner, io.vertx.core.Vertx vertx) throws Exception {
+        if (provisioner != null) {
+            provisioner.close().await(30, TimeUnit.SECONDS);
+        }
+        vertx.close().await(10, TimeUnit.SECONDS);
+    }
+
     record Reply(int status, String body, HttpResponse<String> raw) {
         JsonObject json() {
             return new JsonObject(body);

@@ -67,10 +67,7 @@ class ProvisioningIT {
 
     @AfterAll
     static void stop() throws Exception {
-        if (provisioner != null) {
-            provisioner.close().await(30, TimeUnit.SECONDS);
-        }
-        vertx.close().await(10, TimeUnit.SECONDS);
+        ProvisionerTestKit.stop(provisioner, vertx);
     }
 
     private static String path(String tenant, String kind) {

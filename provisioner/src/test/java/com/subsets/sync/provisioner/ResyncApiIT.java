@@ -69,10 +69,7 @@ class ResyncApiIT {
 
     @AfterAll
     static void stop() throws Exception {
-        if (provisioner != null) {
-            provisioner.close().await(30, TimeUnit.SECONDS);
-        }
-        vertx.close().await(10, TimeUnit.SECONDS);
+        ProvisionerTestKit.stop(provisioner, vertx);
     }
 
     private static void register(String tenant, boolean backfill) throws InterruptedException {

@@ -77,10 +77,7 @@ class SegmentsIT {
 
     @AfterAll
     static void stop() throws Exception {
-        if (provisioner != null) {
-            provisioner.close().await(30, TimeUnit.SECONDS);
-        }
-        vertx.close().await(10, TimeUnit.SECONDS);
+        ProvisionerTestKit.stop(provisioner, vertx);
     }
 
     private static BlueConicTenant tenant(String name) {

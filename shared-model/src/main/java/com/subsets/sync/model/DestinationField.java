@@ -32,6 +32,18 @@ public enum DestinationField {
         this.description = description;
     }
 
+    private static final DestinationField[] ALL = values();
+
+    /** The field named {@code iterableName} (the name the state records carry), or null when none is. */
+    public static DestinationField byIterableName(String iterableName) {
+        for (DestinationField field : ALL) {
+            if (field.iterableName.equals(iterableName)) {
+                return field;
+            }
+        }
+        return null;
+    }
+
     public String iterableName() {
         return iterableName;
     }

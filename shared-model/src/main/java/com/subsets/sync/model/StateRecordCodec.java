@@ -126,11 +126,10 @@ public final class StateRecordCodec {
     }
 
     private static DestinationField field(String iterableName, String at) {
-        for (DestinationField field : DestinationField.values()) {
-            if (field.iterableName().equals(iterableName)) {
-                return field;
-            }
+        DestinationField field = DestinationField.byIterableName(iterableName);
+        if (field == null) {
+            throw new IllegalArgumentException(at + ": not one of the five fields");
         }
-        throw new IllegalArgumentException(at + ": not one of the five fields");
+        return field;
     }
 }

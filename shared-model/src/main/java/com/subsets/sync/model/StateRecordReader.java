@@ -22,8 +22,6 @@ final class StateRecordReader {
     /** No duplicate detection (a map per object): a repeated property makes the reader give up, and the tree path refuses it. */
     private static final JsonFactory FACTORY = JsonFactory.builder().build();
 
-    private static final DestinationField[] FIELDS = DestinationField.values();
-
     private StateRecordReader() {
     }
 
@@ -98,7 +96,7 @@ final class StateRecordReader {
         }
         Map<DestinationField, FieldFact> fields = new EnumMap<>(DestinationField.class);
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            DestinationField field = field(parser.currentName());
+            DestinationField field = DestinationField.byIterableName(parser.currentName());
             FieldFact fact;
             if (field == null || fields.containsKey(field) || (fact = fact(parser)) == null) {
                 return null;
@@ -153,15 +151,6 @@ final class StateRecordReader {
         }
         return !hasValue || occurredAt == null || offset == null || eventId == null ? null
                 : new FieldFact(value, occurredAt, offset, eventId);
-    }
-
-    private static DestinationField field(String iterableName) {
-        for (DestinationField field : FIELDS) {
-            if (field.iterableName().equals(iterableName)) {
-                return field;
-            }
-        }
-        return null;
     }
 
     /** The next value if it is a string; null for anything else (the caller gives up). */

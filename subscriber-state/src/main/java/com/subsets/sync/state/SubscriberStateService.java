@@ -5,6 +5,7 @@ import com.subsets.sync.runtime.ServiceMetrics;
 import com.subsets.sync.runtime.VertxCloser;
 import com.subsets.sync.state.stream.StateMetrics;
 import com.subsets.sync.state.stream.StateTopology;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -96,7 +97,7 @@ public final class SubscriberStateService {
     }
 
     /** Its meters, for the benchmark to read in place. */
-    io.micrometer.core.instrument.MeterRegistry registry() {
+    MeterRegistry registry() {
         return metrics.registry();
     }
 
