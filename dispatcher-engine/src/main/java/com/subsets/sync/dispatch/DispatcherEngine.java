@@ -87,6 +87,10 @@ public final class DispatcherEngine<C> extends VerticleBase {
     private final Map<Long, Resync> resyncs = new LinkedHashMap<>();
     /** When a resync that failed may start again, by id. */
     private final Map<Long, Long> resyncRetryAt = new java.util.HashMap<>();
+    /** Where the consumer stood on each partition when it was assigned: the live path's floor until it takes a record. */
+    private final Map<Integer, Long> liveStart = new java.util.HashMap<>();
+    /** Subscribers the lanes' gates remember, as last counted (every second): one of the memory bounds. */
+    private int rememberedSends;
     /** Partitions of the input topic (-1 until known): where a tenant's records are. */
     private int inputPartitions = -1;
     private boolean askingPartitions;
@@ -130,6 +134,8 @@ public final class DispatcherEngine<C> extends VerticleBase {
         metrics.gauge("dispatcher.lanes.parked", "Tenant lanes parked after failing too long",
                 () -> lanes.values().stream().filter(l -> l.parked != null).count());
         metrics.gauge("dispatcher.resyncs.running", "Resyncs and replays this replica is running", resyncs::size);
+        metrics.gauge("dispatcher.gate.remembered", "Subscribers whose newest version sent is remembered, while a resync of "
+                + "their tenant runs beside the live path", () -> rememberedSends);
         metrics.gauge("dispatcher.buffered.bytes", "Bytes of records polled and not yet resolved",
                 () -> tracker.unresolvedBytes() + intakeBytes);
         // Whole polls, not records: the record handler hands records over ten per event-loop task, each on
@@ -155,6 +161,7 @@ public final class DispatcherEngine<C> extends VerticleBase {
             releaseHeld();
             followDirectory();
             followControl();
+            followGates();
         });
         return consumer.subscribe(config.topic())
                 .onSuccess(v -> LOG.info("{} dispatcher consuming {} as group {}", adapter.name(), config.topic(), config.groupId()));
@@ -170,6 +177,9 @@ public final class DispatcherEngine<C> extends VerticleBase {
         int maxPollRecords = Math.max(1, Math.min(MAX_POLL_RECORDS, config.maxBufferedRecords() / 10));
         Map<String, String> props = KafkaClientConfig.consumer(config.bootstrapServers(), config.kafkaProperties(),
                 adapter.name() + "-dispatcher", config.groupId(), maxPollRecords);
+        // The state topic is written in transactions: only committed states are current ones (an aborted write of the
+        // state service is redone, and would otherwise be delivered twice, the first time possibly wrong).
+        props.put("isolation.level", "read_committed");
         // Cooperative rebalancing moves only the partitions that change owner; the others keep flowing.
         props.putIfAbsent("partition.assignment.strategy", "org.apache.kafka.clients.consumer.CooperativeStickyAssignor");
         return props;
@@ -207,6 +217,17 @@ public final class DispatcherEngine<C> extends VerticleBase {
         SourceRecord source = toSource(record, generation);
         tracker.taken(source.partition(), source.offset(), source.value().length);
         metrics.consumed();
+        accept(source, record.value() == null);
+    }
+
+    /** One record of either path (live or resync), understood or dead-lettered. */
+    private void accept(SourceRecord source, boolean tombstone) {
+        if (tombstone && config.input() == InputFormat.STATE) {
+            // A state superseded by an identity link: the subscriber's current state is under another key.
+            metrics.skipped("superseded");
+            resolve(source);
+            return;
+        }
         InputFormat.Decoded decoded = config.input().decode(codec, source.value());
         if (decoded.incoming() == null) {
             // Not a valid record, so no tenant to attribute it to: the raw key could be anything a producer chose.
@@ -231,7 +252,13 @@ public final class DispatcherEngine<C> extends VerticleBase {
         LaneConfig<C> laneConfig = destination.get();
         Optional<String> key = adapter.subscriberKey(incoming.subscriber(), laneConfig.destination());
         if (key.isEmpty()) {
-            deadLetter(source, tenantId, "missing_identifier", "the subscriber has no identifier this destination uses", 0, now());
+            if (config.input() == InputFormat.STATE) {
+                // A subscriber known only by the other identifier: nothing of it can go to this destination (yet).
+                metrics.skipped("missing_identifier");
+                resolve(source);
+            } else {
+                deadLetter(source, tenantId, "missing_identifier", "the subscriber has no identifier this destination uses", 0, now());
+            }
             return;
         }
         Lane<C> lane = laneOf(tenantId, laneConfig);
@@ -406,6 +433,7 @@ public final class DispatcherEngine<C> extends VerticleBase {
             }
             if (budget.next == null) {
                 List<SubscriberUpdate> rows = lane.nextBatch();
+                resolveSuperseded(lane);
                 budget.turnTaken(lane);
                 if (rows.isEmpty()) {
                     break;
@@ -421,6 +449,16 @@ public final class DispatcherEngine<C> extends VerticleBase {
             Budget.Prepared<C> batch = budget.next;
             budget.next = null;
             send(budget, batch, budget.limiter.take(now));
+        }
+    }
+
+    /** Rows the lane's gate refused: a newer version of their subscriber went out first, so theirs need not. */
+    private void resolveSuperseded(Lane<C> lane) {
+        for (SubscriberUpdate row : lane.buffer.takeSuperseded()) {
+            row.sources().forEach(source -> {
+                metrics.skipped("superseded");
+                resolve(source);
+            });
         }
     }
 
@@ -600,6 +638,37 @@ public final class DispatcherEngine<C> extends VerticleBase {
         }
     }
 
+    // ---- the gate's memory ----
+
+    /**
+     * Which lanes' gates remember what they send: those with a resync running beside the live path, the only case
+     * where one path may send an older version than the other sent (each reads the partition in order). Each
+     * forgets the versions below the lowest one either path may still send: the live path's smallest unresolved
+     * offset (or where the consumer stood when it got the partition), the resyncs' positions.
+     */
+    private void followGates() {
+        Map<String, Long> resyncFloors = new java.util.HashMap<>();
+        for (Resync resync : resyncs.values()) {
+            resyncFloors.merge(resync.job.tenantId(), resync.position(), Math::min);
+        }
+        int remembered = 0;
+        for (Lane<C> lane : lanes.values()) {
+            Long resyncFloor = resyncFloors.get(lane.id);
+            lane.buffer.rememberSends(resyncFloor != null);
+            if (resyncFloor != null && lane.partition >= 0) {
+                lane.buffer.forgetSentBelow(Math.min(resyncFloor, liveFloor(lane.partition)));
+            }
+            remembered += lane.buffer.rememberedSends();
+        }
+        rememberedSends = remembered;
+        applyBackpressure();
+    }
+
+    private long liveFloor(int partition) {
+        long position = tracker.position(partition);
+        return position >= 0 ? position : liveStart.getOrDefault(partition, 0L);
+    }
+
     // ---- parking and resyncs ----
 
     /**
@@ -763,12 +832,7 @@ public final class DispatcherEngine<C> extends VerticleBase {
                             record.key().getBytes(java.nio.charset.StandardCharsets.UTF_8),
                             record.value() == null ? new byte[0] : record.value(), Map.of(), resync.generation, job.id());
                     resync.taken(record.offset());
-                    InputFormat.Decoded decoded = config.input().decode(codec, source.value());
-                    if (decoded.incoming() == null) {
-                        deadLetter(source, job.tenantId(), decoded.reason(), decoded.detail(), 0, now());
-                    } else {
-                        route(decoded.incoming(), source);
-                    }
+                    accept(source, record.value() == null);
                 }
                 resync.readUpTo(readUpTo);
             }
@@ -787,6 +851,8 @@ public final class DispatcherEngine<C> extends VerticleBase {
             }
         });
         resyncs.put(job.id(), resync);
+        // From now on this lane has two paths: its gate remembers what goes out before the first resync row does.
+        lane.buffer.rememberSends(true);
         resync.reader.start();
         LOG.info("resync {} of tenant {} started on partition {} from offset {}", job.id(), job.tenantId(), partition,
                 job.position() != null ? job.position() : job.fromOffset());
@@ -915,8 +981,12 @@ public final class DispatcherEngine<C> extends VerticleBase {
     private void applyBackpressure() {
         int records = tracker.unresolved() + intake.size();
         long bytes = tracker.unresolvedBytes() + intakeBytes;
-        boolean full = records >= config.maxBufferedRecords() || bytes >= config.maxBufferedBytes();
-        boolean drained = records <= config.maxBufferedRecords() / 2 && bytes <= config.maxBufferedBytes() / 2;
+        // The gate's memory grows with the live path's sends while a resync runs behind it; pausing the live path
+        // lets the resyncs move past what is remembered, which frees it.
+        boolean full = records >= config.maxBufferedRecords() || bytes >= config.maxBufferedBytes()
+                || rememberedSends >= config.maxRememberedSends();
+        boolean drained = records <= config.maxBufferedRecords() / 2 && bytes <= config.maxBufferedBytes() / 2
+                && rememberedSends <= config.maxRememberedSends() / 2;
         if (!paused && full) {
             paused = true;
             consumer.pause(assigned);
@@ -930,6 +1000,10 @@ public final class DispatcherEngine<C> extends VerticleBase {
 
     private void onAssigned(Set<TopicPartition> partitions) {
         assigned.addAll(partitions);
+        for (TopicPartition partition : partitions) {
+            liveStart.remove(partition.getPartition());
+            consumer.position(partition).onSuccess(position -> liveStart.put(partition.getPartition(), position));
+        }
         assignments.assigned(partitions.stream().map(TopicPartition::getPartition).toList());
         if (paused) {
             consumer.pause(partitions);

@@ -25,6 +25,7 @@ public record EngineConfig(
         Duration requestTimeout,
         int maxBufferedRecords,
         long maxBufferedBytes,
+        int maxRememberedSends,
         Duration commitInterval,
         Duration shutdownTimeout,
         String reportsTopic,
@@ -57,6 +58,8 @@ public record EngineConfig(
                 env.millis(prefix + "REQUEST_TIMEOUT_MS", Duration.ofSeconds(30), Duration.ofMillis(100), Duration.ofMinutes(5)),
                 env.integer(prefix + "MAX_BUFFERED_RECORDS", 50_000, 100, 50_000_000),
                 env.longValue(prefix + "MAX_BUFFERED_BYTES", 32L * 1024 * 1024, 1024 * 1024, 1L << 34),
+                // About 150 bytes each (DeliveryGate): 200,000 is some 30 MB.
+                env.integer(prefix + "GATE_MAX_SUBSCRIBERS", 200_000, 1_000, 50_000_000),
                 env.millis(prefix + "COMMIT_INTERVAL_MS", Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofMinutes(1)),
                 env.millis(prefix + "SHUTDOWN_TIMEOUT_MS", Duration.ofSeconds(30), Duration.ZERO, Duration.ofMinutes(10)),
                 env.string(prefix + "REPORTS_TOPIC", Topics.DELIVERY_REPORTS),

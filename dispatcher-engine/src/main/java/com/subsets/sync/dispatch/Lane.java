@@ -57,10 +57,19 @@ final class Lane<C> {
         return !splits.isEmpty() || buffer.ready(nowMillis) || draining && buffer.hasDrainableRow();
     }
 
-    /** The next batch: the probe while parked, else a split half first, otherwise what the buffer's limits allow. */
+    /**
+     * The next batch: the probe while parked, else a split half first (its rows passed the gate when they first went
+     * out), otherwise what the buffer's limits and gate allow. A probe the gate refuses is dropped: a newer row of
+     * its subscriber went out, and the next record of the lane brings another.
+     */
     List<SubscriberUpdate> nextBatch() {
         if (parked != null) {
+            if (!buffer.admits(probeRow)) {
+                probeRow = null;
+                return List.of();
+            }
             probing = true;
+            buffer.sending(probeRow);
             return List.of(probeRow.withoutSources());
         }
         return splits.isEmpty() ? buffer.drain() : splits.poll();

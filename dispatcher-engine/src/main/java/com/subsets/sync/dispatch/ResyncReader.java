@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads one resync's records from the tenant's partition of the state topic, on a thread of its own with a
  * consumer of its own (assigned, no group: the dispatcher's commits are not its business), and hands them to
- * the engine's event loop. First it fixes the end (the partition's end when the resync first started) and
- * counts the tenant's records up to it, for the progress; then it reads from the resync's position. It reads
+ * the engine's event loop. First it fixes the end (the partition's end when this run starts) and, on its first
+ * run, counts the tenant's records up to it, for the progress; then it reads from the resync's position. It reads
  * only while fewer than {@code maxOutstanding} of its records are unresolved: the engine's explicit bound.
  */
 final class ResyncReader {
@@ -98,7 +98,10 @@ final class ResyncReader {
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props)) {
             consumer = c;
             c.assign(List.of(partition));
-            long end = job.endOffset() != null ? job.endOffset() : c.endOffsets(List.of(partition)).get(partition);
+            long current = c.endOffsets(List.of(partition)).get(partition);
+            // A resumed resync reads to the partition's end now, not where it ended when it first started: what the
+            // live path sent before this run began (and its gate remembered) is so read again, after anything older.
+            long end = job.endOffset() != null ? Math.max(job.endOffset(), current) : current;
             long total = job.total() != null ? job.total() : count(c, end);
             context.runOnContext(v -> sink.counted(end, total));
             long position = job.position() != null ? job.position() : job.fromOffset();

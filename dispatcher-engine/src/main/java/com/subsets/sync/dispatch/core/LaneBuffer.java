@@ -4,7 +4,7 @@ import com.subsets.sync.model.AssignmentEvent;
 import com.subsets.sync.model.StateRecord;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,15 +12,20 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The coalescing buffer of one lane (one destination credential): pending rows by subscriber, in
+ * The coalescing buffer of one lane (one tenant's destination): pending rows by subscriber, in
  * arrival order. A subscriber whose row is in flight is held back from the next batch, so two
  * requests never carry the same subscriber at once and its updates cannot overtake each other.
+ * Every row leaves through {@link #drain()}, past the lane's {@link DeliveryGate}: a row older than one
+ * already sent is not sent, but set aside as superseded ({@link #takeSuperseded()}) for its records to be resolved.
  */
 public final class LaneBuffer {
 
     private final BatchLimits limits;
     private final Map<String, SubscriberUpdate> pending = new LinkedHashMap<>();
-    private final Set<String> inFlight = new HashSet<>();
+    /** Subscribers in flight, with the version of their row. */
+    private final Map<String, Long> inFlight = new HashMap<>();
+    private final DeliveryGate gate = new DeliveryGate();
+    private final List<SubscriberUpdate> superseded = new ArrayList<>();
     private long bytes;
     private int records;
     private long oldestMillis = Long.MAX_VALUE;
@@ -95,15 +100,23 @@ public final class LaneBuffer {
         long batchBytes = 0;
         for (Iterator<SubscriberUpdate> it = pending.values().iterator(); it.hasNext(); ) {
             SubscriberUpdate row = it.next();
-            if (inFlight.contains(row.key())) {
+            if (inFlight.containsKey(row.key())) {
                 continue;
             }
             int size = row.estimatedBytes();
+            if (!gate.admits(row.key(), row.version())) {
+                it.remove();
+                bytes -= size;
+                records -= row.sources().size();
+                superseded.add(row);
+                continue;
+            }
             if (!batch.isEmpty() && (batch.size() >= limits.maxRows() || batchBytes + size > limits.maxBytes())) {
                 break;
             }
             it.remove();
-            inFlight.add(row.key());
+            inFlight.put(row.key(), row.version());
+            gate.sending(row.key(), row.version());
             batch.add(row);
             batchBytes += size;
             bytes -= size;
@@ -111,6 +124,44 @@ public final class LaneBuffer {
         }
         oldestMillis = pending.isEmpty() ? Long.MAX_VALUE : oldestMillis;
         return batch;
+    }
+
+    /** Rows the gate refused since the last call: a newer version of their subscriber went out before them. */
+    public List<SubscriberUpdate> takeSuperseded() {
+        if (superseded.isEmpty()) {
+            return List.of();
+        }
+        List<SubscriberUpdate> rows = new ArrayList<>(superseded);
+        superseded.clear();
+        return rows;
+    }
+
+    /**
+     * Whether the gate remembers what goes out: while another path (a resync, a probe) may send this lane's
+     * subscribers too. Starting, it takes in the rows in flight now.
+     */
+    public void rememberSends(boolean on) {
+        gate.remember(on, inFlight);
+    }
+
+    /** No path of the lane will send a version below {@code floor} any more. */
+    public void forgetSentBelow(long floor) {
+        gate.forgetBelow(floor);
+    }
+
+    /** Subscribers the gate remembers (for the memory bound and its gauge). */
+    public int rememberedSends() {
+        return gate.remembered();
+    }
+
+    /** The gate's check alone, for a row that does not come from this buffer (a parked lane's probe). */
+    public boolean admits(SubscriberUpdate row) {
+        return gate.admits(row.key(), row.version());
+    }
+
+    /** A row that does not come from this buffer goes out (a probe). */
+    public void sending(SubscriberUpdate row) {
+        gate.sending(row.key(), row.version());
     }
 
     /** Takes every pending row, whatever the limits (a lane closing down). */
@@ -145,7 +196,7 @@ public final class LaneBuffer {
     /** True when a pending row is not held back by its subscriber's row in flight. */
     public boolean hasDrainableRow() {
         for (String key : pending.keySet()) {
-            if (!inFlight.contains(key)) {
+            if (!inFlight.containsKey(key)) {
                 return true;
             }
         }

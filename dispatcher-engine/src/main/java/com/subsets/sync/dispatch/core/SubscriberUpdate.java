@@ -15,8 +15,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Every pending change to one subscriber in one lane, coalesced: for each field, the value of the
- * latest event by event time, then offset. It carries all the records it was made of, which are
+ * Every pending change to one subscriber in one lane, coalesced. From events: for each field, the value of the
+ * latest event by event time, then offset. From subscriber states: the newest state record whole (by its offset in
+ * the state topic), since a state holds every fact of its subscriber, and two states that address the same
+ * destination key may be two subscribers (an e-mail moved to another userId). Its {@link #version()} is the newest
+ * offset folded in, what {@link DeliveryGate} compares. It carries all the records it was made of, which are
  * resolved together when the row is delivered or dead-lettered.
  */
 public final class SubscriberUpdate {
@@ -34,6 +37,9 @@ public final class SubscriberUpdate {
     private Instant identityAt;
     private final Map<DestinationField, Stamped> fields = new EnumMap<>(DestinationField.class);
     private final List<SourceRecord> sources = new ArrayList<>(1);
+    private long version = -1;
+    /** Made of state records, not events. */
+    private boolean ofStates;
 
     public SubscriberUpdate(String key) {
         this.key = key;
@@ -43,6 +49,7 @@ public final class SubscriberUpdate {
     public boolean merge(AssignmentEvent event, SourceRecord source) {
         boolean coalesced = !sources.isEmpty();
         sources.add(source);
+        version = Math.max(version, source.offset());
         tenantId = event.tenantId();
         if (identity == null || !event.occurredAt().isBefore(identityAt)) {
             identity = event.subscriber();
@@ -58,40 +65,48 @@ public final class SubscriberUpdate {
     }
 
     /**
-     * Folds a subscriber's whole state in (from {@code subsets.subscriber-state.v1}): each field with the time and
-     * events-topic offset of the fact that set it, so a state and an event, or two states, coalesce as events do.
+     * Folds a subscriber's whole state in (from {@code subsets.subscriber-state}): the newest state, by its offset
+     * in the state topic, is the row; an older one only adds its record, to be resolved with the row.
      */
     public boolean merge(StateRecord state, SourceRecord source) {
         boolean coalesced = !sources.isEmpty();
         sources.add(source);
         tenantId = state.tenantId();
-        Instant newest = state.fields().values().stream().map(FieldFact::occurredAt).max(Instant::compareTo).orElse(Instant.EPOCH);
-        if (identity == null || !newest.isBefore(identityAt)) {
+        ofStates = true;
+        if (source.offset() >= version) {
+            version = source.offset();
             identity = state.subscriber();
-            identityAt = newest;
+            fields.clear();
+            state.fields().forEach((field, fact) -> fields.put(field, new Stamped(
+                    fact.value() == null ? FieldValue.CLEAR : FieldValue.set(fact.value()), fact.occurredAt(), fact.offset())));
         }
-        state.fields().forEach((field, fact) -> {
-            Stamped current = fields.get(field);
-            if (current == null || current.isNotNewerThan(fact.occurredAt(), fact.offset())) {
-                fields.put(field, new Stamped(fact.value() == null ? FieldValue.CLEAR : FieldValue.set(fact.value()),
-                        fact.occurredAt(), fact.offset()));
-            }
-        });
         return coalesced;
     }
 
-    /** Folds a row back in (after a retriable failure), keeping whichever value of each field is newer. */
+    /**
+     * Folds a row back in (after a retriable failure): of two states the newer whole, of events whichever value of
+     * each field is newer.
+     */
     public void absorb(SubscriberUpdate other) {
-        other.fields.forEach((field, stamped) -> {
-            Stamped current = fields.get(field);
-            if (current == null || current.isNotNewerThan(stamped.occurredAt(), stamped.offset())) {
-                fields.put(field, stamped);
+        if (ofStates && other.ofStates) {
+            if (other.version > version) {
+                fields.clear();
+                fields.putAll(other.fields);
+                identity = other.identity;
             }
-        });
-        if (identity == null || (other.identityAt != null && other.identityAt.isAfter(identityAt))) {
-            identity = other.identity;
-            identityAt = other.identityAt;
+        } else {
+            other.fields.forEach((field, stamped) -> {
+                Stamped current = fields.get(field);
+                if (current == null || current.isNotNewerThan(stamped.occurredAt(), stamped.offset())) {
+                    fields.put(field, stamped);
+                }
+            });
+            if (identity == null || (other.identityAt != null && other.identityAt.isAfter(identityAt))) {
+                identity = other.identity;
+                identityAt = other.identityAt;
+            }
         }
+        version = Math.max(version, other.version);
         sources.addAll(other.sources);
     }
 
@@ -102,6 +117,8 @@ public final class SubscriberUpdate {
         copy.identity = identity;
         copy.identityAt = identityAt;
         copy.fields.putAll(fields);
+        copy.version = version;
+        copy.ofStates = ofStates;
         return copy;
     }
 
@@ -112,6 +129,11 @@ public final class SubscriberUpdate {
 
     public String key() {
         return key;
+    }
+
+    /** The newest offset folded in: for rows of states, the version of the state they hold. */
+    public long version() {
+        return version;
     }
 
     public Subscriber identity() {

@@ -34,26 +34,6 @@ class LaneBufferTest {
         assertThat(row.sources()).extracting(SourceRecord::offset).containsExactly(0L, 1L, 2L, 3L);
     }
 
-    /** A state record's facts carry the time and events-topic offset that set them: states and events coalesce as events do. */
-    @Test
-    void statesCoalesceWithEventsByTheFactsTheyCarry() {
-        com.subsets.sync.model.StateRecord state = new com.subsets.sync.model.StateRecord("acme",
-                new com.subsets.sync.model.Subscriber("ada", null), java.util.Map.of(
-                DestinationField.CHURN_RISK, new com.subsets.sync.model.FieldFact("0.98", Events.T0.plusSeconds(40), 17, "s-40"),
-                DestinationField.EXPERIMENT_ID, new com.subsets.sync.model.FieldFact(null, Events.T0.plusSeconds(5), 3, "u-5")));
-
-        lane.add("ada", state, at(100), 0);
-        lane.add("ada", scored("ada", "0.10", 20), at(101), 0);
-        lane.add("ada", assigned("ada", "exp-2", 30), at(102), 0);
-
-        SubscriberUpdate row = lane.drain().get(0);
-        assertThat(row.fields().get(DestinationField.CHURN_RISK)).as("the state's newer fact stays")
-                .isEqualTo(FieldValue.set("0.98"));
-        assertThat(row.fields().get(DestinationField.EXPERIMENT_ID)).as("a newer event beats the state's older clear")
-                .isEqualTo(FieldValue.set("exp-2"));
-        assertThat(row.sources()).extracting(SourceRecord::offset).containsExactly(100L, 101L, 102L);
-    }
-
     @Test
     void equalEventTimesAreOrderedByOffset() {
         lane.add("ada", assigned("ada", "exp-1", 10), at(5), 0);
@@ -123,5 +103,65 @@ class LaneBufferTest {
         lane.forgetPartitions(Set.of(0));
         assertThat(lane.pendingRows()).isZero();
         assertThat(lane.pendingBytes()).isZero();
+    }
+
+    private static com.subsets.sync.model.StateRecord churnState(String user, String churn, int secondsAfterT0) {
+        return new com.subsets.sync.model.StateRecord("acme", new com.subsets.sync.model.Subscriber(user, null),
+                java.util.Map.of(DestinationField.CHURN_RISK,
+                        new com.subsets.sync.model.FieldFact(churn, Events.T0.plusSeconds(secondsAfterT0), secondsAfterT0, "e")));
+    }
+
+    /** The issue-25 race: a backfill's older state of a subscriber reaches the lane after live sent a newer one. */
+    @Test
+    void theGateKeepsAnOlderStateFromGoingOutAfterANewerOneWentAndSetsItAsideAsSuperseded() {
+        lane.rememberSends(true);
+        lane.add("ada", churnState("ada", "0.90", 60), at(50_000), 0);
+        SubscriberUpdate live = lane.drain().get(0);
+        lane.completed(List.of(live));
+
+        lane.add("ada", churnState("ada", "0.10", 5), at(12), 0);
+        lane.add("bob", churnState("bob", "0.10", 5), at(13), 0);
+
+        assertThat(lane.drain()).extracting(SubscriberUpdate::key).containsExactly("bob");
+        List<SubscriberUpdate> superseded = lane.takeSuperseded();
+        assertThat(superseded).extracting(SubscriberUpdate::key).containsExactly("ada");
+        assertThat(superseded.get(0).sources()).extracting(SourceRecord::offset).containsExactly(12L);
+        assertThat(lane.takeSuperseded()).isEmpty();
+        assertThat(lane.pendingRecords()).isZero();
+    }
+
+    @Test
+    void ofTwoStatesOfOneKeyTheNewerIsTheRowWholeWhicheverArrivesFirst() {
+        com.subsets.sync.model.StateRecord older = new com.subsets.sync.model.StateRecord("acme",
+                new com.subsets.sync.model.Subscriber("u-0", "ada@example.com"), java.util.Map.of(
+                DestinationField.EXPERIMENT_ID, new com.subsets.sync.model.FieldFact("exp-1", Events.T0.plusSeconds(50), 4, "a"),
+                DestinationField.CHURN_RISK, new com.subsets.sync.model.FieldFact("0.50", Events.T0.plusSeconds(50), 4, "a")));
+        com.subsets.sync.model.StateRecord newer = new com.subsets.sync.model.StateRecord("acme",
+                new com.subsets.sync.model.Subscriber("u-1", "ada@example.com"), java.util.Map.of(
+                DestinationField.CHURN_RISK, new com.subsets.sync.model.FieldFact("0.90", Events.T0.plusSeconds(10), 9, "b")));
+
+        lane.add("ada@example.com", newer, at(21), 0);
+        lane.add("ada@example.com", older, at(10), 0);
+
+        SubscriberUpdate row = lane.drain().get(0);
+        assertThat(row.version()).isEqualTo(21);
+        assertThat(row.identity().userId()).as("the e-mail moved to u-1: u-0's facts are not u-1's").isEqualTo("u-1");
+        assertThat(row.fields()).containsOnlyKeys(DestinationField.CHURN_RISK);
+        assertThat(row.fields().get(DestinationField.CHURN_RISK)).isEqualTo(FieldValue.set("0.90"));
+        assertThat(row.sources()).extracting(SourceRecord::offset).containsExactly(21L, 10L);
+    }
+
+    @Test
+    void aRetriedStateRowGivesWayToANewerStateThatArrivedMeanwhile() {
+        lane.add("ada", churnState("ada", "0.10", 5), at(12), 0);
+        List<SubscriberUpdate> failed = lane.drain();
+        lane.add("ada", churnState("ada", "0.90", 60), at(40), 0);
+
+        lane.requeue(failed, 0);
+
+        SubscriberUpdate row = lane.drain().get(0);
+        assertThat(row.version()).isEqualTo(40);
+        assertThat(row.fields().get(DestinationField.CHURN_RISK)).isEqualTo(FieldValue.set("0.90"));
+        assertThat(row.sources()).extracting(SourceRecord::offset).containsExactlyInAnyOrder(12L, 40L);
     }
 }
