@@ -48,8 +48,15 @@ public final class FieldMapper {
         return DateTimeFormatter.ISO_INSTANT.format(instant.truncatedTo(ChronoUnit.SECONDS));
     }
 
-    /** Two decimals, half up, matching BlueConic's precision 2: 0.735 becomes "0.74", 1 becomes "1.00". */
+    /**
+     * Two decimals, half up on the decimal value, matching BlueConic's precision 2: 0.735 becomes "0.74",
+     * 0.125 "0.13", 1 "1.00". Below 0.001 the answer is "0.00" whatever the digits, decided from precision
+     * and scale: a tiny exponent ({@code 5e-324}) is never divided out digit by digit.
+     */
     public static String formatChurnRisk(BigDecimal churnRisk) {
+        if (churnRisk.signum() == 0 || ChurnRiskRule.leadingExponent(churnRisk) < -3) {
+            return "0.00";
+        }
         return churnRisk.setScale(2, RoundingMode.HALF_UP).toPlainString();
     }
 }

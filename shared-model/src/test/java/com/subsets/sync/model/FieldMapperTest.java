@@ -57,6 +57,31 @@ class FieldMapperTest {
         assertThat(FieldMapper.formatChurnRisk(new BigDecimal("0.124999"))).isEqualTo("0.12");
         assertThat(FieldMapper.formatChurnRisk(BigDecimal.ZERO)).isEqualTo("0.00");
         assertThat(FieldMapper.formatChurnRisk(new BigDecimal("7.3E-1"))).isEqualTo("0.73");
+        assertThat(FieldMapper.formatChurnRisk(new BigDecimal("0.995"))).isEqualTo("1.00");
+        assertThat(FieldMapper.formatChurnRisk(new BigDecimal("0.005"))).isEqualTo("0.01");
+        assertThat(FieldMapper.formatChurnRisk(new BigDecimal("0.00499999999999999999999"))).isEqualTo("0.00");
+        assertThat(FieldMapper.formatChurnRisk(new BigDecimal("1"))).isEqualTo("1.00");
+        assertThat(FieldMapper.formatChurnRisk(new BigDecimal("1.000e0"))).isEqualTo("1.00");
+    }
+
+    /** Tiny probabilities are 0.00 at the vendors; the exponent is never expanded into its digits. */
+    @Test
+    void tinyChurnRisksAreWrittenAsZeroWithTwoDecimals() {
+        assertThat(FieldMapper.formatChurnRisk(new BigDecimal("5e-324"))).isEqualTo("0.00");
+        assertThat(FieldMapper.formatChurnRisk(new BigDecimal("3.2e-25"))).isEqualTo("0.00");
+        assertThat(FieldMapper.formatChurnRisk(new BigDecimal("1e-30"))).isEqualTo("0.00");
+        assertThat(FieldMapper.formatChurnRisk(new BigDecimal("9.99e-4"))).isEqualTo("0.00");
+        assertThat(FieldMapper.formatChurnRisk(new BigDecimal("0E-999999999"))).isEqualTo("0.00");
+        // Thirty million digits if it were divided out: answered from precision and scale.
+        assertThat(FieldMapper.formatChurnRisk(new BigDecimal("1e-30000000"))).isEqualTo("0.00");
+    }
+
+    @Test
+    void scoredWithTheSmallestDoubleSetsZero() {
+        AssignmentEvent event = new AssignmentEvent("e1", EventType.CHURN_RISK_SCORED, "acme", AT, ADA,
+                null, null, null, new BigDecimal("5e-324"));
+
+        assertThat(FieldMapper.fieldsOf(event)).containsExactly(Map.entry(DestinationField.CHURN_RISK, FieldValue.set("0.00")));
     }
 
     @Test

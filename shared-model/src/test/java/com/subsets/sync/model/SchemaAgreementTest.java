@@ -35,14 +35,7 @@ class SchemaAgreementTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("examples")
     void schemaAndValidatorAgree(Example example) {
-        Set<ValidationMessage> schemaProblems;
-        try {
-            schemaProblems = SCHEMA.validate(example.event());
-        } catch (ArithmeticException e) {
-            // networknt compares a number with "maximum" through BigInteger, which cannot hold 2e600000000: the
-            // library refuses such a number by throwing. The schema's own verdict (above the maximum) is a refusal.
-            schemaProblems = Set.of(ValidationMessage.builder().message(e.getMessage()).build());
-        }
+        Set<ValidationMessage> schemaProblems = SCHEMA.validate(example.event());
         boolean javaValid = validator.validate(example.event()).isEmpty();
 
         assertThat(javaValid).as("Java validator verdict").isEqualTo(example.valid());
