@@ -39,6 +39,21 @@ class EventBatchParserTest {
         assertThat(e.eventCount()).isEqualTo(3);
     }
 
+    /** Doubles a platform's model emits once refused a whole batch (more than 20 decimal places). */
+    @Test
+    void acceptsEveryProbabilityADoubleHoldsAndRefusesAnExponentPastItByIndex() {
+        String tiny = "[" + VALID.formatted(1, 1).replace("0.4", "5e-324") + "," + VALID.formatted(2, 2).replace("0.4", "1e-30")
+                + "," + VALID.formatted(3, 3).replace("0.4", "3.2e-25") + "]";
+        assertThat(parser.parse(tiny.getBytes(UTF_8))).extracting(e -> e.churnRisk().doubleValue())
+                .containsExactly(5e-324, 1e-30, 3.2e-25);
+
+        String past = "[" + VALID.formatted(1, 1) + "," + VALID.formatted(2, 2).replace("0.4", "1e-30000000") + "]";
+        IngestException e = catchThrowableOfType(IngestException.class, () -> parser.parse(past.getBytes(UTF_8)));
+        assertThat(e.code()).isEqualTo(ErrorCode.INVALID_EVENTS);
+        assertThat(e.violations()).extracting(v -> v.index() + ":" + v.violation())
+                .containsExactly("1:churnRisk: must be a number from 0 to 1 (a finite double)");
+    }
+
     @Test
     void refusesEmptyAndOversizedBatchesAndMalformedJson() {
         assertThatThrownBy(() -> parser.parse("[]".getBytes(UTF_8)))

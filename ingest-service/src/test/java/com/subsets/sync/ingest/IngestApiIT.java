@@ -152,8 +152,8 @@ class IngestApiIT {
         cases.add(invalid("assigned without addedAt", without(base, "addedAt"), "addedAt"));
         cases.add(invalid("churn risk above 1", base.copy().put("churnRisk", 1.2).encode(), "churnRisk"));
         cases.add(invalid("churn risk as text", base.copy().put("churnRisk", "0.2").encode(), "churnRisk"));
-        // Valid JSON numbers that once held an event loop for seconds or built a 600 MB message.
-        for (String huge : List.of("1e-30000000", "1e-300000000", "2e600000000", "0.123456789012345678901")) {
+        // Valid JSON numbers that once held an event loop for seconds or built a 600 MB message, and one a double reads as 0.
+        for (String huge : List.of("1e-30000000", "1e-300000000", "2e600000000", "1e-400")) {
             cases.add(invalid("churn risk " + huge, ok.replace("\"churnRisk\":0.73", "\"churnRisk\":" + huge), "churnRisk"));
         }
         cases.add(invalid("scored without churn risk", event("s", "acme", "u", 0.5).replace(",\"churnRisk\":0.5", ""), "churnRisk"));
@@ -276,6 +276,31 @@ class IngestApiIT {
 
         assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(202);
         assertThat(response.bodyAsJsonObject().getInteger("accepted")).isEqualTo(50);
+    }
+
+    /** The doubles a platform's model emits: a batch of them was once refused whole (at most 20 decimal places). */
+    @Test
+    void everyProbabilityADoubleHoldsIsAcceptedAndLandsOnTheTopicAsSent() throws Exception {
+        List<String> risks = List.of("5e-324", "1e-30", "3.2e-25", "1E-300", "0.5e0", "0.123456789012345678901");
+        List<String> events = new ArrayList<>();
+        for (int i = 0; i < risks.size(); i++) {
+            events.add(event("tiny-" + i, "acme", "u-" + i, 0.5).replace("\"churnRisk\":0.5", "\"churnRisk\":" + risks.get(i)));
+        }
+        long before = kit.recordCount();
+
+        HttpResponse<Buffer> response = kit.post("[" + String.join(",", events) + "]");
+
+        assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(202);
+        assertThat(response.bodyAsJsonObject().getInteger("accepted")).isEqualTo(risks.size());
+        EventCodec codec = new EventCodec();
+        Map<String, java.math.BigDecimal> published = kit.readAll((int) before + risks.size()).stream()
+                .filter(r -> new String(r.value(), UTF_8).contains("\"tiny-"))
+                .map(r -> codec.decode(r.value()).event())
+                .collect(Collectors.toMap(e -> e.eventId(), e -> e.churnRisk()));
+        assertThat(published).hasSize(risks.size());
+        for (int i = 0; i < risks.size(); i++) {
+            assertThat(published.get("tiny-" + i)).isEqualByComparingTo(new java.math.BigDecimal(risks.get(i)));
+        }
     }
 
     @Test
