@@ -78,6 +78,25 @@ class StateTopologyTest {
         assertThat(registry.get("state.events").tag("outcome", "changed").counter().count()).isEqualTo(2);
     }
 
+    /** The Kafka path decodes with the same rule as ingest: 1e-30 applies (as 0.00), 1e-30000000 is dead-lettered. */
+    @Test
+    void aTinyProbabilityAppliesAndAnExponentPastADoubleIsDeadLettered() {
+        String scored = """
+                {"eventId":"%s","type":"churn_risk.scored","tenantId":"acme","occurredAt":"2026-11-22T09:00:%sZ",
+                 "subscriber":{"userId":"u-1","email":"ada@example.com"},"churnRisk":%s}""";
+        events.pipeInput("acme", scored.formatted("s-10", "10", "0.5").getBytes(StandardCharsets.UTF_8));
+        events.pipeInput("acme", scored.formatted("s-20", "20", "1e-30").getBytes(StandardCharsets.UTF_8));
+        events.pipeInput("acme", scored.formatted("s-30", "30", "1e-30000000").getBytes(StandardCharsets.UTF_8));
+
+        assertThat(states.readRecordsToList()).extracting(r -> new JsonObject(new String(r.value(), StandardCharsets.UTF_8))
+                .getJsonObject("fields").getJsonObject("subsetsSubscriberChurnRisk").getString("value"))
+                .containsExactly("0.50", "0.00");
+        List<TestRecord<String, byte[]>> dead = deadLetters.readRecordsToList();
+        assertThat(dead).extracting(r -> new String(r.headers().lastHeader("dlq-reason").value(), StandardCharsets.UTF_8))
+                .containsExactly("contract_violation");
+        assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8)).contains("1e-30000000");
+    }
+
     @Test
     void recordsThatAreNotValidEventsAreDeadLetteredWithTheirReason() {
         events.pipeInput("acme", "{not json".getBytes(StandardCharsets.UTF_8));
