@@ -212,6 +212,96 @@ class ResyncIT {
         assertThat(fixed.userCount()).isEqualTo(30);
     }
 
+    /**
+     * Issue 25: a backfill reads the subscribers' older states while their newer ones go live. The live 0.9 of the
+     * last 2,000 subscribers of the scan reaches Iterable seconds before the backfill reaches their 0.1; the gate
+     * keeps the backfill from writing it back.
+     */
+    @Test
+    void aBackfillNeverWritesAnOlderStateOverANewerOneSentLive() throws Exception {
+        IterableProject project = stack.iterable.addProject("race-project", "race-key-0001", IterableProject.Identity.USER_ID);
+        int subscribers = 20_000;
+        int rescored = 2_000;
+        List<AssignmentEvent> events = new ArrayList<>();
+        for (int i = 0; i < subscribers; i++) {
+            events.add(scored("race", "race-" + i, i, new BigDecimal("0.1")));
+        }
+        assertThat(api.ingest(events, 1000)).isEqualTo(subscribers);
+        await("the state service holds every subscriber of tenant race", Duration.ofSeconds(120),
+                () -> stateKeys("race") >= subscribers);
+
+        register("race", "race-project", "race-key-0001");
+        awaitValue("the backfill under way", Duration.ofSeconds(60), () -> {
+            JsonObject resync = api.status("race", "iterable").getJsonObject("resync");
+            return resync != null && "RUNNING".equals(resync.getString("status")) && resync.getLong("sent") >= 500 ? true : null;
+        });
+        Map<String, BigDecimal> latest = new HashMap<>();
+        List<AssignmentEvent> newer = new ArrayList<>();
+        for (int i = subscribers - rescored; i < subscribers; i++) {
+            newer.add(scored("race", "race-" + i, 3_600_000 + i, new BigDecimal("0.9")));
+            latest.put("race-" + i, new BigDecimal("0.9"));
+        }
+        api.ingest(newer, 1000);
+        await("the live 0.9 at Iterable", Duration.ofSeconds(60), () -> allLatest(project, "race-", latest));
+        long sentWhenLive = api.status("race", "iterable").getJsonObject("resync").getLong("sent");
+        assertThat(sentWhenLive).as("the backfill had not reached the re-scored subscribers yet").isLessThan(subscribers - rescored);
+
+        await("the backfill done", Duration.ofSeconds(120),
+                () -> "DONE".equals(api.status("race", "iterable").getJsonObject("resync").getString("status")));
+        assertThat(project.userCount()).isEqualTo(subscribers);
+        assertThat(allLatest(project, "race-", latest)).as("after the backfill: %s", lastMismatch).isTrue();
+        assertThat(project.profile("race-0")).containsEntry(DestinationField.CHURN_RISK.iterableName(),
+                FieldMapper.formatChurnRisk(new BigDecimal("0.1")));
+    }
+
+    /** A replay (and so any resync) racing newer live updates of the very subscribers it replays ends at the newest. */
+    @Test
+    void aReplayRacingLiveUpdatesEndsAtTheNewestValues() throws Exception {
+        stack.iterable.addProject("relay-project", "relay-key-0001", IterableProject.Identity.USER_ID);
+        register("relay", "relay-project", "relay-key-0001");
+        stack.iterable.removeProject("relay-project");
+        int subscribers = 10_000;
+        List<AssignmentEvent> first = new ArrayList<>();
+        for (int i = 0; i < subscribers; i++) {
+            first.add(scored("relay", "relay-" + i, i, new BigDecimal("0.1")));
+        }
+        api.ingest(first, 1000);
+        await("the updates dead-lettered as unauthorized", Duration.ofSeconds(90),
+                () -> deadLettered("relay", "unauthorized") >= subscribers);
+
+        IterableProject fixed = stack.iterable.addProject("relay-project", "relay-key-0002", IterableProject.Identity.USER_ID);
+        register("relay", "relay-project", "relay-key-0002");
+        Thread.sleep(2_500); // the dispatchers read READY destinations every 2 s here
+        HttpResponse<String> replay = api.operator("POST", "/v1/tenants/relay/destinations/iterable/replay", null);
+        assertThat(replay.statusCode()).as(replay.body()).isEqualTo(202);
+        awaitValue("the replay under way", Duration.ofSeconds(60), () -> {
+            JsonObject resync = api.status("relay", "iterable").getJsonObject("resync");
+            return resync != null && "RUNNING".equals(resync.getString("status")) && resync.getLong("sent") >= 500 ? true : null;
+        });
+        Map<String, BigDecimal> latest = new HashMap<>();
+        for (int i = 0; i < subscribers; i++) {
+            latest.put("relay-" + i, new BigDecimal("0.1"));
+        }
+        List<AssignmentEvent> newer = new ArrayList<>();
+        for (int i = subscribers - 1_000; i < subscribers; i++) {
+            newer.add(scored("relay", "relay-" + i, 3_600_000 + i, new BigDecimal("0.9")));
+            latest.put("relay-" + i, new BigDecimal("0.9"));
+        }
+        api.ingest(newer, 1000);
+        await("the live 0.9 at Iterable", Duration.ofSeconds(60), () -> allLatest(fixed, "relay-" + (subscribers - 1), Map.of(
+                "relay-" + (subscribers - 1), new BigDecimal("0.9"))));
+        assertThat(api.status("relay", "iterable").getJsonObject("resync").getLong("sent"))
+                .as("the replay had not reached the re-scored subscribers yet").isLessThan(subscribers - 1_000);
+
+        await("the replay done", Duration.ofSeconds(120), () -> {
+            JsonObject resync = api.status("relay", "iterable").getJsonObject("resync");
+            return resync != null && "DONE".equals(resync.getString("status"));
+        });
+        await("every subscriber at its newest value", Duration.ofSeconds(30), () -> allLatest(fixed, "relay-", latest));
+        Thread.sleep(1_000);
+        assertThat(allLatest(fixed, "relay-", latest)).as("a second later: %s", lastMismatch).isTrue();
+    }
+
     @Test
     void resyncAndReplayRefuseWhatTheyCannotDo() throws Exception {
         HttpResponse<String> unknown = api.operator("POST", "/v1/tenants/nobody/destinations/iterable/resync", null);
