@@ -16,6 +16,7 @@ import com.subsets.sync.model.StateRecord;
 import com.subsets.sync.model.StateRecordCodec;
 import com.subsets.sync.model.Subscriber;
 import com.subsets.sync.model.SubscriberKey;
+import com.subsets.sync.simulator.blueconic.BlueConicSimulator;
 import com.subsets.sync.simulator.iterable.IterableProject;
 import com.subsets.sync.simulator.iterable.IterableSimulator;
 import io.vertx.core.Vertx;
@@ -37,8 +38,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The provisioner's side of resyncs, replays and parkings against a real PostgreSQL and broker: a first READY
  * asks for a backfill (unless opted out), one resync at a time, progress and ETA from the dispatcher's reports,
- * a parked destination DEGRADED with its reason until its recovery queues the resync of its changes, and a
- * replay that finds a tenant's subscribers on the dead-letter topic.
+ * a parked destination DEGRADED with its reason until its recovery queues the resync of its changes, a replay
+ * that finds a tenant's subscribers on the dead-letter topic, and a backfill for each READY revision that moves
+ * the destination to another target (none for new credentials or other settings).
  */
 @ExtendWith(RealServices.class)
 class ResyncApiIT {
@@ -48,6 +50,8 @@ class ResyncApiIT {
 
     private static Vertx vertx;
     private static IterableSimulator iterable;
+    private static BlueConicSimulator blueConic;
+    private static BlueConicSimulator otherBlueConic;
     private static ProvisionerService provisioner;
     private static KafkaService kafka;
     private static int port;
@@ -58,6 +62,10 @@ class ResyncApiIT {
         vertx = Vertx.vertx();
         iterable = new IterableSimulator(vertx);
         iterable.start("127.0.0.1", 0).await(10, TimeUnit.SECONDS);
+        blueConic = new BlueConicSimulator(vertx);
+        blueConic.start("127.0.0.1", 0).await(10, TimeUnit.SECONDS);
+        otherBlueConic = new BlueConicSimulator(vertx);
+        otherBlueConic.start("127.0.0.1", 0).await(10, TimeUnit.SECONDS);
         PostgresEndpoint db = postgres.createDatabase("resync_api_it");
         kafka.createTopics(1, "resync-api-it.reports");
         kafka.createTopics(2, DLQ);
@@ -84,22 +92,122 @@ class ResyncApiIT {
     }
 
     private static JsonObject statusOf(String tenant) {
-        return operator(port, "GET", "/v1/tenants/" + tenant + "/destinations/iterable/status", null).json();
+        return statusOf(tenant, "iterable");
+    }
+
+    private static JsonObject statusOf(String tenant, String kind) {
+        return operator(port, "GET", "/v1/tenants/" + tenant + "/destinations/" + kind + "/status", null).json();
+    }
+
+    private static String tokenOf(String kind) {
+        return kind.equals("iterable") ? ProvisionerTestKit.DISPATCHER_TOKEN : ProvisionerTestKit.BLUECONIC_DISPATCHER_TOKEN;
     }
 
     private static JsonObject dispatch() {
-        var reply = call(port, "GET", "/v1/dispatch/iterable/destinations", ProvisionerTestKit.DISPATCHER_TOKEN, null);
+        return dispatch("iterable");
+    }
+
+    private static JsonObject dispatch(String kind) {
+        var reply = call(port, "GET", "/v1/dispatch/" + kind + "/destinations", tokenOf(kind), null);
         assertThat(reply.status()).as(reply.body()).isEqualTo(200);
         return reply.json();
     }
 
     private static JsonObject jobOf(String tenant) {
-        return dispatch().getJsonArray("resyncs").stream().map(JsonObject.class::cast)
+        return jobOf(tenant, "iterable");
+    }
+
+    private static JsonObject jobOf(String tenant, String kind) {
+        return dispatch(kind).getJsonArray("resyncs").stream().map(JsonObject.class::cast)
                 .filter(j -> j.getString("tenantId").equals(tenant)).findFirst().orElse(null);
     }
 
     private static ProvisionerTestKit.Reply progress(long id, String body) {
         return call(port, "POST", "/v1/dispatch/iterable/resyncs/" + id, ProvisionerTestKit.DISPATCHER_TOKEN, body);
+    }
+
+    /** The resync the destination's status shows (the one to run, else the last), run to its end as a dispatcher would. */
+    private static JsonObject runResync(String tenant, String kind) {
+        JsonObject resync = statusOf(tenant, kind).getJsonObject("resync");
+        assertThat(call(port, "POST", "/v1/dispatch/" + kind + "/resyncs/" + resync.getLong("id"), tokenOf(kind),
+                "{\"position\":10,\"endOffset\":10,\"total\":5,\"sent\":5,\"done\":true}").status()).isEqualTo(204);
+        assertThat(jobOf(tenant, kind)).as("nothing else to run").isNull();
+        return resync;
+    }
+
+    /** A new revision of the registration, READY. */
+    private static void revise(String tenant, String kind, JsonObject body) throws InterruptedException {
+        String path = "/v1/tenants/" + tenant + "/destinations/" + kind;
+        long revision = operator(port, "GET", path, null).json().getLong("revision");
+        var changed = operator(port, "PUT", path, body.encode());
+        assertThat(changed.status()).as(changed.body()).isEqualTo(202);
+        await(tenant + " revision " + (revision + 1) + " READY", WAIT, () -> {
+            JsonObject view = operator(port, "GET", path, null).json();
+            return view.getLong("revision") == revision + 1 && view.getString("status").equals("READY");
+        });
+    }
+
+    @Test
+    void aReadyRevisionAtAnotherIterableTargetIsBackfilledUnlessOptedOutAndNewCredentialsAreNot() throws Exception {
+        register("moving", true);
+        JsonObject ready = runResync("moving", "iterable");
+        assertThat(ready.getString("reason")).isEqualTo("ready");
+
+        JsonObject byEmail = new JsonObject().put("apiKey", "key-moving-0001").put("projectId", "p-moving").put("identifier", "email");
+        revise("moving", "iterable", byEmail);
+        JsonObject moved = statusOf("moving").getJsonObject("resync");
+        assertThat(moved.getString("reason")).isEqualTo("target");
+        assertThat(moved.getString("status")).isEqualTo("PENDING");
+        assertThat(moved.getString("detail")).contains("identifier: userId -> email");
+        JsonObject job = jobOf("moving");
+        assertThat(job.getLong("id")).isEqualTo(moved.getLong("id")).isNotEqualTo(ready.getLong("id"));
+        assertThat(job.getLong("fromOffset")).isZero();
+        assertThat(job.getValue("subscribers")).as("every subscriber").isNull();
+        var again = operator(port, "POST", "/v1/tenants/moving/destinations/iterable/provision", null);
+        assertThat(again.json().getString("run")).as(again.body()).isEqualTo("READY");
+        runResync("moving", "iterable");
+
+        iterable.addProject("p-moving-rotated", "key-moving-0002", IterableProject.Identity.EMAIL);
+        revise("moving", "iterable", byEmail.copy().put("apiKey", "key-moving-0002").put("preferUserId", true));
+        JsonObject last = statusOf("moving").getJsonObject("resync");
+        assertThat(last.getLong("id")).as("a rotated key and preferUserId: the same project").isEqualTo(moved.getLong("id"));
+        assertThat(last.getString("status")).isEqualTo("DONE");
+        assertThat(jobOf("moving")).isNull();
+
+        revise("moving", "iterable", byEmail.copy().put("apiKey", "key-moving-0002").put("region", "eu").put("backfill", false));
+        assertThat(statusOf("moving").getJsonObject("resync").getLong("id")).as("opted out").isEqualTo(moved.getLong("id"));
+        assertThat(jobOf("moving")).isNull();
+    }
+
+    @Test
+    void aBlueConicDestinationMovedToAnotherMatchingPropertyOrInstanceIsBackfilled() throws Exception {
+        blueConic.addTenant("moving", "client-moving-1", "secret-moving-1");
+        otherBlueConic.addTenant("moving", "client-moving-2", "secret-moving-2");
+        String instance = "http://127.0.0.1:" + blueConic.port();
+        JsonObject body = new JsonObject().put("instanceUrl", instance).put("clientId", "client-moving-1")
+                .put("clientSecret", "secret-moving-1").put("objectiveIds", new JsonArray().add("marketing"));
+        var created = operator(port, "PUT", "/v1/tenants/bc-moving/destinations/blueconic", body.encode());
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        await("bc-moving READY", WAIT, () -> status(port, "bc-moving", "blueconic").equals("READY"));
+        assertThat(runResync("bc-moving", "blueconic").getString("reason")).isEqualTo("ready");
+
+        revise("bc-moving", "blueconic", body.put("matchingProperty", "customer_id"));
+        JsonObject matched = runResync("bc-moving", "blueconic");
+        assertThat(matched.getString("reason")).isEqualTo("target");
+        assertThat(matched.getString("detail")).contains("matchingProperty: email -> customer_id");
+
+        blueConic.addApplication("moving", "client-moving-2", "secret-moving-2");
+        revise("bc-moving", "blueconic", body.put("clientId", "client-moving-2").put("clientSecret", "secret-moving-2")
+                .put("strategy", "UPSERT").put("objectiveIds", new JsonArray()));
+        assertThat(statusOf("bc-moving", "blueconic").getJsonObject("resync").getLong("id"))
+                .as("another application, strategy and objectives: the same instance").isEqualTo(matched.getLong("id"));
+        assertThat(jobOf("bc-moving", "blueconic")).isNull();
+
+        revise("bc-moving", "blueconic", body.put("instanceUrl", "http://127.0.0.1:" + otherBlueConic.port()));
+        JsonObject moved = statusOf("bc-moving", "blueconic").getJsonObject("resync");
+        assertThat(moved.getString("reason")).isEqualTo("target");
+        assertThat(moved.getString("detail")).contains("instanceUrl: " + instance + " -> http://127.0.0.1:" + otherBlueConic.port());
+        assertThat(jobOf("bc-moving", "blueconic").getLong("id")).isEqualTo(moved.getLong("id"));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package com.subsets.sync.provisioner.store;
 
+import com.subsets.sync.provisioner.core.DeliveryTarget;
 import com.subsets.sync.provisioner.core.DestinationKind;
 import com.subsets.sync.provisioner.core.FieldRecord;
 import com.subsets.sync.provisioner.core.ProvisioningStatus;
@@ -195,8 +196,10 @@ public final class DestinationStore {
                                 destination.registration()))
                 .compose(updated -> updated.rowCount() == 0 ? finishAttempt(tx, attemptId, "SUPERSEDED", null)
                         : writeLedger(tx, destination, attemptId, fields)
-                                .compose(v -> snapshotReady(tx, destination))
-                                .compose(v -> requestBackfill(tx, destination))
+                                .compose(v -> lastReady(tx, destination))
+                                .compose(before -> snapshotReady(tx, destination)
+                                        .compose(v -> requestBackfill(tx, destination))
+                                        .compose(v -> backfillMovedTarget(tx, destination, before)))
                                 .compose(v -> finishAttempt(tx, attemptId, "READY", null))));
     }
 
@@ -221,6 +224,45 @@ public final class DestinationStore {
                 INSERT INTO destination_resync (tenant_id, kind, reason, detail) SELECT tenant_id, kind, 'ready',
                     'the destination became READY' FROM first""")
                 .execute(Tuple.of(destination.tenantId(), destination.kind().wireName(), destination.registration())).mapEmpty();
+    }
+
+    /** The revision READY before this one, read under the lock the READY update holds on the destination row. */
+    private static Future<Optional<ReadySettings>> lastReady(SqlClient tx, StoredDestination destination) {
+        return tx.preparedQuery("SELECT revision, settings FROM destination_ready WHERE tenant_id = $1 AND kind = $2")
+                .execute(Tuple.of(destination.tenantId(), destination.kind().wireName()))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        return Optional.empty();
+                    }
+                    Row r = rows.iterator().next();
+                    return Optional.of(new ReadySettings(r.getLong("revision"), (JsonObject) r.getValue("settings")));
+                });
+    }
+
+    private record ReadySettings(long revision, JsonObject settings) {
+    }
+
+    /**
+     * A READY revision that moves the destination (another project, region or identifier; another instance or
+     * matching property: {@link DeliveryTarget}) finds none of the tenant at its target, so it asks for a backfill
+     * of every subscriber like a first READY, unless the registration opted out. Once per revision: another run
+     * of the same revision finds it as the last READY one.
+     */
+    private static Future<Void> backfillMovedTarget(SqlClient tx, StoredDestination destination, Optional<ReadySettings> before) {
+        if (before.isEmpty() || before.get().revision() >= destination.revision()) {
+            return Future.succeededFuture();
+        }
+        DeliveryTarget was = DeliveryTarget.of(destination.kind(), before.get().settings());
+        DeliveryTarget now = DeliveryTarget.of(destination.kind(), destination.settings());
+        if (now.equals(was)) {
+            return Future.succeededFuture();
+        }
+        return tx.preparedQuery("""
+                INSERT INTO destination_resync (tenant_id, kind, reason, detail)
+                SELECT tenant_id, kind, 'target', $4 FROM destination
+                WHERE tenant_id = $1 AND kind = $2 AND registration = $3 AND backfill_on_ready""")
+                .execute(Tuple.of(destination.tenantId(), destination.kind().wireName(), destination.registration(),
+                        "the destination became READY at another target (" + now.changesFrom(was) + ")")).mapEmpty();
     }
 
     /** This revision, as it is stored, becomes what dispatchers deliver with. */
