@@ -163,8 +163,11 @@ class ResyncApiIT {
         assertThat(job.getLong("id")).isEqualTo(moved.getLong("id")).isNotEqualTo(ready.getLong("id"));
         assertThat(job.getLong("fromOffset")).isZero();
         assertThat(job.getValue("subscribers")).as("every subscriber").isNull();
-        var again = operator(port, "POST", "/v1/tenants/moving/destinations/iterable/provision", null);
-        assertThat(again.json().getString("run")).as(again.body()).isEqualTo("READY");
+        // The same revision READY again (a run now; the simulator's getFields limit may fail it first, then the sweep's
+        // retry): still one backfill.
+        assertThat(operator(port, "POST", "/v1/tenants/moving/destinations/iterable/provision", null).json().getLong("revision"))
+                .isEqualTo(2);
+        await("moving READY again", WAIT, () -> status(port, "moving", "iterable").equals("READY"));
         runResync("moving", "iterable");
 
         iterable.addProject("p-moving-rotated", "key-moving-0002", IterableProject.Identity.EMAIL);
@@ -177,6 +180,22 @@ class ResyncApiIT {
         revise("moving", "iterable", byEmail.copy().put("apiKey", "key-moving-0002").put("region", "eu").put("backfill", false));
         assertThat(statusOf("moving").getJsonObject("resync").getLong("id")).as("opted out").isEqualTo(moved.getLong("id"));
         assertThat(jobOf("moving")).isNull();
+    }
+
+    @Test
+    void aFirstReadyOptedOutStaysTheFirstWhenBackfillIsTurnedOnLater() throws Exception {
+        register("late", false);
+        JsonObject body = new JsonObject().put("apiKey", "key-late-0001").put("projectId", "p-late");
+        var on = operator(port, "PUT", "/v1/tenants/late/destinations/iterable", body.encode());
+        assertThat(on.status()).as("backfill alone provisions nothing again").isEqualTo(200);
+        assertThat(on.json().getBoolean("backfill")).isTrue();
+
+        iterable.addProject("p-late-rotated", "key-late-0002", IterableProject.Identity.USER_ID);
+        revise("late", "iterable", body.put("apiKey", "key-late-0002"));
+        assertThat(statusOf("late").getValue("resync")).as("a rotated key is no first READY").isNull();
+
+        revise("late", "iterable", body.put("identifier", "email"));
+        assertThat(statusOf("late").getJsonObject("resync").getString("reason")).isEqualTo("target");
     }
 
     @Test

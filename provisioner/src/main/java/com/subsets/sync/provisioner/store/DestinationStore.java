@@ -215,14 +215,18 @@ public final class DestinationStore {
                                 .compose(v -> finishAttempt(tx, attemptId, "FAILED", reason))));
     }
 
-    /** A registration's first READY asks for a backfill of every subscriber, unless it opted out. */
+    /**
+     * A registration's first READY asks for a backfill of every subscriber, unless it opted out. An opted-out first
+     * READY is marked too ({@code backfill_requested}: the first READY is past), so turning the backfill on later
+     * does not make a later revision's READY (a rotated key) a first one.
+     */
     private static Future<Void> requestBackfill(SqlClient tx, StoredDestination destination) {
         return tx.preparedQuery("""
                 WITH first AS (UPDATE destination SET backfill_requested = true
-                               WHERE tenant_id = $1 AND kind = $2 AND registration = $3 AND backfill_on_ready AND NOT backfill_requested
-                               RETURNING tenant_id, kind)
+                               WHERE tenant_id = $1 AND kind = $2 AND registration = $3 AND NOT backfill_requested
+                               RETURNING tenant_id, kind, backfill_on_ready)
                 INSERT INTO destination_resync (tenant_id, kind, reason, detail) SELECT tenant_id, kind, 'ready',
-                    'the destination became READY' FROM first""")
+                    'the destination became READY' FROM first WHERE backfill_on_ready""")
                 .execute(Tuple.of(destination.tenantId(), destination.kind().wireName(), destination.registration())).mapEmpty();
     }
 
