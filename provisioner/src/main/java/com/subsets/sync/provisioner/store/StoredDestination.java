@@ -9,7 +9,7 @@ import java.time.OffsetDateTime;
 /**
  * A destination row: settings in the clear, the credentials still sealed. {@code registration} tells a
  * registration from one made after it was deleted, whose revisions start again at 1. {@code backfill}: its
- * first READY resyncs every subscriber.
+ * first READY, and a READY revision at another target, resync every subscriber.
  */
 public record StoredDestination(String tenantId, DestinationKind kind, JsonObject settings, SecretBox.Sealed sealed,
                                 String fingerprint, long revision, long registration, ProvisioningStatus status, String statusReason,
