@@ -1,0 +1,125 @@
+package com.subsets.sync.dispatch;
+
+import com.subsets.sync.dispatch.core.OffsetTracker;
+import com.subsets.sync.dispatch.core.Outcome;
+import com.subsets.sync.dispatch.core.SourceRecord;
+import com.subsets.sync.dispatch.core.SubscriberUpdate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Parking: a lane that kept failing past the parking time stops holding its records (they are resolved as parked,
+ * the state topic still holds every subscriber's values), sends a probe now and then on its budget, and once the
+ * vendor answers is unparked and its changes since the parking resynced. The control plane is told of both, again
+ * until it acknowledges.
+ */
+final class Parkings<C> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Parkings.class);
+
+    private final EngineConfig config;
+    private final String vendor;
+    private final Lanes<C> lanes;
+    private final Resolutions resolutions;
+    private final OffsetTracker tracker;
+    private final DeliveryControl control;
+    private final DeliveryReporter reports;
+    /** Stops the resyncs of a tenant whose lane parks. */
+    private final Consumer<String> stopResyncsOf;
+
+    Parkings(EngineConfig config, String vendor, Lanes<C> lanes, Resolutions resolutions, OffsetTracker tracker,
+             DeliveryControl control, DeliveryReporter reports, Consumer<String> stopResyncsOf) {
+        this.config = config;
+        this.vendor = vendor;
+        this.lanes = lanes;
+        this.resolutions = resolutions;
+        this.tracker = tracker;
+        this.control = control;
+        this.reports = reports;
+        this.stopResyncsOf = stopResyncsOf;
+    }
+
+    /**
+     * Parks the lane: everything it has is resolved as parked, so the commit moves on and the buffers free up for the
+     * other tenants. {@code fromOffset} is where the partition's commit stood: no record of the tenant below it is
+     * unresolved.
+     */
+    void park(Lane<C> lane, List<SubscriberUpdate> retry, Outcome cause, long now) {
+        int partition = lane.partition >= 0 ? lane.partition
+                : retry.stream().flatMap(r -> r.sources().stream()).mapToInt(SourceRecord::partition).findFirst().orElse(0);
+        long position = tracker.position(partition);
+        DeliveryControl.Parking parking = new DeliveryControl.Parking(partition, Math.max(0, position),
+                cause.reason() + ": " + Text.abbreviate(cause.detail()), Instant.ofEpochMilli(now));
+        lane.parked = parking;
+        lane.parkReported = false;
+        lane.recovered = null;
+        lane.probeRow = retry.get(0).withoutSources();
+        lane.nextProbeMillis = now + config.probeInterval().toMillis();
+        lane.probing = false;
+        stopResyncsOf.accept(lane.id);
+        List<SubscriberUpdate> unsent = new ArrayList<>(retry);
+        lane.buffer.completed(retry);
+        unsent.addAll(lanes.takeUnsent(lane));
+        long seconds = (now - lane.firstFailureMillis) / 1000;
+        lane.succeeded();
+        unsent.forEach(row -> row.sources().forEach(resolutions::parked));
+        reports.failed(lane.id, "parked", parking.reason(), now);
+        LOG.warn("lane {}: failing for {} s ({}): parked from offset {} of partition {}; {} rows resolved as parked, a probe every {} ms",
+                lane.id, seconds, Text.abbreviate(parking.reason()), parking.fromOffset(), partition, unsent.size(),
+                config.probeInterval().toMillis());
+        reportParking(lane);
+    }
+
+    /** The vendor answered the probe: unless it was a failure to retry, the lane is back, and its changes are resynced. */
+    void probeAnswered(Lane<C> lane, Outcome outcome, long now) {
+        lane.probing = false;
+        if (lane.parked == null) {
+            return;
+        }
+        if (outcome.kind() == Outcome.Kind.RETRIABLE) {
+            lane.nextProbeMillis = now + config.probeInterval().toMillis();
+            LOG.debug("lane {}: probe failed ({}); still parked", lane.id, outcome.reason());
+            return;
+        }
+        LOG.info("lane {}: {} answers again: unparked; the changes since offset {} of partition {} are resynced", lane.id,
+                vendor, lane.parked.fromOffset(), lane.parked.partition());
+        lane.recovered = lane.parked;
+        lane.parked = null;
+        lane.probeRow = null;
+        lane.succeeded();
+        reportRecovery(lane);
+    }
+
+    /** Every second: parkings and recoveries the control plane has not acknowledged are told again. */
+    void followReports() {
+        for (Lane<C> lane : lanes.all()) {
+            if (lane.parked != null && !lane.parkReported) {
+                reportParking(lane);
+            } else if (lane.recovered != null) {
+                reportRecovery(lane);
+            }
+        }
+    }
+
+    private void reportParking(Lane<C> lane) {
+        DeliveryControl.Parking parking = lane.parked;
+        control.parked(lane.id, parking).onSuccess(v -> {
+            if (lane.parked == parking) {
+                lane.parkReported = true;
+            }
+        }).onFailure(e -> LOG.warn("lane {}: parking not recorded yet (again in 1 s): {}", lane.id, e.getMessage()));
+    }
+
+    private void reportRecovery(Lane<C> lane) {
+        DeliveryControl.Parking parking = lane.recovered;
+        control.recovered(lane.id, parking).onSuccess(v -> {
+            if (lane.recovered == parking) {
+                lane.recovered = null;
+            }
+        }).onFailure(e -> LOG.warn("lane {}: recovery not recorded yet (again in 1 s): {}", lane.id, e.getMessage()));
+    }
+}

@@ -1,0 +1,285 @@
+package com.subsets.sync.dispatch;
+
+import com.subsets.sync.dispatch.core.AdaptiveRateLimiter;
+import com.subsets.sync.dispatch.core.Assignments;
+import com.subsets.sync.dispatch.core.Backoff;
+import com.subsets.sync.dispatch.core.FailureClassifier;
+import com.subsets.sync.dispatch.core.Outcome;
+import com.subsets.sync.dispatch.core.RequestNotBuilt;
+import com.subsets.sync.dispatch.core.SubscriberUpdate;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The send/settle loop: each budget sends what it allows now, one lane's batch at a time, the lanes taking turns
+ * (every batch formed by the lane's buffer, past its gate); each answer decides the fate of every row it carried:
+ * delivered, dead-lettered, skipped, split, retried with backoff, given up, or, past the parking time, the lane parked.
+ */
+final class SendLoop<C> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SendLoop.class);
+    /** How long before its turn a rate-limited lane encodes its next batch (see {@link PreparedRequest}). */
+    private static final long PREPARE_AHEAD_MS = 100;
+
+    private final Vertx vertx;
+    private final EngineConfig config;
+    private final DestinationAdapter<C> adapter;
+    private final Lanes<C> lanes;
+    private final Resolutions resolutions;
+    private final Parkings<C> parkings;
+    private final Assignments assignments;
+    private final DeliveryReporter reports;
+    private final DispatcherMetrics metrics;
+    private final Backoff backoff;
+    private final BooleanSupplier draining;
+
+    SendLoop(Vertx vertx, EngineConfig config, DestinationAdapter<C> adapter, Lanes<C> lanes, Resolutions resolutions,
+             Parkings<C> parkings, Assignments assignments, DeliveryReporter reports, DispatcherMetrics metrics, Backoff backoff,
+             BooleanSupplier draining) {
+        this.vertx = vertx;
+        this.config = config;
+        this.adapter = adapter;
+        this.lanes = lanes;
+        this.resolutions = resolutions;
+        this.parkings = parkings;
+        this.assignments = assignments;
+        this.reports = reports;
+        this.metrics = metrics;
+        this.backoff = backoff;
+        this.draining = draining;
+    }
+
+    void pump() {
+        for (Budget<C> budget : lanes.budgets()) {
+            pump(budget);
+        }
+    }
+
+    /** Sends what the budget allows now, one lane's batch at a time, the lanes taking turns. */
+    private void pump(Budget<C> budget) {
+        long now = now();
+        while (budget.mayStartRequest()) {
+            Lane<C> lane = null;
+            if (budget.next == null) {
+                lane = budget.laneWithTurn(now, draining.getAsBoolean());
+                if (lane == null) {
+                    break;
+                }
+            }
+            long wait = budget.limiter.millisUntilFree(now);
+            if (wait > PREPARE_AHEAD_MS) {
+                wakeWhenDue(budget, now + wait - PREPARE_AHEAD_MS);
+                break;
+            }
+            if (budget.next == null) {
+                List<SubscriberUpdate> rows = lane.nextBatch();
+                resolveSuperseded(lane);
+                budget.turnTaken(lane);
+                if (rows.isEmpty()) {
+                    break;
+                }
+                budget.next = new Budget.Prepared<>(lane, rows, prepare(lane, rows));
+                now = now();
+                wait = budget.limiter.millisUntilFree(now);
+            }
+            if (wait > 0) {
+                wakeWhenDue(budget, now + wait);
+                break;
+            }
+            Budget.Prepared<C> batch = budget.next;
+            budget.next = null;
+            send(budget, batch, budget.limiter.take(now));
+        }
+    }
+
+    /** Rows the lane's gate refused: a newer version of their subscriber went out first, so theirs need not. */
+    private void resolveSuperseded(Lane<C> lane) {
+        for (SubscriberUpdate row : lane.buffer.takeSuperseded()) {
+            row.sources().forEach(source -> resolutions.skip(source, "superseded"));
+        }
+    }
+
+    /** The periodic pump alone would notice a free slot up to a tick late: a timer for the exact moment. */
+    private void wakeWhenDue(Budget<C> budget, long dueMillis) {
+        if (budget.wakeAtMillis > now() && budget.wakeAtMillis <= dueMillis) {
+            return;
+        }
+        budget.wakeAtMillis = dueMillis;
+        vertx.setTimer(Math.max(1, dueMillis - now()), t -> pump());
+    }
+
+    /**
+     * The adapter's request for a batch; one that cannot even be built (a bad base URL, a control character in
+     * a key) is a request that fails at once, so its rows take the lane's failure path instead of staying
+     * in flight forever.
+     */
+    private PreparedRequest prepare(Lane<C> lane, List<SubscriberUpdate> rows) {
+        PreparedRequest request;
+        try {
+            request = adapter.prepare(lane.config.destination(), rows);
+        } catch (RuntimeException e) {
+            return () -> Future.failedFuture(new RequestNotBuilt(e));
+        }
+        return () -> {
+            try {
+                return request.send();
+            } catch (RuntimeException e) {
+                return Future.failedFuture(new RequestNotBuilt(e));
+            }
+        };
+    }
+
+    private void send(Budget<C> budget, Budget.Prepared<C> batch, long ticket) {
+        List<SubscriberUpdate> rows = batch.rows();
+        budget.inFlight++;
+        metrics.batch(rows.size(), rows.stream().mapToLong(SubscriberUpdate::estimatedBytes).sum());
+        long started = System.nanoTime();
+        // No timeout here: a timeout on the future would not stop the request, and its subscribers would go again
+        // while it may still write. Each adapter bounds its whole send by the request timeout and resets it then.
+        batch.request().send()
+                .recover(e -> Future.succeededFuture(DeliveryResult.failed(rows.size(), e)))
+                .onSuccess(result -> {
+                    budget.inFlight--;
+                    metrics.request(result.status(), Duration.ofNanos(System.nanoTime() - started));
+                    settle(budget, batch.lane(), rows, result, ticket);
+                    // The answer freed a place in flight: use it now, not at the next tick.
+                    pump();
+                });
+    }
+
+    /** Decides the fate of every row of a finished request. */
+    private void settle(Budget<C> budget, Lane<C> lane, List<SubscriberUpdate> answered, DeliveryResult answer, long ticket) {
+        long now = now();
+        List<SubscriberUpdate> rows = answered;
+        DeliveryResult result = answer;
+        if (!answered.stream().allMatch(assignments::isCurrent)) {
+            // Rows of a partition revoked while they were out: the new owner delivers them. They are neither
+            // resolved, dead-lettered nor requeued here, or a late retry could write an old value over its work.
+            rows = new ArrayList<>();
+            List<Outcome> outcomes = new ArrayList<>();
+            List<SubscriberUpdate> stale = new ArrayList<>();
+            for (int i = 0; i < answered.size(); i++) {
+                if (assignments.isCurrent(answered.get(i))) {
+                    rows.add(answered.get(i));
+                    outcomes.add(answer.outcomes().get(i));
+                } else {
+                    stale.add(answered.get(i));
+                }
+            }
+            lane.buffer.completed(stale);
+            result = new DeliveryResult(outcomes, answer.throttled(), answer.retryAfterMillis(), answer.splittable(), answer.status());
+        }
+        budget.answered(now, result.throttled());
+        // Successes place their requests by their answers, 429s take theirs out of the window; other
+        // errors come back faster or slower than work done and say nothing of when a request counted.
+        boolean telling = result.throttled() || result.status() / 100 == 2;
+        budget.limiter.onAnswer(telling ? ticket : AdaptiveRateLimiter.NO_TICKET, now, result.throttled());
+        if (result.throttled()) {
+            metrics.throttled();
+        }
+        if (Lane.isProbe(rows)) {
+            parkings.probeAnswered(lane, result.outcomes().get(0), now);
+            return;
+        }
+        if (rows.isEmpty()) {
+            return;
+        }
+        if (result.splittable() && rows.size() > 1) {
+            int half = rows.size() / 2;
+            lane.splits.addFirst(new ArrayList<>(rows.subList(half, rows.size())));
+            lane.splits.addFirst(new ArrayList<>(rows.subList(0, half)));
+            return;
+        }
+        List<SubscriberUpdate> done = new ArrayList<>();
+        List<SubscriberUpdate> retry = new ArrayList<>();
+        Outcome retryCause = null;
+        for (int i = 0; i < rows.size(); i++) {
+            SubscriberUpdate row = rows.get(i);
+            Outcome outcome = result.outcomes().get(i);
+            switch (outcome.kind()) {
+                case DELIVERED -> {
+                    done.add(row);
+                    reports.updated(row.tenantId(), now);
+                    metrics.delivered(row.sources().size());
+                    row.sources().forEach(resolutions::resolve);
+                }
+                case PERMANENT -> {
+                    done.add(row);
+                    reports.rejected(row.tenantId(), outcome, now);
+                    row.sources().forEach(s -> resolutions.deadLetter(s, row.tenantId(), outcome.reason(), outcome.detail(), lane.attempt + 1,
+                            lane.firstFailureMillis < 0 ? now : lane.firstFailureMillis));
+                }
+                case SKIPPED -> {
+                    done.add(row);
+                    reports.rejected(row.tenantId(), outcome, now);
+                    row.sources().forEach(s -> resolutions.skip(s, outcome.reason()));
+                }
+                case RETRIABLE -> {
+                    retry.add(row);
+                    retryCause = outcome;
+                }
+            }
+        }
+        lane.buffer.completed(done);
+        if (retry.isEmpty()) {
+            lane.succeeded();
+            return;
+        }
+        if (lane.parked != null) {
+            // Out when the lane parked: resolved as parked, like everything of it since.
+            lane.buffer.completed(retry);
+            retry.forEach(row -> row.sources().forEach(resolutions::parked));
+            return;
+        }
+        if (FailureClassifier.UNEXPECTED_RESPONSE.equals(retryCause.reason())) {
+            unexpectedResponse(lane, retryCause);
+        }
+        if (lane.firstFailureMillis < 0) {
+            lane.firstFailureMillis = now;
+        }
+        lane.attempt++;
+        if (config.parks() && now - lane.firstFailureMillis >= config.parkAfter().toMillis()) {
+            parkings.park(lane, retry, retryCause, now);
+            return;
+        }
+        if (backoff.mayRetry(lane.firstFailureMillis, now)) {
+            long delay = backoff.delayMillis(lane.attempt, result.retryAfterMillis());
+            lane.nextAttemptMillis = now + delay;
+            metrics.retried(retry.size());
+            lane.buffer.requeue(retry, now);
+            LOG.info("lane {}: {} rows retry in {} ms (attempt {}, {}: {})", lane.id, retry.size(), delay, lane.attempt,
+                    retryCause.reason(), Text.abbreviate(retryCause.detail()));
+        } else {
+            lane.buffer.completed(retry);
+            Outcome cause = retryCause;
+            retry.forEach(row -> reports.failed(row.tenantId(), "retries_exhausted", cause.reason() + ": " + cause.detail(), now));
+            retry.forEach(row -> row.sources().forEach(s -> resolutions.deadLetter(s, row.tenantId(), "retries_exhausted",
+                    cause.reason() + ": " + cause.detail(), lane.attempt, lane.firstFailureMillis)));
+            lane.succeeded();
+        }
+    }
+
+    /**
+     * An answer the adapter could not read: counted every time, logged once per lane until it next
+     * succeeds, with the status and the start of the body (the outcome's detail holds both).
+     */
+    private void unexpectedResponse(Lane<C> lane, Outcome cause) {
+        metrics.unexpectedResponse();
+        if (!lane.unexpectedLogged) {
+            lane.unexpectedLogged = true;
+            LOG.warn("lane {}: {} answered in a shape this dispatcher cannot read; retrying with backoff: {}", lane.id,
+                    adapter.name(), cause.detail());
+        }
+    }
+
+
+    private static long now() {
+        return System.currentTimeMillis();
+    }
+}
