@@ -12,6 +12,11 @@ public record FieldFact(String value, Instant occurredAt, long offset, String ev
 
     /** True when an event at {@code occurredAt} and {@code offset} is newer than this fact: later, or as late and after it. */
     public boolean isOlderThan(Instant otherOccurredAt, long otherOffset) {
+        return isBefore(occurredAt, offset, otherOccurredAt, otherOffset);
+    }
+
+    /** The order of facts (and of identity links): by event time, then by offset. */
+    public static boolean isBefore(Instant occurredAt, long offset, Instant otherOccurredAt, long otherOffset) {
         int byTime = occurredAt.compareTo(otherOccurredAt);
         return byTime < 0 || byTime == 0 && offset < otherOffset;
     }

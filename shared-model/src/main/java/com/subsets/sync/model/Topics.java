@@ -9,8 +9,13 @@ public final class Topics {
     /** Every assignment event, from ingest or produced directly by a platform service. */
     public static final String ASSIGNMENT_EVENTS = "subsets.assignment-events.v1";
 
-    /** Each subscriber's current five fields (compacted; key tenant and subscriber, partitioned by tenant). */
-    public static final String SUBSCRIBER_STATE = "subsets.subscriber-state.v1";
+    /**
+     * Each subscriber's current five fields (compacted; key tenant and subscriber, partitioned by tenant). v2: one
+     * record per subscriber whichever identifiers its events name it by, keyed by its userId (its e-mail when it has
+     * none), a record superseded by a link tombstoned ({@link SubscriberKey#ofState}); v1 keyed by each pair of
+     * identifiers an event named.
+     */
+    public static final String SUBSCRIBER_STATE = "subsets.subscriber-state.v2";
 
     /** Dispatchers' delivery reports (counts and last errors per tenant), read by the provisioner. */
     public static final String DELIVERY_REPORTS = "subsets.delivery-reports.v1";
