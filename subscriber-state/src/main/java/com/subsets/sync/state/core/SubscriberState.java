@@ -66,4 +66,21 @@ public final class SubscriberState {
         }
         return changed ? Applied.CHANGED : newer ? Applied.REFRESHED : Applied.STALE;
     }
+
+    /**
+     * Takes in another state of the same subscriber (one kept under another of its identifiers), field by field,
+     * each field's newest fact winning as if its event had been applied here. True when a value changed.
+     */
+    public boolean merge(Map<DestinationField, FieldFact> other) {
+        boolean changed = false;
+        for (Map.Entry<DestinationField, FieldFact> entry : other.entrySet()) {
+            FieldFact current = fields.get(entry.getKey());
+            FieldFact fact = entry.getValue();
+            if (current == null || current.isOlderThan(fact.occurredAt(), fact.offset())) {
+                changed |= current == null || !Objects.equals(current.value(), fact.value());
+                fields.put(entry.getKey(), fact);
+            }
+        }
+        return changed;
+    }
 }
