@@ -20,11 +20,16 @@ public record SubscriberStateConfig(String bootstrapServers, Map<String, String>
     /** The compacted topic the state is written to: key tenant and subscriber, partitioned by tenant. */
     public static final String STATE_TOPIC = Topics.SUBSCRIBER_STATE;
 
+    /** The Streams application (group, changelog topics, transactional ids): versioned as {@link #STATE_TOPIC} is. */
+    public static final String DEFAULT_APPLICATION_ID = "subsets-sync.subscriber-state.v2";
+
     public static SubscriberStateConfig fromEnv(EnvReader env, Set<String> names) {
         return new SubscriberStateConfig(
                 env.string("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
                 env.passThrough("KAFKA_PROPERTY_", names),
-                env.string("STATE_APPLICATION_ID", "subsets-sync.subscriber-state"),
+                // Versioned with the state topic: the v2 keys (one per subscriber, identities linked) are not v1's, so a
+                // new application, with new stores, rebuilds them from the events (from the start of their retention).
+                env.string("STATE_APPLICATION_ID", DEFAULT_APPLICATION_ID),
                 env.string("STATE_EVENTS_TOPIC", Topics.ASSIGNMENT_EVENTS),
                 env.string("STATE_TOPIC", STATE_TOPIC),
                 env.string("STATE_DEAD_LETTER_TOPIC", Topics.deadLetter("subscriber-state")),

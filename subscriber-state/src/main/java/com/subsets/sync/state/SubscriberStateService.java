@@ -17,6 +17,7 @@ import io.vertx.ext.web.Router;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
@@ -57,6 +58,9 @@ public final class SubscriberStateService {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, String.valueOf(config.streamThreads()));
+        // Streams' default, made explicit: a new application (a new STATE_APPLICATION_ID, e.g. a new version of the state
+        // topic) builds its state from the first event still retained, never from the end.
+        props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         props.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
         // Larger polls and producer batches: per event the service writes twice (state topic, changelog), and the
         // defaults (1,000 records a poll, 16 KB batches) made it spend its time on requests, not on events.

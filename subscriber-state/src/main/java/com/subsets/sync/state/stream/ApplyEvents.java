@@ -4,9 +4,8 @@ import com.subsets.sync.model.DecodeResult;
 import com.subsets.sync.model.EventCodec;
 import com.subsets.sync.model.StateRecord;
 import com.subsets.sync.model.StateRecordCodec;
-import com.subsets.sync.model.Subscriber;
-import com.subsets.sync.model.SubscriberKey;
-import com.subsets.sync.state.core.SubscriberState;
+import com.subsets.sync.state.core.Link;
+import com.subsets.sync.state.core.LinkedSubscribers;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Locale;
@@ -18,16 +17,19 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Applies each assignment event to its subscriber's stored state and forwards the whole new state to the
- * state topic when a value changed. Records that are not valid events go to the dead-letter topic with the
- * reason, with the dispatchers' headers. Stale and repeated events change nothing and are counted.
+ * Applies each assignment event to the subscriber it names ({@link LinkedSubscribers}: states and identity links in
+ * two stores) and forwards each state it changed, whole, to the state topic, or a tombstone for a state a link
+ * superseded. Records that are not valid events go to the dead-letter topic with the reason, with the dispatchers'
+ * headers. Stale and repeated events change nothing and are counted.
  */
-final class ApplyEvents implements Processor<String, byte[], String, byte[]> {
+final class ApplyEvents implements Processor<String, byte[], String, byte[]>, LinkedSubscribers.Stores {
 
     private final EventCodec codec = new EventCodec();
     private final StateMetrics metrics;
+    private final LinkedSubscribers subscribers = new LinkedSubscribers(this);
     private ProcessorContext<String, byte[]> context;
-    private KeyValueStore<String, byte[]> store;
+    private KeyValueStore<String, byte[]> states;
+    private KeyValueStore<String, byte[]> links;
 
     ApplyEvents(StateMetrics metrics) {
         this.metrics = metrics;
@@ -36,7 +38,8 @@ final class ApplyEvents implements Processor<String, byte[], String, byte[]> {
     @Override
     public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
-        this.store = context.getStateStore(StateTopology.STORE);
+        this.states = context.getStateStore(StateTopology.STORE);
+        this.links = context.getStateStore(StateTopology.LINKS_STORE);
     }
 
     @Override
@@ -47,20 +50,42 @@ final class ApplyEvents implements Processor<String, byte[], String, byte[]> {
             return;
         }
         long offset = context.recordMetadata().map(RecordMetadata::offset).orElse(-1L);
-        SubscriberKey key = SubscriberKey.of(decoded.event());
-        String storeKey = key.encode();
-        byte[] stored = store.get(storeKey);
-        SubscriberState state = stored == null ? new SubscriberState() : SubscriberState.of(StateRecordCodec.decode(stored).fields());
-        SubscriberState.Applied applied = state.apply(decoded.event(), offset);
-        metrics.applied(applied);
-        if (applied == SubscriberState.Applied.CHANGED || applied == SubscriberState.Applied.REFRESHED) {
-            byte[] value = StateRecordCodec.encode(new StateRecord(key.tenantId(), new Subscriber(key.userId(), key.email()),
-                    state.fields()));
-            store.put(storeKey, value);
-            if (applied == SubscriberState.Applied.CHANGED) {
-                context.forward(new Record<>(storeKey, value, record.timestamp()), StateTopology.STATE_SINK);
+        LinkedSubscribers.Result result = subscribers.apply(decoded.event(), offset);
+        metrics.applied(result.applied());
+        metrics.linked(result.link());
+        for (LinkedSubscribers.Write write : result.writes()) {
+            byte[] value = write.record() == null ? null : StateRecordCodec.encode(write.record());
+            if (value == null) {
+                states.delete(write.key());
+            } else {
+                states.put(write.key(), value);
+            }
+            if (write.send()) {
+                context.forward(new Record<>(write.key(), value, record.timestamp()), StateTopology.STATE_SINK);
             }
         }
+    }
+
+    @Override
+    public StateRecord state(String key) {
+        byte[] stored = states.get(key);
+        return stored == null ? null : StateRecordCodec.decode(stored);
+    }
+
+    @Override
+    public Link link(String key) {
+        byte[] stored = links.get(key);
+        return stored == null ? null : LinkCodec.decode(stored);
+    }
+
+    @Override
+    public void putLink(String key, Link link) {
+        links.put(key, LinkCodec.encode(link));
+    }
+
+    @Override
+    public void deleteLink(String key) {
+        links.delete(key);
     }
 
     private void deadLetter(Record<String, byte[]> record, String reason, String error) {

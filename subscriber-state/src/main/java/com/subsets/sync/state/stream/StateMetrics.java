@@ -1,31 +1,47 @@
 package com.subsets.sync.state.stream;
 
+import com.subsets.sync.state.core.LinkedSubscribers;
 import com.subsets.sync.state.core.SubscriberState;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Every meter of the state service: events by what they did to the state, dead letters by reason. */
+/** Every meter of the state service: events by what they did to the state, identity links, dead letters by reason. */
 public final class StateMetrics {
 
     private final MeterRegistry registry;
     private final Map<SubscriberState.Applied, Counter> applied = new EnumMap<>(SubscriberState.Applied.class);
+    private final Map<LinkedSubscribers.LinkChange, Counter> links = new EnumMap<>(LinkedSubscribers.LinkChange.class);
     private final Map<String, Counter> deadLettered = new ConcurrentHashMap<>();
 
     public StateMetrics(MeterRegistry registry) {
         this.registry = registry;
         for (SubscriberState.Applied outcome : SubscriberState.Applied.values()) {
             applied.put(outcome, Counter.builder("state.events").description(
-                            "Events by what they did to their subscriber's state: changed, refreshed (newer, same values), "
-                                    + "stale (older than every field it names), duplicate (the event that set them, again)")
+                            "Events by what they did to their subscriber's state: changed (a value, or its identity through a link), "
+                                    + "refreshed (newer, same values), stale (older than every field it names), duplicate (the event "
+                                    + "that set them, again)")
                     .tag("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT)).register(registry));
+        }
+        for (LinkedSubscribers.LinkChange change : List.of(LinkedSubscribers.LinkChange.MADE, LinkedSubscribers.LinkChange.MOVED)) {
+            links.put(change, Counter.builder("state.links").description(
+                            "Links between a userId and an e-mail of a tenant made by an event naming both (neither was linked), "
+                                    + "or moved (one of them was linked to another identifier, which lost it)")
+                    .tag("change", change.name().toLowerCase(java.util.Locale.ROOT)).register(registry));
         }
     }
 
     void applied(SubscriberState.Applied outcome) {
         applied.get(outcome).increment();
+    }
+
+    void linked(LinkedSubscribers.LinkChange change) {
+        if (change != LinkedSubscribers.LinkChange.NONE) {
+            links.get(change).increment();
+        }
     }
 
     void deadLettered(String reason) {

@@ -9,14 +9,17 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * Events in, each subscriber's state in a RocksDB store (restored from its changelog topic), every real
- * change out to the compacted state topic, keyed by tenant and subscriber and partitioned by tenant; records
- * that are not valid events out to the dead-letter topic. No repartition: the events are keyed by tenant,
- * so a subscriber's events all reach the task that holds its state.
+ * Events in, each subscriber's state in a RocksDB store and the links between its identifiers in another (each
+ * restored from its changelog topic), every real change out to the compacted state topic, keyed by tenant and
+ * subscriber and partitioned by tenant (tombstones too); records that are not valid events out to the dead-letter
+ * topic. No repartition: the events are keyed by tenant, so a tenant's events, and so every identifier of each of
+ * its subscribers, reach the task that holds their state and links.
  */
 public final class StateTopology {
 
     static final String STORE = "subscriber-state";
+    /** Per tenant, userId to e-mail and e-mail to userId, with the event that linked them. */
+    static final String LINKS_STORE = "subscriber-links";
     static final String STATE_SINK = "state";
     static final String DEAD_LETTER_SINK = "dead-letters";
 
@@ -30,6 +33,8 @@ public final class StateTopology {
         // Not cached: Streams' record cache (a TreeMap of byte keys per task) cost more in key comparisons than the
         // RocksDB reads it saved (a profile of bench/state.sh: its comparator was the hottest frame).
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
+                Serdes.ByteArray()), "apply");
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LINKS_STORE), Serdes.String(),
                 Serdes.ByteArray()), "apply");
         topology.addSink(STATE_SINK, stateTopic, new StringSerializer(), new ByteArraySerializer(), new TenantPartitioner(), "apply");
         topology.addSink(DEAD_LETTER_SINK, deadLetterTopic, new StringSerializer(), new ByteArraySerializer(), "apply");

@@ -2,16 +2,20 @@ package com.subsets.sync.state.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.subsets.sync.model.Assignment;
 import com.subsets.sync.model.AssignmentEvent;
 import com.subsets.sync.model.EventCodec;
 import com.subsets.sync.model.EventType;
+import com.subsets.sync.model.Experiment;
 import com.subsets.sync.model.Subscriber;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -20,6 +24,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -71,7 +76,10 @@ class StateTopologyTest {
         assertThat(written).extracting(r -> new JsonObject(new String(r.value(), StandardCharsets.UTF_8))
                 .getJsonObject("fields").getJsonObject("subsetsSubscriberChurnRisk").getString("value"))
                 .containsExactly("0.98", "0.12");
-        assertThat(written.get(0).key()).startsWith("acme\u001Fu-1\u001Fada@example.com");
+        assertThat(written).as("keyed by the userId, the e-mail in the value").extracting(TestRecord::key)
+                .containsOnly("acme\u001Fu-1\u001F");
+        assertThat(new JsonObject(new String(written.get(0).value(), StandardCharsets.UTF_8)).getJsonObject("subscriber"))
+                .isEqualTo(new JsonObject().put("userId", "u-1").put("email", "ada@example.com"));
         assertThat(registry.get("state.events").tag("outcome", "stale").counter().count()).isEqualTo(1);
         assertThat(registry.get("state.events").tag("outcome", "duplicate").counter().count()).isEqualTo(1);
         assertThat(registry.get("state.events").tag("outcome", "refreshed").counter().count()).isEqualTo(1);
@@ -95,6 +103,47 @@ class StateTopologyTest {
         assertThat(dead).extracting(r -> new String(r.headers().lastHeader("dlq-reason").value(), StandardCharsets.UTF_8))
                 .containsExactly("contract_violation");
         assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8)).contains("1e-30000000");
+    }
+
+    /**
+     * Issue 25's example, after an e-mail-only score: the e-mail-only subscriber is tombstoned when the assignment links
+     * its e-mail to u-1, and u-1's one current record ends cleared with the newest churn, carrying both identifiers.
+     */
+    @Test
+    void theIssuesExampleLeavesOneCurrentRecordPerSubscriberAndTombstonesTheEmailOnlyOne() {
+        Subscriber ada = new Subscriber(null, "ada@example.com");
+        Subscriber u1 = new Subscriber("u-1", null);
+        Subscriber both = new Subscriber("u-1", "ada@example.com");
+        pipe(new AssignmentEvent("e-8", EventType.CHURN_RISK_SCORED, "acme", T0.minusSeconds(3600), ada, null, null, null,
+                new BigDecimal("0.2")));
+        pipe(new AssignmentEvent("e-9", EventType.ASSIGNED, "acme", T0, both, new Experiment("exp-1", "Winback"),
+                Assignment.TREATMENT, T0, new BigDecimal("0.5")));
+        pipe(new AssignmentEvent("e-10", EventType.CHURN_RISK_SCORED, "acme", T0.plusSeconds(3600), u1, null, null, null,
+                new BigDecimal("0.9")));
+        pipe(new AssignmentEvent("e-11", EventType.UNASSIGNED, "acme", T0.plusSeconds(7200), both, new Experiment("exp-1", null),
+                null, null, null));
+
+        List<TestRecord<String, byte[]>> written = states.readRecordsToList();
+        String emailKey = "acme\u001F\u001Fada@example.com";
+        String userKey = "acme\u001Fu-1\u001F";
+        assertThat(written).extracting(TestRecord::key).containsExactly(emailKey, emailKey, userKey, userKey, userKey);
+        assertThat(written.get(1).value()).as("the e-mail-only record, superseded by the link, tombstoned").isNull();
+        Map<String, byte[]> latest = new HashMap<>();
+        written.forEach(r -> latest.put(r.key(), r.value()));
+        assertThat(latest).containsOnlyKeys(emailKey, userKey).containsEntry(emailKey, null);
+        JsonObject current = new JsonObject(new String(latest.get(userKey), StandardCharsets.UTF_8));
+        assertThat(current.getJsonObject("subscriber")).isEqualTo(new JsonObject().put("userId", "u-1").put("email", "ada@example.com"));
+        assertThat(current.getJsonObject("fields").getJsonObject("subsetsSubscriberChurnRisk").getString("value")).isEqualTo("0.90");
+        assertThat(current.getJsonObject("fields").getJsonObject("subsetsExperimentId").getString("value")).isNull();
+        assertThat(current.getJsonObject("fields").getJsonObject("subsetsExperimentId").getString("eventId")).isEqualTo("e-11");
+        KeyValueStore<String, byte[]> stored = driver.getKeyValueStore(StateTopology.STORE);
+        assertThat(stored.get(emailKey)).as("deleted from the store too").isNull();
+        assertThat(driver.<String, byte[]>getKeyValueStore(StateTopology.LINKS_STORE).get(emailKey)).isNotNull();
+        assertThat(registry.get("state.links").tag("change", "made").counter().count()).isEqualTo(1);
+    }
+
+    private void pipe(AssignmentEvent event) {
+        events.pipeInput("acme", codec.encode(event));
     }
 
     @Test
