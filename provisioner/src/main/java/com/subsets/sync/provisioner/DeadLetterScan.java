@@ -40,7 +40,7 @@ public final class DeadLetterScan {
         this.config = config;
     }
 
-    /** The tenant's subscribers' state-topic keys, in the order first found. */
+    /** The tenant's subscribers' state-topic keys ({@link SubscriberKey#ofState}), in the order first found. */
     public Future<Set<String>> subscribers(String topic, String tenantId, Instant since) {
         return vertx.executeBlocking(() -> scan(topic, tenantId, since), false);
     }
@@ -89,11 +89,14 @@ public final class DeadLetterScan {
         try {
             StateRecord state = StateRecordCodec.decode(value);
             return state.tenantId().equals(tenantId)
-                    ? java.util.Optional.of(SubscriberKey.of(tenantId, state.subscriber()).encode()) : java.util.Optional.empty();
+                    ? java.util.Optional.of(SubscriberKey.ofState(tenantId, state.subscriber()).encode()) : java.util.Optional.empty();
         } catch (IllegalArgumentException notAState) {
             DecodeResult decoded = events.decode(value);
             return decoded.isValid() && decoded.event().tenantId().equals(tenantId)
-                    ? java.util.Optional.of(SubscriberKey.of(decoded.event()).encode()) : java.util.Optional.empty();
+                    // The state key of the subscriber the event names (an e-mail-only event whose e-mail is linked names a
+                    // userId this scan cannot see: that subscriber is not found).
+                    ? java.util.Optional.of(SubscriberKey.ofState(tenantId, decoded.event().subscriber()).encode())
+                    : java.util.Optional.empty();
         }
     }
 }
