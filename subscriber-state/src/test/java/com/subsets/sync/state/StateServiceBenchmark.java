@@ -36,7 +36,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * The state service's figures on one machine (broker, service and tools share its cores):
  * <ul>
  *   <li>events/s applied by one instance to a preloaded topic (400,000 churn scores for 100,000 subscribers over
- *       200 tenants), against the raw rate of Kafka's ConsumerPerformance on the same topic and broker, same run:
+ *       200 tenants, a quarter naming userId and e-mail, an eighth e-mail only), against the raw rate of Kafka's ConsumerPerformance on the same topic and broker, same run:
  *       once by the JVM's first instance, then in rounds, each a new instance (warm: compiled code), medians compared;</li>
  *   <li>the latency from an event's append to its subscriber's new state being readable (read_committed) on
  *       the state topic, at 1,000 events/s for 30 s.</li>
@@ -71,7 +71,7 @@ public final class StateServiceBenchmark {
      */
     private static String throughput(EmbeddedKafka kafka) throws Exception {
         String events = "bench-state.events";
-        preload(kafka, events);
+        String mix = preload(kafka, events);
         Pass cold = applyAll(kafka, "bench-state-0", events);
         int rounds = Integer.getInteger("bench.rounds", 3);
         double[] raw = new double[rounds];
@@ -89,10 +89,11 @@ public final class StateServiceBenchmark {
         double medianRaw = median(raw);
         return String.format("applied:              %,.0f events/s by a warm instance (median of %d; %,d events, %d partitions, exactly once) "
                         + "= %.0f %% of ConsumerPerformance's median %,.0f records/s on the same topic (target >= 50 %%)%n"
+                        + "                      events: %s%n"
                         + "                      each round, instance / ConsumerPerformance: %s%n"
                         + "                      stream thread CPU per event: %.1f µs (median; the cost that does not depend on the machine's load)%n"
                         + "                      %,.0f events/s = %.0f %% by the first instance of the JVM (compiling as it runs), %.1f µs CPU per event",
-                medianWarm, rounds, EVENTS, PARTITIONS, 100 * medianWarm / medianRaw, medianRaw, each, median(cpu),
+                medianWarm, rounds, EVENTS, PARTITIONS, 100 * medianWarm / medianRaw, medianRaw, mix, each, median(cpu),
                 cold.eventsPerSecond(), 100 * cold.eventsPerSecond() / medianRaw, cold.cpuMicrosPerEvent());
     }
 
@@ -114,19 +115,32 @@ public final class StateServiceBenchmark {
         return sorted.length % 2 == 1 ? sorted[sorted.length / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
     }
 
-    /** {@link #EVENTS} churn scores: each subscriber's score four times, each a new value. */
-    private static void preload(EmbeddedKafka kafka, String events) throws Exception {
+    /**
+     * {@link #EVENTS} churn scores: each subscriber's score four times, each a new value. Each event names its subscriber
+     * by userId and e-mail with probability {@code -Dbench.bothShare} (0.25: links made, then confirmed), by e-mail only
+     * with {@code -Dbench.emailShare} (0.125: e-mail-only subscribers, merged and tombstoned when linked later, or
+     * routed through their link), by userId only otherwise; both 0 is the mix before identity links.
+     */
+    private static String preload(EmbeddedKafka kafka, String events) throws Exception {
         kafka.createTopics(PARTITIONS, events, "bench-state.state", events + ".dlq");
+        double both = Double.parseDouble(System.getProperty("bench.bothShare", "0.25"));
+        double emailOnly = Double.parseDouble(System.getProperty("bench.emailShare", "0.125"));
+        java.util.Random random = new java.util.Random(25);
         EventCodec codec = new EventCodec();
         try (KafkaProducer<String, byte[]> producer = Bench.producer(kafka)) {
             for (int i = 0; i < EVENTS; i++) {
                 int subscriber = i % SUBSCRIBERS;
                 String tenant = "tenant-" + subscriber % 200;
+                double draw = random.nextDouble();
+                Subscriber who = draw < both ? new Subscriber("user-" + subscriber, "user-" + subscriber + "@example.com")
+                        : draw < both + emailOnly ? new Subscriber(null, "user-" + subscriber + "@example.com")
+                        : new Subscriber("user-" + subscriber, null);
                 producer.send(new ProducerRecord<>(events, tenant, codec.encode(new AssignmentEvent("b-" + i, EventType.CHURN_RISK_SCORED,
-                        tenant, T0.plusSeconds(i / SUBSCRIBERS), new Subscriber("user-" + subscriber, null), null, null, null,
-                        new BigDecimal("0." + (10 + i / SUBSCRIBERS))))));
+                        tenant, T0.plusSeconds(i / SUBSCRIBERS), who, null, null, null, new BigDecimal("0." + (10 + i / SUBSCRIBERS))))));
             }
         }
+        return String.format("%.0f %% of events naming userId and e-mail, %.0f %% e-mail only, the rest userId only", 100 * both,
+                100 * emailOnly);
     }
 
     /**
