@@ -65,7 +65,7 @@ public final class SubscriberUpdate {
     }
 
     /**
-     * Folds a subscriber's whole state in (from {@code subsets.subscriber-state}): the newest state, by its offset
+     * Folds a subscriber's whole state in (from the state topic): the newest state, by its offset
      * in the state topic, is the row; an older one only adds its record, to be resolved with the row.
      */
     public boolean merge(StateRecord state, SourceRecord source) {
