@@ -302,6 +302,48 @@ class ResyncIT {
         assertThat(allLatest(fixed, "relay-", latest)).as("a second later: %s", lastMismatch).isTrue();
     }
 
+    /** The recovery resync after a parking, racing newer live updates of the subscribers at the end of its scan. */
+    @Test
+    void aRecoveryResyncRacingLiveUpdatesEndsAtTheNewestValues() throws Exception {
+        IterableProject project = stack.iterable.addProject("mend-project", "mend-key-0001", IterableProject.Identity.USER_ID);
+        register("mend", "mend-project", "mend-key-0001");
+        project.faults().failNext(Integer.MAX_VALUE, 503);
+        int subscribers = 10_000;
+        List<AssignmentEvent> first = new ArrayList<>();
+        Map<String, BigDecimal> latest = new HashMap<>();
+        for (int i = 0; i < subscribers; i++) {
+            first.add(scored("mend", "mend-" + i, i, new BigDecimal("0.1")));
+            latest.put("mend-" + i, new BigDecimal("0.1"));
+        }
+        api.ingest(first, 1000);
+        await("mend parked", Duration.ofSeconds(60), () -> "DEGRADED".equals(api.status("mend", "iterable").getString("status")));
+
+        project.faults().clear();
+        awaitValue("the recovery resync under way", Duration.ofSeconds(60), () -> {
+            JsonObject resync = api.status("mend", "iterable").getJsonObject("resync");
+            return resync != null && "recovered".equals(resync.getString("reason")) && "RUNNING".equals(resync.getString("status"))
+                    && resync.getLong("sent") >= 500 ? true : null;
+        });
+        List<AssignmentEvent> newer = new ArrayList<>();
+        for (int i = subscribers - 1_000; i < subscribers; i++) {
+            newer.add(scored("mend", "mend-" + i, 3_600_000 + i, new BigDecimal("0.9")));
+            latest.put("mend-" + i, new BigDecimal("0.9"));
+        }
+        api.ingest(newer, 1000);
+        await("the live 0.9 at Iterable", Duration.ofSeconds(60), () -> allLatest(project, "mend-" + (subscribers - 1), Map.of(
+                "mend-" + (subscribers - 1), new BigDecimal("0.9"))));
+        assertThat(api.status("mend", "iterable").getJsonObject("resync").getLong("sent"))
+                .as("the resync had not reached the re-scored subscribers yet").isLessThan(subscribers - 1_000);
+
+        await("the recovery resync done", Duration.ofSeconds(120), () -> {
+            JsonObject resync = api.status("mend", "iterable").getJsonObject("resync");
+            return "recovered".equals(resync.getString("reason")) && "DONE".equals(resync.getString("status"));
+        });
+        await("every subscriber at its newest value", Duration.ofSeconds(30), () -> allLatest(project, "mend-", latest));
+        Thread.sleep(1_000);
+        assertThat(allLatest(project, "mend-", latest)).as("a second later: %s", lastMismatch).isTrue();
+    }
+
     @Test
     void resyncAndReplayRefuseWhatTheyCannotDo() throws Exception {
         HttpResponse<String> unknown = api.operator("POST", "/v1/tenants/nobody/destinations/iterable/resync", null);
