@@ -208,6 +208,8 @@ final class LocalStack implements AutoCloseable {
         env.put(prefix + "HTTP_HOST", config.host());
         env.put(prefix + "HTTP_PORT", String.valueOf(port));
         env.put(prefix + "PROVISIONER_URL", config.url(config.provisionerPort()));
+        // Everything runs on loopback here: the one place a plain-http provisioner is allowed.
+        env.put(prefix + "PROVISIONER_ALLOW_PLAINTEXT", "true");
         env.put(prefix + "PROVISIONER_TOKEN", prefix.startsWith("ITERABLE") ? config.iterableDispatcherToken()
                 : config.blueConicDispatcherToken());
         env.put(prefix + "DIRECTORY_REFRESH_MS", "2000");

@@ -186,6 +186,7 @@ class DispatchersFollowIT {
         env.put(prefix + "HTTP_PORT", "0");
         env.put(prefix + "LINGER_MS", "50");
         env.put(prefix + "PROVISIONER_URL", "http://127.0.0.1:" + provisionerPort);
+        env.put(prefix + "PROVISIONER_ALLOW_PLAINTEXT", "true");
         env.put(prefix + "PROVISIONER_TOKEN", kind.equals("iterable") ? ProvisionerTestKit.DISPATCHER_TOKEN
                 : ProvisionerTestKit.BLUECONIC_DISPATCHER_TOKEN);
         env.put(prefix + "DIRECTORY_REFRESH_MS", "300");
