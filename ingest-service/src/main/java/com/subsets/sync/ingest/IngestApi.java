@@ -1,12 +1,10 @@
 package com.subsets.sync.ingest;
 
 import com.subsets.sync.model.AssignmentEvent;
-import com.subsets.sync.runtime.OperationsRoutes;
+import com.subsets.sync.runtime.AuthenticateFirst;
 import com.subsets.sync.runtime.TokenAuthenticator;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -14,8 +12,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The HTTP API: {@code POST /v1/events} (documented in openapi/ingest-api.json) and the operations
- * endpoints. Order of checks on a post: body size, token, content type, JSON, contract, Kafka.
+ * The HTTP API: {@code POST /v1/events} (documented in openapi/ingest-api.json); the operations endpoints listen
+ * on a port of their own. Order of checks on a post: token (from the headers, before any of the body is read),
+ * body size, body within the body timeout, content type, JSON, contract, Kafka.
  */
 final class IngestApi {
 
@@ -35,13 +34,13 @@ final class IngestApi {
         this.errors = new ErrorResponses(metrics, config.retryAfterSeconds());
     }
 
-    Router router(Vertx vertx, HealthChecks readiness, PrometheusMeterRegistry registry) {
+    Router router(Vertx vertx) {
         Router router = Router.router(vertx);
-        OperationsRoutes.mount(router, readiness, registry);
-        // Vert.x Web reads the body before user handlers; the body limit bounds what an unauthenticated caller costs.
+        // The token first, from the headers: an unauthenticated caller's body is never read (401, connection closed).
         router.post("/v1/events")
+                .handler(new AuthenticateFirst(authenticator::isAuthorized, config.http().bodyTimeout(),
+                        this::refuse, this::timedOut))
                 .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
-                .handler(this::authenticate)
                 .handler(this::requireJson)
                 .handler(this::publish);
         for (ErrorCode code : ErrorCode.values()) {
@@ -50,12 +49,13 @@ final class IngestApi {
         return router;
     }
 
-    private void authenticate(RoutingContext ctx) {
-        if (authenticator.isAuthorized(ctx.request().getHeader("authorization"))) {
-            ctx.next();
-        } else {
-            ctx.fail(new IngestException(ErrorCode.UNAUTHORIZED, "a valid 'Authorization: Bearer <token>' header is required"));
-        }
+    private void refuse(RoutingContext ctx) {
+        ctx.fail(new IngestException(ErrorCode.UNAUTHORIZED, "a valid 'Authorization: Bearer <token>' header is required"));
+    }
+
+    private void timedOut(RoutingContext ctx) {
+        ctx.fail(new IngestException(ErrorCode.REQUEST_TIMEOUT,
+                "the request body did not arrive within " + config.http().bodyTimeout().toMillis() + " ms; nothing was published"));
     }
 
     private void requireJson(RoutingContext ctx) {

@@ -1,12 +1,15 @@
 package com.subsets.sync.ingest;
 
+import com.subsets.sync.runtime.ConnectionLimit;
 import com.subsets.sync.runtime.KafkaReadiness;
+import com.subsets.sync.runtime.OperationsServer;
 import com.subsets.sync.runtime.ServiceMetrics;
 import com.subsets.sync.runtime.VertxCloser;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
 import io.vertx.ext.healthchecks.HealthChecks;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -27,7 +30,9 @@ public final class IngestService {
     private final KafkaReadiness readiness;
     private final HealthChecks checks;
     private final IngestApi api;
+    private final ConnectionLimit connections;
     private final AtomicInteger port = new AtomicInteger();
+    private HttpServer operations;
 
     private IngestService(IngestConfig config) {
         this.config = config;
@@ -39,6 +44,7 @@ public final class IngestService {
         this.readiness = new KafkaReadiness(vertx, config.bootstrapServers(), config.kafkaProperties(), "ingest-service-readiness");
         this.checks = HealthChecks.create(vertx).register("kafka", KafkaReadiness.PROCEDURE_TIMEOUT_MS, readiness::check);
         this.api = new IngestApi(config, publisher, ingestMetrics);
+        this.connections = new ConnectionLimit(config.http().maxConnections(), metrics.registry(), "api");
     }
 
     public static Future<IngestService> start(IngestConfig config) {
@@ -46,17 +52,31 @@ public final class IngestService {
         return service.deploy().map(service);
     }
 
+    /** Operations first (so probes answer), then the API's event loops. */
     private Future<String> deploy() {
-        return vertx.deployVerticle(
-                        () -> new IngestVerticle(config, api.router(vertx, checks, metrics.registry()), port),
-                        new DeploymentOptions().setInstances(config.instances()))
-                .onSuccess(id -> LOG.info("ingest-service listening on {}:{} with {} event loops, publishing to {}",
-                        config.host(), port.get(), config.instances(), config.topic()));
+        return OperationsServer.listen(vertx, config.host(), config.metricsPort(), config.http(), checks, metrics.registry())
+                .compose(server -> {
+                    operations = server;
+                    return vertx.deployVerticle(() -> new IngestVerticle(config, api.router(vertx), port, connections),
+                            new DeploymentOptions().setInstances(config.instances()));
+                })
+                .onSuccess(id -> LOG.info("ingest-service listening on {}:{} with {} event loops, publishing to {}; operations on port {}",
+                        config.host(), port.get(), config.instances(), config.topic(), operations.actualPort()));
     }
 
-    /** The port actually bound (differs from the configured one when that was 0). */
+    /** The API's port actually bound (differs from the configured one when that was 0). */
     public int port() {
         return port.get();
+    }
+
+    /** The port of {@code /health/*} and {@code /metrics} actually bound. */
+    public int metricsPort() {
+        return operations.actualPort();
+    }
+
+    /** Connections open on the API port now. */
+    public int openConnections() {
+        return connections.open();
     }
 
     public Vertx vertx() {
@@ -72,6 +92,7 @@ public final class IngestService {
                 .map(vertx::undeploy)
                 .reduce((a, b) -> Future.all(a, b).mapEmpty())
                 .orElse(Future.succeededFuture())
+                .eventually(() -> operations == null ? Future.succeededFuture() : operations.close())
                 .eventually(publisher::close)
                 .eventually(readiness::close);
         return VertxCloser.closeAfter(stopped, vertx, () -> {

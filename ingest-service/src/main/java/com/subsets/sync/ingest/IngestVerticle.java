@@ -3,7 +3,7 @@ package com.subsets.sync.ingest;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
+import com.subsets.sync.runtime.ConnectionLimit;
 import io.vertx.ext.web.Router;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,21 +14,21 @@ final class IngestVerticle extends VerticleBase {
     private final IngestConfig config;
     private final Router router;
     private final AtomicInteger boundPort;
+    private final ConnectionLimit connections;
     private HttpServer server;
 
-    IngestVerticle(IngestConfig config, Router router, AtomicInteger boundPort) {
+    /** {@code connections} is shared by every instance: the limit is the port's. */
+    IngestVerticle(IngestConfig config, Router router, AtomicInteger boundPort, ConnectionLimit connections) {
         this.config = config;
         this.router = router;
         this.boundPort = boundPort;
+        this.connections = connections;
     }
 
     @Override
     public Future<?> start() {
-        server = vertx.createHttpServer(new HttpServerOptions()
-                .setHost(config.host())
-                .setPort(config.port())
-                .setCompressionSupported(false));
-        return server.requestHandler(router).listen().onSuccess(s -> boundPort.set(s.actualPort()));
+        server = vertx.createHttpServer(config.http().options(config.host(), config.port()));
+        return server.connectionHandler(connections).requestHandler(router).listen().onSuccess(s -> boundPort.set(s.actualPort()));
     }
 
     /** Graceful: no new connections, requests in progress get until the shutdown timeout to finish. */

@@ -82,8 +82,8 @@ class BrokerOutageIT {
                 assertThat(statuses).as("Kafka is down: requests fail fast with 503").contains(503)
                         .allSatisfy(s -> assertThat(s).isIn(202, 503));
                 assertThat(peakInFlight).as("bytes awaiting Kafka stay within the budget").isLessThanOrEqualTo(BUDGET);
-                assertThat(kit.send(HttpMethod.GET, "/health/live", Map.of(), null).statusCode()).isEqualTo(200);
-                assertThat(kit.send(HttpMethod.GET, "/health/ready", Map.of(), null).statusCode()).isEqualTo(503);
+                assertThat(kit.ops("/health/live").statusCode()).isEqualTo(200);
+                assertThat(kit.ops("/health/ready").statusCode()).isEqualTo(503);
 
                 kafka.restartBroker();
                 int recovered = 0;
@@ -98,7 +98,7 @@ class BrokerOutageIT {
                     }
                 }
                 assertThat(recovered).as("202s again once Kafka is back").isEqualTo(10);
-                assertThat(kit.send(HttpMethod.GET, "/health/ready", Map.of(), null).statusCode()).isEqualTo(200);
+                assertThat(kit.ops("/health/ready").statusCode()).isEqualTo(200);
 
                 Set<String> onTopic = new HashSet<>();
                 kit.readAll(acknowledged.size()).forEach(r -> onTopic.add(
@@ -109,7 +109,7 @@ class BrokerOutageIT {
     }
 
     private static double inFlight(IngestTestKit kit) throws Exception {
-        Matcher m = IN_FLIGHT.matcher(kit.send(HttpMethod.GET, "/metrics", Map.of(), null).bodyAsString());
+        Matcher m = IN_FLIGHT.matcher(kit.ops("/metrics").bodyAsString());
         return m.find() ? Double.parseDouble(m.group(1)) : -1;
     }
 }

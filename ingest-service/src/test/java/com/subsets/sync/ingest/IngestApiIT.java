@@ -311,11 +311,13 @@ class IngestApiIT {
     @Test
     void operationsEndpointsAnswer() throws Exception {
         kit.post(event("metrics-1", "acme", "u", 0.3));
-        assertThat(kit.send(HttpMethod.GET, "/health/live", Map.of(), null).statusCode()).isEqualTo(200);
-        HttpResponse<Buffer> ready = kit.send(HttpMethod.GET, "/health/ready", Map.of(), null);
+        assertThat(kit.ops("/health/live").statusCode()).isEqualTo(200);
+        assertThat(kit.send(HttpMethod.GET, "/metrics", Map.of(), null).statusCode()).as("not on the API's port").isEqualTo(404);
+        assertThat(kit.send(HttpMethod.GET, "/health/ready", Map.of(), null).statusCode()).as("not on the API's port").isEqualTo(404);
+        HttpResponse<Buffer> ready = kit.ops("/health/ready");
         assertThat(ready.statusCode()).isEqualTo(200);
         assertThat(ready.bodyAsJsonObject().getString("status")).isEqualTo("UP");
-        String metrics = kit.send(HttpMethod.GET, "/metrics", Map.of(), null).bodyAsString();
+        String metrics = kit.ops("/metrics").bodyAsString();
         assertThat(metrics).contains(
                 "ingest_events_accepted_total{service=\"ingest-service\"}",
                 "ingest_requests_rejected_total{reason=\"invalid_events\"",

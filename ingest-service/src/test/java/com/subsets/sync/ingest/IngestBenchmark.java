@@ -71,19 +71,20 @@ public final class IngestBenchmark {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             kafka.createTopics(6, "bench.ingest.events", "bench.producer-performance");
             int port = freePort();
-            Process service = startService(kafka.bootstrapServers(), port);
+            int metricsPort = freePort();
+            Process service = startService(kafka.bootstrapServers(), port, metricsPort);
             Vertx vertx = Vertx.vertx();
             try {
-                awaitReady(port);
+                awaitReady(metricsPort);
                 // The core HTTP client, not WebClient: the load generator shares the cores and must stay cheap.
                 HttpClient client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
                         .setDefaultPort(port).setKeepAlive(true), new PoolOptions().setHttp1MaxSize(1100));
                 // -Dbench.cases=single (or batched) runs one case alone, e.g. to profile it.
                 String cases = System.getProperty("bench.cases", "single,batched");
                 Result single = cases.contains("single")
-                        ? drive(client, service, port, "single-event requests", 1, Integer.getInteger("bench.concurrency", 256)) : null;
+                        ? drive(client, service, metricsPort, "single-event requests", 1, Integer.getInteger("bench.concurrency", 256)) : null;
                 Result batched = cases.contains("batched")
-                        ? drive(client, service, port, "500-event batches", 500, Integer.getInteger("bench.batchConcurrency", 32)) : null;
+                        ? drive(client, service, metricsPort, "500-event batches", 500, Integer.getInteger("bench.batchConcurrency", 32)) : null;
                 double[] producerPerformance = batched == null ? null : producerPerformance(kafka.bootstrapServers());
                 report(single, batched, producerPerformance);
             } finally {
@@ -95,7 +96,7 @@ public final class IngestBenchmark {
         System.exit(0);
     }
 
-    private static Process startService(String bootstrap, int port) throws IOException {
+    private static Process startService(String bootstrap, int port, int metricsPort) throws IOException {
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-XX:+UseSerialGC"));
         // e.g. -Dbench.serviceJvmArgs=-XX:StartFlightRecording=filename=/tmp/ingest.jfr to profile the service
         String extra = System.getProperty("bench.serviceJvmArgs", "");
@@ -108,6 +109,7 @@ public final class IngestBenchmark {
         builder.environment().putAll(Map.of(
                 "INGEST_HTTP_HOST", "127.0.0.1",
                 "INGEST_HTTP_PORT", String.valueOf(port),
+                "INGEST_METRICS_PORT", String.valueOf(metricsPort),
                 "INGEST_TOKEN_SHA256", TokenAuthenticator.sha256Hex(TOKEN),
                 "KAFKA_BOOTSTRAP_SERVERS", bootstrap,
                 "INGEST_TOPIC", "bench.ingest.events",
@@ -115,10 +117,10 @@ public final class IngestBenchmark {
         return builder.start();
     }
 
-    private static Result drive(HttpClient client, Process service, int port, String name, int eventsPerRequest, int concurrency)
+    private static Result drive(HttpClient client, Process service, int metricsPort, String name, int eventsPerRequest, int concurrency)
             throws Exception {
         run(client, eventsPerRequest, concurrency, WARM_UP, null);
-        HeapSampler heap = new HeapSampler(port);
+        HeapSampler heap = new HeapSampler(metricsPort);
         double cpuBefore = cpuSeconds(service);
         heap.start();
         List<Long> latencies = new ArrayList<>();
@@ -126,7 +128,7 @@ public final class IngestBenchmark {
         long events = run(client, eventsPerRequest, concurrency, MEASURE, latencies);
         double seconds = (System.nanoTime() - started) / 1e9;
         heap.stopSampling();
-        printServiceSide(port, name);
+        printServiceSide(metricsPort, name);
         long[] sorted = latencies.stream().mapToLong(Long::longValue).toArray();
         Arrays.sort(sorted);
         return new Result(name, events, seconds, sorted, heap.peakMb(), cpuSeconds(service) - cpuBefore);
@@ -250,9 +252,9 @@ public final class IngestBenchmark {
     }
 
     /** The service's own account of where time went: publish (Kafka) against whole request, so far. */
-    private static void printServiceSide(int port, String name) throws Exception {
+    private static void printServiceSide(int metricsPort, String name) throws Exception {
         String text = HTTP.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + "/metrics")).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
+                URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
         System.out.printf("after %s: service-side mean publish %.2f ms, mean request %.2f ms%n", name,
                 mean(text, "ingest_publish_latency_seconds", "outcome=\"acked\""),
                 mean(text, "vertx_http_server_response_time_seconds", "code=\"202\""));
@@ -271,11 +273,11 @@ public final class IngestBenchmark {
         return count == 0 ? Double.NaN : 1000 * sum / count;
     }
 
-    private static void awaitReady(int port) throws Exception {
+    private static void awaitReady(int metricsPort) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             try {
-                if (HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready")).build(),
+                if (HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/health/ready")).build(),
                         HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
                     return;
                 }

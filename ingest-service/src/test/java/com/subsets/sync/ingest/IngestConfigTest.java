@@ -23,6 +23,11 @@ class IngestConfigTest {
         IngestConfig config = read(Map.of("INGEST_TOKEN_SHA256", HASH));
 
         assertThat(config.port()).isEqualTo(8080);
+        assertThat(config.metricsPort()).isEqualTo(9080);
+        assertThat(config.http().idleTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.http().bodyTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.http().maxConnections()).isEqualTo(1000);
+        assertThat(config.http().options("0.0.0.0", 8080).isHttp2ClearTextEnabled()).isFalse();
         assertThat(config.maxEventsPerRequest()).isEqualTo(1000);
         assertThat(config.maxBodyBytes()).isEqualTo(2 * 1024 * 1024);
         assertThat(config.publishTimeout()).isEqualTo(Duration.ofSeconds(5));
@@ -41,6 +46,12 @@ class IngestConfigTest {
                 .hasMessageStartingWith("INGEST_HTTP_PORT must be a whole number");
         assertThatThrownBy(() -> read(Map.of("INGEST_TOKEN_SHA256", HASH, "INGEST_MAX_IN_FLIGHT_BYTES", "1000000")))
                 .hasMessageStartingWith("INGEST_MAX_IN_FLIGHT_BYTES (1000000) must be at least INGEST_MAX_BODY_BYTES");
+        assertThatThrownBy(() -> read(Map.of("INGEST_TOKEN_SHA256", HASH, "INGEST_METRICS_PORT", "8080")))
+                .hasMessage("INGEST_METRICS_PORT must differ from INGEST_HTTP_PORT (8080)");
+        assertThatThrownBy(() -> read(Map.of("INGEST_TOKEN_SHA256", HASH, "INGEST_HTTP_MAX_CONNECTIONS", "0")))
+                .hasMessageStartingWith("INGEST_HTTP_MAX_CONNECTIONS must be from 1");
+        assertThatThrownBy(() -> read(Map.of("INGEST_TOKEN_SHA256", HASH, "INGEST_HTTP_IDLE_TIMEOUT_MS", "0")))
+                .hasMessageStartingWith("INGEST_HTTP_IDLE_TIMEOUT_MS must be from 100");
     }
 
     @Test

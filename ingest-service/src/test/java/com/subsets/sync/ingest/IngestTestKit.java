@@ -30,6 +30,8 @@ final class IngestTestKit implements AutoCloseable {
     final IngestService service;
     final Vertx clientVertx = Vertx.vertx();
     final WebClient client;
+    /** On the operations port: {@code /health/*}, {@code /metrics}. */
+    final WebClient operations;
     final String topic;
     private final String bootstrapServers;
 
@@ -39,6 +41,7 @@ final class IngestTestKit implements AutoCloseable {
         Map<String, String> env = new HashMap<>(Map.of(
                 "INGEST_HTTP_HOST", "127.0.0.1",
                 "INGEST_HTTP_PORT", "0",
+                "INGEST_METRICS_PORT", "0",
                 "INGEST_INSTANCES", "2",
                 "INGEST_TOKEN_SHA256", TokenAuthenticator.sha256Hex(TOKEN),
                 "KAFKA_BOOTSTRAP_SERVERS", bootstrapServers,
@@ -47,6 +50,13 @@ final class IngestTestKit implements AutoCloseable {
         service = IngestService.start(IngestConfig.fromEnv(new EnvReader(env::get), env.keySet())).await(60, TimeUnit.SECONDS);
         client = WebClient.create(clientVertx, new WebClientOptions().setDefaultHost("127.0.0.1")
                 .setDefaultPort(service.port()), new PoolOptions().setHttp1MaxSize(32));
+        operations = WebClient.create(clientVertx, new WebClientOptions().setDefaultHost("127.0.0.1")
+                .setDefaultPort(service.metricsPort()));
+    }
+
+    /** GET {@code path} on the operations port. */
+    HttpResponse<Buffer> ops(String path) throws Exception {
+        return operations.get(path).timeout(30_000).send().await(60, TimeUnit.SECONDS);
     }
 
     HttpResponse<Buffer> post(String body) throws Exception {
@@ -116,6 +126,7 @@ final class IngestTestKit implements AutoCloseable {
     @Override
     public void close() throws Exception {
         client.close();
+        operations.close();
         clientVertx.close().await(30, TimeUnit.SECONDS);
         service.close().await(60, TimeUnit.SECONDS);
     }

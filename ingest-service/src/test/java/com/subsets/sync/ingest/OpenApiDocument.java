@@ -38,6 +38,9 @@ final class OpenApiDocument {
             Map.Entry<String, JsonNode> path = paths.next();
             for (Iterator<Map.Entry<String, JsonNode>> ops = path.getValue().fields(); ops.hasNext(); ) {
                 Map.Entry<String, JsonNode> op = ops.next();
+                if (!op.getValue().has("responses")) {
+                    continue; // "servers", "parameters": not an operation
+                }
                 for (Iterator<Map.Entry<String, JsonNode>> rs = op.getValue().get("responses").fields(); rs.hasNext(); ) {
                     Map.Entry<String, JsonNode> r = rs.next();
                     Map.Entry<String, JsonNode> content = r.getValue().get("content").fields().next();

@@ -184,6 +184,7 @@ final class LocalStack implements AutoCloseable {
         Map<String, String> env = base();
         env.put("PROVISIONER_HTTP_HOST", config.host());
         env.put("PROVISIONER_HTTP_PORT", String.valueOf(config.provisionerPort()));
+        env.put("PROVISIONER_METRICS_PORT", String.valueOf(config.provisionerMetricsPort()));
         env.put("PROVISIONER_OPERATOR_TOKEN_SHA256", TokenAuthenticator.sha256Hex(config.operatorToken()));
         env.put("PROVISIONER_ITERABLE_DISPATCHER_TOKEN_SHA256", TokenAuthenticator.sha256Hex(config.iterableDispatcherToken()));
         env.put("PROVISIONER_BLUECONIC_DISPATCHER_TOKEN_SHA256", TokenAuthenticator.sha256Hex(config.blueConicDispatcherToken()));
@@ -229,6 +230,7 @@ final class LocalStack implements AutoCloseable {
         Map<String, String> env = base();
         env.put("INGEST_HTTP_HOST", config.host());
         env.put("INGEST_HTTP_PORT", String.valueOf(config.ingestPort()));
+        env.put("INGEST_METRICS_PORT", String.valueOf(config.ingestMetricsPort()));
         env.put("INGEST_TOKEN_SHA256", TokenAuthenticator.sha256Hex(config.ingestToken()));
         return env;
     }

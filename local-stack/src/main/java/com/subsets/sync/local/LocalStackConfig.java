@@ -21,6 +21,8 @@ record LocalStackConfig(
         int blueConicDispatcherPort,
         int provisionerPort,
         int statePort,
+        int ingestMetricsPort,
+        int provisionerMetricsPort,
         int iterableSimulatorPort,
         int blueConicSimulatorPort,
         String externalKafka,
@@ -44,6 +46,8 @@ record LocalStackConfig(
                 Ports.preferred(host, env.integer("LOCAL_BLUECONIC_DISPATCHER_PORT", 8082, 0, 65535)),
                 Ports.preferred(host, env.integer("LOCAL_PROVISIONER_PORT", 8083, 0, 65535)),
                 Ports.preferred(host, env.integer("LOCAL_STATE_PORT", 8084, 0, 65535)),
+                Ports.preferred(host, env.integer("LOCAL_INGEST_METRICS_PORT", 9080, 0, 65535)),
+                Ports.preferred(host, env.integer("LOCAL_PROVISIONER_METRICS_PORT", 9083, 0, 65535)),
                 Ports.preferred(host, env.integer("LOCAL_ITERABLE_SIMULATOR_PORT", 8090, 0, 65535)),
                 Ports.preferred(host, env.integer("LOCAL_BLUECONIC_SIMULATOR_PORT", 8091, 0, 65535)),
                 env.string("KAFKA_BOOTSTRAP_SERVERS", null),
@@ -63,7 +67,7 @@ record LocalStackConfig(
     /** The same stack with these variables set for every service (tests: shorter parking and refresh times). */
     LocalStackConfig withServiceEnv(Map<String, String> variables) {
         return new LocalStackConfig(host, ingestPort, iterableDispatcherPort, blueConicDispatcherPort, provisionerPort, statePort,
-                iterableSimulatorPort, blueConicSimulatorPort, externalKafka, externalPostgres, demo, demoSubscribers, exitAfterDemo,
+                ingestMetricsPort, provisionerMetricsPort, iterableSimulatorPort, blueConicSimulatorPort, externalKafka, externalPostgres, demo, demoSubscribers, exitAfterDemo,
                 ingestToken, operatorToken, iterableDispatcherToken, blueConicDispatcherToken, encryptionKeys, env, Map.copyOf(variables));
     }
 
@@ -77,6 +81,20 @@ record LocalStackConfig(
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         return Base64.getEncoder().encodeToString(key);
+    }
+
+    /**
+     * Where each service's {@code /health/*} and {@code /metrics} are: ingest and the provisioner on a port apart
+     * from their API; the dispatchers and subscriber-state have no API, their one port is the operations port.
+     */
+    Map<String, Integer> metricsPorts() {
+        Map<String, Integer> ports = new java.util.LinkedHashMap<>();
+        ports.put("ingest-service", ingestMetricsPort);
+        ports.put("iterable-dispatcher", iterableDispatcherPort);
+        ports.put("blueconic-dispatcher", blueConicDispatcherPort);
+        ports.put("provisioner", provisionerMetricsPort);
+        ports.put("subscriber-state", statePort);
+        return ports;
     }
 
     String url(int port) {

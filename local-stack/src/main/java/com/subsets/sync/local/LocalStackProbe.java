@@ -24,6 +24,7 @@ public final class LocalStackProbe {
     public static Map<String, String> scrapeAfterDemo() throws Exception {
         Map<String, String> env = Map.of("LOCAL_INGEST_PORT", "0", "LOCAL_ITERABLE_DISPATCHER_PORT", "0",
                 "LOCAL_BLUECONIC_DISPATCHER_PORT", "0", "LOCAL_PROVISIONER_PORT", "0", "LOCAL_STATE_PORT", "0", "LOCAL_ITERABLE_SIMULATOR_PORT", "0",
+                "LOCAL_INGEST_METRICS_PORT", "0", "LOCAL_PROVISIONER_METRICS_PORT", "0",
                 "LOCAL_BLUECONIC_SIMULATOR_PORT", "0", "LOCAL_DEMO_SUBSCRIBERS", "40");
         LocalStackConfig config = LocalStackConfig.fromEnv(new EnvReader(env::get));
         Progress quiet = new Progress(new PrintStream(OutputStream.nullOutputStream()));
@@ -36,10 +37,7 @@ public final class LocalStackProbe {
             }
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             Map<String, String> scrapes = new LinkedHashMap<>();
-            Map<String, Integer> ports = Map.of("ingest-service", config.ingestPort(), "iterable-dispatcher",
-                    config.iterableDispatcherPort(), "blueconic-dispatcher", config.blueConicDispatcherPort(), "provisioner",
-                    config.provisionerPort(), "subscriber-state", config.statePort());
-            for (Map.Entry<String, Integer> service : ports.entrySet()) {
+            for (Map.Entry<String, Integer> service : config.metricsPorts().entrySet()) {
                 HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(config.url(service.getValue()) + "/metrics"))
                         .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
                 scrapes.put(service.getKey(), response.body());

@@ -68,12 +68,10 @@ final class Summary {
         out.append("  provisioner API     ").append(c.url(c.provisionerPort()))
                 .append("/v1/tenants/{tenantId}/destinations/{iterable|blueconic}[/provision|/status]   (Authorization: Bearer ")
                 .append(c.operatorToken()).append(")\n");
-        for (Object[] service : new Object[][] {{"ingest-service", c.ingestPort()}, {"iterable-dispatcher", c.iterableDispatcherPort()},
-                {"blueconic-dispatcher", c.blueConicDispatcherPort()}, {"provisioner", c.provisionerPort()},
-                {"subscriber-state", c.statePort()}}) {
-            String base = c.url((Integer) service[1]);
-            out.append(String.format("  %-19s %s/health/live  %s/health/ready  %s/metrics%n", service[0], base, base, base));
-        }
+        c.metricsPorts().forEach((service, port) -> {
+            String base = c.url(port);
+            out.append(String.format("  %-19s %s/health/live  %s/health/ready  %s/metrics%n", service, base, base, base));
+        });
         if (stack.iterable != null) {
             out.append("  Iterable simulator  ").append(c.url(c.iterableSimulatorPort())).append("/_sim/iterable/projects/")
                     .append(Demo.PROJECT).append('\n');

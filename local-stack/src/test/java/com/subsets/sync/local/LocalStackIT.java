@@ -26,7 +26,8 @@ class LocalStackIT {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         Progress progress = new Progress(new PrintStream(printed, true, StandardCharsets.UTF_8));
         // Port 0: any free port, so the test never collides with a stack someone is running.
-        Map<String, String> env = Map.of("LOCAL_INGEST_PORT", "0", "LOCAL_ITERABLE_DISPATCHER_PORT", "0",
+        Map<String, String> env = Map.of("LOCAL_INGEST_PORT", "0", "LOCAL_INGEST_METRICS_PORT", "0", "LOCAL_PROVISIONER_METRICS_PORT", "0",
+                "LOCAL_ITERABLE_DISPATCHER_PORT", "0",
                 "LOCAL_BLUECONIC_DISPATCHER_PORT", "0", "LOCAL_PROVISIONER_PORT", "0", "LOCAL_ITERABLE_SIMULATOR_PORT", "0",
                 "LOCAL_BLUECONIC_SIMULATOR_PORT", "0", "LOCAL_DEMO_SUBSCRIBERS", "50");
         LocalStackConfig config = LocalStackConfig.fromEnv(new EnvReader(env::get));
@@ -64,9 +65,11 @@ class LocalStackIT {
             stack.close();
         }
         assertThat(summary).contains("48 user profiles", "45 profiles carry the subsets properties", "forgotten", "not_found",
-                "/v1/events", "/metrics");
+                "/v1/events", "/metrics", config.url(config.ingestMetricsPort()) + "/metrics",
+                config.url(config.provisionerMetricsPort()) + "/health/ready");
         for (int port : new int[] {config.ingestPort(), config.provisionerPort(), config.iterableDispatcherPort(),
-                config.blueConicDispatcherPort(), config.iterableSimulatorPort(), config.blueConicSimulatorPort()}) {
+                config.blueConicDispatcherPort(), config.iterableSimulatorPort(), config.blueConicSimulatorPort(),
+                config.ingestMetricsPort(), config.provisionerMetricsPort()}) {
             try (ServerSocket socket = new ServerSocket(port)) {
                 assertThat(socket.getLocalPort()).as("port %d is free again", port).isEqualTo(port);
             }

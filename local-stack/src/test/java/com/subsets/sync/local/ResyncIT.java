@@ -49,7 +49,8 @@ class ResyncIT {
 
     @BeforeAll
     static void startStack() throws Exception {
-        Map<String, String> env = Map.of("LOCAL_INGEST_PORT", "0", "LOCAL_ITERABLE_DISPATCHER_PORT", "0",
+        Map<String, String> env = Map.of("LOCAL_INGEST_PORT", "0", "LOCAL_INGEST_METRICS_PORT", "0", "LOCAL_PROVISIONER_METRICS_PORT", "0",
+                "LOCAL_ITERABLE_DISPATCHER_PORT", "0",
                 "LOCAL_BLUECONIC_DISPATCHER_PORT", "0", "LOCAL_PROVISIONER_PORT", "0", "LOCAL_STATE_PORT", "0",
                 "LOCAL_ITERABLE_SIMULATOR_PORT", "0", "LOCAL_BLUECONIC_SIMULATOR_PORT", "0");
         LocalStackConfig config = LocalStackConfig.fromEnv(new EnvReader(env::get)).withServiceEnv(Map.of(

@@ -80,7 +80,8 @@ public final class SyncBenchmark {
     }
 
     private static String withStack(Map<String, String> env, Case body) throws Exception {
-        Map<String, String> local = Map.of("LOCAL_INGEST_PORT", "0", "LOCAL_ITERABLE_DISPATCHER_PORT", "0",
+        Map<String, String> local = Map.of("LOCAL_INGEST_PORT", "0", "LOCAL_INGEST_METRICS_PORT", "0", "LOCAL_PROVISIONER_METRICS_PORT", "0",
+                "LOCAL_ITERABLE_DISPATCHER_PORT", "0",
                 "LOCAL_BLUECONIC_DISPATCHER_PORT", "0", "LOCAL_PROVISIONER_PORT", "0", "LOCAL_STATE_PORT", "0",
                 "LOCAL_ITERABLE_SIMULATOR_PORT", "0", "LOCAL_BLUECONIC_SIMULATOR_PORT", "0");
         Map<String, String> services = new HashMap<>(env);

@@ -8,10 +8,17 @@ import com.subsets.sync.provisioner.core.SecretBox;
 import com.subsets.sync.provisioner.store.Database;
 import com.subsets.sync.runtime.ConfigException;
 import com.subsets.sync.runtime.EnvReader;
+import com.subsets.sync.runtime.HttpServerLimits;
 import com.subsets.sync.runtime.TokenAuthenticator;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -44,7 +51,15 @@ public record ProvisionerConfig(
         Map<String, String> kafkaProperties,
         Duration shutdownTimeout,
         Map<DestinationKind, String> deadLetterTopics,
-        Segments segments) {
+        Segments segments,
+        int metricsPort,
+        HttpServerLimits http) {
+
+    public ProvisionerConfig {
+        if (httpPort != 0 && httpPort == metricsPort) {
+            throw new ConfigException("PROVISIONER_METRICS_PORT must differ from PROVISIONER_HTTP_PORT (" + httpPort + ")");
+        }
+    }
 
     /**
      * Reading the BlueConic segments tenants follow: every {@code interval} per tenant, {@code pageSize} profiles a
@@ -95,7 +110,9 @@ public record ProvisionerConfig(
                         env.integer("PROVISIONER_SEGMENTS_PAGE_SIZE", 1_000, 1, 100_000),
                         env.string("PROVISIONER_SEGMENTS_TOPIC", Topics.SEGMENT_MEMBERSHIPS),
                         env.list("PROVISIONER_LOOKUP_TOKEN_SHA256").isEmpty() ? null
-                                : TokenAuthenticator.fromEnv(env, "PROVISIONER_LOOKUP_TOKEN_SHA256")));
+                                : TokenAuthenticator.fromEnv(env, "PROVISIONER_LOOKUP_TOKEN_SHA256")),
+                env.integer("PROVISIONER_METRICS_PORT", 9083, 0, 65535),
+                HttpServerLimits.fromEnv(env, "PROVISIONER"));
     }
 
     /**
@@ -104,10 +121,10 @@ public record ProvisionerConfig(
      * add a key, make it active, and keep the old one until the sweep has resealed everything.
      */
     static SecretBox secretBox(EnvReader env) {
-        List<String> entries = env.list("PROVISIONER_ENCRYPTION_KEYS");
+        List<String> entries = encryptionKeys(env);
         if (entries.isEmpty()) {
-            throw new ConfigException("PROVISIONER_ENCRYPTION_KEYS is required: comma-separated id:base64 AES keys "
-                    + "(e.g. k1:$(head -c 32 /dev/urandom | base64))");
+            throw new ConfigException("PROVISIONER_ENCRYPTION_KEYS (or PROVISIONER_ENCRYPTION_KEYS_FILE) is required: "
+                    + "comma-separated id:base64 AES keys (e.g. k1:$(head -c 32 /dev/urandom | base64))");
         }
         Map<String, SecretKey> keys = new LinkedHashMap<>();
         for (String entry : entries) {
@@ -134,6 +151,27 @@ public record ProvisionerConfig(
             throw new ConfigException("PROVISIONER_ENCRYPTION_KEY_ID " + active + " is not among PROVISIONER_ENCRYPTION_KEYS");
         }
         return new SecretBox(keys, active, new SecureRandom());
+    }
+
+    /**
+     * The keys from {@code PROVISIONER_ENCRYPTION_KEYS_FILE} (a file holding the same comma- or line-separated list,
+     * a Secret mounted as a file, say) or from {@code PROVISIONER_ENCRYPTION_KEYS}; never both.
+     */
+    private static List<String> encryptionKeys(EnvReader env) {
+        String file = env.string("PROVISIONER_ENCRYPTION_KEYS_FILE", null);
+        if (file == null) {
+            return env.list("PROVISIONER_ENCRYPTION_KEYS");
+        }
+        if (!env.list("PROVISIONER_ENCRYPTION_KEYS").isEmpty()) {
+            throw new ConfigException("set PROVISIONER_ENCRYPTION_KEYS or PROVISIONER_ENCRYPTION_KEYS_FILE, not both");
+        }
+        String content;
+        try {
+            content = Files.readString(Path.of(file), StandardCharsets.UTF_8);
+        } catch (IOException | InvalidPathException e) {
+            throw new ConfigException("PROVISIONER_ENCRYPTION_KEYS_FILE " + file + " cannot be read: " + e.getClass().getSimpleName());
+        }
+        return Arrays.stream(content.split("[,\\s]+")).filter(k -> !k.isEmpty()).toList();
     }
 
     private static Map<IterableRegion, URI> iterableOverrides(EnvReader env) {
@@ -165,6 +203,6 @@ public record ProvisionerConfig(
     public ProvisionerConfig withPort(int port) {
         return new ProvisionerConfig(httpHost, port, operators, dispatchers, database, secrets, instanceUrls, iterableEndpoints,
                 sweepInterval, vendorTimeout, vendorAttempts, runRetryBase, runRetryMax, replica, bootstrapServers, reportsTopic,
-                reportsGroupId, reportsReplayWindow, kafkaProperties, shutdownTimeout, deadLetterTopics, segments);
+                reportsGroupId, reportsReplayWindow, kafkaProperties, shutdownTimeout, deadLetterTopics, segments, metricsPort, http);
     }
 }

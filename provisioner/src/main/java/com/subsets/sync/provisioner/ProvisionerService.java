@@ -2,6 +2,7 @@ package com.subsets.sync.provisioner;
 
 import com.subsets.sync.client.blueconic.TokenProvider;
 import com.subsets.sync.dispatch.core.Backoff;
+import com.subsets.sync.provisioner.api.ApiGuard;
 import com.subsets.sync.provisioner.api.DestinationsApi;
 import com.subsets.sync.provisioner.api.ResyncApi;
 import com.subsets.sync.provisioner.api.SegmentsApi;
@@ -22,8 +23,10 @@ import com.subsets.sync.provisioner.store.ResyncStore;
 import com.subsets.sync.provisioner.vendor.BlueConicFieldProvisioner;
 import com.subsets.sync.provisioner.vendor.IterableFieldProvisioner;
 import com.subsets.sync.provisioner.vendor.VendorCalls;
-import com.subsets.sync.runtime.OperationsRoutes;
+import com.subsets.sync.runtime.ConnectionLimit;
+import com.subsets.sync.runtime.OperationsServer;
 import com.subsets.sync.runtime.ServiceMetrics;
+import com.subsets.sync.runtime.TokenAuthenticator;
 import com.subsets.sync.runtime.VertxCloser;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -38,6 +41,8 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.sqlclient.Pool;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -63,6 +68,7 @@ public final class ProvisionerService {
     private SegmentStore segmentStore;
     private TokenProvider blueConicTokens;
     private HttpServer server;
+    private HttpServer operations;
 
     private ProvisionerService(ProvisionerConfig config) {
         this.config = config;
@@ -94,9 +100,7 @@ public final class ProvisionerService {
             reconciler = new Reconciler(vertx, store, runner, config.secrets(), config.sweepInterval().toMillis(), provisionerMetrics);
             reports = new DeliveryReportConsumer(vertx, config, history, provisionerMetrics);
             Router router = Router.router(vertx);
-            OperationsRoutes.mount(router, HealthChecks.create(vertx).register("database", 2_000, promise ->
-                    pool.query("SELECT 1").execute().onComplete(ar -> promise.complete(ar.succeeded() ? Status.OK() : Status.KO()))),
-                    metrics.registry());
+            ApiGuard.mount(router, callers(), config.http().bodyTimeout());
             ResyncStore resyncs = new ResyncStore(pool);
             segmentStore = new SegmentStore(pool);
             segments = new SegmentReader(vertx, segmentStore, store, config.secrets(), new ProvisioningLock(pool),
@@ -107,13 +111,34 @@ public final class ProvisionerService {
             new DestinationsApi(store, history, resyncs, segmentStore, new RegistrationReader(config.instanceUrls()), config.secrets(), runner,
                     config.iterableEndpoints(), config.operators(), config.dispatchers()).mount(router);
             new ResyncApi(store, resyncs, new DeadLetterScan(vertx, config), config.deadLetterTopics()).mount(router);
-            return vertx.createHttpServer().requestHandler(router).listen(config.httpPort(), config.httpHost());
+            return OperationsServer.listen(vertx, config.httpHost(), config.metricsPort(), config.http(),
+                            HealthChecks.create(vertx).register("database", 2_000, promise -> pool.query("SELECT 1").execute()
+                                    .onComplete(ar -> promise.complete(ar.succeeded() ? Status.OK() : Status.KO()))),
+                            metrics.registry())
+                    .compose(ops -> {
+                        operations = ops;
+                        return vertx.createHttpServer(config.http().options(config.httpHost(), config.httpPort()))
+                                .connectionHandler(new ConnectionLimit(config.http().maxConnections(), metrics.registry(), "api"))
+                                .requestHandler(router)
+                                .listen();
+                    });
         }).compose(s -> {
             server = s;
             reconciler.start();
             segments.start();
             return reports.start();
-        }).onSuccess(v -> LOG.info("provisioner up on port {} as replica {}", server.actualPort(), config.replica()));
+        }).onSuccess(v -> LOG.info("provisioner up on port {} (operations on {}) as replica {}", server.actualPort(),
+                operations.actualPort(), config.replica()));
+    }
+
+    /** Every caller of the API, whatever its role: the tokens {@link ApiGuard} accepts before a body is read. */
+    private List<TokenAuthenticator> callers() {
+        List<TokenAuthenticator> callers = new ArrayList<>(config.dispatchers().values());
+        callers.add(config.operators());
+        if (config.segments().lookups() != null) {
+            callers.add(config.segments().lookups());
+        }
+        return callers;
     }
 
     private ProvisioningRunner runner(DestinationStore store, ProvisionerMetrics provisionerMetrics) {
@@ -136,6 +161,11 @@ public final class ProvisionerService {
         return server.actualPort();
     }
 
+    /** The port of {@code /health/*} and {@code /metrics}. */
+    public int metricsPort() {
+        return operations.actualPort();
+    }
+
     /** Followed segments and their members (tests). */
     public SegmentStore segmentStore() {
         return segmentStore;
@@ -154,6 +184,7 @@ public final class ProvisionerService {
     /** Stops taking requests and sweeping, lets the report consumer commit, then closes the pool and Vert.x. */
     public Future<Void> close() {
         Future<Void> stopped = (server == null ? Future.<Void>succeededFuture() : server.close())
+                .eventually(() -> operations == null ? Future.<Void>succeededFuture() : operations.close())
                 .eventually(() -> {
                     if (reconciler != null) {
                         reconciler.stop();

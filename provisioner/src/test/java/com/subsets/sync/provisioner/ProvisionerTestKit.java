@@ -37,6 +37,7 @@ final class ProvisionerTestKit {
         Map<String, String> env = new HashMap<>();
         env.put("PROVISIONER_HTTP_HOST", "127.0.0.1");
         env.put("PROVISIONER_HTTP_PORT", "0");
+        env.put("PROVISIONER_METRICS_PORT", "0");
         env.put("PROVISIONER_OPERATOR_TOKEN_SHA256", TokenAuthenticator.sha256Hex(OPERATOR_TOKEN));
         env.put("PROVISIONER_ITERABLE_DISPATCHER_TOKEN_SHA256", TokenAuthenticator.sha256Hex(DISPATCHER_TOKEN));
         env.put("PROVISIONER_BLUECONIC_DISPATCHER_TOKEN_SHA256", TokenAuthenticator.sha256Hex(BLUECONIC_DISPATCHER_TOKEN));

@@ -258,7 +258,7 @@ class ProvisioningIT {
         await("READY", WAIT, () -> status(port, "bc-flaky", "blueconic").equals("READY"));
         assertThat(tenant.calls().stream().filter(c -> c.status() == 503).count()).isEqualTo(5);
         assertThat(calls(tenant.calls(), "PUT", "/profileProperties/")).isEqualTo(5);
-        assertThat(ProvisionerTestKit.call(port, "GET", "/metrics", null, null).body())
+        assertThat(ProvisionerTestKit.call(provisioner.metricsPort(), "GET", "/metrics", null, null).body())
                 .contains("provisioner_runs_total{destination=\"blueconic\",result=\"failed\"");
     }
 

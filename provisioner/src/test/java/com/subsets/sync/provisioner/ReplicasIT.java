@@ -139,11 +139,14 @@ class ReplicasIT {
         BlueConicTenant tenant = blueConic.addTenant("crash", "client-crash", "secret-crash");
         tenant.faults().apply(new JsonObject().put("latencyMs", 700));
         int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
+        int metricsPort;
+        try (ServerSocket socket = new ServerSocket(0); ServerSocket metrics = new ServerSocket(0)) {
             port = socket.getLocalPort();
+            metricsPort = metrics.getLocalPort();
         }
         Map<String, String> forked = new HashMap<>(env);
         forked.put("PROVISIONER_HTTP_PORT", String.valueOf(port));
+        forked.put("PROVISIONER_METRICS_PORT", String.valueOf(metricsPort));
         forked.put("PROVISIONER_REPLICA", "doomed");
         forked.put("PROVISIONER_SWEEP_INTERVAL_MS", "600000");
         // A killed member holds its group until its session expires; the survivor's report consumer should not wait for it.
@@ -152,7 +155,7 @@ class ReplicasIT {
         try {
             await("the forked replica", WAIT, () -> {
                 try {
-                    return ProvisionerTestKit.call(port, "GET", "/health/ready", null, null).status() == 200;
+                    return ProvisionerTestKit.call(metricsPort, "GET", "/health/ready", null, null).status() == 200;
                 } catch (RuntimeException e) {
                     return false;
                 }

@@ -1,0 +1,68 @@
+package com.subsets.sync.provisioner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.subsets.sync.runtime.ConfigException;
+import com.subsets.sync.runtime.EnvReader;
+import com.subsets.sync.runtime.TokenAuthenticator;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProvisionerConfigTest {
+
+    private static final String KEY = "k1:" + ProvisionerTestKit.KEY;
+
+    private static Map<String, String> env() {
+        Map<String, String> env = new HashMap<>();
+        env.put("PROVISIONER_OPERATOR_TOKEN_SHA256", TokenAuthenticator.sha256Hex("o"));
+        env.put("PROVISIONER_ITERABLE_DISPATCHER_TOKEN_SHA256", TokenAuthenticator.sha256Hex("i"));
+        env.put("PROVISIONER_BLUECONIC_DISPATCHER_TOKEN_SHA256", TokenAuthenticator.sha256Hex("b"));
+        return env;
+    }
+
+    private static ProvisionerConfig read(Map<String, String> env) {
+        return ProvisionerConfig.fromEnv(new EnvReader(env::get), env.keySet());
+    }
+
+    @Test
+    void operationsHaveTheirOwnPortAndTheServerItsLimits() {
+        Map<String, String> env = env();
+        env.put("PROVISIONER_ENCRYPTION_KEYS", KEY);
+        ProvisionerConfig config = read(env);
+
+        assertThat(config.httpPort()).isEqualTo(8083);
+        assertThat(config.metricsPort()).isEqualTo(9083);
+        assertThat(config.http().idleTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.http().bodyTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.http().maxConnections()).isEqualTo(1000);
+
+        env.put("PROVISIONER_METRICS_PORT", "8083");
+        assertThatThrownBy(() -> read(env)).isInstanceOf(ConfigException.class)
+                .hasMessage("PROVISIONER_METRICS_PORT must differ from PROVISIONER_HTTP_PORT (8083)");
+    }
+
+    @Test
+    void sealingKeysComeFromAFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("encryption-keys");
+        Files.writeString(file, KEY + "\n");
+        Map<String, String> env = env();
+        env.put("PROVISIONER_ENCRYPTION_KEYS_FILE", file.toString());
+        ProvisionerConfig config = read(env);
+        byte[] aad = "tenant".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(config.secrets().open(config.secrets().seal("a secret".getBytes(java.nio.charset.StandardCharsets.UTF_8), aad), aad))
+                .asString().isEqualTo("a secret");
+
+        env.put("PROVISIONER_ENCRYPTION_KEYS", KEY);
+        assertThatThrownBy(() -> read(env)).hasMessage("set PROVISIONER_ENCRYPTION_KEYS or PROVISIONER_ENCRYPTION_KEYS_FILE, not both");
+        env.remove("PROVISIONER_ENCRYPTION_KEYS");
+        env.put("PROVISIONER_ENCRYPTION_KEYS_FILE", dir.resolve("missing").toString());
+        assertThatThrownBy(() -> read(env)).hasMessageStartingWith("PROVISIONER_ENCRYPTION_KEYS_FILE")
+                .hasMessageContaining("cannot be read");
+    }
+}
