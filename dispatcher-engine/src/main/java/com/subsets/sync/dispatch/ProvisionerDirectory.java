@@ -19,8 +19,10 @@ import org.slf4j.LoggerFactory;
  * Destinations as the provisioner serves them ({@code GET /v1/dispatch/{kind}/destinations}: each registered
  * tenant, with its last READY revision where it has one),
  * refreshed every {@code refreshMillis} (at most 30 s, so a change or a deletion is followed within
- * that). When the provisioner or its database is away, the last known destinations stay in use. An
- * entry this dispatcher cannot read is left out (and logged) without affecting the others.
+ * that). When the provisioner or its database is away, the last known destinations stay in use, and so does a
+ * tenant's the provisioner lists as {@code unavailable} (its credentials could not be opened there). An
+ * entry this dispatcher cannot read is left out (and logged) without affecting the others. Redirects are never
+ * followed: the dispatcher token goes to the configured provisioner only.
  */
 public final class ProvisionerDirectory<C> implements DestinationDirectory<C>, DeliveryControl {
 
@@ -44,7 +46,8 @@ public final class ProvisionerDirectory<C> implements DestinationDirectory<C>, D
     public ProvisionerDirectory(Vertx vertx, URI provisioner, String kind, String token, StaticDestinations.EntryReader<C> reader,
                                 long refreshMillis) {
         this.vertx = vertx;
-        this.client = WebClient.create(vertx);
+        // A redirect is never followed (Vert.x would send the dispatcher token to its target): a 3xx fails the call.
+        this.client = WebClient.create(vertx, new io.vertx.ext.web.client.WebClientOptions().setFollowRedirects(false));
         this.url = provisioner.resolve("/v1/dispatch/" + kind + "/destinations").toString();
         this.dispatch = provisioner.resolve("/v1/dispatch/" + kind + "/");
         this.token = token;
@@ -152,8 +155,10 @@ public final class ProvisionerDirectory<C> implements DestinationDirectory<C>, D
             throw new IllegalStateException("the provisioner's answer lacks destinations (an object) or registered (an array)");
         }
         if (!(object.getValue("parked", new JsonObject()) instanceof JsonObject)
-                || !(object.getValue("resyncs", new io.vertx.core.json.JsonArray()) instanceof io.vertx.core.json.JsonArray)) {
-            throw new IllegalStateException("the provisioner's answer has parked that is not an object or resyncs that is not an array");
+                || !(object.getValue("resyncs", new io.vertx.core.json.JsonArray()) instanceof io.vertx.core.json.JsonArray)
+                || !(object.getValue("unavailable", new io.vertx.core.json.JsonArray()) instanceof io.vertx.core.json.JsonArray)) {
+            throw new IllegalStateException("the provisioner's answer has parked that is not an object, or resyncs or unavailable "
+                    + "that is not an array");
         }
         return object;
     }
@@ -172,6 +177,15 @@ public final class ProvisionerDirectory<C> implements DestinationDirectory<C>, D
         Set<String> tenants = new java.util.HashSet<>();
         body.getJsonArray("registered").forEach(t -> tenants.add(String.valueOf(t)));
         Map<String, LaneConfig<C>> next = new HashMap<>();
+        // Tenants whose credentials the provisioner could not open this time (a key missing on that replica): their
+        // last known destination stays in use while they are registered, as when the whole answer failed.
+        Map<String, LaneConfig<C>> known = current.get();
+        body.getJsonArray("unavailable", new io.vertx.core.json.JsonArray()).forEach(t -> {
+            String tenant = String.valueOf(t);
+            if (tenants.contains(tenant) && known.containsKey(tenant)) {
+                next.put(tenant, known.get(tenant));
+            }
+        });
         for (String tenant : entries.fieldNames()) {
             try {
                 next.put(tenant, reader.apply(entries.getJsonObject(tenant), "provisioner: tenant " + tenant + ": "));

@@ -1,0 +1,98 @@
+package com.subsets.sync.dispatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The dispatchers' client of the provisioner, against small Vert.x peers on loopback. */
+class ProvisionerDirectoryTest {
+
+    private static final StaticDestinations.EntryReader<String> READER =
+            (entry, where) -> LaneConfig.fixed("budget", entry.getString("apiKey"), 10, 1);
+
+    private Vertx vertx;
+    private final List<String> reachedElsewhere = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void start() {
+        vertx = Vertx.vertx();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        vertx.close().await(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aRedirectIsNeverFollowedWithTheDispatcherToken() throws Exception {
+        HttpServer elsewhere = vertx.createHttpServer().requestHandler(request -> {
+            reachedElsewhere.add(request.method() + " " + request.uri() + " " + request.headers().get("authorization"));
+            request.response().putHeader("content-type", "application/json")
+                    .end(new JsonObject().put("destinations", new JsonObject()).put("registered", new JsonArray()).encode());
+        }).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+        HttpServer redirector = vertx.createHttpServer().requestHandler(request -> request.response().setStatusCode(302)
+                .putHeader("location", "http://127.0.0.1:" + elsewhere.actualPort() + request.uri()).end())
+                .listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+
+        ProvisionerDirectory<String> directory = new ProvisionerDirectory<>(vertx,
+                URI.create("http://127.0.0.1:" + redirector.actualPort()), "iterable", "dispatcher-token", READER, 100);
+        try {
+            Throwable parked = directory.parked("acme", new DeliveryControl.Parking(0, 1, "down", Instant.now()))
+                    .transform(ar -> io.vertx.core.Future.succeededFuture(ar.cause())).await(10, TimeUnit.SECONDS);
+            assertThat(parked).as("a 3xx is an error with its status").isNotNull();
+            assertThat(parked.getMessage()).contains("302");
+            Thread.sleep(500);
+            assertThat(directory.loaded().isComplete()).as("a redirect is no answer").isFalse();
+            assertThat(reachedElsewhere).as("the token never reaches the redirect's target").isEmpty();
+        } finally {
+            directory.close();
+        }
+    }
+
+    @Test
+    void aTenantWhoseCredentialsTheProvisionerCannotOpenKeepsItsLastKnownDestination() throws Exception {
+        AtomicReference<JsonObject> answer = new AtomicReference<>(new JsonObject()
+                .put("destinations", new JsonObject().put("acme", new JsonObject().put("apiKey", "k-acme"))
+                        .put("other", new JsonObject().put("apiKey", "k-other")))
+                .put("registered", new JsonArray().add("acme").add("other")));
+        HttpServer provisioner = vertx.createHttpServer().requestHandler(request -> request.response()
+                .putHeader("content-type", "application/json").end(answer.get().encode()))
+                .listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+        ProvisionerDirectory<String> directory = new ProvisionerDirectory<>(vertx,
+                URI.create("http://127.0.0.1:" + provisioner.actualPort()), "iterable", "dispatcher-token", READER, 100);
+        try {
+            directory.loaded().await(10, TimeUnit.SECONDS);
+            assertThat(directory.lookup("acme")).isPresent();
+            answer.set(new JsonObject().put("destinations", new JsonObject().put("other", new JsonObject().put("apiKey", "k-other2")))
+                    .put("registered", new JsonArray().add("acme").add("other")).put("unavailable", new JsonArray().add("acme")));
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (!"k-other2".equals(directory.lookup("other").map(LaneConfig::destination).orElse(null))
+                    && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(directory.lookup("other").map(LaneConfig::destination)).contains("k-other2");
+            assertThat(directory.lookup("acme").map(LaneConfig::destination)).as("kept as last known").contains("k-acme");
+
+            answer.set(new JsonObject().put("destinations", new JsonObject()).put("registered", new JsonArray().add("other")));
+            deadline = System.currentTimeMillis() + 10_000;
+            while (directory.lookup("acme").isPresent() && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(directory.lookup("acme")).as("gone once no longer registered").isEmpty();
+        } finally {
+            directory.close();
+        }
+    }
+}
