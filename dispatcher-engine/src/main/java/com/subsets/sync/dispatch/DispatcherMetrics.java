@@ -61,15 +61,35 @@ final class DispatcherMetrics {
         Gauge.builder(name, value).description(description).tag("destination", destination).register(registry);
     }
 
-    /** {@code budget}: an Iterable project or a BlueConic instance and application, never a credential. */
+    /**
+     * {@code budget}: an Iterable project or a BlueConic instance and application. Its label is a fingerprint
+     * ({@link #budgetLabel}), never the id itself: ids hold hosts and OAuth client ids, which {@code /metrics} must not show.
+     */
     void budgetRate(String budget, Supplier<Number> rate) {
-        Gauge.builder("dispatcher.budget.rate", rate).description("Current request rate allowed on a vendor budget (requests/s)")
-                .tag("destination", destination).tag("budget", budget).register(registry);
+        Gauge.builder("dispatcher.budget.rate", rate).description("Current request rate allowed on a vendor budget (requests/s); "
+                        + "budget: the vendor kind and a fingerprint of the budget's id")
+                .tag("destination", destination).tag("budget", budgetLabel(budget)).register(registry);
     }
 
     void removeBudgetRate(String budget) {
-        registry.find("dispatcher.budget.rate").tag("destination", destination).tag("budget", budget).meters()
+        registry.find("dispatcher.budget.rate").tag("destination", destination).tag("budget", budgetLabel(budget)).meters()
                 .forEach(registry::remove);
+    }
+
+    /**
+     * The budget's label: its kind (the id's part before the first {@code :}) and the first 12 hex digits of the id's
+     * SHA-256, e.g. {@code blueconic:3f1c0a9b2d4e}; stable, so one budget is one series.
+     */
+    static String budgetLabel(String budgetId) {
+        int colon = budgetId.indexOf(':');
+        String kind = colon > 0 ? budgetId.substring(0, colon) : "budget";
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(budgetId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return kind + ":" + java.util.HexFormat.of().formatHex(digest, 0, 6);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 
     void consumed() {

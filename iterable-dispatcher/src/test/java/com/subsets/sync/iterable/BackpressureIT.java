@@ -65,7 +65,7 @@ class BackpressureIT {
                     "dispatcher_records_delivered_total{", "dispatcher_records_coalesced_total{", "dispatcher_retries_total{",
                     "dispatcher_requests_throttled_total{", "dispatcher_batch_rows_bucket{", "dispatcher_batch_bytes_sum{",
                     "dispatcher_request_latency_seconds_bucket{destination=\"iterable\"", "status=\"503\"", "status=\"200\"",
-                    "dispatcher_budget_rate{budget=\"iterable:p2@127.0.0.1\",destination=\"iterable\"",
+                    "dispatcher_budget_rate{budget=\"iterable:17404b54e2a0\",destination=\"iterable\"", // iterable:p2@127.0.0.1
                     "kafka_consumer_fetch_manager_records_lag", "dispatcher_consumer_paused{", "dispatcher_buffered_bytes{",
                     "dispatcher_responses_unexpected_total{");
         }

@@ -7,8 +7,9 @@ import java.util.regex.Pattern;
 
 /**
  * Which instance URLs a tenant may register: https on an allowed host pattern (default
- * {@code *.blueconic.net}), never an arbitrary host, so credentials are only ever sent to BlueConic.
- * Plain http is allowed only for hosts listed explicitly as insecure (a local simulator).
+ * {@code *.blueconic.net}) and port 443, never an arbitrary host, so credentials are only ever sent to BlueConic.
+ * Plain http is allowed only for hosts listed explicitly as insecure (a local simulator), on any port.
+ * Checked at registration and again each time credentials are about to be used.
  */
 public final class InstanceUrlPolicy {
 
@@ -44,6 +45,9 @@ public final class InstanceUrlPolicy {
         }
         if (allowedHosts.stream().noneMatch(p -> p.matcher(host).matches())) {
             throw new IllegalArgumentException("instanceUrl host " + host + " is not an allowed BlueConic host");
+        }
+        if (uri.getPort() != -1 && uri.getPort() != 443) {
+            throw new IllegalArgumentException("instanceUrl must use https's port 443");
         }
         return uri;
     }
