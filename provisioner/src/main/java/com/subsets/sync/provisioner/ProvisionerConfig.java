@@ -69,7 +69,12 @@ public record ProvisionerConfig(
     public record Segments(Duration interval, int pageSize, String topic, TokenAuthenticator lookups) {
     }
 
+    /** The variables that name tokens, each a role of its own. */
+    static final List<String> TOKEN_ROLES = List.of("PROVISIONER_OPERATOR_TOKEN_SHA256", "PROVISIONER_ITERABLE_DISPATCHER_TOKEN_SHA256",
+            "PROVISIONER_BLUECONIC_DISPATCHER_TOKEN_SHA256", "PROVISIONER_LOOKUP_TOKEN_SHA256");
+
     public static ProvisionerConfig fromEnv(EnvReader env, Set<String> names) {
+        refuseSharedTokens(env);
         List<String> hosts = env.list("BLUECONIC_ALLOWED_HOSTS");
         return new ProvisionerConfig(
                 env.string("PROVISIONER_HTTP_HOST", "0.0.0.0"),
@@ -78,13 +83,7 @@ public record ProvisionerConfig(
                 // A token per kind: an Iterable dispatcher never reads BlueConic credentials, nor the reverse.
                 Map.of(DestinationKind.ITERABLE, TokenAuthenticator.fromEnv(env, "PROVISIONER_ITERABLE_DISPATCHER_TOKEN_SHA256"),
                         DestinationKind.BLUECONIC, TokenAuthenticator.fromEnv(env, "PROVISIONER_BLUECONIC_DISPATCHER_TOKEN_SHA256")),
-                new Database.Settings(
-                        env.string("PROVISIONER_DB_HOST", "localhost"),
-                        env.integer("PROVISIONER_DB_PORT", 5432, 1, 65535),
-                        env.string("PROVISIONER_DB_NAME", "subsets_sync"),
-                        env.string("PROVISIONER_DB_USER", "subsets_sync"),
-                        env.string("PROVISIONER_DB_PASSWORD", ""),
-                        env.integer("PROVISIONER_DB_POOL_SIZE", 8, 2, 100)),
+                database(env),
                 secretBox(env),
                 new InstanceUrlPolicy(hosts.isEmpty() ? List.of("*.blueconic.net") : hosts, env.list("BLUECONIC_INSECURE_HOSTS")),
                 new IterableEndpoints(iterableOverrides(env)),
@@ -113,6 +112,46 @@ public record ProvisionerConfig(
                                 : TokenAuthenticator.fromEnv(env, "PROVISIONER_LOOKUP_TOKEN_SHA256")),
                 env.integer("PROVISIONER_METRICS_PORT", 9083, 0, 65535),
                 HttpServerLimits.fromEnv(env, "PROVISIONER"));
+    }
+
+    /** PostgreSQL, TLS included: {@code PROVISIONER_DB_SSLMODE} (verify-full in production) and its root certificate. */
+    static Database.Settings database(EnvReader env) {
+        String sslMode = env.string("PROVISIONER_DB_SSLMODE", "disable");
+        if (!Database.Settings.SSL_MODES.contains(sslMode)) {
+            throw new ConfigException("PROVISIONER_DB_SSLMODE must be one of " + String.join(", ", Database.Settings.SSL_MODES));
+        }
+        String rootCert = env.string("PROVISIONER_DB_SSL_ROOT_CERT", null);
+        if (sslMode.startsWith("verify-") && rootCert == null) {
+            throw new ConfigException("PROVISIONER_DB_SSLMODE " + sslMode + " needs PROVISIONER_DB_SSL_ROOT_CERT: the PEM file of the "
+                    + "CA that signed the server's certificate");
+        }
+        if (rootCert != null && !java.nio.file.Files.isReadable(java.nio.file.Path.of(rootCert))) {
+            throw new ConfigException("PROVISIONER_DB_SSL_ROOT_CERT " + rootCert + " is not a readable file");
+        }
+        return new Database.Settings(
+                env.string("PROVISIONER_DB_HOST", "localhost"),
+                env.integer("PROVISIONER_DB_PORT", 5432, 1, 65535),
+                env.string("PROVISIONER_DB_NAME", "subsets_sync"),
+                env.string("PROVISIONER_DB_USER", "subsets_sync"),
+                env.string("PROVISIONER_DB_PASSWORD", ""),
+                env.integer("PROVISIONER_DB_POOL_SIZE", 8, 2, 100),
+                sslMode, rootCert);
+    }
+
+    /**
+     * A token hash in two roles would let one role act as the other (a dispatcher token reading operators' API, an
+     * Iterable dispatcher's opening BlueConic credentials): refused at start, naming the variables, never the hash.
+     */
+    static void refuseSharedTokens(EnvReader env) {
+        Map<String, String> roleOf = new java.util.HashMap<>();
+        for (String variable : TOKEN_ROLES) {
+            for (String hash : env.list(variable)) {
+                String other = roleOf.putIfAbsent(hash.toLowerCase(java.util.Locale.ROOT), variable);
+                if (other != null && !other.equals(variable)) {
+                    throw new ConfigException(other + " and " + variable + " share a token hash: each role needs tokens of its own");
+                }
+            }
+        }
     }
 
     /**

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,9 +21,11 @@ class ProvisionerConfigTest {
 
     private static Map<String, String> env() {
         Map<String, String> env = new HashMap<>();
-        env.put("PROVISIONER_OPERATOR_TOKEN_SHA256", TokenAuthenticator.sha256Hex("o"));
-        env.put("PROVISIONER_ITERABLE_DISPATCHER_TOKEN_SHA256", TokenAuthenticator.sha256Hex("i"));
-        env.put("PROVISIONER_BLUECONIC_DISPATCHER_TOKEN_SHA256", TokenAuthenticator.sha256Hex("b"));
+        env.put("PROVISIONER_OPERATOR_TOKEN_SHA256", TokenAuthenticator.sha256Hex("operator"));
+        env.put("PROVISIONER_ITERABLE_DISPATCHER_TOKEN_SHA256", TokenAuthenticator.sha256Hex("iterable"));
+        env.put("PROVISIONER_BLUECONIC_DISPATCHER_TOKEN_SHA256", TokenAuthenticator.sha256Hex("blueconic"));
+        env.put("PROVISIONER_LOOKUP_TOKEN_SHA256", TokenAuthenticator.sha256Hex("lookup"));
+        env.put("PROVISIONER_ENCRYPTION_KEYS", KEY);
         return env;
     }
 
@@ -33,7 +36,6 @@ class ProvisionerConfigTest {
     @Test
     void operationsHaveTheirOwnPortAndTheServerItsLimits() {
         Map<String, String> env = env();
-        env.put("PROVISIONER_ENCRYPTION_KEYS", KEY);
         ProvisionerConfig config = read(env);
 
         assertThat(config.httpPort()).isEqualTo(8083);
@@ -52,6 +54,7 @@ class ProvisionerConfigTest {
         Path file = dir.resolve("encryption-keys");
         Files.writeString(file, KEY + "\n");
         Map<String, String> env = env();
+        env.remove("PROVISIONER_ENCRYPTION_KEYS");
         env.put("PROVISIONER_ENCRYPTION_KEYS_FILE", file.toString());
         ProvisionerConfig config = read(env);
         byte[] aad = "tenant".getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -64,5 +67,45 @@ class ProvisionerConfigTest {
         env.put("PROVISIONER_ENCRYPTION_KEYS_FILE", dir.resolve("missing").toString());
         assertThatThrownBy(() -> read(env)).hasMessageStartingWith("PROVISIONER_ENCRYPTION_KEYS_FILE")
                 .hasMessageContaining("cannot be read");
+    }
+
+    @Test
+    void aTokenHashInTwoRolesIsRefusedNamingTheVariablesNotTheHash() {
+        assertThat(read(env()).operators()).isNotNull();
+        String[][] pairs = {
+                {"PROVISIONER_OPERATOR_TOKEN_SHA256", "PROVISIONER_ITERABLE_DISPATCHER_TOKEN_SHA256"},
+                {"PROVISIONER_ITERABLE_DISPATCHER_TOKEN_SHA256", "PROVISIONER_BLUECONIC_DISPATCHER_TOKEN_SHA256"},
+                {"PROVISIONER_OPERATOR_TOKEN_SHA256", "PROVISIONER_LOOKUP_TOKEN_SHA256"},
+                {"PROVISIONER_BLUECONIC_DISPATCHER_TOKEN_SHA256", "PROVISIONER_LOOKUP_TOKEN_SHA256"}};
+        for (String[] pair : pairs) {
+            Map<String, String> env = env();
+            String shared = env.get(pair[0]);
+            // Among others, and in upper case: the same hash all the same.
+            env.put(pair[1], TokenAuthenticator.sha256Hex("another") + "," + shared.toUpperCase());
+            assertThatThrownBy(() -> read(env)).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining(pair[0]).hasMessageContaining(pair[1])
+                    .hasMessageNotContaining(shared).hasMessageNotContaining(shared.toUpperCase());
+        }
+    }
+
+    @Test
+    void severalTokensOfOneRoleAreFine() {
+        Map<String, String> env = env();
+        env.put("PROVISIONER_OPERATOR_TOKEN_SHA256", String.join(",", List.of(TokenAuthenticator.sha256Hex("a"),
+                TokenAuthenticator.sha256Hex("b"))));
+        assertThat(read(env).operators().isAuthorized("Bearer b")).isTrue();
+    }
+
+    @Test
+    void postgresTlsNeedsItsRootCertificateToVerify() throws Exception {
+        Map<String, String> env = env();
+        assertThat(read(env).database().sslMode()).isEqualTo("disable");
+        env.put("PROVISIONER_DB_SSLMODE", "verify-full");
+        assertThatThrownBy(() -> read(env)).isInstanceOf(ConfigException.class).hasMessageContaining("PROVISIONER_DB_SSL_ROOT_CERT");
+        java.nio.file.Path cert = java.nio.file.Files.createTempFile("root", ".crt");
+        env.put("PROVISIONER_DB_SSL_ROOT_CERT", cert.toString());
+        assertThat(read(env).database().sslRootCert()).isEqualTo(cert.toString());
+        env.put("PROVISIONER_DB_SSLMODE", "on");
+        assertThatThrownBy(() -> read(env)).isInstanceOf(ConfigException.class).hasMessageContaining("PROVISIONER_DB_SSLMODE");
     }
 }
