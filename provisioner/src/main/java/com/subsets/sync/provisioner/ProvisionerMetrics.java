@@ -34,6 +34,34 @@ public final class ProvisionerMetrics {
         }
     }
 
+    private final Map<String, AtomicLong> oldKey = new ConcurrentHashMap<>();
+
+    /** Rows per table whose credentials are sealed with a key other than the active one (refreshed by every sweep). */
+    public void sealedWithOldKey(Map<String, Long> counts) {
+        counts.forEach((table, n) -> oldKey.computeIfAbsent(table, t -> {
+            AtomicLong gauge = new AtomicLong();
+            Gauge.builder("provisioner.credentials.old.key", gauge, AtomicLong::get)
+                    .description("Rows whose credentials are sealed with a key other than the active one, by table "
+                            + "(destination, destination_ready); remove an old key once both are 0")
+                    .tag("table", t).register(registry);
+            return gauge;
+        }).set(n));
+    }
+
+    /** A row whose credentials a reseal could not open (it stays as it is; the rows after it are resealed). */
+    public void unresealable(String table) {
+        Counter.builder("provisioner.credentials.unresealable")
+                .description("Credentials a reseal could not open (unknown key, tampered with, or settings changed outside the API), by table")
+                .tag("table", table).register(registry).increment();
+    }
+
+    /** A READY revision left out of a dispatch answer: its credentials could not be opened. */
+    public void dispatchUnopenable(DestinationKind kind, String tenantId) {
+        Counter.builder("provisioner.dispatch.credentials.unopenable")
+                .description("Destinations left out of a dispatch answer because their credentials could not be opened, by tenant")
+                .tag("destination", kind.wireName()).tag("tenant", tenantId).register(registry).increment();
+    }
+
     /** The counts the latest sweep read, keyed {@code kind/STATUS}. */
     public void destinations(Map<String, Long> counts) {
         destinations.forEach((key, gauge) -> gauge.set(counts.getOrDefault(key, 0L)));

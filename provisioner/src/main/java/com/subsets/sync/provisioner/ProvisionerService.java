@@ -12,6 +12,7 @@ import com.subsets.sync.provisioner.segments.SegmentClient;
 import com.subsets.sync.provisioner.segments.SegmentMetrics;
 import com.subsets.sync.provisioner.segments.SegmentReader;
 import com.subsets.sync.provisioner.segments.SegmentStore;
+import com.subsets.sync.provisioner.core.CredentialSealer;
 import com.subsets.sync.provisioner.core.DestinationKind;
 import com.subsets.sync.provisioner.core.RegistrationReader;
 import com.subsets.sync.provisioner.run.ProvisioningRunner;
@@ -96,25 +97,31 @@ public final class ProvisionerService {
             ProvisionerMetrics provisionerMetrics = new ProvisionerMetrics(metrics.registry());
             DestinationStore store = new DestinationStore(pool);
             DeliveryHistoryStore history = new DeliveryHistoryStore(pool);
-            ProvisioningRunner runner = runner(store, provisionerMetrics);
-            reconciler = new Reconciler(vertx, store, runner, config.secrets(), config.sweepInterval().toMillis(), provisionerMetrics);
+            CredentialSealer sealer = new CredentialSealer(config.secrets(), config.instanceUrls());
+            ProvisioningRunner runner = runner(store, sealer, provisionerMetrics);
+            reconciler = new Reconciler(vertx, store, runner, sealer, config.sweepInterval().toMillis(), provisionerMetrics);
             reports = new DeliveryReportConsumer(vertx, config, history, provisionerMetrics);
             Router router = Router.router(vertx);
             ApiGuard.mount(router, callers(), config.http().bodyTimeout());
             ResyncStore resyncs = new ResyncStore(pool);
             segmentStore = new SegmentStore(pool);
-            segments = new SegmentReader(vertx, segmentStore, store, config.secrets(), new ProvisioningLock(pool),
+            segments = new SegmentReader(vertx, segmentStore, store, sealer, new ProvisioningLock(pool),
                     new SegmentClient(client, blueConicTokens, config.vendorTimeout().toMillis()),
                     new MembershipPublisher(vertx, config.bootstrapServers(), config.kafkaProperties(), config.segments().topic()),
                     new SegmentMetrics(metrics.registry()), config.segments().interval().toMillis(), config.segments().pageSize());
             new SegmentsApi(segmentStore, config.operators(), config.segments().lookups()).mount(router);
-            new DestinationsApi(store, history, resyncs, segmentStore, new RegistrationReader(config.instanceUrls()), config.secrets(), runner,
-                    config.iterableEndpoints(), config.operators(), config.dispatchers()).mount(router);
+            new DestinationsApi(store, history, resyncs, segmentStore, new RegistrationReader(config.instanceUrls()), sealer, runner,
+                    config.iterableEndpoints(), config.operators(), config.dispatchers(), provisionerMetrics).mount(router);
             new ResyncApi(store, resyncs, new DeadLetterScan(vertx, config), config.deadLetterTopics()).mount(router);
-            return OperationsServer.listen(vertx, config.httpHost(), config.metricsPort(), config.http(),
+            // Once at start, before the API answers: credentials under an older key or binding are resealed (rows that
+            // cannot be opened are logged and passed over; a failure here is retried by every sweep).
+            return reconciler.reseal().recover(e -> {
+                LOG.warn("resealing credentials at start failed, the sweep retries: {}", e.toString());
+                return Future.succeededFuture();
+            }).compose(v -> OperationsServer.listen(vertx, config.httpHost(), config.metricsPort(), config.http(),
                             HealthChecks.create(vertx).register("database", 2_000, promise -> pool.query("SELECT 1").execute()
                                     .onComplete(ar -> promise.complete(ar.succeeded() ? Status.OK() : Status.KO()))),
-                            metrics.registry())
+                            metrics.registry()))
                     .compose(ops -> {
                         operations = ops;
                         return vertx.createHttpServer(config.http().options(config.httpHost(), config.httpPort()))
@@ -141,8 +148,10 @@ public final class ProvisionerService {
         return callers;
     }
 
-    private ProvisioningRunner runner(DestinationStore store, ProvisionerMetrics provisionerMetrics) {
-        client = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true).setConnectTimeout(5_000),
+    private ProvisioningRunner runner(DestinationStore store, CredentialSealer sealer, ProvisionerMetrics provisionerMetrics) {
+        // Never follow a redirect: Vert.x would copy every header (a tenant's Api-Key or bearer token) to the new
+        // target, https to http included. A 3xx is an error with its status.
+        client = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true).setConnectTimeout(5_000).setFollowRedirects(false),
                 new PoolOptions().setHttp1MaxSize(4));
         long timeout = config.vendorTimeout().toMillis();
         blueConicTokens = new TokenProvider(client, System::currentTimeMillis);
@@ -150,7 +159,7 @@ public final class ProvisionerService {
                 () -> ThreadLocalRandom.current().nextDouble()), config.vendorAttempts());
         Backoff runBackoff = new Backoff(config.runRetryBase(), config.runRetryMax(), Duration.ofDays(3650),
                 () -> 0.5 + ThreadLocalRandom.current().nextDouble() / 2);
-        return new ProvisioningRunner(pool, config.database().poolSize(), store, config.secrets(), Map.of(
+        return new ProvisioningRunner(pool, config.database().poolSize(), store, sealer, Map.of(
                 DestinationKind.BLUECONIC, new BlueConicFieldProvisioner(client, blueConicTokens,
                         calls, timeout),
                 DestinationKind.ITERABLE, new IterableFieldProvisioner(client, calls, config.iterableEndpoints()::url, timeout)),

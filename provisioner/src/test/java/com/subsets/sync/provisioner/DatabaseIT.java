@@ -10,6 +10,7 @@ import com.subsets.sync.infra.KafkaService;
 import com.subsets.sync.infra.PostgresEndpoint;
 import com.subsets.sync.infra.PostgresService;
 import com.subsets.sync.infra.RealServices;
+import com.subsets.sync.provisioner.core.SecretBox;
 import com.subsets.sync.simulator.iterable.IterableProject;
 import com.subsets.sync.simulator.iterable.IterableSimulator;
 import io.vertx.core.Vertx;
@@ -137,17 +138,23 @@ class DatabaseIT {
         }
         assertThat(keyIds(db)).isEqualTo("k1");
 
-        // A replica that lacks the key the credentials are sealed with refuses the whole dispatch list rather
-        // than answering a shorter one, which dispatchers would read as "this tenant has no destination".
+        // A replica that lacks the key the credentials are sealed with still answers, naming the tenants it cannot
+        // serve (the dispatchers keep their last known destinations), and counts the rows still under the old key.
         Map<String, String> keyMissing = new HashMap<>(env);
         keyMissing.put("PROVISIONER_ENCRYPTION_KEYS", "k2:" + Base64.getEncoder().encodeToString(new byte[32]));
         keyMissing.put("PROVISIONER_ENCRYPTION_KEY_ID", "k2");
         ProvisionerService missing = ProvisionerTestKit.start(keyMissing);
         try {
-            var refused = ProvisionerTestKit.call(missing.port(), "GET", "/v1/dispatch/iterable/destinations",
+            var answer = ProvisionerTestKit.call(missing.port(), "GET", "/v1/dispatch/iterable/destinations",
                     ProvisionerTestKit.DISPATCHER_TOKEN, null);
-            assertThat(refused.status()).isEqualTo(503);
-            assertThat(refused.json().getString("code")).isEqualTo("credentials_unavailable");
+            assertThat(answer.status()).isEqualTo(200);
+            assertThat(answer.json().getJsonArray("unavailable").getList()).containsExactly("rotate");
+            assertThat(answer.json().getJsonArray("registered").getList()).containsExactly("rotate");
+            assertThat(answer.json().getJsonObject("destinations").isEmpty()).isTrue();
+            String metrics = ProvisionerTestKit.call(missing.port(), "GET", "/metrics", null, null).body();
+            assertThat(metrics).contains("provisioner_credentials_old_key{service=\"provisioner\",table=\"destination\"} 1.0",
+                    "provisioner_credentials_old_key{service=\"provisioner\",table=\"destination_ready\"} 1.0",
+                    "provisioner_dispatch_credentials_unopenable_total{destination=\"iterable\",service=\"provisioner\",tenant=\"rotate\"} 1.0");
         } finally {
             missing.close().await(30, TimeUnit.SECONDS);
         }
@@ -161,9 +168,62 @@ class DatabaseIT {
             JsonObject entry = ProvisionerTestKit.call(after.port(), "GET", "/v1/dispatch/iterable/destinations",
                     ProvisionerTestKit.DISPATCHER_TOKEN, null).json().getJsonObject("destinations").getJsonObject("rotate");
             assertThat(entry.getString("apiKey")).isEqualTo("iterable-key-rotate");
+            await("no row under the old key", Duration.ofSeconds(30), () -> ProvisionerTestKit.call(after.port(), "GET", "/metrics",
+                    null, null).body().contains("provisioner_credentials_old_key{service=\"provisioner\",table=\"destination_ready\"} 0.0"));
         } finally {
             after.close().await(30, TimeUnit.SECONDS);
             vertx.close().await(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Sixty rows no key opens come first in every order; a row sealed under a retired key and the old associated
+     * data (tenant and kind only, as every row before the settings were bound) comes after them. The reseal passes
+     * over the sixty and reaches it: under the active key, bound to its settings, and still opening.
+     */
+    @Test
+    void resealingPassesOverRowsItCannotOpenAndReachesEveryOther(PostgresService postgres, KafkaService kafka) throws Exception {
+        kafka.createTopics(1, "database-it-order.reports");
+        PostgresEndpoint db = postgres.createDatabase("database_it_order");
+        Map<String, String> env = ProvisionerTestKit.env(db, kafka, 1, "database-it-order.reports");
+        byte[] retired = new byte[32];
+        retired[0] = 7;
+        env.put("PROVISIONER_ENCRYPTION_KEYS", "k0:" + Base64.getEncoder().encodeToString(retired) + ",k1:" + ProvisionerTestKit.KEY);
+        env.put("PROVISIONER_ENCRYPTION_KEY_ID", "k1");
+        ProvisionerTestKit.start(env).close().await(30, TimeUnit.SECONDS);
+
+        String settings = "{\"region\": \"us\", \"identifier\": \"userId\", \"preferUserId\": false}";
+        for (int i = 0; i < 60; i++) {
+            execute(db, "INSERT INTO destination (tenant_id, kind, settings, secret_key_id, secret_nonce, secret_sealed, "
+                    + "secret_fingerprint, status) VALUES ('broken-" + (100 + i) + "', 'iterable', '" + settings + "', 'gone', "
+                    + "'\\x000000000000000000000000', '\\x00', 'sha256:000000000000', 'READY')");
+        }
+        SecretBox box = new SecretBox(Map.of("k0", new javax.crypto.spec.SecretKeySpec(retired, "AES")), "k0",
+                new java.security.SecureRandom());
+        SecretBox.Sealed sealed = box.seal("{\"apiKey\":\"iterable-key-legacy\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                "zz-legacy/iterable".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String nonce = "'\\x" + java.util.HexFormat.of().formatHex(sealed.nonce()) + "'";
+        String ciphertext = "'\\x" + java.util.HexFormat.of().formatHex(sealed.ciphertext()) + "'";
+        execute(db, "INSERT INTO destination (tenant_id, kind, settings, secret_key_id, secret_nonce, secret_sealed, secret_fingerprint, "
+                + "status) VALUES ('zz-legacy', 'iterable', '" + settings + "', 'k0', " + nonce + ", " + ciphertext
+                + ", 'sha256:000000000000', 'READY')");
+        execute(db, "INSERT INTO destination_ready (tenant_id, kind, revision, settings, secret_key_id, secret_nonce, secret_sealed) "
+                + "VALUES ('zz-legacy', 'iterable', 1, '" + settings + "', 'k0', " + nonce + ", " + ciphertext + ")");
+
+        ProvisionerService provisioner = ProvisionerTestKit.start(env);
+        try {
+            await("the legacy row resealed", Duration.ofSeconds(30), () -> count(db, "destination WHERE tenant_id = 'zz-legacy' "
+                    + "AND secret_key_id = 'k1'") == 1 && count(db, "destination_ready WHERE secret_key_id = 'k1'") == 1);
+            assertThat(count(db, "destination WHERE tenant_id = 'zz-legacy' AND secret_binding = 2")).isEqualTo(1);
+            assertThat(count(db, "destination_ready WHERE tenant_id = 'zz-legacy' AND secret_binding = 2")).isEqualTo(1);
+            assertThat(count(db, "destination WHERE secret_key_id = 'gone'")).as("the unopenable rows stay as they were").isEqualTo(60);
+            JsonObject entry = ProvisionerTestKit.call(provisioner.port(), "GET", "/v1/dispatch/iterable/destinations",
+                    ProvisionerTestKit.DISPATCHER_TOKEN, null).json().getJsonObject("destinations").getJsonObject("zz-legacy");
+            assertThat(entry.getString("apiKey")).isEqualTo("iterable-key-legacy");
+            await("counted", Duration.ofSeconds(30), () -> ProvisionerTestKit.call(provisioner.port(), "GET", "/metrics", null, null)
+                    .body().contains("provisioner_credentials_old_key{service=\"provisioner\",table=\"destination\"} 60.0"));
+        } finally {
+            provisioner.close().await(30, TimeUnit.SECONDS);
         }
     }
 

@@ -50,6 +50,10 @@ final class ApiErrors {
         if (failure instanceof DecodeException) {
             return new ApiException(400, "malformed_json", "the body is not a JSON object: " + failure.getMessage());
         }
+        if (failure instanceof PgException pg && ("22021".equals(pg.getSqlState()) || "22P05".equals(pg.getSqlState()))) {
+            // A character PostgreSQL cannot store (a NUL) that got past the checks: the request's fault, not ours.
+            return new ApiException(400, "invalid_text", "a text value holds a character that cannot be stored (NUL)");
+        }
         if (failure instanceof PgException) {
             LOG.error("database refused a statement on {} {}", ctx.request().method(), ctx.request().path(), failure);
             return new ApiException(500, "internal_error", "unexpected database error; nothing was changed");

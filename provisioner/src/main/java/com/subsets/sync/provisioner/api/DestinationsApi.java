@@ -6,7 +6,9 @@ import com.subsets.sync.provisioner.core.DestinationKind;
 import com.subsets.sync.provisioner.core.Fingerprint;
 import com.subsets.sync.provisioner.core.Registration;
 import com.subsets.sync.provisioner.core.RegistrationReader;
+import com.subsets.sync.provisioner.core.CredentialSealer;
 import com.subsets.sync.provisioner.core.SecretBox;
+import com.subsets.sync.provisioner.ProvisionerMetrics;
 import com.subsets.sync.provisioner.run.ProvisioningRunner;
 import com.subsets.sync.provisioner.run.RunResult;
 import com.subsets.sync.provisioner.store.DeliveryHistoryStore;
@@ -45,22 +47,24 @@ public final class DestinationsApi {
     private final ResyncStore resyncs;
     private final SegmentStore segments;
     private final RegistrationReader reader;
-    private final SecretBox secrets;
+    private final CredentialSealer secrets;
+    private final ProvisionerMetrics metrics;
     private final ProvisioningRunner runner;
     private final DispatchEntries entries;
     private final TokenAuthenticator operators;
     private final java.util.Map<DestinationKind, TokenAuthenticator> dispatchers;
 
     public DestinationsApi(DestinationStore store, DeliveryHistoryStore history, ResyncStore resyncs, SegmentStore segments,
-                           RegistrationReader reader, SecretBox secrets,
+                           RegistrationReader reader, CredentialSealer secrets,
                            ProvisioningRunner runner, IterableEndpoints endpoints, TokenAuthenticator operators,
-                           java.util.Map<DestinationKind, TokenAuthenticator> dispatchers) {
+                           java.util.Map<DestinationKind, TokenAuthenticator> dispatchers, ProvisionerMetrics metrics) {
         this.store = store;
         this.history = history;
         this.resyncs = resyncs;
         this.segments = segments;
         this.reader = reader;
         this.secrets = secrets;
+        this.metrics = metrics;
         this.runner = runner;
         this.entries = new DispatchEntries(endpoints);
         this.operators = operators;
@@ -68,6 +72,7 @@ public final class DestinationsApi {
     }
 
     public void mount(Router router) {
+        router.route("/v1/*").handler(DestinationsApi::refuseNul);
         router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
         router.route("/v1/tenants/*").handler(ctx -> authorize(ctx, operators));
         // Each kind's dispatchers with their own token: one kind's token never opens another kind's credentials.
@@ -112,6 +117,17 @@ public final class DestinationsApi {
         }).onFailure(ctx::fail);
     }
 
+    /** A NUL in the path or a query parameter is a 400: PostgreSQL stores none, and it is never a valid name. */
+    private static void refuseNul(RoutingContext ctx) {
+        String path = ctx.request().path() == null ? "" : ctx.request().path().toLowerCase(Locale.ROOT);
+        if (path.contains("%00") || path.indexOf('\0') >= 0
+                || ctx.queryParams().entries().stream().anyMatch(e -> (e.getKey() + e.getValue()).indexOf('\0') >= 0)) {
+            ctx.fail(new ApiException(400, "invalid_text", "the path or a query parameter holds a NUL character"));
+        } else {
+            ctx.next();
+        }
+    }
+
     private static void authorize(RoutingContext ctx, TokenAuthenticator tokens) {
         if (tokens.isAuthorized(ctx.request().getHeader("authorization"))) {
             ctx.next();
@@ -130,8 +146,7 @@ public final class DestinationsApi {
             throw new ApiException(415, "unsupported_media_type", "send the destination as application/json");
         }
         Registration registration = reader.read(kind, jsonObject(ctx));
-        byte[] secret = registration.secret().encode().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        SecretBox.Sealed sealed = secrets.seal(secret, StoredDestination.associatedData(tenantId, kind));
+        SecretBox.Sealed sealed = secrets.seal(tenantId, kind, registration.settings(), registration.secret());
         String fingerprint = Fingerprint.of(registration.secret().getString(registration.secret().fieldNames().iterator().next()));
         return store.register(tenantId, kind, registration.settings(), sealed, fingerprint, registration.backfill()).compose(change -> {
             LOG.info("tenant {} {} destination {}", tenantId, kind.wireName(), change.name().toLowerCase(Locale.ROOT));
@@ -255,15 +270,17 @@ public final class DestinationsApi {
     /**
      * Every registered tenant of a kind ({@code registered}), and the last READY revision of each that has one
      * ({@code destinations}): a tenant being provisioned again keeps being served as it last was READY, and
-     * a dispatcher holds the records of a registered tenant it has no destination for yet. Credentials that
-     * cannot be opened (an encryption key missing mid-rotation) make the whole answer an error, never a
-     * shorter list a dispatcher would act on.
+     * a dispatcher holds the records of a registered tenant it has no destination for yet. A tenant whose
+     * credentials cannot be opened (an encryption key missing mid-rotation, settings changed outside the API, an
+     * instance URL the policy no longer allows) is left out of {@code destinations}, listed in {@code unavailable}
+     * (the dispatchers keep its last known destination), logged and counted by tenant; the others are served.
      */
     private Future<Reply> readyForDispatch(RoutingContext ctx) {
         DestinationKind kind = kind(ctx);
         return store.dispatchable(kind).compose(all -> ResyncApi.forDispatch(resyncs, kind).map(control -> {
             JsonObject destinations = new JsonObject();
             JsonArray registered = new JsonArray();
+            JsonArray unavailable = new JsonArray();
             for (DestinationStore.Dispatchable d : all) {
                 registered.add(d.tenantId());
                 if (d.ready() == null) {
@@ -271,18 +288,18 @@ public final class DestinationsApi {
                 }
                 JsonObject secret;
                 try {
-                    secret = new JsonObject(Buffer.buffer(secrets.open(d.ready().sealed(),
-                            StoredDestination.associatedData(d.tenantId(), d.kind()))));
+                    secret = secrets.open(d.tenantId(), d.kind(), d.ready().settings(), d.ready().sealed(), d.ready().binding());
                 } catch (SecretBox.SealException e) {
-                    LOG.error("tenant {} {} credentials cannot be opened; the dispatch list is refused: {}", d.tenantId(),
+                    LOG.error("tenant {} {} credentials cannot be opened; left out of the dispatch list: {}", d.tenantId(),
                             kind.wireName(), e.getMessage());
-                    throw new ApiException(503, "credentials_unavailable",
-                            "the credentials of a destination cannot be opened (is an encryption key missing?); try again");
+                    metrics.dispatchUnopenable(kind, d.tenantId());
+                    unavailable.add(d.tenantId());
+                    continue;
                 }
                 destinations.put(d.tenantId(), entries.entry(d.tenantId(), kind, d.ready().settings(), secret));
             }
             return new Reply(200, new JsonObject().put("destination", kind.wireName()).put("destinations", destinations)
-                    .put("registered", registered).mergeIn(control));
+                    .put("registered", registered).put("unavailable", unavailable).mergeIn(control));
         }));
     }
 
@@ -307,11 +324,7 @@ public final class DestinationsApi {
         if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() == 0) {
             throw new ApiException(400, "malformed_json", "the body is empty; send the destination as a JSON object");
         }
-        Object parsed = io.vertx.core.json.Json.decodeValue(ctx.body().buffer());
-        if (!(parsed instanceof JsonObject object)) {
-            throw new ApiException(400, "malformed_json", "the body must be a JSON object");
-        }
-        return object;
+        return StrictJson.object(ctx.body().buffer());
     }
 
     static ApiException notRegistered(String tenantId, DestinationKind kind) {

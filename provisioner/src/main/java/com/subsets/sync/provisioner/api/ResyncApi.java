@@ -123,11 +123,17 @@ public final class ResyncApi {
         if (value == null) {
             return Instant.now().minus(DEFAULT_REPLAY_WINDOW);
         }
+        Instant since;
         try {
-            return OffsetDateTime.parse(value).toInstant();
+            since = OffsetDateTime.parse(value).toInstant();
         } catch (DateTimeParseException e) {
             throw new ApiException(400, "invalid_since", "since must be an RFC 3339 time with an offset, e.g. 2026-12-01T00:00:00Z");
         }
+        // Kafka looks offsets up by epoch milliseconds: nothing before 1970 exists, and far years do not fit in them.
+        if (since.isBefore(Instant.EPOCH) || since.isAfter(Instant.now().plus(java.time.Duration.ofDays(1)))) {
+            throw new ApiException(400, "invalid_since", "since must be between 1970-01-01T00:00:00Z and now");
+        }
+        return since;
     }
 
     // ---- dispatchers ----

@@ -14,11 +14,13 @@ import java.util.regex.Pattern;
  */
 public final class RegistrationReader {
 
-    private static final Pattern SECRET = Pattern.compile("\\S{1,500}");
-    private static final Pattern API_KEY = Pattern.compile("\\S{8,500}");
+    /** Keys, ids and secrets are printable ASCII: a control character would end up in a header or a log line. */
+    private static final Pattern SECRET = Pattern.compile("[\\x21-\\x7E]{1,500}");
+    private static final Pattern API_KEY = Pattern.compile("[\\x21-\\x7E]{8,500}");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
     private static final Pattern PROPERTY_ID = Pattern.compile("[A-Za-z0-9_]{1,100}");
-    private static final Pattern SEGMENT_ID = Pattern.compile("[A-Za-z0-9._-]{1,200}");
+    /** A path segment of BlueConic's API: never {@code .} or {@code ..}, which would walk the path. */
+    private static final Pattern SEGMENT_ID = Pattern.compile("(?!\\.{1,2}$)[A-Za-z0-9._-]{1,200}");
     private static final Pattern TAG = Pattern.compile("[^\\p{Cntrl}]{1,100}");
     private static final Pattern ANY_URL = Pattern.compile("\\S{1,500}");
 
@@ -37,7 +39,7 @@ public final class RegistrationReader {
 
     private static Registration iterable(JsonObject body) {
         BodyRules rules = new BodyRules(body, Set.of("apiKey", "region", "identifier", "preferUserId", "projectId", "backfill"));
-        String apiKey = rules.text("apiKey", null, API_KEY, "8 to 500 characters without spaces", true);
+        String apiKey = rules.text("apiKey", null, API_KEY, "8 to 500 printable ASCII characters without spaces", true);
         String region = rules.oneOf("region", "us", Set.of("us", "eu"));
         String identifier = rules.oneOf("identifier", "userId", Set.of("userId", "email"));
         boolean preferUserId = rules.bool("preferUserId", false);
@@ -64,13 +66,13 @@ public final class RegistrationReader {
                 rules.violation("instanceUrl", e.getMessage());
             }
         }
-        String clientId = rules.text("clientId", null, SECRET, "must be 1 to 500 characters without spaces", false);
-        String clientSecret = rules.text("clientSecret", null, SECRET, "1 to 500 characters without spaces", true);
+        String clientId = rules.text("clientId", null, SECRET, "must be 1 to 500 printable ASCII characters without spaces", false);
+        String clientSecret = rules.text("clientSecret", null, SECRET, "1 to 500 printable ASCII characters without spaces", true);
         String matching = rules.text("matchingProperty", "email", PROPERTY_ID, "must be a property id: letters, digits and '_'", false);
         String strategy = rules.oneOf("strategy", "UPDATE", Set.of("UPDATE", "UPSERT"));
         boolean backfill = rules.bool("backfill", true);
         List<String> objectives = rules.texts("objectiveIds", NAME, "must be an objective id: 1 to 100 letters, digits, '.', '_' or '-'", 50);
-        List<String> followSegments = rules.texts("followSegments", SEGMENT_ID, "must be a segment id: 1 to 200 letters, digits, '.', '_' or '-'", 100);
+        List<String> followSegments = rules.texts("followSegments", SEGMENT_ID, "must be a segment id: 1 to 200 letters, digits, '.', '_' or '-', not . or ..", 100);
         List<String> followTags = rules.texts("followSegmentTags", TAG, "must be a tag: 1 to 100 characters without control characters", 20);
         rules.check();
         JsonObject settings = new JsonObject().put("instanceUrl", instanceUrl).put("clientId", clientId)

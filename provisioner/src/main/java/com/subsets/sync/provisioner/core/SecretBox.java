@@ -27,7 +27,7 @@ public final class SecretBox {
     public static final class SealException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        SealException(String message) {
+        public SealException(String message) {
             super(message, null, false, false);
         }
     }
@@ -73,7 +73,7 @@ public final class SecretBox {
             cipher.updateAAD(associatedData);
             return cipher.doFinal(sealed.ciphertext());
         } catch (javax.crypto.AEADBadTagException e) {
-            throw new SealException("credentials do not open with key " + sealed.keyId() + " (tampered, or sealed for another row)");
+            throw new SealException("credentials do not open with key " + sealed.keyId() + " (tampered with, or sealed for another row or other settings)");
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM is unavailable", e);
         }

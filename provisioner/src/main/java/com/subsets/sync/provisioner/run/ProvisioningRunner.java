@@ -1,7 +1,9 @@
 package com.subsets.sync.provisioner.run;
 
 import com.subsets.sync.dispatch.core.Backoff;
+import com.subsets.sync.dispatch.core.RequestNotBuilt;
 import com.subsets.sync.provisioner.ProvisionerMetrics;
+import com.subsets.sync.provisioner.core.CredentialSealer;
 import com.subsets.sync.provisioner.core.DestinationKind;
 import com.subsets.sync.provisioner.core.FieldRecord;
 import com.subsets.sync.provisioner.core.ProvisioningFailure;
@@ -34,7 +36,7 @@ public final class ProvisioningRunner {
 
     private final DestinationStore store;
     private final ProvisioningLock lock;
-    private final SecretBox secrets;
+    private final CredentialSealer secrets;
     private final Map<DestinationKind, FieldProvisioner> provisioners;
     private final Backoff runBackoff;
     private final String replica;
@@ -46,7 +48,7 @@ public final class ProvisioningRunner {
      * {@code poolSize}: the database pool's connections. A run holds one for its whole length (its lock lives
      * on it), so runs at once stay below the pool size and leave at least one connection to the API.
      */
-    public ProvisioningRunner(Pool pool, int poolSize, DestinationStore store, SecretBox secrets,
+    public ProvisioningRunner(Pool pool, int poolSize, DestinationStore store, CredentialSealer secrets,
                               Map<DestinationKind, FieldProvisioner> provisioners, Backoff runBackoff, String replica,
                               ProvisionerMetrics metrics) {
         this.maxConcurrentRuns = Math.max(1, poolSize - 1);
@@ -112,18 +114,23 @@ public final class ProvisioningRunner {
     private Future<Void> provisionFields(StoredDestination destination, List<FieldRecord> progress) {
         JsonObject secret;
         try {
-            secret = new JsonObject(io.vertx.core.buffer.Buffer.buffer(secrets.open(destination.sealed(),
-                    StoredDestination.associatedData(destination.tenantId(), destination.kind()))));
+            secret = secrets.open(destination.tenantId(), destination.kind(), destination.settings(), destination.sealed(),
+                    destination.binding());
         } catch (SecretBox.SealException e) {
             return Future.failedFuture(new ProvisioningFailure(false, e.getMessage()));
         }
-        return provisioners.get(destination.kind()).provision(destination.settings(), secret, progress);
+        try {
+            return provisioners.get(destination.kind()).provision(destination.settings(), secret, progress);
+        } catch (RuntimeException e) {
+            return Future.failedFuture(new ProvisioningFailure(false, new RequestNotBuilt(e).getMessage()));
+        }
     }
 
     private Future<RunResult> failed(SqlConnection connection, StoredDestination destination, long attemptId,
                                      List<FieldRecord> progress, Throwable e) {
+        // An unexpected exception's message is never kept: it may quote a header or URL, a secret included.
         ProvisioningFailure failure = e instanceof ProvisioningFailure known ? known
-                : new ProvisioningFailure(true, "unexpected error: " + e);
+                : new ProvisioningFailure(true, "unexpected error (" + e.getClass().getName() + ")");
         OffsetDateTime next = failure.retryable()
                 ? OffsetDateTime.now(ZoneOffset.UTC).plusNanos(runBackoff.delayMillis(destination.failedRuns() + 1) * 1_000_000L)
                 : null;

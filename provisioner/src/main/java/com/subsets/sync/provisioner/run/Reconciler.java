@@ -1,11 +1,13 @@
 package com.subsets.sync.provisioner.run;
 
 import com.subsets.sync.provisioner.ProvisionerMetrics;
+import com.subsets.sync.provisioner.core.CredentialSealer;
 import com.subsets.sync.provisioner.core.SecretBox;
 import com.subsets.sync.provisioner.store.DestinationStore;
 import com.subsets.sync.provisioner.store.StoredDestination;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,7 +15,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The periodic sweep every replica runs: provisions what is due (new registrations another replica
  * took, runs that died with their replica, transient failures whose retry time has come), one at a
- * time, and reseals credentials still under a retired key. The advisory lock keeps replicas from
+ * time, and reseals credentials still under a retired key or an older binding. The advisory lock keeps replicas from
  * running the same destination twice.
  */
 public final class Reconciler {
@@ -24,13 +26,13 @@ public final class Reconciler {
     private final Vertx vertx;
     private final DestinationStore store;
     private final ProvisioningRunner runner;
-    private final SecretBox secrets;
+    private final CredentialSealer secrets;
     private final long intervalMillis;
     private final ProvisionerMetrics metrics;
     private long timer = -1;
     private boolean sweeping;
 
-    public Reconciler(Vertx vertx, DestinationStore store, ProvisioningRunner runner, SecretBox secrets, long intervalMillis,
+    public Reconciler(Vertx vertx, DestinationStore store, ProvisioningRunner runner, CredentialSealer secrets, long intervalMillis,
                       ProvisionerMetrics metrics) {
         this.vertx = vertx;
         this.store = store;
@@ -79,44 +81,68 @@ public final class Reconciler {
         return chain;
     }
 
-    private Future<Void> reseal() {
-        return store.sealedWithOtherKey(secrets.activeKeyId(), BATCH).compose(stale -> {
+    /**
+     * Reseals, under the active key and the current binding, every credential still under an older key or binding,
+     * in both tables: the READY revisions too, which dispatchers read while a newer revision is provisioned. Each
+     * pass pages through every such row in (tenant, kind) order; a row that cannot be opened is logged, counted and
+     * passed over, so it never blocks the rows behind it. Also run once at start, before the API answers.
+     */
+    public Future<Void> reseal() {
+        return resealDestinations(DestinationStore.Position.START)
+                .compose(v -> resealReady(DestinationStore.Position.START))
+                .compose(v -> store.countOldKey(secrets.activeKeyId()))
+                .onSuccess(metrics::sealedWithOldKey)
+                .mapEmpty();
+    }
+
+    private Future<Void> resealDestinations(DestinationStore.Position after) {
+        return store.toReseal(secrets.activeKeyId(), after, BATCH).compose(stale -> {
             Future<Void> chain = Future.succeededFuture();
             for (StoredDestination d : stale) {
-                byte[] associated = StoredDestination.associatedData(d.tenantId(), d.kind());
                 chain = chain.compose(v -> {
                     try {
-                        return store.reseal(d, secrets.seal(secrets.open(d.sealed(), associated), associated)).mapEmpty();
+                        JsonObject secret = secrets.reopen(d.tenantId(), d.kind(), d.settings(), d.sealed(), d.binding());
+                        return store.reseal(d, secrets.seal(d.tenantId(), d.kind(), d.settings(), secret)).mapEmpty();
                     } catch (SecretBox.SealException e) {
+                        metrics.unresealable("destination");
                         LOG.error("credentials of tenant {} ({}) cannot be resealed: {}", d.tenantId(), d.kind().wireName(), e.getMessage());
                         return Future.succeededFuture();
                     }
                 });
             }
             if (!stale.isEmpty()) {
-                LOG.info("resealed credentials of {} destination(s) under key {}", stale.size(), secrets.activeKeyId());
+                LOG.info("resealed credentials of up to {} destination(s) under key {}", stale.size(), secrets.activeKeyId());
             }
-            return chain;
-        }).compose(v -> resealReady());
+            if (stale.size() < BATCH) {
+                return chain;
+            }
+            StoredDestination last = stale.get(stale.size() - 1);
+            return chain.compose(v -> resealDestinations(new DestinationStore.Position(last.tenantId(), last.kind().wireName())));
+        });
     }
 
-    /** The last READY revisions' credentials, which dispatchers read while a newer revision is provisioned. */
-    private Future<Void> resealReady() {
-        return store.readySealedWithOtherKey(secrets.activeKeyId(), BATCH).compose(stale -> {
+    private Future<Void> resealReady(DestinationStore.Position after) {
+        return store.readyToReseal(secrets.activeKeyId(), after, BATCH).compose(stale -> {
             Future<Void> chain = Future.succeededFuture();
             for (DestinationStore.Dispatchable d : stale) {
-                byte[] associated = StoredDestination.associatedData(d.tenantId(), d.kind());
                 chain = chain.compose(v -> {
                     try {
-                        return store.resealReady(d, secrets.seal(secrets.open(d.ready().sealed(), associated), associated)).mapEmpty();
+                        JsonObject secret = secrets.reopen(d.tenantId(), d.kind(), d.ready().settings(), d.ready().sealed(),
+                                d.ready().binding());
+                        return store.resealReady(d, secrets.seal(d.tenantId(), d.kind(), d.ready().settings(), secret)).mapEmpty();
                     } catch (SecretBox.SealException e) {
+                        metrics.unresealable("destination_ready");
                         LOG.error("READY credentials of tenant {} ({}) cannot be resealed: {}", d.tenantId(), d.kind().wireName(),
                                 e.getMessage());
                         return Future.succeededFuture();
                     }
                 });
             }
-            return chain;
+            if (stale.size() < BATCH) {
+                return chain;
+            }
+            DestinationStore.Dispatchable last = stale.get(stale.size() - 1);
+            return chain.compose(v -> resealReady(new DestinationStore.Position(last.tenantId(), last.kind().wireName())));
         });
     }
 }

@@ -3,7 +3,7 @@ package com.subsets.sync.provisioner.segments;
 import com.subsets.sync.client.blueconic.BlueConicCredentials;
 import com.subsets.sync.model.SegmentMembership;
 import com.subsets.sync.provisioner.core.DestinationKind;
-import com.subsets.sync.provisioner.core.SecretBox;
+import com.subsets.sync.provisioner.core.CredentialSealer;
 import com.subsets.sync.provisioner.run.ProvisioningLock;
 import com.subsets.sync.provisioner.store.DestinationStore;
 import com.subsets.sync.provisioner.store.StoredDestination;
@@ -40,7 +40,7 @@ public final class SegmentReader {
     private final Vertx vertx;
     private final SegmentStore store;
     private final DestinationStore destinations;
-    private final SecretBox secrets;
+    private final CredentialSealer secrets;
     private final ProvisioningLock lock;
     private final SegmentClient client;
     private final MembershipPublisher publisher;
@@ -51,7 +51,7 @@ public final class SegmentReader {
     private final Map<String, Future<Void>> reading = new java.util.HashMap<>();
     private long timer = -1;
 
-    public SegmentReader(Vertx vertx, SegmentStore store, DestinationStore destinations, SecretBox secrets, ProvisioningLock lock,
+    public SegmentReader(Vertx vertx, SegmentStore store, DestinationStore destinations, CredentialSealer secrets, ProvisioningLock lock,
                          SegmentClient client, MembershipPublisher publisher, SegmentMetrics metrics, long intervalMillis, int pageSize) {
         this.vertx = vertx;
         this.store = store;
@@ -163,8 +163,9 @@ public final class SegmentReader {
                 .filter(d -> d.tenantId().equals(tenantId) && d.ready() != null).findFirst()
                 .map(d -> {
                     JsonObject settings = d.ready().settings();
-                    JsonObject secret = new JsonObject(Buffer.buffer(secrets.open(d.ready().sealed(),
-                            StoredDestination.associatedData(tenantId, DestinationKind.BLUECONIC))));
+                    // Opened for use: the instance URL policy again, and the settings bound to the secret.
+                    JsonObject secret = secrets.open(tenantId, DestinationKind.BLUECONIC, settings, d.ready().sealed(),
+                            d.ready().binding());
                     return new Source(new BlueConicCredentials(URI.create(settings.getString("instanceUrl")),
                             settings.getString("clientId"), secret.getString("clientSecret")),
                             settings.getString("matchingProperty", "email"),

@@ -1,5 +1,6 @@
 package com.subsets.sync.provisioner.store;
 
+import com.subsets.sync.provisioner.core.CredentialSealer;
 import com.subsets.sync.provisioner.core.DeliveryTarget;
 import com.subsets.sync.provisioner.core.DestinationKind;
 import com.subsets.sync.provisioner.core.FieldRecord;
@@ -31,7 +32,7 @@ public final class DestinationStore {
     public record LedgerRow(FieldRecord record, OffsetDateTime createdAt, OffsetDateTime verifiedAt, long attemptId) {
     }
 
-    private static final String COLUMNS = "tenant_id, kind, settings, secret_key_id, secret_nonce, secret_sealed, "
+    private static final String COLUMNS = "tenant_id, kind, settings, secret_key_id, secret_nonce, secret_sealed, secret_binding, "
             + "secret_fingerprint, revision, registration, status, status_reason, retryable, failed_runs, next_attempt_at, updated_at, backfill_on_ready";
 
     private final Pool pool;
@@ -49,10 +50,10 @@ public final class DestinationStore {
                                    String fingerprint, boolean backfill) {
         return pool.preparedQuery("""
                 INSERT INTO destination (tenant_id, kind, settings, secret_key_id, secret_nonce, secret_sealed,
-                                         secret_fingerprint, status)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, 'PENDING')
+                                         secret_fingerprint, status, secret_binding)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, 'PENDING', $8)
                 ON CONFLICT (tenant_id, kind) DO UPDATE SET
-                    settings = EXCLUDED.settings, secret_key_id = EXCLUDED.secret_key_id,
+                    settings = EXCLUDED.settings, secret_key_id = EXCLUDED.secret_key_id, secret_binding = EXCLUDED.secret_binding,
                     secret_nonce = EXCLUDED.secret_nonce, secret_sealed = EXCLUDED.secret_sealed,
                     secret_fingerprint = EXCLUDED.secret_fingerprint, revision = destination.revision + 1,
                     status = 'PENDING', status_reason = NULL, retryable = false, failed_runs = 0,
@@ -62,7 +63,7 @@ public final class DestinationStore {
                    OR destination.status = 'FAILED'
                 RETURNING (xmax = 0) AS inserted""")
                 .execute(Tuple.of(tenantId, kind.wireName(), settings, sealed.keyId(), Buffer.buffer(sealed.nonce()),
-                        Buffer.buffer(sealed.ciphertext()), fingerprint))
+                        Buffer.buffer(sealed.ciphertext()), fingerprint, CredentialSealer.CURRENT))
                 .map(rows -> {
                     if (rows.size() == 0) {
                         return Change.UNCHANGED;
@@ -95,7 +96,8 @@ public final class DestinationStore {
      * if one ever became READY (a changed revision being provisioned does not take the last READY one away).
      */
     public Future<List<Dispatchable>> dispatchable(DestinationKind kind) {
-        return pool.preparedQuery("SELECT d.tenant_id, r.revision, r.settings, r.secret_key_id, r.secret_nonce, r.secret_sealed "
+        return pool.preparedQuery("SELECT d.tenant_id, r.revision, r.settings, r.secret_key_id, r.secret_nonce, r.secret_sealed, "
+                        + "r.secret_binding "
                         + "FROM destination d LEFT JOIN destination_ready r ON r.tenant_id = d.tenant_id AND r.kind = d.kind "
                         + "WHERE d.kind = $1 ORDER BY d.tenant_id")
                 .execute(Tuple.of(kind.wireName()))
@@ -113,13 +115,14 @@ public final class DestinationStore {
     public record Dispatchable(String tenantId, DestinationKind kind, ReadyRevision ready) {
     }
 
-    /** A revision that became READY: its settings and its credentials, still sealed. */
-    public record ReadyRevision(long revision, JsonObject settings, SecretBox.Sealed sealed) {
+    /** A revision that became READY: its settings and its credentials, still sealed ({@code binding}: how). */
+    public record ReadyRevision(long revision, JsonObject settings, SecretBox.Sealed sealed, int binding) {
     }
 
     private static ReadyRevision readyRevision(Row r) {
         return new ReadyRevision(r.getLong("revision"), (JsonObject) r.getValue("settings"), new SecretBox.Sealed(
-                r.getString("secret_key_id"), r.getBuffer("secret_nonce").getBytes(), r.getBuffer("secret_sealed").getBytes()));
+                r.getString("secret_key_id"), r.getBuffer("secret_nonce").getBytes(), r.getBuffer("secret_sealed").getBytes()),
+                r.getInteger("secret_binding"));
     }
 
     /**
@@ -133,18 +136,29 @@ public final class DestinationStore {
                 .map(DestinationStore::destinations);
     }
 
-    /** Destinations whose credentials are sealed with a key other than the active one. */
-    public Future<List<StoredDestination>> sealedWithOtherKey(String activeKeyId, int limit) {
-        return pool.preparedQuery("SELECT " + COLUMNS + " FROM destination WHERE secret_key_id <> $1 LIMIT $2")
-                .execute(Tuple.of(activeKeyId, limit))
+    /** Where a pass over the rows stands: after this tenant and kind (both empty: from the start). */
+    public record Position(String tenantId, String kind) {
+        public static final Position START = new Position("", "");
+    }
+
+    /**
+     * Destinations whose credentials are sealed with a key other than the active one or an older binding, in
+     * (tenant, kind) order after {@code after}: a pass pages through them all, so rows that cannot be opened (and
+     * stay as they are) never hide the ones behind them.
+     */
+    public Future<List<StoredDestination>> toReseal(String activeKeyId, Position after, int limit) {
+        return pool.preparedQuery("SELECT " + COLUMNS + " FROM destination WHERE (secret_key_id <> $1 OR secret_binding <> $2) "
+                        + "AND (tenant_id, kind) > ($3, $4) ORDER BY tenant_id, kind LIMIT $5")
+                .execute(Tuple.of(activeKeyId, CredentialSealer.CURRENT, after.tenantId(), after.kind(), limit))
                 .map(DestinationStore::destinations);
     }
 
-    /** Last READY revisions whose credentials are sealed with a key other than the active one. */
-    public Future<List<Dispatchable>> readySealedWithOtherKey(String activeKeyId, int limit) {
-        return pool.preparedQuery("SELECT tenant_id, kind, revision, settings, secret_key_id, secret_nonce, secret_sealed "
-                        + "FROM destination_ready WHERE secret_key_id <> $1 LIMIT $2")
-                .execute(Tuple.of(activeKeyId, limit))
+    /** Last READY revisions to reseal, as {@link #toReseal}. */
+    public Future<List<Dispatchable>> readyToReseal(String activeKeyId, Position after, int limit) {
+        return pool.preparedQuery("SELECT tenant_id, kind, revision, settings, secret_key_id, secret_nonce, secret_sealed, secret_binding "
+                        + "FROM destination_ready WHERE (secret_key_id <> $1 OR secret_binding <> $2) AND (tenant_id, kind) > ($3, $4) "
+                        + "ORDER BY tenant_id, kind LIMIT $5")
+                .execute(Tuple.of(activeKeyId, CredentialSealer.CURRENT, after.tenantId(), after.kind(), limit))
                 .map(rows -> {
                     List<Dispatchable> out = new ArrayList<>();
                     rows.forEach(r -> out.add(new Dispatchable(r.getString("tenant_id"),
@@ -155,19 +169,21 @@ public final class DestinationStore {
 
     /** Replaces a READY revision's sealed credentials, only if they are still the ones that were read. */
     public Future<Boolean> resealReady(Dispatchable read, SecretBox.Sealed sealed) {
-        return pool.preparedQuery("UPDATE destination_ready SET secret_key_id = $3, secret_nonce = $4, secret_sealed = $5 "
-                        + "WHERE tenant_id = $1 AND kind = $2 AND secret_nonce = $6")
+        return pool.preparedQuery("UPDATE destination_ready SET secret_key_id = $3, secret_nonce = $4, secret_sealed = $5, "
+                        + "secret_binding = $7 WHERE tenant_id = $1 AND kind = $2 AND secret_nonce = $6 AND settings = $8")
                 .execute(Tuple.of(read.tenantId(), read.kind().wireName(), sealed.keyId(), Buffer.buffer(sealed.nonce()),
-                        Buffer.buffer(sealed.ciphertext()), Buffer.buffer(read.ready().sealed().nonce())))
+                        Buffer.buffer(sealed.ciphertext()), Buffer.buffer(read.ready().sealed().nonce()), CredentialSealer.CURRENT,
+                        read.ready().settings()))
                 .map(rows -> rows.rowCount() > 0);
     }
 
     /** Replaces the sealed credentials, only if they are still the ones that were read. */
     public Future<Boolean> reseal(StoredDestination read, SecretBox.Sealed sealed) {
-        return pool.preparedQuery("UPDATE destination SET secret_key_id = $3, secret_nonce = $4, secret_sealed = $5 "
-                        + "WHERE tenant_id = $1 AND kind = $2 AND secret_nonce = $6")
+        return pool.preparedQuery("UPDATE destination SET secret_key_id = $3, secret_nonce = $4, secret_sealed = $5, "
+                        + "secret_binding = $7 WHERE tenant_id = $1 AND kind = $2 AND secret_nonce = $6 AND settings = $8")
                 .execute(Tuple.of(read.tenantId(), read.kind().wireName(), sealed.keyId(), Buffer.buffer(sealed.nonce()),
-                        Buffer.buffer(sealed.ciphertext()), Buffer.buffer(read.sealed().nonce())))
+                        Buffer.buffer(sealed.ciphertext()), Buffer.buffer(read.sealed().nonce()), CredentialSealer.CURRENT,
+                        read.settings()))
                 .map(rows -> rows.rowCount() > 0);
     }
 
@@ -272,12 +288,13 @@ public final class DestinationStore {
     /** This revision, as it is stored, becomes what dispatchers deliver with. */
     private static Future<Void> snapshotReady(SqlClient tx, StoredDestination destination) {
         return tx.preparedQuery("""
-                INSERT INTO destination_ready (tenant_id, kind, revision, settings, secret_key_id, secret_nonce, secret_sealed)
-                SELECT tenant_id, kind, revision, settings, secret_key_id, secret_nonce, secret_sealed FROM destination
+                INSERT INTO destination_ready (tenant_id, kind, revision, settings, secret_key_id, secret_nonce, secret_sealed,
+                                               secret_binding)
+                SELECT tenant_id, kind, revision, settings, secret_key_id, secret_nonce, secret_sealed, secret_binding FROM destination
                 WHERE tenant_id = $1 AND kind = $2 AND revision = $3 AND registration = $4
                 ON CONFLICT (tenant_id, kind) DO UPDATE SET revision = EXCLUDED.revision, settings = EXCLUDED.settings,
                     secret_key_id = EXCLUDED.secret_key_id, secret_nonce = EXCLUDED.secret_nonce,
-                    secret_sealed = EXCLUDED.secret_sealed""")
+                    secret_sealed = EXCLUDED.secret_sealed, secret_binding = EXCLUDED.secret_binding""")
                 .execute(Tuple.of(destination.tenantId(), destination.kind().wireName(), destination.revision(),
                         destination.registration())).mapEmpty();
     }
@@ -333,6 +350,17 @@ public final class DestinationStore {
                 });
     }
 
+    /** Rows whose credentials are sealed with a key other than the active one, per table (key rotation's progress). */
+    public Future<Map<String, Long>> countOldKey(String activeKeyId) {
+        return pool.preparedQuery("SELECT 'destination' AS t, count(*) AS n FROM destination WHERE secret_key_id <> $1 "
+                        + "UNION ALL SELECT 'destination_ready', count(*) FROM destination_ready WHERE secret_key_id <> $1")
+                .execute(Tuple.of(activeKeyId)).map(rows -> {
+                    Map<String, Long> counts = new HashMap<>();
+                    rows.forEach(r -> counts.put(r.getString("t"), r.getLong("n")));
+                    return counts;
+                });
+    }
+
     /** Destinations per kind and status (for the gauge operators alert on). */
     public Future<Map<String, Long>> countByStatus() {
         return pool.query("SELECT kind, status, count(*) AS n FROM destination GROUP BY kind, status").execute().map(rows -> {
@@ -360,7 +388,7 @@ public final class DestinationStore {
                 (JsonObject) r.getValue("settings"),
                 new SecretBox.Sealed(r.getString("secret_key_id"), r.getBuffer("secret_nonce").getBytes(),
                         r.getBuffer("secret_sealed").getBytes()),
-                r.getString("secret_fingerprint"), r.getLong("revision"), r.getLong("registration"),
+                r.getInteger("secret_binding"), r.getString("secret_fingerprint"), r.getLong("revision"), r.getLong("registration"),
                 ProvisioningStatus.valueOf(r.getString("status")),
                 r.getString("status_reason"), r.getBoolean("retryable"), r.getInteger("failed_runs"),
                 r.getOffsetDateTime("next_attempt_at"), r.getOffsetDateTime("updated_at"), r.getBoolean("backfill_on_ready"));

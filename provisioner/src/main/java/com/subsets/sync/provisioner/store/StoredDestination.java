@@ -8,16 +8,12 @@ import java.time.OffsetDateTime;
 
 /**
  * A destination row: settings in the clear, the credentials still sealed. {@code registration} tells a
- * registration from one made after it was deleted, whose revisions start again at 1. {@code backfill}: its
+ * registration from one made after it was deleted, whose revisions start again at 1. {@code binding}: how the sealed
+ * secret's associated data was formed ({@link com.subsets.sync.provisioner.core.CredentialSealer}). {@code backfill}: its
  * first READY, and a READY revision at another target, resync every subscriber.
  */
 public record StoredDestination(String tenantId, DestinationKind kind, JsonObject settings, SecretBox.Sealed sealed,
-                                String fingerprint, long revision, long registration, ProvisioningStatus status, String statusReason,
+                                int binding, String fingerprint, long revision, long registration, ProvisioningStatus status, String statusReason,
                                 boolean retryable, int failedRuns, OffsetDateTime nextAttemptAt, OffsetDateTime updatedAt,
                                 boolean backfill) {
-
-    /** What binds a sealed value to its row (AES-GCM associated data). */
-    public static byte[] associatedData(String tenantId, DestinationKind kind) {
-        return (tenantId + "/" + kind.wireName()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    }
 }

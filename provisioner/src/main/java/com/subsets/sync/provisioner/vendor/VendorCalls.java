@@ -3,6 +3,7 @@ package com.subsets.sync.provisioner.vendor;
 import com.subsets.sync.dispatch.core.Backoff;
 import com.subsets.sync.dispatch.core.FailureClassifier;
 import com.subsets.sync.dispatch.core.Outcome;
+import com.subsets.sync.dispatch.core.RequestNotBuilt;
 import com.subsets.sync.provisioner.core.ProvisioningFailure;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -39,7 +40,13 @@ public final class VendorCalls {
 
     private void attempt(String what, Supplier<Future<HttpResponse<Buffer>>> request, IntPredicate accepted, int attempt,
                          Promise<HttpResponse<Buffer>> result) {
-        request.get().onComplete(ar -> {
+        Future<HttpResponse<Buffer>> sent;
+        try {
+            sent = request.get();
+        } catch (RuntimeException e) {
+            sent = Future.failedFuture(new RequestNotBuilt(e));
+        }
+        sent.onComplete(ar -> {
             Outcome failure;
             if (ar.succeeded() && accepted.test(ar.result().statusCode())) {
                 result.complete(ar.result());
@@ -47,6 +54,11 @@ public final class VendorCalls {
             } else if (ar.succeeded()) {
                 failure = FailureClassifier.ofStatus(ar.result().statusCode(), clip(ar.result().bodyAsString()));
                 failure = new Outcome(failure.kind(), failure.reason(), "answered " + ar.result().statusCode() + ": " + failure.detail());
+            } else if (notBuilt(ar.cause())) {
+                // Never the cause's message: Vert.x quotes the header or URL it refused, a key included. The same
+                // request fails the same way again, so the run fails now, until the tenant changes something.
+                result.fail(new ProvisioningFailure(false, what + ": " + new RequestNotBuilt(ar.cause()).getMessage()));
+                return;
             } else {
                 failure = FailureClassifier.ofException(ar.cause());
             }
@@ -58,6 +70,14 @@ public final class VendorCalls {
                         + (retriable ? " (after " + attempt + " attempts)" : "")));
             }
         });
+    }
+
+    /**
+     * A request Vert.x refused to build or send (an invalid header value or URL), as opposed to a transport failure
+     * (timeouts, refused or reset connections), which is an I/O or Vert.x exception.
+     */
+    private static boolean notBuilt(Throwable failure) {
+        return failure instanceof IllegalArgumentException || failure instanceof RequestNotBuilt;
     }
 
     static String clip(String text) {

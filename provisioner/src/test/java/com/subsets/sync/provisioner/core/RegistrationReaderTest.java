@@ -39,4 +39,41 @@ class RegistrationReaderTest {
                     assertThat(e.getMessage()).doesNotContain("with space").contains("not an allowed BlueConic host");
                 });
     }
+
+    @Test
+    void keysIdsAndSecretsArePrintableAsciiAndNeverEchoed() {
+        for (String bad : List.of("key-with-\u0007-bell", "key-with-\u0000-nul", "key-\r\nX-Injected:1", "key-caf\u00e9-0123")) {
+            assertThatThrownBy(() -> reader.read(DestinationKind.ITERABLE, new JsonObject().put("apiKey", bad)))
+                    .isInstanceOfSatisfying(InvalidRegistration.class, e -> {
+                        assertThat(e.violations()).extracting(Violation::path).containsExactly("apiKey");
+                        assertThat(e.getMessage()).doesNotContain("key-");
+                    });
+            assertThatThrownBy(() -> reader.read(DestinationKind.BLUECONIC, new JsonObject().put("instanceUrl", "https://acme.blueconic.net")
+                    .put("clientId", bad).put("clientSecret", bad)))
+                    .isInstanceOfSatisfying(InvalidRegistration.class, e -> assertThat(e.violations()).extracting(Violation::path)
+                            .containsExactlyInAnyOrder("clientId", "clientSecret"));
+        }
+        assertThat(reader.read(DestinationKind.ITERABLE, new JsonObject().put("apiKey", "!~printable-ascii~!")).secret()
+                .getString("apiKey")).isEqualTo("!~printable-ascii~!");
+    }
+
+    @Test
+    void segmentIdsNeverWalkThePathAndInstancesUsePort443() {
+        for (String id : List.of(".", "..")) {
+            assertThatThrownBy(() -> reader.read(DestinationKind.BLUECONIC, new JsonObject().put("instanceUrl", "https://acme.blueconic.net")
+                    .put("clientId", "app").put("clientSecret", "s").put("followSegments", new JsonArray().add(id))))
+                    .isInstanceOfSatisfying(InvalidRegistration.class, e -> assertThat(e.violations()).extracting(Violation::path)
+                            .containsExactly("followSegments[0]"));
+        }
+        assertThat(reader.read(DestinationKind.BLUECONIC, new JsonObject().put("instanceUrl", "https://acme.blueconic.net")
+                .put("clientId", "app").put("clientSecret", "s").put("followSegments", new JsonArray().add("...").add("a.b")))
+                .settings().getJsonArray("followSegments")).containsExactly("...", "a.b");
+
+        assertThatThrownBy(() -> reader.read(DestinationKind.BLUECONIC, new JsonObject().put("instanceUrl", "https://acme.blueconic.net:8443")
+                .put("clientId", "app").put("clientSecret", "s")))
+                .isInstanceOfSatisfying(InvalidRegistration.class, e -> assertThat(e.getMessage()).contains("port 443"));
+        assertThat(reader.read(DestinationKind.BLUECONIC, new JsonObject().put("instanceUrl", "https://acme.blueconic.net:443")
+                .put("clientId", "app").put("clientSecret", "s")).settings().getString("instanceUrl"))
+                .isEqualTo("https://acme.blueconic.net:443");
+    }
 }
