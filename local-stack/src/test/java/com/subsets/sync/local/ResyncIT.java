@@ -173,6 +173,7 @@ class ResyncIT {
     void aReplayAfterAFixedCredentialSendsTheDeadLetteredSubscribersWithTheirCurrentState() throws Exception {
         stack.iterable.addProject("rotated-project", "rotated-key-0001", IterableProject.Identity.USER_ID);
         register("rotated", "rotated-project", "rotated-key-0001");
+        awaitFirstBackfillDone("rotated");
         stack.iterable.removeProject("rotated-project");
 
         List<AssignmentEvent> first = new ArrayList<>();
@@ -260,6 +261,7 @@ class ResyncIT {
     void aReplayRacingLiveUpdatesEndsAtTheNewestValues() throws Exception {
         stack.iterable.addProject("relay-project", "relay-key-0001", IterableProject.Identity.USER_ID);
         register("relay", "relay-project", "relay-key-0001");
+        awaitFirstBackfillDone("relay");
         stack.iterable.removeProject("relay-project");
         int subscribers = 10_000;
         List<AssignmentEvent> first = new ArrayList<>();
@@ -308,6 +310,7 @@ class ResyncIT {
     void aRecoveryResyncRacingLiveUpdatesEndsAtTheNewestValues() throws Exception {
         IterableProject project = stack.iterable.addProject("mend-project", "mend-key-0001", IterableProject.Identity.USER_ID);
         register("mend", "mend-project", "mend-key-0001");
+        awaitFirstBackfillDone("mend");
         project.faults().failNext(Integer.MAX_VALUE, 503);
         int subscribers = 10_000;
         List<AssignmentEvent> first = new ArrayList<>();
@@ -362,6 +365,14 @@ class ResyncIT {
                 .put("region", "us").put("identifier", "userId").put("projectId", projectId));
         await(tenant + " READY", Duration.ofSeconds(60),
                 () -> "READY".equals(api.destination(tenant, "iterable").getString("status")));
+    }
+
+    /** The backfill a first READY queues (of nothing yet) reads the tenant's partition to its end: one resync at a time. */
+    private static void awaitFirstBackfillDone(String tenant) throws Exception {
+        await(tenant + "'s first backfill done", Duration.ofSeconds(120), () -> {
+            JsonObject resync = api.status(tenant, "iterable").getJsonObject("resync");
+            return resync == null || "DONE".equals(resync.getString("status"));
+        });
     }
 
     private static AssignmentEvent assigned(String tenant, String user, int i, String experiment) {
