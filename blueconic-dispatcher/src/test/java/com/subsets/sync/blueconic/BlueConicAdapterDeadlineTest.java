@@ -55,7 +55,12 @@ class BlueConicAdapterDeadlineTest {
         BlueConicAdapter adapter = new BlueConicAdapter(vertx, Duration.ofMillis(1_000));
         BlueConicDestination destination = new BlueConicDestination(URI.create("http://127.0.0.1:" + simulator.port()),
                 "client-acme", "secret-acme", "email", "UPDATE", List.of());
-        DeliveryResult warm = adapter.prepare(destination, List.of(row())).send().await(10, TimeUnit.SECONDS);
+        // Warm: a token and a connection. A cold JVM on a busy machine can take longer than the deadline for it, so
+        // it may take a few tries; it is not what the test is about.
+        DeliveryResult warm = null;
+        for (int tries = 0; tries < 5 && (warm == null || !warm.outcomes().equals(List.of(Outcome.DELIVERED))); tries++) {
+            warm = adapter.prepare(destination, List.of(row())).send().await(10, TimeUnit.SECONDS);
+        }
         assertThat(warm.outcomes()).containsExactly(Outcome.DELIVERED);
 
         tenant.faults().latency(700);

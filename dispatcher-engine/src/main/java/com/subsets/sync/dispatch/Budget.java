@@ -2,7 +2,8 @@ package com.subsets.sync.dispatch;
 
 import com.subsets.sync.dispatch.core.AdaptiveConcurrency;
 import com.subsets.sync.dispatch.core.AdaptiveRateLimiter;
-import com.subsets.sync.dispatch.core.SubscriberUpdate;
+import com.subsets.sync.dispatch.core.BudgetHealth;
+import com.subsets.sync.dispatch.core.Outcome;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,10 +22,17 @@ final class Budget<C> {
      * to 1 % of requests answered 429; at 99 % with placing, 97.3-98.7 % with at most one 429.
      */
     static final double PACING = 0.99;
+    /** A success this recent makes a failed body the body's fault, not the vendor's (see {@link BudgetHealth}). */
+    static final long HEALTH_WINDOW_MS = 10_000;
+    /** While the vendor fails as a whole: one request at a time, at most this often. */
+    static final long OUTAGE_PROBE_EVERY_MS = 1_000;
 
     final String id;
     final AdaptiveRateLimiter limiter;
     final AdaptiveConcurrency concurrency;
+    final BudgetHealth health = new BudgetHealth(HEALTH_WINDOW_MS, OUTAGE_PROBE_EVERY_MS);
+    /** What the vendor answered when the outage began (what a lane parked or given up on says). */
+    Outcome outageCause;
     private final int maxInFlight;
     private final boolean adaptiveConcurrency;
     private final List<Lane<C>> lanes = new ArrayList<>();
@@ -70,16 +78,21 @@ final class Budget<C> {
         return lanes;
     }
 
-    boolean mayStartRequest() {
+    /** Whether a request may start now: within the concurrency, or while the vendor fails, one probe at a time. */
+    boolean mayStartRequest(long nowMillis) {
+        if (health.inOutage()) {
+            return inFlight == 0 && health.probeDue(nowMillis);
+        }
         int limit = !calibrated ? 1 : adaptiveConcurrency ? Math.min(concurrency.current(), maxInFlight) : maxInFlight;
         return inFlight < limit;
     }
 
     /** The lane whose turn it is among those with work, or null when none has work; the turn stays until taken. */
     Lane<C> laneWithTurn(long nowMillis, boolean draining) {
+        boolean outage = health.inOutage();
         for (int looked = 0; looked < lanes.size(); looked++) {
             Lane<C> lane = lanes.get((turn + looked) % lanes.size());
-            if (lane.hasWork(nowMillis, draining)) {
+            if (lane.hasWork(nowMillis, draining, outage)) {
                 return lane;
             }
         }
@@ -111,6 +124,9 @@ final class Budget<C> {
     }
 
     /** A batch of one lane, encoded and waiting for the budget's turn. */
-    record Prepared<C>(Lane<C> lane, List<SubscriberUpdate> rows, PreparedRequest request) {
+    record Prepared<C>(Lane<C> lane, Lane.Batch batch, PreparedRequest request) {
+        java.util.List<com.subsets.sync.dispatch.core.SubscriberUpdate> rows() {
+            return batch.rows();
+        }
     }
 }

@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link Routing}: each record (live or a resync's) to its tenant's lane, held, skipped or dead-lettered;</li>
  *   <li>{@link Lanes}: the lanes and budgets, following the directory, and the gates' memory;</li>
  *   <li>{@link SendLoop}: batches out on each budget's turn, past the lane's gate, and every answer settled;</li>
+ *   <li>{@link Failures}: the one failure path: a body narrowed down, a vendor outage probed, throttling backed off;</li>
  *   <li>{@link Parkings} and {@link Resyncs}: a failing lane parked and probed, resyncs run from the state topic;</li>
  *   <li>{@link Resolutions}: where every record ends (resolved, or dead-lettered first).</li>
  * </ul>
@@ -105,7 +106,8 @@ public final class DispatcherEngine<C> extends VerticleBase {
         resyncs = new Resyncs<>(config, consumerConfig(), context, directory, lanes, assignments, metrics, routing::accept,
                 consumerLoop::partitionCount);
         parkings = new Parkings<>(config, adapter.name(), lanes, resolutions, tracker, directory.control(), reports, resyncs::stopFor);
-        sendLoop = new SendLoop<>(vertx, config, adapter, lanes, resolutions, parkings, assignments, reports, metrics, backoff,
+        Failures<C> failures = new Failures<>(config, adapter.name(), lanes, resolutions, parkings, reports, metrics, backoff);
+        sendLoop = new SendLoop<>(vertx, adapter, lanes, resolutions, parkings, failures, assignments, reports, metrics,
                 () -> draining);
         registerGauges();
         reportTimer = vertx.setPeriodic(config.reportInterval().toMillis(), t -> reports.flush(now()));

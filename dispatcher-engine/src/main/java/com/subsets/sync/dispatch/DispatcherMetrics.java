@@ -23,6 +23,8 @@ final class DispatcherMetrics {
     private final Counter unexpected;
     private final Counter parked;
     private final Counter resynced;
+    private final Counter isolated;
+    private final Map<String, Counter> splits = new ConcurrentHashMap<>();
     private final DistributionSummary batchRows;
     private final DistributionSummary batchBytes;
     private final Map<String, Counter> deadLettered = new ConcurrentHashMap<>();
@@ -43,6 +45,10 @@ final class DispatcherMetrics {
         parked = counter("dispatcher.records.parked",
                 "Records resolved without delivery because their tenant's lane is parked (resynced from the state when it recovers)");
         resynced = counter("dispatcher.resync.records", "Records of resyncs and replays resolved (delivered, dead-lettered or skipped)");
+        isolated = counter("dispatcher.rows.isolated",
+                "Rows left alone by narrowing down a refused body, each retried alone until the give-up time");
+        splitCounter("vendor_error");
+        splitCounter("rejected_rows");
         batchRows = DistributionSummary.builder("dispatcher.batch.rows").description("Rows (subscribers) per request")
                 .tag("destination", destination).publishPercentileHistogram().maximumExpectedValue(1000.0).register(registry);
         batchBytes = DistributionSummary.builder("dispatcher.batch.bytes").baseUnit("bytes")
@@ -90,6 +96,24 @@ final class DispatcherMetrics {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }
+    }
+
+    /**
+     * A refused body sent again in halves: {@code vendor_error} (a 5xx, timeout, no answer or an unreadable one while
+     * the budget's other requests succeed) or {@code rejected_rows} (a 400 naming some of its rows).
+     */
+    void split(String cause) {
+        splitCounter(cause).increment();
+    }
+
+    private Counter splitCounter(String cause) {
+        return splits.computeIfAbsent(cause, c -> Counter.builder("dispatcher.batches.split")
+                .description("Refused bodies sent again in halves to find the rows at fault, by cause")
+                .tag("destination", destination).tag("cause", c).register(registry));
+    }
+
+    void isolated() {
+        isolated.increment();
     }
 
     void consumed() {

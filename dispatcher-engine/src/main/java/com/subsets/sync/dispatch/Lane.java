@@ -3,14 +3,15 @@ package com.subsets.sync.dispatch;
 import com.subsets.sync.dispatch.core.Assignments;
 import com.subsets.sync.dispatch.core.BatchLimits;
 import com.subsets.sync.dispatch.core.LaneBuffer;
+import com.subsets.sync.dispatch.core.RetryChunk;
 import com.subsets.sync.dispatch.core.SubscriberUpdate;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 
 /**
  * One tenant's destination inside the engine: its coalescing buffer, its settings, its retry schedule,
- * and halves of split batches waiting to go. A batch is formed from one lane only, so it carries one
+ * and the chunks of refused bodies being narrowed down ({@link RetryChunk}), each on its own schedule. A batch is formed from one lane only, so it carries one
  * tenant's rows and is built with that tenant's settings. Lanes that spend one vendor budget share a
  * {@link Budget}; a failing lane holds its own records while the others keep flowing.
  */
@@ -21,7 +22,8 @@ final class Lane<C> {
     LaneConfig<C> config;
     Budget<C> budget;
     final LaneBuffer buffer;
-    final Deque<List<SubscriberUpdate>> splits = new ArrayDeque<>();
+    /** Rows of refused bodies, sent again on their own; the lane's other rows do not wait for them. */
+    final List<RetryChunk> chunks = new ArrayList<>();
     int attempt;
     long firstFailureMillis = -1;
     long nextAttemptMillis;
@@ -46,66 +48,81 @@ final class Lane<C> {
         this.buffer = new LaneBuffer(limits);
     }
 
-    /** True when this lane has a batch to send now: not backing off, and a split half or a ready buffer waiting. */
-    boolean hasWork(long nowMillis, boolean draining) {
+    /** A batch of the lane: rows, the chunk they are (null: fresh from the buffer), and whether it is a parked lane's probe. */
+    record Batch(List<SubscriberUpdate> rows, RetryChunk chunk, boolean probe) {
+        static final Batch NONE = new Batch(List.of(), null, false);
+    }
+
+    /**
+     * True when this lane has a batch to send now: not backing off, and a chunk due or a ready buffer waiting. While its
+     * budget's vendor is failing ({@code outage}) only fresh rows go, one at a time, whatever the linger.
+     */
+    boolean hasWork(long nowMillis, boolean draining, boolean outage) {
         if (parked != null) {
             return !draining && !probing && probeRow != null && nowMillis >= nextProbeMillis;
         }
         if (nowMillis < nextAttemptMillis) {
             return false;
         }
-        return !splits.isEmpty() || buffer.ready(nowMillis) || draining && buffer.hasDrainableRow();
+        if (outage) {
+            return buffer.hasDrainableRow();
+        }
+        return chunks.stream().anyMatch(c -> c.due(nowMillis)) || buffer.ready(nowMillis) || draining && buffer.hasDrainableRow();
     }
 
     /**
-     * The next batch: the probe while parked, else a split half first (its rows passed the gate when they first went
-     * out), otherwise what the buffer's limits and gate allow. A probe the gate refuses is dropped: a newer row of
-     * its subscriber went out, and the next record of the lane brings another.
+     * The next batch: the probe while parked, else a chunk that is due, otherwise what the buffer's limits and gate allow
+     * (at most {@code maxFreshRows}). A probe the gate refuses is dropped: a newer row of its subscriber went out, and
+     * the next record of the lane brings another.
      */
-    List<SubscriberUpdate> nextBatch() {
+    Batch nextBatch(long nowMillis, int maxFreshRows, boolean outage) {
         if (parked != null) {
             if (!buffer.admits(probeRow)) {
                 probeRow = null;
-                return List.of();
+                return Batch.NONE;
             }
             probing = true;
             buffer.sending(probeRow);
-            return List.of(probeRow.withoutSources());
+            return new Batch(List.of(probeRow.withoutSources()), null, true);
         }
-        return splits.isEmpty() ? buffer.drain() : splits.poll();
-    }
-
-    /** A probe is a row without records: nothing to resolve, only the answer counts. */
-    static boolean isProbe(List<SubscriberUpdate> rows) {
-        return rows.size() == 1 && rows.get(0).sources().isEmpty();
-    }
-
-    /** Drops rows of partitions no longer owned from the split halves waiting to go, releasing their subscribers. */
-    void dropStaleSplits(Assignments assignments) {
-        for (var it = splits.iterator(); it.hasNext(); ) {
-            List<SubscriberUpdate> half = it.next();
-            List<SubscriberUpdate> stale = half.stream().filter(row -> !assignments.isCurrent(row)).toList();
-            if (!stale.isEmpty()) {
-                buffer.completed(stale);
-                half.removeAll(stale);
-                if (half.isEmpty()) {
+        if (!outage) {
+            for (Iterator<RetryChunk> it = chunks.iterator(); it.hasNext(); ) {
+                RetryChunk chunk = it.next();
+                if (chunk.due(nowMillis)) {
                     it.remove();
+                    return new Batch(chunk.rows(), chunk, false);
                 }
             }
         }
+        return new Batch(buffer.drain(maxFreshRows), null, false);
     }
 
-    /** Takes every split half waiting to go, releasing their subscribers. */
-    List<SubscriberUpdate> dropSplits() {
-        List<SubscriberUpdate> rows = new java.util.ArrayList<>();
-        splits.forEach(rows::addAll);
-        splits.clear();
+    /** Drops rows of partitions no longer owned from the chunks waiting to go, releasing their subscribers. */
+    void dropStaleChunks(Assignments assignments) {
+        List<RetryChunk> kept = new ArrayList<>();
+        for (RetryChunk chunk : chunks) {
+            List<SubscriberUpdate> stale = chunk.rows().stream().filter(row -> !assignments.isCurrent(row)).toList();
+            buffer.completed(stale);
+            RetryChunk current = stale.isEmpty() ? chunk : chunk.without(row -> !assignments.isCurrent(row));
+            if (!current.rows().isEmpty()) {
+                kept.add(current);
+            }
+        }
+        chunks.clear();
+        chunks.addAll(kept);
+    }
+
+    /** Takes every chunk waiting to go, releasing their subscribers. */
+    List<SubscriberUpdate> dropChunks() {
+        List<SubscriberUpdate> rows = new ArrayList<>();
+        chunks.forEach(chunk -> rows.addAll(chunk.rows()));
+        chunks.clear();
         buffer.completed(rows);
         return rows;
     }
 
     boolean idle() {
-        return buffer.pendingRows() == 0 && splits.isEmpty();
+        return buffer.pendingRows() == 0 && chunks.isEmpty();
     }
 
     void succeeded() {

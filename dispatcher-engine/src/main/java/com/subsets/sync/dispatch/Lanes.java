@@ -100,7 +100,7 @@ final class Lanes<C> {
     /** Every row of the lane not out now (its buffer, its split halves, a batch prepared for its turn), released. */
     List<SubscriberUpdate> takeUnsent(Lane<C> lane) {
         List<SubscriberUpdate> unsent = new ArrayList<>(lane.buffer.drainAll());
-        unsent.addAll(lane.dropSplits());
+        unsent.addAll(lane.dropChunks());
         Budget<C> budget = lane.budget;
         if (budget.next != null && budget.next.lane() == lane) {
             lane.buffer.completed(budget.next.rows());
@@ -174,7 +174,7 @@ final class Lanes<C> {
     void forgetPartitions(Set<Integer> revoked, Assignments assignments) {
         byTenant.values().forEach(lane -> {
             lane.buffer.forgetPartitions(revoked);
-            lane.dropStaleSplits(assignments);
+            lane.dropStaleChunks(assignments);
         });
         budgets.values().forEach(budget -> {
             if (budget.next != null && !budget.next.rows().stream().allMatch(assignments::isCurrent)) {

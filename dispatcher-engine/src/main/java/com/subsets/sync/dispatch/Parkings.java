@@ -57,14 +57,14 @@ final class Parkings<C> {
         lane.parked = parking;
         lane.parkReported = false;
         lane.recovered = null;
-        lane.probeRow = retry.get(0).withoutSources();
         lane.nextProbeMillis = now + config.probeInterval().toMillis();
         lane.probing = false;
         stopResyncsOf.accept(lane.id);
         List<SubscriberUpdate> unsent = new ArrayList<>(retry);
         lane.buffer.completed(retry);
         unsent.addAll(lanes.takeUnsent(lane));
-        long seconds = (now - lane.firstFailureMillis) / 1000;
+        lane.probeRow = unsent.isEmpty() ? null : unsent.get(0).withoutSources();
+        long seconds = lane.firstFailureMillis < 0 ? 0 : (now - lane.firstFailureMillis) / 1000;
         lane.succeeded();
         unsent.forEach(row -> row.sources().forEach(resolutions::parked));
         reports.failed(lane.id, "parked", parking.reason(), now);

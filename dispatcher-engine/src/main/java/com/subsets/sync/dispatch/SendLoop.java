@@ -2,8 +2,6 @@ package com.subsets.sync.dispatch;
 
 import com.subsets.sync.dispatch.core.AdaptiveRateLimiter;
 import com.subsets.sync.dispatch.core.Assignments;
-import com.subsets.sync.dispatch.core.Backoff;
-import com.subsets.sync.dispatch.core.FailureClassifier;
 import com.subsets.sync.dispatch.core.Outcome;
 import com.subsets.sync.dispatch.core.RequestNotBuilt;
 import com.subsets.sync.dispatch.core.SubscriberUpdate;
@@ -13,45 +11,40 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The send/settle loop: each budget sends what it allows now, one lane's batch at a time, the lanes taking turns
  * (every batch formed by the lane's buffer, past its gate); each answer decides the fate of every row it carried:
- * delivered, dead-lettered, skipped, split, retried with backoff, given up, or, past the parking time, the lane parked.
+ * delivered, dead-lettered, skipped, or failed, which {@link Failures} takes from there.
  */
 final class SendLoop<C> {
 
-    private static final Logger LOG = LoggerFactory.getLogger(SendLoop.class);
     /** How long before its turn a rate-limited lane encodes its next batch (see {@link PreparedRequest}). */
     private static final long PREPARE_AHEAD_MS = 100;
 
     private final Vertx vertx;
-    private final EngineConfig config;
     private final DestinationAdapter<C> adapter;
     private final Lanes<C> lanes;
     private final Resolutions resolutions;
     private final Parkings<C> parkings;
+    private final Failures<C> failures;
     private final Assignments assignments;
     private final DeliveryReporter reports;
     private final DispatcherMetrics metrics;
-    private final Backoff backoff;
     private final BooleanSupplier draining;
 
-    SendLoop(Vertx vertx, EngineConfig config, DestinationAdapter<C> adapter, Lanes<C> lanes, Resolutions resolutions,
-             Parkings<C> parkings, Assignments assignments, DeliveryReporter reports, DispatcherMetrics metrics, Backoff backoff,
+    SendLoop(Vertx vertx, DestinationAdapter<C> adapter, Lanes<C> lanes, Resolutions resolutions, Parkings<C> parkings,
+             Failures<C> failures, Assignments assignments, DeliveryReporter reports, DispatcherMetrics metrics,
              BooleanSupplier draining) {
         this.vertx = vertx;
-        this.config = config;
         this.adapter = adapter;
         this.lanes = lanes;
         this.resolutions = resolutions;
         this.parkings = parkings;
+        this.failures = failures;
         this.assignments = assignments;
         this.reports = reports;
         this.metrics = metrics;
-        this.backoff = backoff;
         this.draining = draining;
     }
 
@@ -61,10 +54,17 @@ final class SendLoop<C> {
         }
     }
 
-    /** Sends what the budget allows now, one lane's batch at a time, the lanes taking turns. */
+    /**
+     * Sends what the budget allows now, one lane's batch at a time, the lanes taking turns. While its vendor fails as a
+     * whole, one probe at a time: a single fresh row, at most every second.
+     */
     private void pump(Budget<C> budget) {
         long now = now();
-        while (budget.mayStartRequest()) {
+        if (budget.health.inOutage()) {
+            failures.followOutage(budget, now);
+        }
+        while (budget.mayStartRequest(now)) {
+            boolean outage = budget.health.inOutage();
             Lane<C> lane = null;
             if (budget.next == null) {
                 lane = budget.laneWithTurn(now, draining.getAsBoolean());
@@ -78,13 +78,13 @@ final class SendLoop<C> {
                 break;
             }
             if (budget.next == null) {
-                List<SubscriberUpdate> rows = lane.nextBatch();
+                Lane.Batch batch = lane.nextBatch(now, outage ? 1 : Integer.MAX_VALUE, outage);
                 resolveSuperseded(lane);
                 budget.turnTaken(lane);
-                if (rows.isEmpty()) {
+                if (batch.rows().isEmpty()) {
                     break;
                 }
-                budget.next = new Budget.Prepared<>(lane, rows, prepare(lane, rows));
+                budget.next = new Budget.Prepared<>(lane, batch, prepare(lane, batch.rows()));
                 now = now();
                 wait = budget.limiter.millisUntilFree(now);
             }
@@ -94,6 +94,9 @@ final class SendLoop<C> {
             }
             Budget.Prepared<C> batch = budget.next;
             budget.next = null;
+            if (outage) {
+                budget.health.probed(now);
+            }
             send(budget, batch, budget.limiter.take(now));
         }
     }
@@ -147,15 +150,16 @@ final class SendLoop<C> {
                 .onSuccess(result -> {
                     budget.inFlight--;
                     metrics.request(result.status(), Duration.ofNanos(System.nanoTime() - started));
-                    settle(budget, batch.lane(), rows, result, ticket);
+                    settle(budget, batch.lane(), batch.batch(), result, ticket);
                     // The answer freed a place in flight: use it now, not at the next tick.
                     pump();
                 });
     }
 
-    /** Decides the fate of every row of a finished request. */
-    private void settle(Budget<C> budget, Lane<C> lane, List<SubscriberUpdate> answered, DeliveryResult answer, long ticket) {
+    /** Decides the fate of every row of a finished request; the failed ones take the engine's one failure path. */
+    private void settle(Budget<C> budget, Lane<C> lane, Lane.Batch batch, DeliveryResult answer, long ticket) {
         long now = now();
+        List<SubscriberUpdate> answered = batch.rows();
         List<SubscriberUpdate> rows = answered;
         DeliveryResult result = answer;
         if (!answered.stream().allMatch(assignments::isCurrent)) {
@@ -183,7 +187,11 @@ final class SendLoop<C> {
         if (result.throttled()) {
             metrics.throttled();
         }
-        if (Lane.isProbe(rows)) {
+        if (result.status() / 100 == 2 || result.outcomes().stream().anyMatch(o -> o.kind() == Outcome.Kind.DELIVERED)) {
+            // The vendor answers: whatever became of single rows, any outage of the budget is over.
+            budget.health.succeeded(now);
+        }
+        if (batch.probe()) {
             parkings.probeAnswered(lane, result.outcomes().get(0), now);
             return;
         }
@@ -191,9 +199,7 @@ final class SendLoop<C> {
             return;
         }
         if (result.splittable() && rows.size() > 1) {
-            int half = rows.size() / 2;
-            lane.splits.addFirst(new ArrayList<>(rows.subList(half, rows.size())));
-            lane.splits.addFirst(new ArrayList<>(rows.subList(0, half)));
+            failures.rejectedInPart(lane, batch, now);
             return;
         }
         List<SubscriberUpdate> done = new ArrayList<>();
@@ -212,8 +218,11 @@ final class SendLoop<C> {
                 case PERMANENT -> {
                     done.add(row);
                     reports.rejected(row.tenantId(), outcome, now);
-                    row.sources().forEach(s -> resolutions.deadLetter(s, row.tenantId(), outcome.reason(), outcome.detail(), lane.attempt + 1,
-                            lane.firstFailureMillis < 0 ? now : lane.firstFailureMillis));
+                    int attempts = (batch.chunk() != null ? batch.chunk().attempt() : lane.attempt) + 1;
+                    long firstFailure = batch.chunk() != null ? batch.chunk().firstFailureMillis()
+                            : lane.firstFailureMillis < 0 ? now : lane.firstFailureMillis;
+                    row.sources().forEach(s -> resolutions.deadLetter(s, row.tenantId(), outcome.reason(), outcome.detail(),
+                            attempts, firstFailure));
                 }
                 case SKIPPED -> {
                     done.add(row);
@@ -237,47 +246,8 @@ final class SendLoop<C> {
             retry.forEach(row -> row.sources().forEach(resolutions::parked));
             return;
         }
-        if (FailureClassifier.UNEXPECTED_RESPONSE.equals(retryCause.reason())) {
-            unexpectedResponse(lane, retryCause);
-        }
-        if (lane.firstFailureMillis < 0) {
-            lane.firstFailureMillis = now;
-        }
-        lane.attempt++;
-        if (config.parks() && now - lane.firstFailureMillis >= config.parkAfter().toMillis()) {
-            parkings.park(lane, retry, retryCause, now);
-            return;
-        }
-        if (backoff.mayRetry(lane.firstFailureMillis, now)) {
-            long delay = backoff.delayMillis(lane.attempt, result.retryAfterMillis());
-            lane.nextAttemptMillis = now + delay;
-            metrics.retried(retry.size());
-            lane.buffer.requeue(retry, now);
-            LOG.info("lane {}: {} rows retry in {} ms (attempt {}, {}: {})", lane.id, retry.size(), delay, lane.attempt,
-                    retryCause.reason(), Text.abbreviate(retryCause.detail()));
-        } else {
-            lane.buffer.completed(retry);
-            Outcome cause = retryCause;
-            retry.forEach(row -> reports.failed(row.tenantId(), "retries_exhausted", cause.reason() + ": " + cause.detail(), now));
-            retry.forEach(row -> row.sources().forEach(s -> resolutions.deadLetter(s, row.tenantId(), "retries_exhausted",
-                    cause.reason() + ": " + cause.detail(), lane.attempt, lane.firstFailureMillis)));
-            lane.succeeded();
-        }
+        failures.retriable(budget, lane, batch, retry, retryCause, result.throttled(), result.retryAfterMillis(), now);
     }
-
-    /**
-     * An answer the adapter could not read: counted every time, logged once per lane until it next
-     * succeeds, with the status and the start of the body (the outcome's detail holds both).
-     */
-    private void unexpectedResponse(Lane<C> lane, Outcome cause) {
-        metrics.unexpectedResponse();
-        if (!lane.unexpectedLogged) {
-            lane.unexpectedLogged = true;
-            LOG.warn("lane {}: {} answered in a shape this dispatcher cannot read; retrying with backoff: {}", lane.id,
-                    adapter.name(), cause.detail());
-        }
-    }
-
 
     private static long now() {
         return System.currentTimeMillis();

@@ -58,6 +58,8 @@ class ResyncIT {
                 "ITERABLE_BATCH_MAX_ROWS", "250",
                 "ITERABLE_PARK_AFTER_MS", "4000",
                 "ITERABLE_PARK_PROBE_MS", "500",
+                // A row that fails alone is dead-lettered 8 s after its body first failed (issue 30's poisoned user).
+                "ITERABLE_RETRY_GIVE_UP_MS", "8000",
                 "ITERABLE_RETRY_BASE_MS", "50",
                 "ITERABLE_RETRY_MAX_DELAY_MS", "500",
                 // Small enough that a tenant holding its records would pause every tenant's partitions within seconds.
@@ -348,6 +350,84 @@ class ResyncIT {
         assertThat(allLatest(project, "mend-", latest)).as("a second later: %s", lastMismatch).isTrue();
     }
 
+    /**
+     * Issue 30: Iterable answers 500 GenericError, for good, to any body holding one user, and every other body of the
+     * project succeeds. The body is narrowed down until that user is alone: the 99 beside it and the 200 sent while it
+     * failed are delivered at once, the one is dead-lettered as retries_exhausted with Iterable's text at the give-up
+     * time (8 s here), and the tenant is never parked (DEGRADED).
+     */
+    @Test
+    void oneBodyTheVendorRefusesForEverHoldsUpNobodyAndItsOneBadUserIsDeadLettered() throws Exception {
+        IterableProject project = stack.iterable.addProject("poison-project", "poison-key-0001", IterableProject.Identity.USER_ID);
+        register("poison", "poison-project", "poison-key-0001");
+        awaitFirstBackfillDone("poison");
+        api.ingest(List.of(scored("poison", "poison-warm", 0, new BigDecimal("0.5"))), 1);
+        await("the project answering", Duration.ofSeconds(30), () -> project.profile("poison-warm") != null);
+        DegradedWatch watch = DegradedWatch.start("poison", "iterable");
+
+        project.faults().poisonBodiesContaining("\"poison-7\"", 500);
+        Map<String, BigDecimal> latest = new HashMap<>();
+        List<AssignmentEvent> first = new ArrayList<>();
+        List<AssignmentEvent> more = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            (i < 100 ? first : more).add(scored("poison", "poison-" + i, 10 + i, new BigDecimal("0.3")));
+            if (i != 7) {
+                latest.put("poison-" + i, new BigDecimal("0.3"));
+            }
+        }
+        Map<String, BigDecimal> sentMeanwhile = new HashMap<>(latest);
+        sentMeanwhile.keySet().removeIf(user -> Integer.parseInt(user.substring("poison-".length())) < 100);
+        long poisoned = System.nanoTime();
+        api.ingest(first, 100);
+        api.ingest(more, 200);
+        await("the 200 sent while the body failed at Iterable", Duration.ofSeconds(30),
+                () -> allLatest(project, "poison-", sentMeanwhile));
+        long meanwhileMillis = Duration.ofNanos(System.nanoTime() - poisoned).toMillis();
+        await("the 299 others at Iterable", Duration.ofSeconds(30), () -> allLatest(project, "poison-", latest));
+        long othersMillis = Duration.ofNanos(System.nanoTime() - poisoned).toMillis();
+        assertThat(project.profile("poison-7")).isNull();
+
+        await("poison-7 dead-lettered at the give-up time", Duration.ofSeconds(60),
+                () -> deadLettered("poison", "retries_exhausted") >= 1);
+        long deadLetterMillis = Duration.ofNanos(System.nanoTime() - poisoned).toMillis();
+        assertThat(deadLetterErrors("poison")).singleElement().asString().contains("GenericError");
+        assertThat(watch.stop()).as("statuses seen while the body failed").doesNotContain("DEGRADED");
+        System.out.printf("poisoned body: the 200 sent meanwhile delivered %d ms after the poison appeared, the 99 beside poison-7 "
+                + "%d ms after (narrowed down at 5 requests/s), poison-7 dead-lettered after %d ms%n", meanwhileMillis, othersMillis,
+                deadLetterMillis);
+    }
+
+    /** The same inside a backfill: it never parks its tenant because of one body, and cannot loop. */
+    @Test
+    void aBackfillWithOneBodyRefusedForEverEndsDoneWithItsBadUserDeadLettered() throws Exception {
+        IterableProject project = stack.iterable.addProject("poisonfill-project", "poisonfill-key-0001",
+                IterableProject.Identity.USER_ID);
+        Map<String, BigDecimal> latest = new HashMap<>();
+        List<AssignmentEvent> events = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+            events.add(scored("poisonfill", "poisonfill-" + i, i, new BigDecimal("0.4")));
+            if (i != 1_234) {
+                latest.put("poisonfill-" + i, new BigDecimal("0.4"));
+            }
+        }
+        api.ingest(events, 1000);
+        await("the state service holds every subscriber of tenant poisonfill", Duration.ofSeconds(60),
+                () -> stateKeys("poisonfill") >= 2_000);
+        project.faults().poisonBodiesContaining("\"poisonfill-1234\"", 500);
+        DegradedWatch watch = DegradedWatch.start("poisonfill", "iterable");
+
+        register("poisonfill", "poisonfill-project", "poisonfill-key-0001");
+        await("the backfill done", Duration.ofSeconds(120), () -> {
+            JsonObject resync = api.status("poisonfill", "iterable").getJsonObject("resync");
+            return resync != null && "DONE".equals(resync.getString("status"));
+        });
+        assertThat(allLatest(project, "poisonfill-", latest)).as("every other subscriber: %s", lastMismatch).isTrue();
+        assertThat(deadLettered("poisonfill", "retries_exhausted")).isEqualTo(1);
+        assertThat(watch.stop()).doesNotContain("DEGRADED");
+        assertThat(api.status("poisonfill", "iterable").getJsonObject("resync").getString("reason"))
+                .as("no recovery resync after it: it never parked").isEqualTo("ready");
+    }
+
     @Test
     void resyncAndReplayRefuseWhatTheyCannotDo() throws Exception {
         HttpResponse<String> unknown = api.operator("POST", "/v1/tenants/nobody/destinations/iterable/resync", null);
@@ -409,6 +489,50 @@ class ResyncIT {
         return keys(Topics.deadLetter("iterable"), record -> record.key() != null
                 && record.key().startsWith(SubscriberKey.prefixOf(tenant)) && record.headers().lastHeader("dlq-reason") != null
                 && reason.equals(new String(record.headers().lastHeader("dlq-reason").value(), StandardCharsets.UTF_8))).size();
+    }
+
+    /** The dlq-error header of each of the tenant's dead letters. */
+    private static List<String> deadLetterErrors(String tenant) {
+        List<String> errors = new ArrayList<>();
+        keys(Topics.deadLetter("iterable"), record -> {
+            boolean ours = record.key() != null && record.key().startsWith(SubscriberKey.prefixOf(tenant))
+                    && record.headers().lastHeader("dlq-error") != null;
+            if (ours) {
+                errors.add(new String(record.headers().lastHeader("dlq-error").value(), StandardCharsets.UTF_8));
+            }
+            return ours;
+        });
+        return errors;
+    }
+
+    /** Samples a destination's status every 200 ms on a thread of its own, to tell whether it was ever DEGRADED. */
+    private static final class DegradedWatch {
+        private final java.util.Set<String> seen = ConcurrentHashMap.newKeySet();
+        private volatile boolean running = true;
+        private Thread thread;
+
+        static DegradedWatch start(String tenant, String kind) {
+            DegradedWatch watch = new DegradedWatch();
+            watch.thread = new Thread(() -> {
+                while (watch.running) {
+                    try {
+                        watch.seen.add(api.status(tenant, kind).getString("status"));
+                        Thread.sleep(200);
+                    } catch (Exception e) {
+                        return;
+                    }
+                }
+            });
+            watch.thread.setDaemon(true);
+            watch.thread.start();
+            return watch;
+        }
+
+        java.util.Set<String> stop() throws InterruptedException {
+            running = false;
+            thread.join(5_000);
+            return seen;
+        }
     }
 
     /** The key of each record of the topic that matches, read from the beginning to the end it has now. */

@@ -19,6 +19,8 @@ public final class Faults {
     private long latencyMillis;
     private int garbleCalls;
     private String garbledBody = "";
+    private String poisonText;
+    private int poisonStatus = 500;
 
     public synchronized Faults failNext(int calls, int status) {
         failCalls = calls;
@@ -46,6 +48,22 @@ public final class Faults {
         return this;
     }
 
+    /**
+     * Every call whose body contains {@code text} (a user's id, say) fails with {@code status}, for good, while every
+     * other call goes through: a body the vendor refuses for ever (recorded from Iterable: a 500 GenericError repeating
+     * for one set of users). {@code null} stops it.
+     */
+    public synchronized Faults poisonBodiesContaining(String text, int status) {
+        poisonText = text;
+        poisonStatus = status;
+        return this;
+    }
+
+    /** The status a call with this body fails with, or 0 when its body is not poisoned. */
+    public synchronized int poisonedStatus(String body) {
+        return poisonText != null && body != null && body.contains(poisonText) ? poisonStatus : 0;
+    }
+
     public synchronized String garbledBody() {
         return garbledBody;
     }
@@ -61,6 +79,7 @@ public final class Faults {
         dropCalls = 0;
         garbleCalls = 0;
         latencyMillis = 0;
+        poisonText = null;
     }
 
     /** Decides the fate of the next call, consuming one injected fault. */
@@ -93,7 +112,8 @@ public final class Faults {
     }
 
     /**
-     * Applies {@code {"failNext":3,"status":503,"throttleNext":5,"dropNext":1,"garbleNext":2,"body":"[]","latencyMs":200}};
+     * Applies {@code {"failNext":3,"status":503,"throttleNext":5,"dropNext":1,"garbleNext":2,"body":"[]","latencyMs":200,
+     * "poisonBodiesContaining":"u-7"}} ({@code status} also sets the poisoned bodies' status);
      * absent keys are left.
      */
     public synchronized void apply(JsonObject spec) {
@@ -111,6 +131,9 @@ public final class Faults {
         }
         if (spec.containsKey("latencyMs")) {
             latency(spec.getLong("latencyMs"));
+        }
+        if (spec.containsKey("poisonBodiesContaining")) {
+            poisonBodiesContaining(spec.getString("poisonBodiesContaining"), spec.getInteger("status", 500));
         }
     }
 }

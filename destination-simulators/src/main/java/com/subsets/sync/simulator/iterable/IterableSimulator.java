@@ -126,8 +126,9 @@ public final class IterableSimulator extends SimulatorServer {
             respond(ctx, project, 429, IterableErrors.body("RateLimitExceeded", "Rate limit exceeded", null), 0);
             return;
         }
-        if (fault == Faults.Action.FAIL) {
-            int status = project.faults().failStatus();
+        int poisoned = ctx.body() == null ? 0 : project.faults().poisonedStatus(ctx.body().asString());
+        if (fault == Faults.Action.FAIL || poisoned > 0) {
+            int status = poisoned > 0 ? poisoned : project.faults().failStatus();
             respond(ctx, project, status, IterableErrors.body("GenericError", "Internal error", null), 0);
             return;
         }

@@ -96,6 +96,12 @@ public final class LaneBuffer {
 
     /** Takes up to the limits' rows and bytes, skipping subscribers already in flight. */
     public List<SubscriberUpdate> drain() {
+        return drain(limits.maxRows());
+    }
+
+    /** Takes up to {@code maxRows} rows (and the limits' bytes), skipping subscribers already in flight. */
+    public List<SubscriberUpdate> drain(int maxRows) {
+        int rowLimit = Math.min(maxRows, limits.maxRows());
         List<SubscriberUpdate> batch = new ArrayList<>();
         long batchBytes = 0;
         for (Iterator<SubscriberUpdate> it = pending.values().iterator(); it.hasNext(); ) {
@@ -111,7 +117,7 @@ public final class LaneBuffer {
                 superseded.add(row);
                 continue;
             }
-            if (!batch.isEmpty() && (batch.size() >= limits.maxRows() || batchBytes + size > limits.maxBytes())) {
+            if (!batch.isEmpty() && (batch.size() >= rowLimit || batchBytes + size > limits.maxBytes())) {
                 break;
             }
             it.remove();
