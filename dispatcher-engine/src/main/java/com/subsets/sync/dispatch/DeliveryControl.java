@@ -10,9 +10,55 @@ import java.util.Set;
  * What a dispatcher and its control plane tell each other about delivery beyond single records: which tenants'
  * lanes are parked (and since which offset of their partition), and which resyncs are to run, with their
  * progress. The provisioner keeps both in PostgreSQL ({@link ProvisionerDirectory}), so a resync resumes on
- * whichever replica owns the tenant next; with static destinations they live in this process ({@link LocalControl}).
+ * whichever replica owns the tenant next. Static destinations have none ({@link #NONE}): nothing would keep a parking
+ * across a restart, so their lanes never park (records a parked lane resolved would be lost with the process).
  */
 public interface DeliveryControl {
+
+    /** No control plane: no parkings, no resyncs. */
+    DeliveryControl NONE = new DeliveryControl() {
+        @Override
+        public boolean keepsParkings() {
+            return false;
+        }
+
+        @Override
+        public List<ResyncJob> resyncs() {
+            return List.of();
+        }
+
+        @Override
+        public Optional<Parking> parking(String tenantId) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Future<Void> parked(String tenantId, Parking parking) {
+            return Future.failedFuture("no control plane keeps parkings");
+        }
+
+        @Override
+        public Future<Void> recovered(String tenantId, Parking parking) {
+            return Future.failedFuture("no control plane keeps parkings");
+        }
+
+        @Override
+        public Future<Void> progress(ResyncJob job, Progress progress) {
+            return Future.failedFuture(new ResyncGone(job.id()));
+        }
+    };
+
+    /** Whether parkings outlive this process here (the only case where a lane may park). */
+    default boolean keepsParkings() {
+        return true;
+    }
+
+    /** The control plane no longer knows a resync (finished, or deleted with its destination): it ends here too. */
+    final class ResyncGone extends RuntimeException {
+        public ResyncGone(long id) {
+            super("resync " + id + " is no longer known", null, false, false);
+        }
+    }
 
     /**
      * A lane parked after failing for too long.
@@ -46,8 +92,12 @@ public interface DeliveryControl {
     /** Records that the tenant's lane parked. Idempotent: the engine repeats it until it succeeds. */
     Future<Void> parked(String tenantId, Parking parking);
 
-    /** The vendor answers again: the parking ends, and the changes since it are resynced. Idempotent. */
+    /**
+     * The vendor answers again: the parking ends, and the changes since it ({@code parking}'s partition and offset) are
+     * resynced, whether or not the parking itself was ever recorded. Idempotent.
+     */
     Future<Void> recovered(String tenantId, Parking parking);
 
+    /** Fails with {@link ResyncGone} when the control plane no longer knows the job. */
     Future<Void> progress(ResyncJob job, Progress progress);
 }

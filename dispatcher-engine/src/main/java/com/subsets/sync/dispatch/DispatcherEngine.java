@@ -48,6 +48,8 @@ public final class DispatcherEngine<C> extends VerticleBase {
     private final OffsetTracker tracker = new OffsetTracker();
     private final Assignments assignments = new Assignments();
     private final Backoff backoff;
+    /** Whether lanes park: the state input, a parking time, and a control plane that keeps parkings across restarts. */
+    private final boolean parks;
     private final Lanes<C> lanes;
     private ConsumerLoop consumerLoop;
     private KafkaClientMetrics consumerMetrics;
@@ -74,8 +76,9 @@ public final class DispatcherEngine<C> extends VerticleBase {
         this.backoff = new Backoff(config.backoffBase(), config.backoffCap(), config.giveUpAfter(),
                 () -> ThreadLocalRandom.current().nextDouble());
         DeliveryControl control = directory.control();
+        this.parks = config.parks() && control.keepsParkings();
         this.lanes = new Lanes<>(config.batchLimits(), adapter, directory, metrics,
-                tenant -> config.parks() ? control.parking(tenant) : java.util.Optional.empty());
+                tenant -> parks ? control.parking(tenant) : java.util.Optional.empty());
     }
 
     @Override
@@ -93,7 +96,8 @@ public final class DispatcherEngine<C> extends VerticleBase {
                 consumerLoop.applyBackpressure();
             }
         });
-        routing = new Routing<>(config.input(), adapter, directory, lanes, resolutions, reports, metrics, backoff);
+        routing = new Routing<>(config.input(), adapter, directory, lanes, resolutions, reports, metrics, backoff,
+                (lane, source) -> parkings.parked(lane, source));
         KafkaConsumer<String, byte[]> consumer = KafkaConsumer.create(vertx, consumerConfig());
         consumerMetrics = new KafkaClientMetrics(consumer.unwrap());
         consumerMetrics.bindTo(registry);
@@ -106,7 +110,7 @@ public final class DispatcherEngine<C> extends VerticleBase {
         resyncs = new Resyncs<>(config, consumerConfig(), context, directory, lanes, assignments, metrics, routing::accept,
                 consumerLoop::partitionCount);
         parkings = new Parkings<>(config, adapter.name(), lanes, resolutions, tracker, directory.control(), reports, resyncs::stopFor);
-        Failures<C> failures = new Failures<>(config, adapter.name(), lanes, resolutions, parkings, reports, metrics, backoff);
+        Failures<C> failures = new Failures<>(config, parks, adapter.name(), lanes, resolutions, parkings, reports, metrics, backoff);
         sendLoop = new SendLoop<>(vertx, adapter, lanes, resolutions, parkings, failures, assignments, reports, metrics,
                 () -> draining);
         registerGauges();

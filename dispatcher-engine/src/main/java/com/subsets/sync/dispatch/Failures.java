@@ -28,6 +28,8 @@ final class Failures<C> {
     private static final Logger LOG = LoggerFactory.getLogger(Failures.class);
 
     private final EngineConfig config;
+    /** Whether lanes park (the state input, a parking time, and a control plane that keeps parkings). */
+    private final boolean parks;
     private final String vendor;
     private final Lanes<C> lanes;
     private final Resolutions resolutions;
@@ -36,9 +38,10 @@ final class Failures<C> {
     private final DispatcherMetrics metrics;
     private final Backoff backoff;
 
-    Failures(EngineConfig config, String vendor, Lanes<C> lanes, Resolutions resolutions, Parkings<C> parkings,
+    Failures(EngineConfig config, boolean parks, String vendor, Lanes<C> lanes, Resolutions resolutions, Parkings<C> parkings,
              DeliveryReporter reports, DispatcherMetrics metrics, Backoff backoff) {
         this.config = config;
+        this.parks = parks;
         this.vendor = vendor;
         this.lanes = lanes;
         this.resolutions = resolutions;
@@ -151,9 +154,9 @@ final class Failures<C> {
             if (lane.parked != null || lane.idle()) {
                 continue;
             }
-            if (config.parks() && now - since >= config.parkAfter().toMillis()) {
+            if (parks && now - since >= config.parkAfter().toMillis()) {
                 parkings.park(lane, List.of(), cause, now);
-            } else if (!config.parks() && lane.firstFailureMillis >= 0 && !backoff.mayRetry(lane.firstFailureMillis, now)) {
+            } else if (!parks && lane.firstFailureMillis >= 0 && !backoff.mayRetry(lane.firstFailureMillis, now)) {
                 giveUp(lane, lanes.takeUnsent(lane), cause, lane.attempt, lane.firstFailureMillis, now);
             }
         }

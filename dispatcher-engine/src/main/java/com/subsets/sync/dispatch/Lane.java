@@ -35,6 +35,11 @@ final class Lane<C> {
     DeliveryControl.Parking parked;
     /** Set once the control plane knows of the parking. */
     boolean parkReported;
+    /**
+     * Live records resolved as parked once the control plane knows of the parking (or of the recovery, which queues
+     * their resync): until then they stay unresolved, so no commit passes them.
+     */
+    final List<com.subsets.sync.dispatch.core.SourceRecord> heldParked = new ArrayList<>();
     /** A subscriber's values sent alone, without records, to learn whether the vendor answers again. */
     SubscriberUpdate probeRow;
     long nextProbeMillis;

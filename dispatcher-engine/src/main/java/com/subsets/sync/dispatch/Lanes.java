@@ -173,6 +173,7 @@ final class Lanes<C> {
     /** The partitions were revoked: their rows are dropped wherever they wait (the new owner delivers them). */
     void forgetPartitions(Set<Integer> revoked, Assignments assignments) {
         byTenant.values().forEach(lane -> {
+            lane.heldParked.removeIf(source -> revoked.contains(source.partition()));
             lane.buffer.forgetPartitions(revoked);
             lane.dropStaleChunks(assignments);
         });

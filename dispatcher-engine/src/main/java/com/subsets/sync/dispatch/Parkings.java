@@ -12,10 +12,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Parking: a lane that kept failing past the parking time stops holding its records (they are resolved as parked,
- * the state topic still holds every subscriber's values), sends a probe now and then on its budget, and once the
- * vendor answers is unparked and its changes since the parking resynced. The control plane is told of both, again
- * until it acknowledges.
+ * Parking: a lane whose vendor kept failing past the parking time stops holding its records (they are resolved as
+ * parked once the control plane has recorded the parking: the state topic still holds every subscriber's values),
+ * sends a probe now and then on its budget, and once the vendor answers is unparked and its changes since the parking
+ * resynced. The control plane is told of both, again until it acknowledges; nothing is committed past a parked
+ * record before it has.
  */
 final class Parkings<C> {
 
@@ -66,12 +67,34 @@ final class Parkings<C> {
         lane.probeRow = unsent.isEmpty() ? null : unsent.get(0).withoutSources();
         long seconds = lane.firstFailureMillis < 0 ? 0 : (now - lane.firstFailureMillis) / 1000;
         lane.succeeded();
-        unsent.forEach(row -> row.sources().forEach(resolutions::parked));
+        unsent.forEach(row -> row.sources().forEach(source -> parked(lane, source)));
         reports.failed(lane.id, "parked", parking.reason(), now);
         LOG.warn("lane {}: failing for {} s ({}): parked from offset {} of partition {}; {} rows resolved as parked, a probe every {} ms",
                 lane.id, seconds, Text.abbreviate(parking.reason()), parking.fromOffset(), partition, unsent.size(),
                 config.probeInterval().toMillis());
         reportParking(lane);
+    }
+
+    /**
+     * A record of a parked lane: resolved as parked once the control plane knows of the parking, held unresolved (so no
+     * commit passes it) until then. Records a resync read need nothing: the recovery resync reads them again.
+     */
+    void parked(Lane<C> lane, SourceRecord source) {
+        if (!source.live()) {
+            return;
+        }
+        if (lane.parkReported) {
+            resolutions.parked(source);
+        } else {
+            lane.heldParked.add(source);
+        }
+    }
+
+    /** The control plane knows of the parking, or of the recovery that queues their resync: the held records go. */
+    private void releaseHeld(Lane<C> lane) {
+        List<SourceRecord> held = new ArrayList<>(lane.heldParked);
+        lane.heldParked.clear();
+        held.forEach(resolutions::parked);
     }
 
     /** The vendor answered the probe: unless it was a failure to retry, the lane is back, and its changes are resynced. */
@@ -110,6 +133,7 @@ final class Parkings<C> {
         control.parked(lane.id, parking).onSuccess(v -> {
             if (lane.parked == parking) {
                 lane.parkReported = true;
+                releaseHeld(lane);
             }
         }).onFailure(e -> LOG.warn("lane {}: parking not recorded yet (again in 1 s): {}", lane.id, e.getMessage()));
     }
@@ -119,6 +143,7 @@ final class Parkings<C> {
         control.recovered(lane.id, parking).onSuccess(v -> {
             if (lane.recovered == parking) {
                 lane.recovered = null;
+                releaseHeld(lane);
             }
         }).onFailure(e -> LOG.warn("lane {}: recovery not recorded yet (again in 1 s): {}", lane.id, e.getMessage()));
     }

@@ -96,7 +96,10 @@ public final class ProvisionerDirectory<C> implements DestinationDirectory<C>, D
 
     @Override
     public Future<Void> recovered(String tenantId, Parking parking) {
-        return call(client.deleteAbs(dispatch.resolve("parkings/" + tenantId).toString()), null).onSuccess(v -> refresh());
+        // The parking goes with it: if the provisioner never recorded it, it still queues the resync from its offset.
+        return call(client.deleteAbs(dispatch.resolve("parkings/" + tenantId).toString())
+                .addQueryParam("partition", String.valueOf(parking.partition()))
+                .addQueryParam("fromOffset", String.valueOf(parking.fromOffset())), null).onSuccess(v -> refresh());
     }
 
     @Override
@@ -105,6 +108,7 @@ public final class ProvisionerDirectory<C> implements DestinationDirectory<C>, D
                 .put("total", progress.total()).put("sent", progress.sent()).put("lastError", progress.lastError())
                 .put("done", progress.done());
         return call(client.postAbs(dispatch.resolve("resyncs/" + job.id()).toString()), body)
+                .recover(e -> Future.failedFuture(e instanceof NotFound ? new ResyncGone(job.id()) : e))
                 .onSuccess(v -> {
                     if (progress.done()) {
                         refresh();
@@ -116,7 +120,15 @@ public final class ProvisionerDirectory<C> implements DestinationDirectory<C>, D
         request.bearerTokenAuthentication(token).timeout(10_000);
         return (body == null ? request.send() : request.sendJsonObject(body)).compose(response -> response.statusCode() / 100 == 2
                 ? Future.<Void>succeededFuture()
-                : Future.failedFuture("the provisioner answered " + response.statusCode() + ": " + response.bodyAsString()));
+                : Future.failedFuture(response.statusCode() == 404 ? new NotFound(response.bodyAsString())
+                        : new IllegalStateException("the provisioner answered " + response.statusCode() + ": " + response.bodyAsString())));
+    }
+
+    /** The provisioner answered 404. */
+    private static final class NotFound extends RuntimeException {
+        NotFound(String body) {
+            super("the provisioner answered 404: " + body, null, false, false);
+        }
     }
 
     /** Tenants currently known (for logs and tests). */

@@ -25,12 +25,15 @@ final class Routing<C> {
     private final DeliveryReporter reports;
     private final DispatcherMetrics metrics;
     private final Backoff backoff;
+    /** A record of a parked lane: resolved as parked, or held until the parking is recorded. */
+    private final java.util.function.BiConsumer<Lane<C>, SourceRecord> parked;
     private final EventCodec codec = new EventCodec();
     /** Records of registered tenants with no READY destination yet, by tenant, until it is READY or they give up. */
     private final Map<String, Held> held = new LinkedHashMap<>();
 
     Routing(InputFormat input, DestinationAdapter<C> adapter, DestinationDirectory<C> directory, Lanes<C> lanes,
-            Resolutions resolutions, DeliveryReporter reports, DispatcherMetrics metrics, Backoff backoff) {
+            Resolutions resolutions, DeliveryReporter reports, DispatcherMetrics metrics, Backoff backoff,
+            java.util.function.BiConsumer<Lane<C>, SourceRecord> parked) {
         this.input = input;
         this.adapter = adapter;
         this.directory = directory;
@@ -39,6 +42,7 @@ final class Routing<C> {
         this.reports = reports;
         this.metrics = metrics;
         this.backoff = backoff;
+        this.parked = parked;
     }
 
     /** One record, understood or dead-lettered; {@code tombstone}: it had no value. */
@@ -90,7 +94,7 @@ final class Routing<C> {
                 incoming.mergeInto(probe, source);
                 lane.probeRow = probe.withoutSources();
             }
-            resolutions.parked(source);
+            parked.accept(lane, source);
             return;
         }
         if (incoming.addTo(lane.buffer, key.get(), source, now())) {

@@ -243,7 +243,7 @@ final class SendLoop<C> {
         if (lane.parked != null) {
             // Out when the lane parked: resolved as parked, like everything of it since.
             lane.buffer.completed(retry);
-            retry.forEach(row -> row.sources().forEach(resolutions::parked));
+            retry.forEach(row -> row.sources().forEach(source -> parkings.parked(lane, source)));
             return;
         }
         failures.retriable(budget, lane, batch, retry, retryCause, result.throttled(), result.retryAfterMillis(), now);

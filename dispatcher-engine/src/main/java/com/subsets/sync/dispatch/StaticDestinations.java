@@ -24,15 +24,13 @@ public final class StaticDestinations<C> implements DestinationDirectory<C> {
     }
 
     private final Map<String, LaneConfig<C>> byTenant;
-    private final LocalControl control = new LocalControl();
-
     private StaticDestinations(Map<String, LaneConfig<C>> byTenant) {
         this.byTenant = Map.copyOf(byTenant);
     }
 
     @Override
     public DeliveryControl control() {
-        return control;
+        return DeliveryControl.NONE;
     }
 
     public static <C> StaticDestinations<C> fromEnv(EnvReader env, String prefix, EntryReader<C> reader) {

@@ -55,23 +55,10 @@ class ResyncTest {
     }
 
     @Test
-    void locallyARecoveryQueuesTheResyncOfTheChangesSinceParkingAndDoneForgetsIt() {
-        LocalControl control = new LocalControl();
-        DeliveryControl.Parking parking = new DeliveryControl.Parking(2, 40, "destination_error_503: down", Instant.EPOCH);
-        control.parked("acme", parking);
-        assertThat(control.parking("acme")).contains(parking);
-        control.recovered("acme", parking);
-        control.recovered("acme", parking);
-        assertThat(control.parking("acme")).isEmpty();
-        assertThat(control.resyncs()).singleElement().satisfies(job -> {
-            assertThat(job.tenantId()).isEqualTo("acme");
-            assertThat(job.fromOffset()).isEqualTo(40);
-        });
-        DeliveryControl.ResyncJob job = control.resyncs().get(0);
-        control.progress(job, new DeliveryControl.Progress(60, 90, 10, 4, null, false));
-        assertThat(control.resyncs().get(0).position()).isEqualTo(60);
-        control.progress(job, new DeliveryControl.Progress(90, 90, 10, 10, null, true));
-        assertThat(control.resyncs()).isEmpty();
+    void staticDestinationsKeepNoParkingsSoTheirLanesNeverPark() {
+        assertThat(DeliveryControl.NONE.keepsParkings()).isFalse();
+        assertThat(DeliveryControl.NONE.resyncs()).isEmpty();
+        assertThat(DeliveryControl.NONE.parked("acme", new DeliveryControl.Parking(2, 40, "down", Instant.EPOCH)).failed()).isTrue();
     }
 
     @Test

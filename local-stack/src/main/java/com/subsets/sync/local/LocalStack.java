@@ -162,6 +162,16 @@ final class LocalStack implements AutoCloseable {
                 dispatcherEnv("ITERABLE_", config.iterableDispatcherPort()), log);
     }
 
+    /** Stops the provisioner (tests: a control plane away while dispatchers go on); {@link #startProvisioner} again. */
+    void stopProvisioner() {
+        stop("provisioner", provisioner, ProvisionerService::close);
+        provisioner = null;
+    }
+
+    void startProvisioner() throws Exception {
+        provisioner = await(ProvisionerService.start(ProvisionerConfig.fromEnv(reader(provisionerEnv()), provisionerEnv().keySet())));
+    }
+
     void startIterableDispatcher() throws Exception {
         Map<String, String> env = dispatcherEnv("ITERABLE_", config.iterableDispatcherPort());
         iterableDispatcher = await(IterableDispatcher.start(IterableDispatcherConfig.fromEnv(reader(env), env.keySet())));

@@ -428,6 +428,48 @@ class ResyncIT {
                 .as("no recovery resync after it: it never parked").isEqualTo("ready");
     }
 
+    /**
+     * Issue 26: a lane parks while the provisioner is away. Nothing is committed past its records until the provisioner
+     * knows: not while the PUT of the parking fails; and when the vendor answers before the provisioner is back, the
+     * recovery carries the parking, the provisioner queues the resync although it never recorded the parking, and every
+     * subscriber reaches Iterable.
+     */
+    @Test
+    void aLaneParkedWhileTheProvisionerIsAwayCommitsNothingUntilItKnowsAndLosesNobody() throws Exception {
+        IterableProject project = stack.iterable.addProject("away-project", "away-key-0001", IterableProject.Identity.USER_ID);
+        register("away", "away-project", "away-key-0001");
+        awaitFirstBackfillDone("away");
+        project.faults().failNext(Integer.MAX_VALUE, 503);
+        stack.stopProvisioner();
+        try {
+            Map<String, BigDecimal> latest = new HashMap<>();
+            List<AssignmentEvent> events = new ArrayList<>();
+            for (int i = 0; i < 500; i++) {
+                events.add(scored("away", "away-" + i, i, new BigDecimal("0.2")));
+                latest.put("away-" + i, new BigDecimal("0.2"));
+            }
+            api.ingest(events, 500);
+            int partition = com.subsets.sync.runtime.TenantPartition.of("away", partitionsOf(Topics.SUBSCRIBER_STATE));
+            long end = endOffset(Topics.SUBSCRIBER_STATE, partition);
+            // Past the parking time (4 s) and then some: parked, but the provisioner never heard of it.
+            Thread.sleep(9_000);
+            assertThat(committed("subsets-sync.iterable-dispatcher", Topics.SUBSCRIBER_STATE, partition))
+                    .as("the commit stays before the parked records while the parking is not recorded").isLessThan(end);
+
+            project.faults().clear();
+            Thread.sleep(3_000);
+            stack.startProvisioner();
+            await("every subscriber at Iterable, through the recovery's resync", Duration.ofSeconds(90),
+                    () -> allLatest(project, "away-", latest));
+            await("the commit past them once the provisioner knows", Duration.ofSeconds(30),
+                    () -> committed("subsets-sync.iterable-dispatcher", Topics.SUBSCRIBER_STATE, partition) >= end);
+        } finally {
+            if (stack.provisioner == null) {
+                stack.startProvisioner();
+            }
+        }
+    }
+
     @Test
     void resyncAndReplayRefuseWhatTheyCannotDo() throws Exception {
         HttpResponse<String> unknown = api.operator("POST", "/v1/tenants/nobody/destinations/iterable/resync", null);
@@ -489,6 +531,30 @@ class ResyncIT {
         return keys(Topics.deadLetter("iterable"), record -> record.key() != null
                 && record.key().startsWith(SubscriberKey.prefixOf(tenant)) && record.headers().lastHeader("dlq-reason") != null
                 && reason.equals(new String(record.headers().lastHeader("dlq-reason").value(), StandardCharsets.UTF_8))).size();
+    }
+
+    private static int partitionsOf(String topic) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", stack.bootstrapServers),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            return consumer.partitionsFor(topic, Duration.ofSeconds(10)).size();
+        }
+    }
+
+    private static long endOffset(String topic, int partition) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", stack.bootstrapServers),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            TopicPartition tp = new TopicPartition(topic, partition);
+            return consumer.endOffsets(List.of(tp)).get(tp);
+        }
+    }
+
+    private static long committed(String group, String topic, int partition) throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of("bootstrap.servers", stack.bootstrapServers))) {
+            var offsets = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+            var offset = offsets.get(new TopicPartition(topic, partition));
+            return offset == null ? -1 : offset.offset();
+        }
     }
 
     /** The dlq-error header of each of the tenant's dead letters. */

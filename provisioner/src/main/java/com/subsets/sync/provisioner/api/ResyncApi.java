@@ -169,10 +169,31 @@ public final class ResyncApi {
     private Future<DestinationsApi.Reply> recovered(RoutingContext ctx) {
         DestinationKind kind = DestinationsApi.kind(ctx);
         String tenantId = DestinationsApi.tenantId(ctx);
-        return resyncs.recover(tenantId, kind).map(v -> {
+        Long fromOffset = offsetParam(ctx, "fromOffset");
+        return resyncs.recover(tenantId, kind, fromOffset).map(known -> {
+            if (!known) {
+                throw DestinationsApi.notRegistered(tenantId, kind);
+            }
             LOG.info("tenant {} {} destination answers again; its changes since parking are resynced", tenantId, kind.wireName());
             return new DestinationsApi.Reply(204, null);
         });
+    }
+
+    /** A non-negative offset from the query, or null when absent; 400 naming it otherwise. */
+    private static Long offsetParam(RoutingContext ctx, String name) {
+        String text = ctx.queryParams().get(name);
+        if (text == null) {
+            return null;
+        }
+        try {
+            long value = Long.parseLong(text);
+            if (value >= 0) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new ApiException(400, "invalid_" + name, name + " must be a non-negative integer");
     }
 
     private Future<DestinationsApi.Reply> progress(RoutingContext ctx) {

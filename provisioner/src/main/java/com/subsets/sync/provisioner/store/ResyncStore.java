@@ -94,14 +94,28 @@ public final class ResyncStore {
                         .execute(Tuple.of(tenantId, kind.wireName())).map(rows -> rows.size() > 0));
     }
 
-    /** Ends a parking, and asks for a resync of the changes since it, in one transaction. Idempotent. */
-    public Future<Void> recover(String tenantId, DestinationKind kind) {
-        return pool.withTransaction(tx -> tx.preparedQuery("""
-                WITH ended AS (DELETE FROM destination_parking WHERE tenant_id = $1 AND kind = $2 RETURNING tenant_id, kind,
-                                   from_offset, reason)
+    /**
+     * Ends a parking and asks for a resync of the changes since it, in one statement. The dispatcher says where the
+     * parking began ({@code fromOffset}, null from a dispatcher that does not): the resync starts at the earlier of that
+     * and the recorded parking's offset, and is queued even when the parking was never recorded. Idempotent: one
+     * unfinished recovery resync per destination and offset. False when the destination is not registered.
+     */
+    public Future<Boolean> recover(String tenantId, DestinationKind kind, Long fromOffset) {
+        return pool.preparedQuery("""
+                WITH ended AS (DELETE FROM destination_parking WHERE tenant_id = $1 AND kind = $2
+                               RETURNING from_offset, reason),
+                     recovery AS (SELECT LEAST(from_offset, COALESCE($3::bigint, from_offset)) AS from_offset,
+                                         'the vendor answers again after: ' || reason AS detail FROM ended
+                                  UNION ALL
+                                  SELECT $3::bigint, 'the vendor answers again after a parking not recorded here'
+                                  WHERE $3::bigint IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ended))
                 INSERT INTO destination_resync (tenant_id, kind, reason, detail, from_offset)
-                SELECT tenant_id, kind, 'recovered', 'the vendor answers again after: ' || reason, from_offset FROM ended""")
-                .execute(Tuple.of(tenantId, kind.wireName())).mapEmpty());
+                SELECT $1, $2, 'recovered', detail, from_offset FROM recovery
+                WHERE EXISTS (SELECT 1 FROM destination WHERE tenant_id = $1 AND kind = $2)
+                ON CONFLICT (tenant_id, kind, from_offset) WHERE status <> 'DONE' AND reason = 'recovered' DO NOTHING""")
+                .execute(Tuple.of(tenantId, kind.wireName(), fromOffset))
+                .compose(v -> pool.preparedQuery("SELECT 1 FROM destination WHERE tenant_id = $1 AND kind = $2")
+                        .execute(Tuple.of(tenantId, kind.wireName())).map(rows -> rows.size() > 0));
     }
 
     public Future<List<Parking>> parkings(DestinationKind kind) {
