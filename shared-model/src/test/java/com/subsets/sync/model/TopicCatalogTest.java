@@ -1,0 +1,28 @@
+package com.subsets.sync.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TopicCatalogTest {
+
+    @Test
+    void declaresEveryTopicTheSystemReadsOrWritesOnce() {
+        assertThat(TopicCatalog.all()).extracting(TopicCatalog.Topic::name).doesNotHaveDuplicates().containsExactlyInAnyOrder(
+                Topics.ASSIGNMENT_EVENTS, Topics.SUBSCRIBER_STATE, Topics.deadLetter("iterable"), Topics.deadLetter("blueconic"),
+                Topics.deadLetter("subscriber-state"), Topics.DELIVERY_REPORTS, Topics.SEGMENT_MEMBERSHIPS);
+    }
+
+    @Test
+    void theStateTopicIsCompactedAndPartitionedAsTheEvents() {
+        assertThat(TopicCatalog.SUBSCRIBER_STATE.partitions()).isEqualTo(TopicCatalog.ASSIGNMENT_EVENTS.partitions());
+        assertThat(TopicCatalog.SUBSCRIBER_STATE.configs()).containsEntry("cleanup.policy", "compact").doesNotContainKey("retention.ms");
+        assertThat(TopicCatalog.ASSIGNMENT_EVENTS.configs()).containsEntry("cleanup.policy", "delete")
+                .containsEntry("retention.ms", "604800000");
+        assertThat(TopicCatalog.named(Topics.SEGMENT_MEMBERSHIPS)).contains(TopicCatalog.SEGMENT_MEMBERSHIPS);
+        assertThat(TopicCatalog.named("nope")).isEmpty();
+        assertThat(List.of(TopicCatalog.ITERABLE_DEAD_LETTERS, TopicCatalog.BLUECONIC_DEAD_LETTERS, TopicCatalog.STATE_DEAD_LETTERS))
+                .allSatisfy(t -> assertThat(t.configs()).containsEntry("retention.ms", "2592000000"));
+    }
+}
