@@ -2,22 +2,28 @@ package com.subsets.sync.state;
 
 import com.subsets.sync.runtime.OperationsRoutes;
 import com.subsets.sync.runtime.ServiceMetrics;
+import com.subsets.sync.runtime.TopicCheck;
 import com.subsets.sync.runtime.VertxCloser;
 import com.subsets.sync.state.stream.StateMetrics;
+import com.subsets.sync.state.stream.StateProductionErrors;
 import com.subsets.sync.state.stream.StateTopology;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
@@ -37,11 +43,15 @@ public final class SubscriberStateService {
     private final KafkaStreams streams;
     private final KafkaStreamsMetrics streamsMetrics;
     private HttpServer server;
+    private TopicCheck topics;
 
     private SubscriberStateService(SubscriberStateConfig config) {
         this.config = config;
+        StateMetrics stateMetrics = new StateMetrics(metrics.registry());
+        Properties properties = properties(config);
+        properties.put(StateProductionErrors.METRICS_CONFIG, stateMetrics);
         this.streams = new KafkaStreams(StateTopology.build(config.eventsTopic(), config.stateTopic(), config.deadLetterTopic(),
-                new StateMetrics(metrics.registry())), properties(config));
+                stateMetrics, maxRequestSize(properties)), properties);
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(metrics.registry());
         streams.setUncaughtExceptionHandler(e -> {
@@ -67,14 +77,37 @@ public final class SubscriberStateService {
         props.putIfAbsent(StreamsConfig.consumerPrefix("max.poll.records"), "5000");
         props.putIfAbsent(StreamsConfig.producerPrefix("batch.size"), "262144");
         props.putIfAbsent(StreamsConfig.producerPrefix("linger.ms"), "20");
+        props.put(StreamsConfig.DEFAULT_PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, StateProductionErrors.class.getName());
         Properties properties = new Properties();
         properties.putAll(props);
         return properties;
     }
 
+    /** The producer's max.request.size as configured (producer-prefixed first), else Kafka's default. */
+    static int maxRequestSize(Properties properties) {
+        Object value = properties.getOrDefault(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+                properties.getOrDefault(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "1048576"));
+        return Integer.parseInt(value.toString().trim());
+    }
+
+    /** What it depends on: its three topics, and the events and state topics with one partition count. */
+    static TopicCheck.Expectation topics(SubscriberStateConfig config) {
+        return new TopicCheck.Expectation("subscriber-state", List.of(config.eventsTopic(), config.stateTopic(),
+                config.deadLetterTopic()), List.of(List.of(config.eventsTopic(), config.stateTopic())));
+    }
+
     public static Future<SubscriberStateService> start(SubscriberStateConfig config) {
         SubscriberStateService service = new SubscriberStateService(config);
-        return service.deploy().map(service);
+        // Not chained on Vert.x: a failed start closes Vert.x, whose loops could no longer deliver the failure.
+        Promise<SubscriberStateService> started = Promise.promise();
+        service.deploy().onComplete(ar -> {
+            if (ar.succeeded()) {
+                started.complete(service);
+            } else {
+                service.close().onComplete(v -> started.fail(ar.cause()));
+            }
+        });
+        return started.future();
     }
 
     private Future<?> deploy() {
@@ -83,10 +116,20 @@ public final class SubscriberStateService {
             KafkaStreams.State state = streams.state();
             promise.complete(state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING ? Status.OK()
                     : Status.KO());
+        }).register("topics", 12_000, promise -> {
+            if (topics == null) {
+                promise.complete(Status.KO());
+            } else {
+                topics.readiness(promise);
+            }
         }), metrics.registry());
         return vertx.createHttpServer().requestHandler(router).listen(config.httpPort(), config.httpHost())
                 .compose(s -> {
                     server = s;
+                    return TopicCheck.atStart(vertx, config.bootstrapServers(), config.kafkaProperties(), topics(config));
+                })
+                .compose(check -> {
+                    topics = check;
                     return vertx.executeBlocking(() -> {
                         streams.start();
                         return null;
@@ -112,7 +155,11 @@ public final class SubscriberStateService {
     /** Commits what is processed and leaves the group, then closes the endpoints. */
     public Future<Void> close() {
         Future<?> stopped = vertx.executeBlocking(() -> {
-            streams.close(config.shutdownTimeout());
+            if (streams.state() != KafkaStreams.State.CREATED) {
+                streams.close(config.shutdownTimeout());
+            } else {
+                streams.close(Duration.ZERO);
+            }
             streamsMetrics.close();
             return null;
         }).eventually(() -> server == null ? Future.succeededFuture() : server.close());

@@ -16,6 +16,8 @@ public final class StateMetrics {
     private final Map<SubscriberState.Applied, Counter> applied = new EnumMap<>(SubscriberState.Applied.class);
     private final Map<LinkedSubscribers.LinkChange, Counter> links = new EnumMap<>(LinkedSubscribers.LinkChange.class);
     private final Map<String, Counter> deadLettered = new ConcurrentHashMap<>();
+    private final Map<String, Counter> truncated = new ConcurrentHashMap<>();
+    private final Map<String, Counter> productionFailures = new ConcurrentHashMap<>();
 
     public StateMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -46,7 +48,23 @@ public final class StateMetrics {
 
     void deadLettered(String reason) {
         deadLettered.computeIfAbsent(reason, r -> Counter.builder("state.records.dead.lettered")
-                .description("Records that are not valid events, on the state service's dead-letter topic, by reason")
+                .description("Records on the state service's dead-letter topic, by reason: not valid events (malformed_json, "
+                        + "contract_violation, ...) and events whose application failed (processing_failed)")
                 .tag("reason", r).register(registry)).increment();
+    }
+
+    void deadLetterTruncated(String reason) {
+        truncated.computeIfAbsent(reason, r -> Counter.builder("state.dead.letters.truncated")
+                .description("Dead letters larger than the producer's max.request.size, written truncated (no value, none of the "
+                        + "original headers, dlq-source naming the original), by reason")
+                .tag("reason", r).register(registry)).increment();
+    }
+
+    /** A record Kafka refused to take from the stream (its transaction fails and is tried again), by topic. */
+    public void productionFailed(String topic) {
+        productionFailures.computeIfAbsent(topic, t -> Counter.builder("state.production.failures")
+                .description("Records Kafka refused to take from the state service (the transaction is aborted and its events "
+                        + "applied again), by topic: any increase means a partition may be stuck on a record")
+                .tag("topic", t).register(registry)).increment();
     }
 }

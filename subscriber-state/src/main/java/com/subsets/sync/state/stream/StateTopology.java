@@ -26,10 +26,12 @@ public final class StateTopology {
     private StateTopology() {
     }
 
-    public static Topology build(String eventsTopic, String stateTopic, String deadLetterTopic, StateMetrics metrics) {
+    /** @param maxRecordBytes the producer's max.request.size: a larger dead letter is written truncated */
+    public static Topology build(String eventsTopic, String stateTopic, String deadLetterTopic, StateMetrics metrics,
+                                 int maxRecordBytes) {
         Topology topology = new Topology();
         topology.addSource("events", new StringDeserializer(), new ByteArrayDeserializer(), eventsTopic);
-        topology.addProcessor("apply", () -> new ApplyEvents(metrics), "events");
+        topology.addProcessor("apply", () -> new ApplyEvents(metrics, maxRecordBytes), "events");
         // Not cached: Streams' record cache (a TreeMap of byte keys per task) cost more in key comparisons than the
         // RocksDB reads it saved (a profile of bench/state.sh: its comparator was the hottest frame).
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),

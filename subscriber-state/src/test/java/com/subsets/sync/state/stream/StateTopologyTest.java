@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Test;
 class StateTopologyTest {
 
     private static final Instant T0 = Instant.parse("2026-11-22T09:00:00Z");
+    private static final int MAX_RECORD_BYTES = 20_000;
     private final EventCodec codec = new EventCodec();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private TopologyTestDriver driver;
@@ -46,7 +47,7 @@ class StateTopologyTest {
         Properties props = new Properties();
         props.put("application.id", "state-test");
         props.put("bootstrap.servers", "unused:9092");
-        driver = new TopologyTestDriver(StateTopology.build("events", "state", "state.dlq", new StateMetrics(registry)), props);
+        driver = new TopologyTestDriver(StateTopology.build("events", "state", "state.dlq", new StateMetrics(registry), MAX_RECORD_BYTES), props);
         events = driver.createInputTopic("events", new StringSerializer(), new ByteArraySerializer());
         states = driver.createOutputTopic("state", new StringDeserializer(), new ByteArrayDeserializer());
         deadLetters = driver.createOutputTopic("state.dlq", new StringDeserializer(), new ByteArrayDeserializer());
@@ -156,5 +157,41 @@ class StateTopologyTest {
                 .containsExactly("malformed_json", "contract_violation");
         assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8)).as("the original bytes").isEqualTo("{not json");
         assertThat(states.isEmpty()).isTrue();
+    }
+
+    @Test
+    void aDeadLetterOverMaxRequestSizeIsWrittenTruncatedPointingToTheOriginal() {
+        byte[] big = ("{" + "x".repeat(30_000)).getBytes(StandardCharsets.UTF_8);
+        events.pipeInput("acme", big);
+
+        TestRecord<String, byte[]> dead = deadLetters.readRecord();
+        assertThat(dead.value()).isEmpty();
+        assertThat(header(dead, "dlq-truncated")).isEqualTo("true");
+        assertThat(header(dead, "dlq-reason")).isEqualTo("malformed_json");
+        assertThat(header(dead, "dlq-source")).isEqualTo("events/0@0");
+        assertThat(registry.get("state.dead.letters.truncated").tag("reason", "malformed_json").counter().count()).isEqualTo(1);
+        assertThat(ApplyEvents.sizeOf(dead.key().getBytes(StandardCharsets.UTF_8), dead.value(), dead.headers()))
+                .isLessThan(MAX_RECORD_BYTES);
+    }
+
+    @Test
+    void anEventWhoseStoredStateCannotBeReadIsDeadLetteredAndTheNextAreApplied() {
+        driver.<String, byte[]>getKeyValueStore(StateTopology.STORE).put("acme\u001Fu-1\u001F", "not a state".getBytes(StandardCharsets.UTF_8));
+        send("s-10", 10, "0.50");
+        pipe(new AssignmentEvent("s-11", EventType.CHURN_RISK_SCORED, "acme", T0, new Subscriber("u-2", null), null, null, null,
+                new BigDecimal("0.7")));
+
+        TestRecord<String, byte[]> dead = deadLetters.readRecord();
+        assertThat(header(dead, "dlq-reason")).isEqualTo("processing_failed");
+        assertThat(header(dead, "dlq-source")).isEqualTo("events/0@0");
+        assertThat(new String(dead.value(), StandardCharsets.UTF_8)).contains("s-10");
+        assertThat(states.readRecordsToList()).extracting(TestRecord::key).containsExactly("acme\u001Fu-2\u001F");
+        assertThat(driver.<String, byte[]>getKeyValueStore(StateTopology.LINKS_STORE).get("acme\u001Fu-1\u001F"))
+                .as("no link of the failed event kept").isNull();
+        assertThat(registry.get("state.records.dead.lettered").tag("reason", "processing_failed").counter().count()).isEqualTo(1);
+    }
+
+    private static String header(TestRecord<String, byte[]> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
     }
 }
