@@ -28,6 +28,7 @@ import com.subsets.sync.runtime.ConnectionLimit;
 import com.subsets.sync.runtime.OperationsServer;
 import com.subsets.sync.runtime.ServiceMetrics;
 import com.subsets.sync.runtime.TokenAuthenticator;
+import com.subsets.sync.runtime.TopicCheck;
 import com.subsets.sync.runtime.VertxCloser;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -46,6 +47,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,6 +72,7 @@ public final class ProvisionerService {
     private TokenProvider blueConicTokens;
     private HttpServer server;
     private HttpServer operations;
+    private volatile TopicCheck topics;
 
     private ProvisionerService(ProvisionerConfig config) {
         this.config = config;
@@ -118,10 +121,16 @@ public final class ProvisionerService {
             return reconciler.reseal().recover(e -> {
                 LOG.warn("resealing credentials at start failed, the sweep retries: {}", e.toString());
                 return Future.succeededFuture();
-            }).compose(v -> OperationsServer.listen(vertx, config.httpHost(), config.metricsPort(), config.http(),
-                            HealthChecks.create(vertx).register("database", 2_000, promise -> pool.query("SELECT 1").execute()
-                                    .onComplete(ar -> promise.complete(ar.succeeded() ? Status.OK() : Status.KO()))),
-                            metrics.registry()))
+            }).compose(v -> TopicCheck.atStart(vertx, config.bootstrapServers(), config.kafkaProperties(), topics(config)))
+                    .compose(check -> {
+                        topics = check;
+                        return OperationsServer.listen(vertx, config.httpHost(), config.metricsPort(), config.http(),
+                                HealthChecks.create(vertx).register("database", 2_000, promise -> pool.query("SELECT 1").execute()
+                                                .onComplete(ar -> promise.complete(ar.succeeded() ? Status.OK() : Status.KO())))
+                                        .register("topics", TopicCheck.PROCEDURE_TIMEOUT_MS,
+                                                promise -> TopicCheck.readiness(topics, promise)),
+                                metrics.registry());
+                    })
                     .compose(ops -> {
                         operations = ops;
                         return vertx.createHttpServer(config.http().options(config.httpHost(), config.httpPort()))
@@ -136,6 +145,23 @@ public final class ProvisionerService {
             return reports.start();
         }).onSuccess(v -> LOG.info("provisioner up on port {} (operations on {}) as replica {}", server.actualPort(),
                 operations.actualPort(), config.replica()));
+    }
+
+    /** {@code step}, or a success once the shutdown's deadline has passed (logged: what did not stop in time). */
+    private Future<Void> within(Future<Void> step, long deadlineNanos, String what) {
+        long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
+        return step.timeout(left, TimeUnit.MILLISECONDS).recover(e -> {
+            LOG.warn("{} did not stop within the shutdown time ({}): closing without it", what, e.toString());
+            return Future.succeededFuture();
+        });
+    }
+
+    /** What it reads and writes: the reports, each kind's dead letters (replays), the segment memberships. */
+    static TopicCheck.Expectation topics(ProvisionerConfig config) {
+        List<String> required = new ArrayList<>(List.of(config.reportsTopic()));
+        config.deadLetterTopics().values().stream().sorted().forEach(required::add);
+        required.add(config.segments().topic());
+        return new TopicCheck.Expectation("provisioner", required, List.of());
     }
 
     /** Every caller of the API, whatever its role: the tokens {@link ApiGuard} accepts before a body is read. */
@@ -190,8 +216,14 @@ public final class ProvisionerService {
         return reconciler.sweep();
     }
 
-    /** Stops taking requests and sweeping, lets the report consumer commit, then closes the pool and Vert.x. */
+    /**
+     * Stops taking requests and sweeping, lets the report consumer commit, then closes the pool and Vert.x, within
+     * {@code PROVISIONER_SHUTDOWN_TIMEOUT_MS}: a step still running then (a membership publish blocked on a topic
+     * Kafka does not have, with the producer's close queued behind it on the same worker) is given up, logged, and
+     * Vert.x closed all the same, which ends its worker threads.
+     */
     public Future<Void> close() {
+        long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
         Future<Void> stopped = (server == null ? Future.<Void>succeededFuture() : server.close())
                 .eventually(() -> operations == null ? Future.<Void>succeededFuture() : operations.close())
                 .eventually(() -> {
@@ -199,13 +231,15 @@ public final class ProvisionerService {
                         reconciler.stop();
                     }
                     Future<Void> segmentsStopped = segments == null ? Future.succeededFuture() : segments.stop();
-                    return segmentsStopped.eventually(() -> reports == null ? Future.succeededFuture() : reports.close());
+                    return within(segmentsStopped, deadline, "segment reads")
+                            .eventually(() -> within(reports == null ? Future.succeededFuture() : reports.close(), deadline,
+                                    "delivery-report consumer"));
                 })
                 .eventually(() -> {
                     if (client != null) {
                         client.close();
                     }
-                    return pool == null ? Future.succeededFuture() : pool.close();
+                    return within(pool == null ? Future.succeededFuture() : pool.close(), deadline, "database pool");
                 });
         return VertxCloser.closeAfter(stopped, vertx, () -> {
             metrics.close();
