@@ -2,7 +2,9 @@ package com.subsets.sync.dispatch;
 
 import com.subsets.sync.runtime.KafkaReadiness;
 import com.subsets.sync.runtime.OperationsRoutes;
+import com.subsets.sync.model.Topics;
 import com.subsets.sync.runtime.ServiceMetrics;
+import com.subsets.sync.runtime.TopicCheck;
 import com.subsets.sync.runtime.VertxCloser;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -11,6 +13,8 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +41,7 @@ public final class DispatcherService<C> {
     private final DispatcherEngine<C> engine;
     private String engineDeployment;
     private HttpServer server;
+    private volatile TopicCheck topics;
 
     private DispatcherService(Settings settings, Function<Vertx, DestinationAdapter<C>> adapterFactory,
                               Function<Vertx, DestinationDirectory<C>> directoryFactory) {
@@ -53,7 +58,16 @@ public final class DispatcherService<C> {
     public static <C> Future<DispatcherService<C>> start(Settings settings, Function<Vertx, DestinationAdapter<C>> adapterFactory,
                                                          Function<Vertx, DestinationDirectory<C>> directory) {
         DispatcherService<C> service = new DispatcherService<>(settings, adapterFactory, directory);
-        return service.deploy().map(service);
+        // Not chained on Vert.x: a failed start closes Vert.x, whose loops could no longer deliver the failure.
+        io.vertx.core.Promise<DispatcherService<C>> started = io.vertx.core.Promise.promise();
+        service.deploy().onComplete(ar -> {
+            if (ar.succeeded()) {
+                started.complete(service);
+            } else {
+                service.close().onComplete(v -> started.fail(ar.cause()));
+            }
+        });
+        return started.future();
     }
 
     /** Operations endpoints first (so probes answer), then the engine once the directory knows the destinations. */
@@ -61,11 +75,17 @@ public final class DispatcherService<C> {
         Router router = Router.router(vertx);
         OperationsRoutes.mount(router, HealthChecks.create(vertx)
                 .register("kafka", KafkaReadiness.PROCEDURE_TIMEOUT_MS, readiness::check)
+                .register("topics", TopicCheck.PROCEDURE_TIMEOUT_MS, promise -> TopicCheck.readiness(topics, promise))
                 .register("destinations", promise -> promise.complete(
                         directory.loaded().succeeded() ? Status.OK() : Status.KO())), metrics.registry());
         return vertx.createHttpServer().requestHandler(router).listen(settings.httpPort(), settings.httpHost())
                 .compose(s -> {
                     server = s;
+                    return TopicCheck.atStart(vertx, settings.engine().bootstrapServers(), settings.engine().kafkaProperties(),
+                            topics(settings));
+                })
+                .compose(check -> {
+                    topics = check;
                     if (!directory.loaded().isComplete()) {
                         LOG.info("{} waiting for its destinations before consuming", settings.serviceName());
                     }
@@ -78,13 +98,28 @@ public final class DispatcherService<C> {
                 });
     }
 
+    /**
+     * What a dispatcher depends on: its input, dead-letter and reports topics; reading the state topic, that it has the
+     * events topic's partition count (a tenant's states and events on the same partition number, which parkings, resyncs
+     * and the state service assume) when the events topic is there by its default name.
+     */
+    static TopicCheck.Expectation topics(Settings settings) {
+        EngineConfig engine = settings.engine();
+        List<List<String>> same = new ArrayList<>();
+        if (engine.input() == InputFormat.STATE && !engine.topic().equals(Topics.ASSIGNMENT_EVENTS)) {
+            same.add(List.of(engine.topic(), Topics.ASSIGNMENT_EVENTS));
+        }
+        return new TopicCheck.Expectation(settings.serviceName(), List.of(engine.topic(), engine.deadLetterTopic(),
+                engine.reportsTopic()), same);
+    }
+
     public int port() {
         return server.actualPort();
     }
 
     /** Finishes or hands back in-flight batches, commits what is done, then closes. */
     public Future<Void> close() {
-        Future<?> stopped = server.close()
+        Future<?> stopped = (server == null ? Future.<Void>succeededFuture() : server.close())
                 .eventually(() -> engineDeployment == null ? Future.succeededFuture() : vertx.undeploy(engineDeployment))
                 .eventually(() -> {
                     directory.close();

@@ -4,6 +4,7 @@ import com.subsets.sync.runtime.ConnectionLimit;
 import com.subsets.sync.runtime.KafkaReadiness;
 import com.subsets.sync.runtime.OperationsServer;
 import com.subsets.sync.runtime.ServiceMetrics;
+import com.subsets.sync.runtime.TopicCheck;
 import com.subsets.sync.runtime.VertxCloser;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -11,6 +12,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.healthchecks.HealthChecks;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +35,7 @@ public final class IngestService {
     private final ConnectionLimit connections;
     private final AtomicInteger port = new AtomicInteger();
     private HttpServer operations;
+    private volatile TopicCheck topics;
 
     private IngestService(IngestConfig config) {
         this.config = config;
@@ -42,7 +45,8 @@ public final class IngestService {
         IngestMetrics ingestMetrics = new IngestMetrics(metrics.registry(), budget);
         this.publisher = new EventPublisher(vertx, config, budget, ingestMetrics);
         this.readiness = new KafkaReadiness(vertx, config.bootstrapServers(), config.kafkaProperties(), "ingest-service-readiness");
-        this.checks = HealthChecks.create(vertx).register("kafka", KafkaReadiness.PROCEDURE_TIMEOUT_MS, readiness::check);
+        this.checks = HealthChecks.create(vertx).register("kafka", KafkaReadiness.PROCEDURE_TIMEOUT_MS, readiness::check)
+                .register("topics", TopicCheck.PROCEDURE_TIMEOUT_MS, promise -> TopicCheck.readiness(topics, promise));
         this.api = new IngestApi(config, publisher, ingestMetrics);
         this.connections = new ConnectionLimit(config.http().maxConnections(), metrics.registry(), "api");
     }
@@ -57,6 +61,11 @@ public final class IngestService {
         return OperationsServer.listen(vertx, config.host(), config.metricsPort(), config.http(), checks, metrics.registry())
                 .compose(server -> {
                     operations = server;
+                    return TopicCheck.atStart(vertx, config.bootstrapServers(), config.kafkaProperties(),
+                            new TopicCheck.Expectation("ingest-service", List.of(config.topic()), List.of()));
+                })
+                .compose(check -> {
+                    topics = check;
                     return vertx.deployVerticle(() -> new IngestVerticle(config, api.router(vertx), port, connections),
                             new DeploymentOptions().setInstances(config.instances()));
                 })

@@ -31,8 +31,10 @@ import org.slf4j.LoggerFactory;
 public final class TopicCheck {
 
     private static final Logger LOG = LoggerFactory.getLogger(TopicCheck.class);
-    private static final Duration DESCRIBE_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration DESCRIBE_TIMEOUT = Duration.ofSeconds(5);
     private static final long RECHECK_MS = 5_000;
+    /** The readiness procedure's own limit: above the describe's, so a slow Kafka reads as DOWN, not as an error. */
+    public static final long PROCEDURE_TIMEOUT_MS = DESCRIBE_TIMEOUT.toMillis() + 1_000;
 
     /**
      * What a service needs.
@@ -90,7 +92,7 @@ public final class TopicCheck {
         this.adminProps = new HashMap<>(kafkaProperties);
         adminProps.put("bootstrap.servers", bootstrapServers);
         adminProps.put("client.id", expectation.service() + "-topic-check");
-        adminProps.put("request.timeout.ms", "5000");
+        adminProps.put("request.timeout.ms", "2000");
         adminProps.put("default.api.timeout.ms", String.valueOf(DESCRIBE_TIMEOUT.toMillis()));
         this.expectation = expectation;
     }
@@ -110,6 +112,15 @@ public final class TopicCheck {
             }
             return Future.succeededFuture(check);
         });
+    }
+
+    /** A readiness procedure for a check that may not have run yet: DOWN until it has. */
+    public static void readiness(TopicCheck check, Promise<Status> promise) {
+        if (check == null) {
+            promise.complete(Status.KO(new JsonObject().put("reason", "topics not checked yet")));
+        } else {
+            check.readiness(promise);
+        }
     }
 
     /** The readiness procedure: DOWN while a required topic is missing or counts disagree (asked again every 5 s). */

@@ -116,13 +116,7 @@ public final class SubscriberStateService {
             KafkaStreams.State state = streams.state();
             promise.complete(state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING ? Status.OK()
                     : Status.KO());
-        }).register("topics", 12_000, promise -> {
-            if (topics == null) {
-                promise.complete(Status.KO());
-            } else {
-                topics.readiness(promise);
-            }
-        }), metrics.registry());
+        }).register("topics", TopicCheck.PROCEDURE_TIMEOUT_MS, promise -> TopicCheck.readiness(topics, promise)), metrics.registry());
         return vertx.createHttpServer().requestHandler(router).listen(config.httpPort(), config.httpHost())
                 .compose(s -> {
                     server = s;
