@@ -12,7 +12,7 @@ import com.subsets.sync.ingest.IngestService;
 import com.subsets.sync.iterable.IterableDestination;
 import com.subsets.sync.iterable.IterableDispatcher;
 import com.subsets.sync.iterable.IterableDispatcherConfig;
-import com.subsets.sync.model.Topics;
+import com.subsets.sync.model.TopicCatalog;
 import com.subsets.sync.provisioner.ProvisionerConfig;
 import com.subsets.sync.provisioner.ProvisionerService;
 import com.subsets.sync.runtime.EnvReader;
@@ -87,9 +87,7 @@ final class LocalStack implements AutoCloseable {
             bootstrapServers = config.externalKafka();
         }
         progress.step("creating topics on " + bootstrapServers);
-        createTopics(List.of(Topics.ASSIGNMENT_EVENTS, Topics.deadLetter("iterable"), Topics.deadLetter("blueconic"),
-                Topics.deadLetter("subscriber-state"), Topics.DELIVERY_REPORTS), Map.of());
-        createTopics(List.of(SubscriberStateConfig.STATE_TOPIC), Map.of("cleanup.policy", "compact"));
+        createTopics(bootstrapServers, config.env().passThrough("KAFKA_PROPERTY_", System.getenv().keySet()));
         if (!config.externalPostgres()) {
             progress.step("starting an embedded PostgreSQL");
             postgres = EmbeddedPostgres.start();
@@ -97,14 +95,19 @@ final class LocalStack implements AutoCloseable {
         }
     }
 
-    /** Creates what is missing; a real cluster's own replication defaults apply. */
-    private void createTopics(List<String> names, Map<String, String> topicConfig) throws Exception {
-        Map<String, Object> props = new HashMap<>(config.env().passThrough("KAFKA_PROPERTY_", System.getenv().keySet()));
+    /**
+     * Creates every topic of {@link TopicCatalog} that is missing, with its cleanup policy and retention, each with
+     * {@link #PARTITIONS} partitions (one count for all, as the events and state topics need); a real cluster's own
+     * replication defaults apply.
+     */
+    static void createTopics(String bootstrapServers, Map<String, String> kafkaProperties) throws Exception {
+        Map<String, Object> props = new HashMap<>(kafkaProperties);
         props.put("bootstrap.servers", bootstrapServers);
         try (Admin admin = Admin.create(props)) {
             List<NewTopic> topics = new ArrayList<>();
-            for (String name : names) {
-                topics.add(new NewTopic(name, java.util.Optional.of(PARTITIONS), java.util.Optional.empty()).configs(topicConfig));
+            for (TopicCatalog.Topic topic : TopicCatalog.all()) {
+                topics.add(new NewTopic(topic.name(), java.util.Optional.of(PARTITIONS), java.util.Optional.empty())
+                        .configs(topic.configs()));
             }
             for (var result : admin.createTopics(topics).values().values()) {
                 try {
