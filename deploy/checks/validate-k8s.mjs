@@ -1,5 +1,5 @@
 // Validates rendered Kubernetes objects (a multi-document YAML on stdin, e.g. `kubectl kustomize`)
-// against the Kubernetes API schemas (kubernetes-models) and KEDA's CRD schemas, offline.
+// against the Kubernetes API schemas (kubernetes-models) and KEDA's and Strimzi's CRD schemas, offline.
 // Exits 1 naming every object that fails, or whose apiVersion/kind has no schema here.
 import { readFileSync } from "node:fs";
 import { parseAllDocuments } from "yaml";
@@ -12,7 +12,8 @@ async function modelClass(apiVersion, kind) {
   const [group, version] = apiVersion.includes("/") ? apiVersion.split("/") : ["", apiVersion];
   const candidates = group === ""
     ? [`kubernetes-models/v1`]
-    : [`kubernetes-models/${group}/${version}`, `@kubernetes-models/keda/${group}/${version}`];
+    : [`kubernetes-models/${group}/${version}`, `@kubernetes-models/keda/${group}/${version}`,
+      `@kubernetes-models/strimzi-kafka-operator/${group}/${version}`];
   for (const path of candidates) {
     try {
       const module = await import(path);

@@ -287,6 +287,31 @@ class ManifestsTest {
                 || o.path("kind").asText().equals("HorizontalPodAutoscaler")));
     }
 
+    /**
+     * Production ships every topic of the catalog as a Strimzi KafkaTopic (schema-checked above), with the catalog's
+     * partitions, cleanup policy and retention, and none the catalog does not declare.
+     */
+    @org.junit.jupiter.api.Test
+    void productionShipsEveryCatalogTopicAsAStrimziKafkaTopic() throws Exception {
+        List<JsonNode> topics = ofKind(render("production"), "KafkaTopic");
+        Map<String, JsonNode> byName = new HashMap<>();
+        topics.forEach(t -> byName.put(t.path("spec").path("topicName").asText(), t));
+        assertThat(byName.keySet()).containsExactlyInAnyOrderElementsOf(com.subsets.sync.model.TopicCatalog.all().stream()
+                .map(com.subsets.sync.model.TopicCatalog.Topic::name).toList());
+        for (com.subsets.sync.model.TopicCatalog.Topic topic : com.subsets.sync.model.TopicCatalog.all()) {
+            JsonNode spec = byName.get(topic.name()).path("spec");
+            assertThat(spec.path("partitions").asInt()).as(topic.name()).isEqualTo(topic.partitions());
+            assertThat(byName.get(topic.name()).path("metadata").path("labels").path("strimzi.io/cluster").asText()).isNotEmpty();
+            Map<String, String> config = new HashMap<>();
+            spec.path("config").fields().forEachRemaining(e -> config.put(e.getKey(), e.getValue().asText()));
+            assertThat(config).as(topic.name()).containsAllEntriesOf(topic.configs());
+            if (topic.retention().isEmpty()) {
+                assertThat(config).as(topic.name()).doesNotContainKey("retention.ms");
+            }
+        }
+        assertThat(ofKind(render("local"), "KafkaTopic")).as("a local cluster has no Strimzi").isEmpty();
+    }
+
     private static void checkDeployment(JsonNode deployment) {
         String name = deployment.path("metadata").path("name").asText();
         JsonNode pod = deployment.path("spec").path("template").path("spec");
