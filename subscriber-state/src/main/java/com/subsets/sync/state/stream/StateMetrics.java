@@ -16,8 +16,8 @@ public final class StateMetrics {
     private final Map<SubscriberState.Applied, Counter> applied = new EnumMap<>(SubscriberState.Applied.class);
     private final Map<LinkedSubscribers.LinkChange, Counter> links = new EnumMap<>(LinkedSubscribers.LinkChange.class);
     private final Map<String, Counter> deadLettered = new ConcurrentHashMap<>();
-    private final Map<String, Counter> truncated = new ConcurrentHashMap<>();
-    private final Map<String, Counter> productionFailures = new ConcurrentHashMap<>();
+    private final Counter truncated;
+    private final Counter productionFailures;
 
     public StateMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -28,6 +28,14 @@ public final class StateMetrics {
                                     + "that set them, again)")
                     .tag("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT)).register(registry));
         }
+        truncated = Counter.builder("state.dead.letters.truncated")
+                .description("Dead letters larger than the producer's max.request.size, written truncated (no value, none of the "
+                        + "original headers, dlq-source naming the original)").register(registry);
+        productionFailures = Counter.builder("state.production.failures")
+                .description("Records Kafka refused to take from the state service: the transaction is aborted and its events "
+                        + "applied again, so any increase means a partition may be stuck on a record").register(registry);
+        // Registered now, so the alert's series exists before the first one.
+        deadLettered(ApplyEvents.PROCESSING_FAILED, 0);
         for (LinkedSubscribers.LinkChange change : List.of(LinkedSubscribers.LinkChange.MADE, LinkedSubscribers.LinkChange.MOVED)) {
             links.put(change, Counter.builder("state.links").description(
                             "Links between a userId and an e-mail of a tenant made by an event naming both (neither was linked), "
@@ -47,24 +55,22 @@ public final class StateMetrics {
     }
 
     void deadLettered(String reason) {
+        deadLettered(reason, 1);
+    }
+
+    private void deadLettered(String reason, int count) {
         deadLettered.computeIfAbsent(reason, r -> Counter.builder("state.records.dead.lettered")
                 .description("Records on the state service's dead-letter topic, by reason: not valid events (malformed_json, "
                         + "contract_violation, ...) and events whose application failed (processing_failed)")
-                .tag("reason", r).register(registry)).increment();
+                .tag("reason", r).register(registry)).increment(count);
     }
 
     void deadLetterTruncated(String reason) {
-        truncated.computeIfAbsent(reason, r -> Counter.builder("state.dead.letters.truncated")
-                .description("Dead letters larger than the producer's max.request.size, written truncated (no value, none of the "
-                        + "original headers, dlq-source naming the original), by reason")
-                .tag("reason", r).register(registry)).increment();
+        truncated.increment();
     }
 
-    /** A record Kafka refused to take from the stream (its transaction fails and is tried again), by topic. */
+    /** A record Kafka refused to take from the stream (its transaction fails and is tried again). */
     public void productionFailed(String topic) {
-        productionFailures.computeIfAbsent(topic, t -> Counter.builder("state.production.failures")
-                .description("Records Kafka refused to take from the state service (the transaction is aborted and its events "
-                        + "applied again), by topic: any increase means a partition may be stuck on a record")
-                .tag("topic", t).register(registry)).increment();
+        productionFailures.increment();
     }
 }
