@@ -35,6 +35,24 @@ public record SegmentMembership(String changeId, String tenantId, String segment
                 identifierName, identifier, change, observedAt);
     }
 
+    /**
+     * Whether {@code identifier} can name a subscriber as {@code identifierName} ({@code email} or {@code userId}), by the
+     * rules an event's subscriber is held to: an e-mail address of at most 254 characters, or a userId of 1 to 256
+     * characters with no control character (a NUL included) and no unpaired surrogate. A segment member failing them
+     * is unmatched: it names no subscriber an event could, and PostgreSQL could not store or index it.
+     */
+    public static boolean isIdentifier(String identifierName, String identifier) {
+        if (identifier == null || identifier.isEmpty()) {
+            return false;
+        }
+        boolean email = "email".equals(identifierName);
+        int max = email ? EventValidator.MAX_EMAIL : EventValidator.MAX_USER_ID;
+        if (identifier.length() > max * 2 || identifier.codePointCount(0, identifier.length()) > max) {
+            return false;
+        }
+        return email ? TextRules.isEmail(identifier) : TextRules.isText(identifier);
+    }
+
     private static String changeId(String tenantId, String segmentId, String identifier, Change change, String readId) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");

@@ -54,4 +54,23 @@ class SegmentMembershipTest {
         assertThatThrownBy(() -> SegmentMembership.decode("{}".getBytes())).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("not a segment membership change");
     }
+
+    @Test
+    void segmentMembersAreIdentifiersByTheEventsRules() {
+        assertThat(SegmentMembership.isIdentifier("email", "ada@example.com")).isTrue();
+        assertThat(SegmentMembership.isIdentifier("userId", "u-42")).isTrue();
+        assertThat(SegmentMembership.isIdentifier("userId", "x".repeat(256))).isTrue();
+        assertThat(SegmentMembership.isIdentifier("userId", "\uD83D\uDE00".repeat(256))).as("256 code points").isTrue();
+        // What PostgreSQL cannot store (a NUL) or index (a btree row above about 2.7 KB), and what no event could name.
+        assertThat(SegmentMembership.isIdentifier("userId", "a\u0000b")).isFalse();
+        assertThat(SegmentMembership.isIdentifier("email", "a\u0000b@example.com")).isFalse();
+        assertThat(SegmentMembership.isIdentifier("userId", "x".repeat(3_000))).isFalse();
+        assertThat(SegmentMembership.isIdentifier("userId", "x".repeat(257))).isFalse();
+        assertThat(SegmentMembership.isIdentifier("email", "a".repeat(250) + "@example.com")).isFalse();
+        assertThat(SegmentMembership.isIdentifier("email", "not an address")).isFalse();
+        assertThat(SegmentMembership.isIdentifier("userId", "\uD83D")).as("unpaired surrogate").isFalse();
+        assertThat(SegmentMembership.isIdentifier("userId", "   ")).isFalse();
+        assertThat(SegmentMembership.isIdentifier("userId", "")).isFalse();
+        assertThat(SegmentMembership.isIdentifier("userId", null)).isFalse();
+    }
 }
