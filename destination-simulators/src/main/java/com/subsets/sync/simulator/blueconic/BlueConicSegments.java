@@ -27,6 +27,7 @@ public final class BlueConicSegments {
     private int failAtPage = -1;
     private int failStatus;
     private int pagesUntilFault;
+    private final Map<String, Integer> hiddenFromListings = new java.util.HashMap<>();
 
     /** Defines (or renames) a segment; its members stay. */
     public synchronized BlueConicSegments define(String id, String name, String... tags) {
@@ -56,9 +57,24 @@ public final class BlueConicSegments {
         return this;
     }
 
+    /**
+     * The next {@code listings} listings ({@code GET /segments}, every page of one) leave the segment out although it
+     * exists: what a segment deleted or moved between two {@code startIndex} pages looks like to the reader of the list.
+     */
+    public synchronized BlueConicSegments hideFromListings(String id, int listings) {
+        hiddenFromListings.put(id, listings);
+        return this;
+    }
+
     synchronized JsonObject list(String filterTag, int startIndex, int count) {
         List<Segment> matching = segments.values().stream()
-                .filter(s -> filterTag == null || s.tags().contains(filterTag)).toList();
+                .filter(s -> filterTag == null || s.tags().contains(filterTag))
+                .filter(s -> hiddenFromListings.getOrDefault(s.id(), 0) <= 0).toList();
+        if (startIndex + count >= matching.size()) {
+            // The last page of a listing: one listing less for each hidden segment.
+            hiddenFromListings.replaceAll((id, left) -> left - 1);
+            hiddenFromListings.values().removeIf(left -> left <= 0);
+        }
         JsonArray page = new JsonArray();
         matching.stream().skip(startIndex).limit(count).forEach(s -> page.add(new JsonObject().put("id", s.id())
                 .put("name", s.name()).put("description", "").put("tags", new JsonArray(s.tags()))
