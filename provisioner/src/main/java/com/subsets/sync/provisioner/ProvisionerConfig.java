@@ -4,6 +4,7 @@ import com.subsets.sync.client.blueconic.InstanceUrlPolicy;
 import com.subsets.sync.client.iterable.IterableRegion;
 import com.subsets.sync.model.Topics;
 import com.subsets.sync.provisioner.core.DestinationKind;
+import com.subsets.sync.provisioner.core.LookupTokens;
 import com.subsets.sync.provisioner.core.SecretBox;
 import com.subsets.sync.provisioner.store.Database;
 import com.subsets.sync.runtime.ConfigException;
@@ -63,10 +64,11 @@ public record ProvisionerConfig(
 
     /**
      * Reading the BlueConic segments tenants follow: every {@code interval} per tenant, {@code pageSize} profiles a
-     * request, changes to {@code topic}; {@code lookups} are the platform services that may ask which segments a
-     * subscriber is in (operators may too; null: operators only).
+     * request, changes to {@code topic}, a failed read tried again after {@code retry} (or the interval, if sooner);
+     * {@code lookups} are the platform services' tokens that may ask which segments a subscriber of their tenants is in
+     * (operators may too, for every tenant; null: operators only).
      */
-    public record Segments(Duration interval, int pageSize, String topic, TokenAuthenticator lookups) {
+    public record Segments(Duration interval, Duration retry, int pageSize, String topic, LookupTokens lookups) {
     }
 
     /** The variables that name tokens, each a role of its own. */
@@ -105,11 +107,11 @@ public record ProvisionerConfig(
                         DestinationKind.BLUECONIC, env.string("PROVISIONER_BLUECONIC_DEAD_LETTER_TOPIC", Topics.deadLetter("blueconic"))),
                 new Segments(
                         env.millis("PROVISIONER_SEGMENTS_INTERVAL_MS", Duration.ofMinutes(15), Duration.ofSeconds(1), Duration.ofDays(1)),
+                        env.millis("PROVISIONER_SEGMENTS_RETRY_MS", Duration.ofMinutes(1), Duration.ofMillis(100), Duration.ofDays(1)),
                         // BlueConic allows up to 1,000,000 a page; 1,000 keeps a page's memory small and its request short.
                         env.integer("PROVISIONER_SEGMENTS_PAGE_SIZE", 1_000, 1, 100_000),
                         env.string("PROVISIONER_SEGMENTS_TOPIC", Topics.SEGMENT_MEMBERSHIPS),
-                        env.list("PROVISIONER_LOOKUP_TOKEN_SHA256").isEmpty() ? null
-                                : TokenAuthenticator.fromEnv(env, "PROVISIONER_LOOKUP_TOKEN_SHA256")),
+                        LookupTokens.parse(env.list(LookupTokens.VARIABLE))),
                 env.integer("PROVISIONER_METRICS_PORT", 9083, 0, 65535),
                 HttpServerLimits.fromEnv(env, "PROVISIONER"));
     }
@@ -145,7 +147,8 @@ public record ProvisionerConfig(
     static void refuseSharedTokens(EnvReader env) {
         Map<String, String> roleOf = new java.util.HashMap<>();
         for (String variable : TOKEN_ROLES) {
-            for (String hash : env.list(variable)) {
+            List<String> entries = env.list(variable);
+            for (String hash : variable.equals(LookupTokens.VARIABLE) ? LookupTokens.hashes(entries) : entries) {
                 String other = roleOf.putIfAbsent(hash.toLowerCase(java.util.Locale.ROOT), variable);
                 if (other != null && !other.equals(variable)) {
                     throw new ConfigException(other + " and " + variable + " share a token hash: each role needs tokens of its own");

@@ -7,6 +7,7 @@ import com.subsets.sync.provisioner.api.DestinationsApi;
 import com.subsets.sync.provisioner.api.ResyncApi;
 import com.subsets.sync.provisioner.api.SegmentsApi;
 import com.subsets.sync.provisioner.run.ProvisioningLock;
+import com.subsets.sync.provisioner.run.RunSlots;
 import com.subsets.sync.provisioner.segments.MembershipPublisher;
 import com.subsets.sync.provisioner.segments.SegmentClient;
 import com.subsets.sync.provisioner.segments.SegmentMetrics;
@@ -70,6 +71,8 @@ public final class ProvisionerService {
     private SegmentReader segments;
     private SegmentStore segmentStore;
     private TokenProvider blueConicTokens;
+    /** Provisioning runs and segment reads, each holding a pooled connection: together below the pool size. */
+    private RunSlots slots;
     private HttpServer server;
     private HttpServer operations;
     private volatile TopicCheck topics;
@@ -97,6 +100,7 @@ public final class ProvisionerService {
     private Future<Void> deploy() {
         return Database.open(vertx, config.database()).compose(opened -> {
             pool = opened;
+            slots = new RunSlots(config.database().poolSize());
             ProvisionerMetrics provisionerMetrics = new ProvisionerMetrics(metrics.registry());
             DestinationStore store = new DestinationStore(pool);
             DeliveryHistoryStore history = new DeliveryHistoryStore(pool);
@@ -108,10 +112,11 @@ public final class ProvisionerService {
             ApiGuard.mount(router, callers(), config.http().bodyTimeout());
             ResyncStore resyncs = new ResyncStore(pool);
             segmentStore = new SegmentStore(pool);
-            segments = new SegmentReader(vertx, segmentStore, store, sealer, new ProvisioningLock(pool),
+            segments = new SegmentReader(vertx, segmentStore, store, sealer, new ProvisioningLock(pool), slots,
                     new SegmentClient(client, blueConicTokens, config.vendorTimeout().toMillis()),
                     new MembershipPublisher(vertx, config.bootstrapServers(), config.kafkaProperties(), config.segments().topic()),
-                    new SegmentMetrics(metrics.registry()), config.segments().interval().toMillis(), config.segments().pageSize());
+                    new SegmentMetrics(metrics.registry()), config.segments().interval().toMillis(), config.segments().retry().toMillis(),
+                    config.segments().pageSize());
             new SegmentsApi(segmentStore, config.operators(), config.segments().lookups()).mount(router);
             new DestinationsApi(store, history, resyncs, segmentStore, new RegistrationReader(config.instanceUrls()), sealer, runner,
                     config.iterableEndpoints(), config.operators(), config.dispatchers(), provisionerMetrics).mount(router);
@@ -169,7 +174,7 @@ public final class ProvisionerService {
         List<TokenAuthenticator> callers = new ArrayList<>(config.dispatchers().values());
         callers.add(config.operators());
         if (config.segments().lookups() != null) {
-            callers.add(config.segments().lookups());
+            callers.add(config.segments().lookups().any());
         }
         return callers;
     }
@@ -185,7 +190,7 @@ public final class ProvisionerService {
                 () -> ThreadLocalRandom.current().nextDouble()), config.vendorAttempts());
         Backoff runBackoff = new Backoff(config.runRetryBase(), config.runRetryMax(), Duration.ofDays(3650),
                 () -> 0.5 + ThreadLocalRandom.current().nextDouble() / 2);
-        return new ProvisioningRunner(pool, config.database().poolSize(), store, sealer, Map.of(
+        return new ProvisioningRunner(pool, slots, store, sealer, Map.of(
                 DestinationKind.BLUECONIC, new BlueConicFieldProvisioner(client, blueConicTokens,
                         calls, timeout),
                 DestinationKind.ITERABLE, new IterableFieldProvisioner(client, calls, config.iterableEndpoints()::url, timeout)),

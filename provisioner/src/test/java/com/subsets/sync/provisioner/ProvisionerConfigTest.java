@@ -24,7 +24,7 @@ class ProvisionerConfigTest {
         env.put("PROVISIONER_OPERATOR_TOKEN_SHA256", TokenAuthenticator.sha256Hex("operator"));
         env.put("PROVISIONER_ITERABLE_DISPATCHER_TOKEN_SHA256", TokenAuthenticator.sha256Hex("iterable"));
         env.put("PROVISIONER_BLUECONIC_DISPATCHER_TOKEN_SHA256", TokenAuthenticator.sha256Hex("blueconic"));
-        env.put("PROVISIONER_LOOKUP_TOKEN_SHA256", TokenAuthenticator.sha256Hex("lookup"));
+        env.put("PROVISIONER_LOOKUP_TOKEN_SHA256", "acme:" + TokenAuthenticator.sha256Hex("lookup"));
         env.put("PROVISIONER_ENCRYPTION_KEYS", KEY);
         return env;
     }
@@ -79,13 +79,39 @@ class ProvisionerConfigTest {
                 {"PROVISIONER_BLUECONIC_DISPATCHER_TOKEN_SHA256", "PROVISIONER_LOOKUP_TOKEN_SHA256"}};
         for (String[] pair : pairs) {
             Map<String, String> env = env();
-            String shared = env.get(pair[0]);
+            String shared = env.get(pair[0]).substring(env.get(pair[0]).indexOf(':') + 1);
             // Among others, and in upper case: the same hash all the same.
-            env.put(pair[1], TokenAuthenticator.sha256Hex("another") + "," + shared.toUpperCase());
+            String prefix = pair[1].equals("PROVISIONER_LOOKUP_TOKEN_SHA256") ? "acme:" : "";
+            env.put(pair[1], prefix + TokenAuthenticator.sha256Hex("another") + "," + prefix + shared.toUpperCase());
             assertThatThrownBy(() -> read(env)).isInstanceOf(ConfigException.class)
                     .hasMessageContaining(pair[0]).hasMessageContaining(pair[1])
                     .hasMessageNotContaining(shared).hasMessageNotContaining(shared.toUpperCase());
         }
+    }
+
+    @Test
+    void lookupTokensReadOnlyTheTenantsTheyAreIssuedFor() {
+        Map<String, String> env = env();
+        env.put("PROVISIONER_LOOKUP_TOKEN_SHA256", "acme:" + TokenAuthenticator.sha256Hex("a") + ",brand:"
+                + TokenAuthenticator.sha256Hex("a") + ",other:" + TokenAuthenticator.sha256Hex("b").toUpperCase());
+        var lookups = read(env).segments().lookups();
+        assertThat(lookups.mayRead("Bearer a", "acme")).isTrue();
+        assertThat(lookups.mayRead("Bearer a", "brand")).isTrue();
+        assertThat(lookups.mayRead("Bearer a", "other")).isFalse();
+        assertThat(lookups.mayRead("Bearer b", "other")).isTrue();
+        assertThat(lookups.mayRead("Bearer b", "acme")).isFalse();
+        assertThat(lookups.mayRead("Bearer c", "acme")).isFalse();
+        assertThat(lookups.mayRead(null, "acme")).isFalse();
+        assertThat(lookups.any().isAuthorized("Bearer b")).isTrue();
+
+        // A hash without its tenant would read every tenant: refused at start, naming the variable and the format.
+        env.put("PROVISIONER_LOOKUP_TOKEN_SHA256", TokenAuthenticator.sha256Hex("a"));
+        assertThatThrownBy(() -> read(env)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("PROVISIONER_LOOKUP_TOKEN_SHA256").hasMessageContaining("<tenantId>:");
+        env.put("PROVISIONER_LOOKUP_TOKEN_SHA256", "Not A Tenant:" + TokenAuthenticator.sha256Hex("a"));
+        assertThatThrownBy(() -> read(env)).isInstanceOf(ConfigException.class);
+        env.remove("PROVISIONER_LOOKUP_TOKEN_SHA256");
+        assertThat(read(env).segments().lookups()).as("operators only").isNull();
     }
 
     @Test

@@ -3,6 +3,7 @@ package com.subsets.sync.provisioner;
 import static com.subsets.sync.provisioner.ProvisionerTestKit.await;
 import static com.subsets.sync.provisioner.ProvisionerTestKit.call;
 import static com.subsets.sync.provisioner.ProvisionerTestKit.operator;
+import static com.subsets.sync.provisioner.ProvisionerTestKit.OPERATOR_TOKEN;
 import static com.subsets.sync.provisioner.ProvisionerTestKit.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,7 +46,9 @@ class SegmentsIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String TOPIC = "segments-it.memberships";
+    /** A lookup token of tenants brand and gone; the other is shaky's only. */
     private static final String LOOKUP_TOKEN = "lookup-token-for-tests";
+    private static final String SHAKY_LOOKUP_TOKEN = "shaky-lookup-token-for-tests";
     private static final int PAGE_SIZE_BIG = 1_000;
 
     private static Vertx vertx;
@@ -70,7 +73,8 @@ class SegmentsIT {
         env.put("PROVISIONER_SEGMENTS_PAGE_SIZE", String.valueOf(PAGE_SIZE_BIG));
         // Reads run when a test asks (readSegments), not on the clock.
         env.put("PROVISIONER_SEGMENTS_INTERVAL_MS", "3600000");
-        env.put("PROVISIONER_LOOKUP_TOKEN_SHA256", TokenAuthenticator.sha256Hex(LOOKUP_TOKEN));
+        env.put("PROVISIONER_LOOKUP_TOKEN_SHA256", "brand:" + TokenAuthenticator.sha256Hex(LOOKUP_TOKEN) + ",gone:"
+                + TokenAuthenticator.sha256Hex(LOOKUP_TOKEN) + ",shaky:" + TokenAuthenticator.sha256Hex(SHAKY_LOOKUP_TOKEN));
         provisioner = ProvisionerTestKit.start(env);
         port = provisioner.port();
     }
@@ -139,16 +143,127 @@ class SegmentsIT {
     }
 
     @Test
-    void anUnknownSegmentFailsTheRegistrationWithBlueConicsWords() throws Exception {
+    void anUnknownSegmentIsReportedOnTheSegmentAndNeverFailsTheDestination() throws Exception {
         tenant("unknown").segments().define("seg-a", "A");
         var created = register("unknown", new JsonObject().put("followSegments", new JsonArray().add("seg-a").add("seg-missing")));
         assertThat(created.status()).as(created.body()).isEqualTo(201);
-        await("FAILED", WAIT, () -> status(port, "unknown", "blueconic").equals("FAILED"));
-        JsonObject view = operator(port, "GET", "/v1/tenants/unknown/destinations/blueconic", null).json();
-        assertThat(view.getString("statusReason")).contains("seg-missing").contains("Segment not found");
+        await("READY", WAIT, () -> status(port, "unknown", "blueconic").equals("READY"));
+        readAgain("unknown");
+        JsonObject missing = segment("unknown", "seg-missing");
+        assertThat(missing.getString("lastError")).contains("segment_not_found").contains("Segment not found");
+        assertThat(segment("unknown", "seg-a").getString("lastError")).isNull();
+        assertThat(status(port, "unknown", "blueconic")).isEqualTo("READY");
         var invalid = register("unknown", new JsonObject().put("followSegments", new JsonArray().add("not a segment id")));
         assertThat(invalid.status()).isEqualTo(400);
         assertThat(invalid.body()).contains("followSegments");
+    }
+
+    @Test
+    void aFollowedSegmentDeletedAtBlueConicNeverFailsANewRevision() throws Exception {
+        BlueConicTenant rotated = tenant("rotated");
+        rotated.segments().define("seg-r", "Soon gone").members("seg-r", members(rotated, 0, 3));
+        assertThat(register("rotated", new JsonObject().put("followSegments", new JsonArray().add("seg-r"))).status()).isEqualTo(201);
+        await("READY", WAIT, () -> status(port, "rotated", "blueconic").equals("READY"));
+        read();
+        rotated.segments().remove("seg-r");
+        readAgain("rotated");
+        // A new revision (another strategy; a rotated secret is the same) with the deleted segment still named.
+        var changed = register("rotated", new JsonObject().put("followSegments", new JsonArray().add("seg-r")).put("strategy", "UPSERT"));
+        assertThat(changed.status()).as(changed.body()).isEqualTo(202);
+        await("the new revision READY", WAIT, () -> {
+            JsonObject view = operator(port, "GET", "/v1/tenants/rotated/destinations/blueconic", null).json();
+            return view.getString("status").equals("READY") && view.getLong("revision") == 2;
+        });
+        JsonObject segment = segment("rotated", "seg-r");
+        assertThat(segment.getString("deletedAt")).isNotNull();
+        assertThat(segment.getString("lastError")).contains("segment_deleted");
+        assertThat(subscribers(published("rotated"), SegmentMembership.Change.EXITED)).hasSize(3);
+    }
+
+    @Test
+    void aSegmentMissingFromOneListingIsReadDirectlyAndNoMemberExits() throws Exception {
+        BlueConicTenant moving = tenant("moving");
+        moving.segments().define("seg-m1", "One", "subsets").members("seg-m1", members(moving, 0, 4))
+                .define("seg-m2", "Two").members("seg-m2", members(moving, 4, 6));
+        assertThat(register("moving", new JsonObject().put("followSegmentTags", new JsonArray().add("subsets"))
+                .put("followSegments", new JsonArray().add("seg-m2"))).status()).isEqualTo(201);
+        await("READY", WAIT, () -> status(port, "moving", "blueconic").equals("READY"));
+        read();
+        assertThat(published("moving")).hasSize(6);
+        // Deleted or reordered between two startIndex pages: one listing misses both, BlueConic still has them.
+        moving.segments().hideFromListings("seg-m1", 1).hideFromListings("seg-m2", 1);
+        moving.segments().members("seg-m1", members(moving, 1, 5));
+        readAgain("moving");
+        List<SegmentMembership> after = published("moving").subList(6, published("moving").size());
+        assertThat(subscribers(after, SegmentMembership.Change.EXITED)).as("only the real change").containsExactly("m0@example.com");
+        assertThat(subscribers(after, SegmentMembership.Change.ENTERED)).containsExactly("m4@example.com");
+        assertThat(segment("moving", "seg-m1").getString("deletedAt")).isNull();
+        assertThat(segment("moving", "seg-m2").getLong("members")).isEqualTo(2);
+        readAgain("moving");
+        assertThat(published("moving")).as("nothing enters again").hasSize(8);
+    }
+
+    @Test
+    void memberValuesNoEventCouldNameAreUnmatchedAndTheReadCompletes() throws Exception {
+        BlueConicTenant odd = tenant("odd");
+        List<String> ids = new ArrayList<>(members(odd, 0, 2));
+        ids.add(odd.addProfile(Map.of("email", List.of("nul\u0000inside@example.com"))));
+        ids.add(odd.addProfile(Map.of("email", List.of("x".repeat(3_000) + "@example.com"))));
+        ids.add(odd.addProfile(Map.of("email", List.of("not an e-mail address"))));
+        odd.segments().define("seg-odd", "Odd values").members("seg-odd", ids);
+        assertThat(register("odd", new JsonObject().put("followSegments", new JsonArray().add("seg-odd"))).status()).isEqualTo(201);
+        await("READY", WAIT, () -> status(port, "odd", "blueconic").equals("READY"));
+        read();
+        assertThat(subscribers(published("odd"), SegmentMembership.Change.ENTERED)).containsExactly("m0@example.com", "m1@example.com");
+        JsonObject segment = segment("odd", "seg-odd");
+        assertThat(segment.getLong("members")).isEqualTo(2);
+        assertThat(segment.getString("lastError")).isNull();
+        assertThat(segment.getString("lastReadAt")).isNotNull();
+    }
+
+    @Test
+    void unfollowingATagRemovedAndDeletingTheDestinationPublishTheExits() throws Exception {
+        BlueConicTenant leaving = tenant("leaving");
+        leaving.segments().define("seg-id", "By id").members("seg-id", members(leaving, 0, 2))
+                .define("seg-tag", "By tag", "subsets").members("seg-tag", members(leaving, 2, 5))
+                .define("seg-last", "Last", "subsets").members("seg-last", members(leaving, 5, 6));
+        assertThat(register("leaving", new JsonObject().put("followSegments", new JsonArray().add("seg-id"))
+                .put("followSegmentTags", new JsonArray().add("subsets"))).status()).isEqualTo(201);
+        await("READY", WAIT, () -> status(port, "leaving", "blueconic").equals("READY"));
+        read();
+        assertThat(published("leaving")).hasSize(6);
+
+        // Unfollowed: the registration no longer names seg-id.
+        assertThat(register("leaving", new JsonObject().put("followSegmentTags", new JsonArray().add("subsets"))).status()).isEqualTo(202);
+        await("the new revision READY", WAIT, () -> operator(port, "GET", "/v1/tenants/leaving/destinations/blueconic", null).json()
+                .getLong("revision") == 2 && status(port, "leaving", "blueconic").equals("READY"));
+        readAgain("leaving");
+        assertThat(exitsOf("leaving", "seg-id")).containsExactly("m0@example.com", "m1@example.com");
+
+        // The tag removed at BlueConic.
+        leaving.segments().define("seg-tag", "By tag");
+        readAgain("leaving");
+        assertThat(exitsOf("leaving", "seg-tag")).containsExactly("m2@example.com", "m3@example.com", "m4@example.com");
+
+        // The destination deleted: its last followed segment's members exit, and nothing is left to look up.
+        assertThat(operator(port, "DELETE", "/v1/tenants/leaving/destinations/blueconic", null).status()).isEqualTo(204);
+        read();
+        readAgain("leaving");
+        assertThat(exitsOf("leaving", "seg-last")).containsExactly("m5@example.com");
+        assertThat(subscribers(published("leaving"), SegmentMembership.Change.EXITED)).as("each exit once").hasSize(6);
+        assertThat(call(port, "GET", "/v1/tenants/leaving/subscribers/m5@example.com/segments", OPERATOR_TOKEN, null).json()
+                .getJsonArray("segments")).isEmpty();
+    }
+
+    private static List<String> exitsOf(String tenant, String segmentId) {
+        return published(tenant).stream().filter(c -> c.segmentId().equals(segmentId) && c.change() == SegmentMembership.Change.EXITED)
+                .map(SegmentMembership::identifier).sorted().toList();
+    }
+
+    private static JsonObject segment(String tenant, String segmentId) {
+        JsonArray segments = operator(port, "GET", "/v1/tenants/" + tenant + "/destinations/blueconic", null).json().getJsonArray("segments");
+        return segments.stream().map(JsonObject.class::cast).filter(s -> s.getString("id").equals(segmentId)).findFirst()
+                .orElseThrow(() -> new AssertionError(segmentId + " not in " + segments.encode()));
     }
 
     @Test
@@ -184,6 +299,13 @@ class SegmentsIT {
         assertThat(call(port, "GET", "/v1/tenants/brand/subscribers/m0@example.com/segments", LOOKUP_TOKEN, null).json()
                 .getJsonArray("segments")).isEmpty();
         assertThat(call(port, "GET", "/v1/tenants/brand/subscribers/m6@example.com/segments", "wrong", null).status()).isEqualTo(401);
+        var otherTenant = call(port, "GET", "/v1/tenants/brand/subscribers/m6@example.com/segments", SHAKY_LOOKUP_TOKEN, null);
+        assertThat(otherTenant.status()).as("a lookup token of another tenant: " + otherTenant.body()).isEqualTo(404);
+        assertThat(otherTenant.body()).doesNotContain("seg-churn");
+        assertThat(call(port, "GET", "/v1/tenants/shaky/subscribers/m6@example.com/segments", LOOKUP_TOKEN, null).status())
+                .as("brand's token does not read shaky").isEqualTo(404);
+        assertThat(call(port, "GET", "/v1/tenants/brand/subscribers/m6@example.com/segments", OPERATOR_TOKEN, null).status())
+                .as("operators read every tenant").isEqualTo(200);
         assertThat(call(port, "GET", "/v1/tenants/brand/destinations/blueconic", LOOKUP_TOKEN, null).status())
                 .as("a lookup token opens lookups only").isEqualTo(401);
 

@@ -1,5 +1,6 @@
 package com.subsets.sync.provisioner.api;
 
+import com.subsets.sync.provisioner.core.LookupTokens;
 import com.subsets.sync.provisioner.segments.SegmentStore;
 import com.subsets.sync.runtime.TokenAuthenticator;
 import io.vertx.core.json.JsonArray;
@@ -11,16 +12,17 @@ import io.vertx.ext.web.RoutingContext;
  * {@code GET /v1/tenants/{tenantId}/subscribers/{subscriber}/segments}: which followed BlueConic segments a
  * subscriber is in, from the last complete reads (each with its time), never by calling BlueConic on the request
  * path. {@code subscriber} is the tenant's matching identifier: the e-mail, or the id property's value. Platform
- * services call it with a lookup token; operators with theirs. Mounted before {@link DestinationsApi}, whose
+ * services call it with a lookup token issued for the tenant (another tenant's token gets 404, as a tenant with no
+ * such destination would); operators with theirs, for any tenant. Mounted before {@link DestinationsApi}, whose
  * handler on {@code /v1/tenants/*} takes operator tokens only.
  */
 public final class SegmentsApi {
 
     private final SegmentStore store;
     private final TokenAuthenticator operators;
-    private final TokenAuthenticator lookups;
+    private final LookupTokens lookups;
 
-    public SegmentsApi(SegmentStore store, TokenAuthenticator operators, TokenAuthenticator lookups) {
+    public SegmentsApi(SegmentStore store, TokenAuthenticator operators, LookupTokens lookups) {
         this.store = store;
         this.operators = operators;
         this.lookups = lookups;
@@ -32,12 +34,16 @@ public final class SegmentsApi {
 
     private void lookup(RoutingContext ctx) {
         String header = ctx.request().getHeader("authorization");
-        if (!operators.isAuthorized(header) && (lookups == null || !lookups.isAuthorized(header))) {
+        boolean operator = operators.isAuthorized(header);
+        if (!operator && (lookups == null || !lookups.any().isAuthorized(header))) {
             ctx.fail(new ApiException(401, "unauthorized", "a valid bearer token is required"));
             return;
         }
         DestinationsApi.respond(ctx, c -> {
             String tenantId = DestinationsApi.tenantId(c);
+            if (!operator && !lookups.mayRead(header, tenantId)) {
+                throw new ApiException(404, "not_found", "no segments of tenant " + tenantId + " for this token");
+            }
             String subscriber = c.pathParam("subscriber");
             if (subscriber.isEmpty() || subscriber.length() > 256) {
                 throw new ApiException(400, "invalid_subscriber", "subscriber must be 1 to 256 characters: the e-mail or the id");

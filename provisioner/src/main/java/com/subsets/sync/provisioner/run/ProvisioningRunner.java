@@ -41,17 +41,16 @@ public final class ProvisioningRunner {
     private final Backoff runBackoff;
     private final String replica;
     private final ProvisionerMetrics metrics;
-    private final int maxConcurrentRuns;
-    private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+    private final RunSlots slots;
 
     /**
-     * {@code poolSize}: the database pool's connections. A run holds one for its whole length (its lock lives
-     * on it), so runs at once stay below the pool size and leave at least one connection to the API.
+     * {@code slots}: shared with segment reads. A run holds a pooled connection for its whole length (its lock lives
+     * on it), so runs and reads at once stay below the pool size and leave at least one connection to the API.
      */
-    public ProvisioningRunner(Pool pool, int poolSize, DestinationStore store, CredentialSealer secrets,
+    public ProvisioningRunner(Pool pool, RunSlots slots, DestinationStore store, CredentialSealer secrets,
                               Map<DestinationKind, FieldProvisioner> provisioners, Backoff runBackoff, String replica,
                               ProvisionerMetrics metrics) {
-        this.maxConcurrentRuns = Math.max(1, poolSize - 1);
+        this.slots = slots;
         this.store = store;
         this.lock = new ProvisioningLock(pool);
         this.secrets = secrets;
@@ -66,9 +65,8 @@ public final class ProvisioningRunner {
      * which leaves alone what another replica has settled in the meantime.
      */
     public Future<RunResult> provision(String tenantId, DestinationKind kind, boolean onlyIfDue) {
-        if (running.incrementAndGet() > maxConcurrentRuns) {
+        if (!slots.tryAcquire()) {
             // The destination stays due; the sweep comes back to it.
-            running.decrementAndGet();
             return Future.succeededFuture(RunResult.BUSY);
         }
         return lock.withLock(tenantId, kind, connection -> store.find(connection, tenantId, kind)
@@ -83,7 +81,7 @@ public final class ProvisioningRunner {
                         }))
                 .map(result -> result.orElse(RunResult.BUSY))
                 .eventually(() -> {
-                    running.decrementAndGet();
+                    slots.release();
                     return Future.succeededFuture();
                 });
     }

@@ -20,16 +20,29 @@ public final class MembershipPublisher {
                 KafkaClientConfig.STRING_SERIALIZER, KafkaClientConfig.BYTES_SERIALIZER);
         props.put("enable.idempotence", "true");
         props.put("linger.ms", "10");
+        // A topic Kafka does not have blocks each send this long (60 s by default, one send after another): fail fast.
+        props.putIfAbsent("max.block.ms", "5000");
         this.producer = KafkaProducer.create(vertx, props);
         this.producer.exceptionHandler(e -> { });
         this.topic = topic;
     }
 
-    /** Completes once Kafka has every one of them; fails if any was refused (the read then publishes them again). */
+    /**
+     * Completes once Kafka has every one of them; fails with reason {@code publish_failed} if the topic is not there (a
+     * single metadata wait, not one per change) or any change was refused: the read then publishes them again.
+     */
     Future<Void> publish(List<SegmentMembership> changes) {
-        return Future.all(changes.stream()
-                .map(c -> producer.send(KafkaProducerRecord.create(topic, c.tenantId(), c.encode())))
-                .toList()).mapEmpty();
+        return producer.partitionsFor(topic)
+                .recover(e -> Future.failedFuture(new SegmentReadException("publish_failed",
+                        "Kafka topic " + topic + " is not available: " + e.getMessage())))
+                .compose(partitions -> partitions.isEmpty()
+                        ? Future.failedFuture(new SegmentReadException("publish_failed", "Kafka topic " + topic + " has no partitions"))
+                        : Future.all(changes.stream()
+                                .map(c -> producer.send(KafkaProducerRecord.create(topic, c.tenantId(), c.encode())))
+                                .toList())
+                        .recover(e -> Future.failedFuture(new SegmentReadException("publish_failed",
+                                "Kafka did not take a change for topic " + topic + ": " + e.getMessage()))))
+                .mapEmpty();
     }
 
     Future<Void> close() {

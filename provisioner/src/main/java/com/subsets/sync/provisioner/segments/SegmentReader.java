@@ -5,63 +5,75 @@ import com.subsets.sync.model.SegmentMembership;
 import com.subsets.sync.provisioner.core.DestinationKind;
 import com.subsets.sync.provisioner.core.CredentialSealer;
 import com.subsets.sync.provisioner.run.ProvisioningLock;
+import com.subsets.sync.provisioner.run.RunSlots;
 import com.subsets.sync.provisioner.store.DestinationStore;
 import com.subsets.sync.provisioner.store.StoredDestination;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlConnection;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Reads the members of each BlueConic segment a tenant follows, every {@code interval} per tenant, and publishes what
  * changed since the last complete read. One read of a tenant at a time across replicas (a PostgreSQL advisory lock),
- * one request at a time within it (well inside the instance's concurrency). A segment's pages are stored as they
- * come, with the cursor of the next, so a crash resumes the read; its changes are published and its members replaced
- * only once every page is in, so a read that fails midway publishes nothing for that segment. Memory stays bounded
- * by a page: members live in PostgreSQL, and changes are published in slices.
+ * one request at a time within it (well inside the instance's concurrency). Every query of a read runs on its lock's
+ * connection, and reads take a slot of the limit they share with provisioning runs, so reads never starve the pool.
+ * A segment's pages are stored as they come, with the cursor of the next, so a crash resumes the read; its changes
+ * are published and its members replaced only once every page is in, so a read that fails midway publishes nothing
+ * for that segment. Memory stays bounded by a page: members live in PostgreSQL, and changes are published in slices.
+ * A segment no longer followed (unfollowed, its tag removed, the destination deleted) has its members' exits
+ * published before it is forgotten; a followed segment is declared deleted only when a direct read of it answers 404,
+ * never because one listing missed it.
  */
 public final class SegmentReader {
 
     private static final Logger LOG = LoggerFactory.getLogger(SegmentReader.class);
     private static final int CHANGES_PER_SLICE = 2_000;
     private static final long CHECK_MILLIS = 2_000;
-    /** After a read that failed somewhere, the next comes this soon (or at the interval, if that is sooner): it resumes. */
-    private static final long RETRY_MILLIS = 60_000;
 
     private final Vertx vertx;
     private final SegmentStore store;
     private final DestinationStore destinations;
     private final CredentialSealer secrets;
     private final ProvisioningLock lock;
+    private final RunSlots slots;
     private final SegmentClient client;
     private final MembershipPublisher publisher;
     private final SegmentMetrics metrics;
     private final long intervalMillis;
+    /** After a read that failed somewhere, the next comes this soon (or at the interval, if that is sooner): it resumes. */
+    private final long retryMillis;
     private final int pageSize;
     /** Reads under way in this replica, by tenant. */
     private final Map<String, Future<Void>> reading = new java.util.HashMap<>();
     private long timer = -1;
 
     public SegmentReader(Vertx vertx, SegmentStore store, DestinationStore destinations, CredentialSealer secrets, ProvisioningLock lock,
-                         SegmentClient client, MembershipPublisher publisher, SegmentMetrics metrics, long intervalMillis, int pageSize) {
+                         RunSlots slots, SegmentClient client, MembershipPublisher publisher, SegmentMetrics metrics, long intervalMillis,
+                         long retryMillis, int pageSize) {
         this.vertx = vertx;
         this.store = store;
         this.destinations = destinations;
         this.secrets = secrets;
         this.lock = lock;
+        this.slots = slots;
         this.client = client;
         this.publisher = publisher;
         this.metrics = metrics;
         this.intervalMillis = intervalMillis;
+        this.retryMillis = retryMillis;
         this.pageSize = pageSize;
     }
 
@@ -93,17 +105,48 @@ public final class SegmentReader {
         return read.onComplete(ar -> reading.remove(tenantId, read));
     }
 
+    /** Whether anything in a tenant's read failed: then the next read comes after the retry delay. */
+    private static final class Outcome {
+        boolean failed;
+    }
+
     private Future<Void> readTenant(String tenantId) {
-        boolean[] failed = {false};
-        return lock.withNamedLock("segments/" + tenantId, connection -> store.stillDue(connection, tenantId)
-                        .compose(due -> due ? readSegments(tenantId, failed) : Future.succeededFuture()))
+        if (!slots.tryAcquire()) {
+            // Provisioning runs and other reads hold every slot: the tenant stays due, the next check takes it.
+            return Future.succeededFuture();
+        }
+        return lock.withNamedLock("segments/" + tenantId, db -> readLocked(db, tenantId))
                 .<Void>mapEmpty()
                 .recover(e -> {
-                    failed[0] = true;
                     LOG.warn("tenant {}: segments not read: {}", tenantId, e.getMessage());
                     return Future.succeededFuture();
                 })
-                .compose(v -> store.scheduleNext(tenantId, failed[0] ? Math.min(intervalMillis, RETRY_MILLIS) : intervalMillis));
+                .eventually(() -> {
+                    slots.release();
+                    return Future.succeededFuture();
+                });
+    }
+
+    /** Everything on {@code db}, the connection the tenant's lock lives on. */
+    private Future<Void> readLocked(SqlConnection db, String tenantId) {
+        return destinations.dispatchable(db, tenantId, DestinationKind.BLUECONIC).compose(found -> {
+            if (found.isEmpty()) {
+                return leaveAll(db, tenantId);
+            }
+            return store.stillDue(db, tenantId).compose(due -> {
+                if (!due) {
+                    return Future.succeededFuture();
+                }
+                Outcome outcome = new Outcome();
+                return readSegments(db, tenantId, found.get(), outcome)
+                        .recover(e -> {
+                            outcome.failed = true;
+                            LOG.warn("tenant {}: segments not read: {}", tenantId, e.getMessage());
+                            return Future.succeededFuture();
+                        })
+                        .compose(v -> store.scheduleNext(db, tenantId, outcome.failed ? Math.min(intervalMillis, retryMillis) : intervalMillis));
+            });
+        });
     }
 
     /** The tenant's READY BlueConic revision: what to follow, how to match, and the credentials. */
@@ -111,66 +154,71 @@ public final class SegmentReader {
         String identifierName() {
             return matchingProperty.equals("email") ? "email" : "userId";
         }
+
+        /** Whether a segment not in the listing may still be followed: named by id, or possibly carrying a followed tag. */
+        boolean mayFollow(String segmentId) {
+            return ids.contains(segmentId) || !tags.isEmpty();
+        }
     }
 
-    private Future<Void> readSegments(String tenantId, boolean[] failed) {
-        return source(tenantId).compose(source -> {
-            if (source == null) {
-                return Future.succeededFuture();
-            }
-            long started = System.nanoTime();
-            return client.segments(source.credentials())
-                    .recover(e -> {
-                        String reason = e instanceof SegmentReadException r ? r.reason : "unreachable";
-                        metrics.failed(tenantId, reason);
-                        LOG.warn("tenant {}: BlueConic's segments not listed ({}): {}", tenantId, reason, e.getMessage());
-                        return Future.failedFuture(e);
-                    })
-                    .compose(listing -> store.followed(tenantId).compose(known -> {
-                        Map<String, SegmentClient.Segment> follow = new LinkedHashMap<>();
-                        listing.values().stream().filter(s -> source.ids().contains(s.id())
-                                || s.tags().stream().anyMatch(source.tags()::contains)).forEach(s -> follow.put(s.id(), s));
-                        Future<Void> chain = Future.succeededFuture();
-                        for (SegmentStore.Followed segment : known) {
-                            if (!listing.containsKey(segment.segmentId())) {
-                                if (segment.deletedAt() == null) {
-                                    chain = chain.compose(v -> deleted(tenantId, source, segment));
-                                }
-                            } else if (!follow.containsKey(segment.segmentId())) {
-                                chain = chain.compose(v -> store.unfollow(tenantId, segment.segmentId()));
-                            }
+    private Future<Void> readSegments(SqlConnection db, String tenantId, DestinationStore.Dispatchable destination, Outcome outcome) {
+        if (destination.ready() == null) {
+            return Future.succeededFuture();
+        }
+        Source source = source(tenantId, destination.ready());
+        long started = System.nanoTime();
+        return client.segments(source.credentials())
+                .recover(e -> {
+                    String reason = e instanceof SegmentReadException r ? r.reason : "unreachable";
+                    metrics.failed(tenantId, reason);
+                    LOG.warn("tenant {}: BlueConic's segments not listed ({}): {}", tenantId, reason, e.getMessage());
+                    return Future.failedFuture(e);
+                })
+                .compose(listing -> store.followed(db, tenantId).compose(known -> {
+                    Map<String, SegmentClient.Segment> follow = new LinkedHashMap<>();
+                    listing.values().stream().filter(s -> source.ids().contains(s.id())
+                            || s.tags().stream().anyMatch(source.tags()::contains)).forEach(s -> follow.put(s.id(), s));
+                    Map<String, SegmentStore.Followed> byId = known.stream()
+                            .collect(Collectors.toMap(SegmentStore.Followed::segmentId, Function.identity()));
+                    Future<Void> chain = Future.succeededFuture();
+                    for (SegmentStore.Followed segment : known) {
+                        String id = segment.segmentId();
+                        if (follow.containsKey(id)) {
+                            continue;
                         }
-                        for (String id : source.ids()) {
-                            if (!listing.containsKey(id) && known.stream().noneMatch(k -> k.segmentId().equals(id))) {
-                                metrics.failed(tenantId, "segment_not_found");
-                                LOG.warn("tenant {}: followed segment {} is not at BlueConic", tenantId, id);
-                            }
+                        if (listing.containsKey(id) || !source.mayFollow(id)) {
+                            // Listed without being followed (unfollowed, or its tag removed), or no longer followed at all.
+                            chain = chain.compose(v -> leave(db, tenantId, segment, "unfollowed", outcome));
+                        } else if (segment.deletedAt() == null) {
+                            // Followed but not listed: one listing can miss a segment (deleted or moved between two
+                            // startIndex pages). Only BlueConic's 404 to a read of it says it is gone.
+                            chain = chain.compose(v -> direct(db, tenantId, source, id, segment, outcome));
                         }
-                        for (SegmentClient.Segment segment : follow.values()) {
-                            chain = chain.compose(v -> store.follow(tenantId, segment.id(), segment.name())
-                                    .compose(w -> readSegment(tenantId, source, segment, failed)));
+                    }
+                    for (String id : source.ids()) {
+                        if (!listing.containsKey(id) && !byId.containsKey(id)) {
+                            chain = chain.compose(v -> direct(db, tenantId, source, id, null, outcome));
                         }
-                        return chain.onComplete(ar -> {
-                            metrics.readDuration(System.nanoTime() - started);
-                            metrics.followed(tenantId, follow.size());
-                        });
-                    }));
-        });
+                    }
+                    for (SegmentClient.Segment segment : follow.values()) {
+                        chain = chain.compose(v -> store.follow(db, tenantId, segment.id(), segment.name(), source.identifierName())
+                                .compose(w -> readSegment(db, tenantId, source, segment, outcome)));
+                    }
+                    return chain.onComplete(ar -> {
+                        metrics.readDuration(System.nanoTime() - started);
+                        metrics.followed(tenantId, follow.size());
+                    });
+                }));
     }
 
-    private Future<Source> source(String tenantId) {
-        return destinations.dispatchable(DestinationKind.BLUECONIC).map(all -> all.stream()
-                .filter(d -> d.tenantId().equals(tenantId) && d.ready() != null).findFirst()
-                .map(d -> {
-                    JsonObject settings = d.ready().settings();
-                    // Opened for use: the instance URL policy again, and the settings bound to the secret.
-                    JsonObject secret = secrets.open(tenantId, DestinationKind.BLUECONIC, settings, d.ready().sealed(),
-                            d.ready().binding());
-                    return new Source(new BlueConicCredentials(URI.create(settings.getString("instanceUrl")),
-                            settings.getString("clientId"), secret.getString("clientSecret")),
-                            settings.getString("matchingProperty", "email"),
-                            strings(settings.getJsonArray("followSegments")), strings(settings.getJsonArray("followSegmentTags")));
-                }).orElse(null));
+    private Source source(String tenantId, DestinationStore.ReadyRevision ready) {
+        JsonObject settings = ready.settings();
+        // Opened for use: the instance URL policy again, and the settings bound to the secret.
+        JsonObject secret = secrets.open(tenantId, DestinationKind.BLUECONIC, settings, ready.sealed(), ready.binding());
+        return new Source(new BlueConicCredentials(URI.create(settings.getString("instanceUrl")),
+                settings.getString("clientId"), secret.getString("clientSecret")),
+                settings.getString("matchingProperty", "email"),
+                strings(settings.getJsonArray("followSegments")), strings(settings.getJsonArray("followSegmentTags")));
     }
 
     private static List<String> strings(JsonArray array) {
@@ -181,75 +229,151 @@ public final class SegmentReader {
         return out;
     }
 
+    /**
+     * A followed segment the listing did not show ({@code known}, or a followed id never seen): a read of its first
+     * profile decides. Answered, it is read in full as usual; 404, a segment that was read before is deleted (its
+     * members exit once) and one never read is reported not found. Never a reason to fail the destination.
+     */
+    private Future<Void> direct(SqlConnection db, String tenantId, Source source, String segmentId, SegmentStore.Followed known,
+                                Outcome outcome) {
+        String name = known == null ? segmentId : known.name();
+        return client.page(source.credentials(), segmentId, source.matchingProperty(), "*", 1).transform(ar -> {
+            if (ar.succeeded()) {
+                LOG.info("tenant {}: segment {} was not listed but BlueConic has it: read as followed", tenantId, segmentId);
+                return store.follow(db, tenantId, segmentId, name, source.identifierName())
+                        .compose(v -> readSegment(db, tenantId, source, new SegmentClient.Segment(segmentId, name, List.of()), outcome));
+            }
+            Throwable e = ar.cause();
+            String reason = e instanceof SegmentReadException r ? r.reason : "internal_error";
+            if (reason.equals("segment_not_found") && known != null && known.lastReadAt() != null) {
+                return deleted(db, tenantId, known, e.getMessage(), outcome);
+            }
+            metrics.failed(tenantId, reason);
+            if (reason.equals("segment_not_found")) {
+                LOG.warn("tenant {}: followed segment {} is not at BlueConic: {}", tenantId, segmentId, e.getMessage());
+            } else {
+                outcome.failed = true;
+                LOG.warn("tenant {}: segment {} not listed and not read ({}): {}", tenantId, segmentId, reason, e.getMessage());
+            }
+            return (known == null ? store.follow(db, tenantId, segmentId, name, source.identifierName()) : Future.<Void>succeededFuture())
+                    .compose(v -> store.failed(db, tenantId, segmentId, reason + ": " + e.getMessage()));
+        });
+    }
+
     /** Every page from where the read stands, then the changes, then the new members; a failure leaves the read to resume. */
-    private Future<Void> readSegment(String tenantId, Source source, SegmentClient.Segment segment, boolean[] failed) {
-        return store.read(tenantId, segment.id()).compose(read -> pages(tenantId, source, segment, read)
-                .compose(v -> publishChanges(tenantId, source, segment.id(), segment.name(), read.readId(), false))
-                .compose(v -> store.finish(tenantId, segment.id()))
+    private Future<Void> readSegment(SqlConnection db, String tenantId, Source source, SegmentClient.Segment segment, Outcome outcome) {
+        return store.read(db, tenantId, segment.id()).compose(read -> pages(db, tenantId, source, segment, read)
+                .compose(v -> publishChanges(db, tenantId, source.identifierName(), segment.id(), segment.name(), read.readId(), false))
+                .compose(v -> store.finish(db, tenantId, segment.id()))
                 .map(members -> {
                     metrics.completed(tenantId, segment.id(), members);
                     return (Void) null;
                 })
                 .recover(e -> {
                     String reason = e instanceof SegmentReadException r ? r.reason : "internal_error";
-                    failed[0] = true;
+                    outcome.failed = true;
                     metrics.failed(tenantId, reason);
                     LOG.warn("tenant {}: segment {} not read ({}), nothing published for it: {}", tenantId, segment.id(), reason,
                             e.getMessage());
                     // A cursor BlueConic no longer takes: the next read starts again from the first page.
-                    Future<Void> reset = "rejected_400".equals(reason) && read.pages() > 0 ? store.dropRead(tenantId, segment.id())
+                    Future<Void> reset = "rejected_400".equals(reason) && read.pages() > 0 ? store.dropRead(db, tenantId, segment.id())
                             : Future.succeededFuture();
-                    return reset.compose(v -> store.failed(tenantId, segment.id(), reason + ": " + e.getMessage()));
+                    return reset.compose(v -> store.failed(db, tenantId, segment.id(), reason + ": " + e.getMessage()));
                 }));
     }
 
-    private Future<Void> pages(String tenantId, Source source, SegmentClient.Segment segment, SegmentStore.Read read) {
+    private Future<Void> pages(SqlConnection db, String tenantId, Source source, SegmentClient.Segment segment, SegmentStore.Read read) {
         if (read.complete()) {
             return Future.succeededFuture();
         }
         return client.page(source.credentials(), segment.id(), source.matchingProperty(), read.cursor(), pageSize)
                 .compose(page -> {
-                    List<String> identifiers = page.identifiers().stream().filter(java.util.Objects::nonNull).distinct().toList();
-                    metrics.unmatched(page.identifiers().size() - (int) page.identifiers().stream().filter(java.util.Objects::nonNull).count());
-                    return store.page(tenantId, segment.id(), identifiers, page.nextCursor())
+                    // Only values an event could name the subscriber by: the rest (no value, a NUL, kilobytes of text, not
+                    // an address) name nobody, and PostgreSQL could not store or index some of them.
+                    List<String> identifiers = page.identifiers().stream()
+                            .filter(v -> SegmentMembership.isIdentifier(source.identifierName(), v)).distinct().toList();
+                    metrics.unmatched((int) page.identifiers().stream()
+                            .filter(v -> !SegmentMembership.isIdentifier(source.identifierName(), v)).count());
+                    return store.page(db, tenantId, segment.id(), identifiers, page.nextCursor())
                             .compose(v -> page.nextCursor() == null ? Future.succeededFuture()
-                                    : pages(tenantId, source, segment, new SegmentStore.Read(read.readId(), page.nextCursor(),
+                                    : pages(db, tenantId, source, segment, new SegmentStore.Read(read.readId(), page.nextCursor(),
                                             read.pages() + 1, false)));
                 });
     }
 
-    /** Entries then exits (or, for a deleted segment, every member's exit), slice by slice, each acknowledged by Kafka. */
-    private Future<Void> publishChanges(String tenantId, Source source, String segmentId, String name, String readId, boolean deleted) {
+    /** Entries then exits (or, when {@code all}, every member's exit), slice by slice, each acknowledged by Kafka. */
+    private Future<Void> publishChanges(SqlConnection db, String tenantId, String identifierName, String segmentId, String name,
+                                        String readId, boolean all) {
         Instant observedAt = Instant.now();
-        Future<Void> entries = deleted ? Future.succeededFuture()
-                : slices(tenantId, source, segmentId, name, readId, true, false, "", observedAt);
-        return entries.compose(v -> slices(tenantId, source, segmentId, name, readId, false, deleted, "", observedAt));
+        Future<Void> entries = all ? Future.succeededFuture()
+                : slices(db, tenantId, identifierName, segmentId, name, readId, true, false, "", observedAt);
+        return entries.compose(v -> slices(db, tenantId, identifierName, segmentId, name, readId, false, all, "", observedAt));
     }
 
-    private Future<Void> slices(String tenantId, Source source, String segmentId, String name, String readId, boolean entered,
-                                boolean deleted, String after, Instant observedAt) {
-        return store.changes(tenantId, segmentId, entered, deleted, after, CHANGES_PER_SLICE).compose(subscribers -> {
+    private Future<Void> slices(SqlConnection db, String tenantId, String identifierName, String segmentId, String name, String readId,
+                                boolean entered, boolean all, String after, Instant observedAt) {
+        return store.changes(db, tenantId, segmentId, entered, all, after, CHANGES_PER_SLICE).compose(subscribers -> {
             if (subscribers.isEmpty()) {
                 return Future.succeededFuture();
             }
             SegmentMembership.Change change = entered ? SegmentMembership.Change.ENTERED : SegmentMembership.Change.EXITED;
             List<SegmentMembership> changes = subscribers.stream().map(s -> SegmentMembership.of(tenantId, segmentId, name,
-                    source.identifierName(), s, change, observedAt, readId)).toList();
+                    identifierName, s, change, observedAt, readId)).toList();
             return publisher.publish(changes).compose(v -> {
                 metrics.changes(change, changes.size());
                 return subscribers.size() < CHANGES_PER_SLICE ? Future.succeededFuture()
-                        : slices(tenantId, source, segmentId, name, readId, entered, deleted, subscribers.get(subscribers.size() - 1),
+                        : slices(db, tenantId, identifierName, segmentId, name, readId, entered, all, subscribers.get(subscribers.size() - 1),
                                 observedAt);
             });
         });
     }
 
-    /** BlueConic no longer lists the segment: reported, and each of its members exits once. */
-    private Future<Void> deleted(String tenantId, Source source, SegmentStore.Followed segment) {
+    /** BlueConic answers 404 to a read of a segment read before: reported, and each of its members exits once. */
+    private Future<Void> deleted(SqlConnection db, String tenantId, SegmentStore.Followed segment, String words, Outcome outcome) {
         LOG.warn("tenant {}: segment {} ({}) is gone from BlueConic: its {} members exit", tenantId, segment.segmentId(),
                 segment.name(), segment.members());
         metrics.failed(tenantId, "segment_deleted");
-        return publishChanges(tenantId, source, segment.segmentId(), segment.name(), "deleted/" + segment.lastReadAt(), true)
-                .compose(v -> store.deleted(tenantId, segment.segmentId(), "segment_deleted: BlueConic no longer lists it"));
+        return publishChanges(db, tenantId, segment.identifierName(), segment.segmentId(), segment.name(), "deleted/" + segment.lastReadAt(),
+                true)
+                .compose(v -> store.deleted(db, tenantId, segment.segmentId(), "segment_deleted: a read of it answers " + words))
+                .recover(e -> failedChanges(db, tenantId, segment.segmentId(), e, outcome));
+    }
+
+    /** A segment no longer followed: each member's exit is published, then it is forgotten with its members. */
+    private Future<Void> leave(SqlConnection db, String tenantId, SegmentStore.Followed segment, String why, Outcome outcome) {
+        LOG.info("tenant {}: segment {} ({}) is no longer followed ({}): its {} members exit", tenantId, segment.segmentId(),
+                segment.name(), why, segment.members());
+        return publishChanges(db, tenantId, segment.identifierName(), segment.segmentId(), segment.name(),
+                why + "/" + segment.lastReadAt(), true)
+                .compose(v -> store.unfollow(db, tenantId, segment.segmentId()))
+                .recover(e -> failedChanges(db, tenantId, segment.segmentId(), e, outcome));
+    }
+
+    private Future<Void> failedChanges(SqlConnection db, String tenantId, String segmentId, Throwable e, Outcome outcome) {
+        String reason = e instanceof SegmentReadException r ? r.reason : "internal_error";
+        outcome.failed = true;
+        metrics.failed(tenantId, reason);
+        LOG.warn("tenant {}: exits of segment {} not published ({}), tried again: {}", tenantId, segmentId, reason, e.getMessage());
+        return store.failed(db, tenantId, segmentId, reason + ": " + e.getMessage());
+    }
+
+    /**
+     * The tenant's BlueConic destination is deleted: every member of every segment it followed exits, then the segments
+     * are forgotten. A failure leaves the rest for the next check (such a tenant is due at every check).
+     */
+    private Future<Void> leaveAll(SqlConnection db, String tenantId) {
+        return store.followed(db, tenantId).compose(known -> {
+            Future<Void> chain = Future.succeededFuture();
+            for (SegmentStore.Followed segment : known) {
+                chain = chain.compose(v -> {
+                    LOG.info("tenant {}: destination deleted: the {} members of segment {} exit", tenantId, segment.members(),
+                            segment.segmentId());
+                    return publishChanges(db, tenantId, segment.identifierName(), segment.segmentId(), segment.name(),
+                            "destination-deleted/" + segment.lastReadAt(), true)
+                            .compose(w -> store.unfollow(db, tenantId, segment.segmentId()));
+                });
+            }
+            return chain.compose(v -> store.forget(db, tenantId)).onSuccess(v -> metrics.followed(tenantId, 0));
+        });
     }
 }

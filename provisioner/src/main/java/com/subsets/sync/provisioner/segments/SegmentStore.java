@@ -3,6 +3,7 @@ package com.subsets.sync.provisioner.segments;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
@@ -15,7 +16,7 @@ public final class SegmentStore {
 
     /** A followed segment as the last reads left it. */
     public record Followed(String segmentId, String name, long members, OffsetDateTime lastReadAt, String lastError,
-                           OffsetDateTime lastErrorAt, OffsetDateTime deletedAt) {
+                           OffsetDateTime lastErrorAt, OffsetDateTime deletedAt, String identifierName) {
     }
 
     /** A read under way: where its cursor stands, and whether every page is stored. */
@@ -33,34 +34,44 @@ public final class SegmentStore {
     }
 
     public Future<List<Followed>> followed(String tenantId) {
-        return pool.preparedQuery("SELECT segment_id, segment_name, members, last_read_at, last_error, last_error_at, deleted_at "
+        return followed(pool, tenantId);
+    }
+
+    /** As above, on {@code db} (a read's lock connection). */
+    Future<List<Followed>> followed(SqlClient db, String tenantId) {
+        return db.preparedQuery("SELECT segment_id, segment_name, members, last_read_at, last_error, last_error_at, deleted_at, identifier_name "
                         + "FROM segment_followed WHERE tenant_id = $1 ORDER BY segment_id")
                 .execute(Tuple.of(tenantId))
                 .map(rows -> {
                     List<Followed> out = new ArrayList<>();
                     rows.forEach(r -> out.add(new Followed(r.getString("segment_id"), r.getString("segment_name"), r.getLong("members"),
                             r.getOffsetDateTime("last_read_at"), r.getString("last_error"), r.getOffsetDateTime("last_error_at"),
-                            r.getOffsetDateTime("deleted_at"))));
+                            r.getOffsetDateTime("deleted_at"), r.getString("identifier_name"))));
                     return out;
                 });
     }
 
-    /** Follows the segment under its current name (again, if BlueConic had deleted one of that id). */
-    Future<Void> follow(String tenantId, String segmentId, String name) {
-        return pool.preparedQuery("INSERT INTO segment_followed (tenant_id, segment_id, segment_name) VALUES ($1, $2, $3) "
-                        + "ON CONFLICT (tenant_id, segment_id) DO UPDATE SET segment_name = EXCLUDED.segment_name, deleted_at = NULL")
-                .execute(Tuple.of(tenantId, segmentId, name)).mapEmpty();
+    /**
+     * Follows the segment under its current name (again, if BlueConic had deleted one of that id), its members named
+     * by {@code identifierName} ({@code email} or {@code userId}): how their exits are published, even once the
+     * destination that said so is deleted.
+     */
+    Future<Void> follow(SqlClient db, String tenantId, String segmentId, String name, String identifierName) {
+        return db.preparedQuery("INSERT INTO segment_followed (tenant_id, segment_id, segment_name, identifier_name) VALUES ($1, $2, $3, $4) "
+                        + "ON CONFLICT (tenant_id, segment_id) DO UPDATE SET segment_name = EXCLUDED.segment_name, deleted_at = NULL, "
+                        + "identifier_name = EXCLUDED.identifier_name")
+                .execute(Tuple.of(tenantId, segmentId, name, identifierName)).mapEmpty();
     }
 
-    /** A segment the registration no longer names: forgotten, with its members (nothing is published). */
-    Future<Void> unfollow(String tenantId, String segmentId) {
-        return pool.preparedQuery("DELETE FROM segment_followed WHERE tenant_id = $1 AND segment_id = $2")
+    /** A segment no longer followed, once its members' exits are published: forgotten, with its members. */
+    Future<Void> unfollow(SqlClient db, String tenantId, String segmentId) {
+        return db.preparedQuery("DELETE FROM segment_followed WHERE tenant_id = $1 AND segment_id = $2")
                 .execute(Tuple.of(tenantId, segmentId)).mapEmpty();
     }
 
     /** The read under way, or a new one from the first page. */
-    Future<Read> read(String tenantId, String segmentId) {
-        return pool.preparedQuery("INSERT INTO segment_read (tenant_id, segment_id, read_id) VALUES ($1, $2, $3) "
+    Future<Read> read(SqlClient db, String tenantId, String segmentId) {
+        return db.preparedQuery("INSERT INTO segment_read (tenant_id, segment_id, read_id) VALUES ($1, $2, $3) "
                         + "ON CONFLICT (tenant_id, segment_id) DO UPDATE SET read_id = segment_read.read_id "
                         + "RETURNING read_id, cursor, pages, complete")
                 .execute(Tuple.of(tenantId, segmentId, UUID.randomUUID().toString()))
@@ -71,8 +82,8 @@ public final class SegmentStore {
     }
 
     /** A page stored with where the next one starts, in one transaction: a crash resumes after the last page stored. */
-    Future<Void> page(String tenantId, String segmentId, List<String> subscribers, String nextCursor) {
-        return pool.withTransaction(tx -> {
+    Future<Void> page(SqlConnection db, String tenantId, String segmentId, List<String> subscribers, String nextCursor) {
+        return inTransaction(db, tx -> {
             Future<?> staged = subscribers.isEmpty() ? Future.succeededFuture()
                     : tx.preparedQuery("INSERT INTO segment_read_member (tenant_id, segment_id, subscriber) "
                             + "SELECT $1, $2, unnest($3::text[]) ON CONFLICT DO NOTHING")
@@ -84,8 +95,8 @@ public final class SegmentStore {
     }
 
     /** Drops a read under way (its cursor no longer works): the next read starts from the first page. */
-    Future<Void> dropRead(String tenantId, String segmentId) {
-        return pool.preparedQuery("DELETE FROM segment_read WHERE tenant_id = $1 AND segment_id = $2")
+    Future<Void> dropRead(SqlClient db, String tenantId, String segmentId) {
+        return db.preparedQuery("DELETE FROM segment_read WHERE tenant_id = $1 AND segment_id = $2")
                 .execute(Tuple.of(tenantId, segmentId)).mapEmpty();
     }
 
@@ -93,7 +104,8 @@ public final class SegmentStore {
      * Up to {@code limit} subscribers, in order after {@code after}, that entered (in the complete read, not among the
      * members) or exited (among the members, not in the read; every member when the segment was deleted).
      */
-    Future<List<String>> changes(String tenantId, String segmentId, boolean entered, boolean deleted, String after, int limit) {
+    Future<List<String>> changes(SqlClient db, String tenantId, String segmentId, boolean entered, boolean deleted, String after,
+                                 int limit) {
         String sql = entered
                 ? "SELECT subscriber FROM segment_read_member n WHERE tenant_id = $1 AND segment_id = $2 AND subscriber > $3 "
                         + "AND NOT EXISTS (SELECT 1 FROM segment_member m WHERE m.tenant_id = $1 AND m.segment_id = $2 "
@@ -102,7 +114,7 @@ public final class SegmentStore {
                         + (deleted ? "" : "AND NOT EXISTS (SELECT 1 FROM segment_read_member n WHERE n.tenant_id = $1 "
                         + "AND n.segment_id = $2 AND n.subscriber = m.subscriber) ")
                         + "ORDER BY subscriber LIMIT $4";
-        return pool.preparedQuery(sql).execute(Tuple.of(tenantId, segmentId, after, limit)).map(rows -> {
+        return db.preparedQuery(sql).execute(Tuple.of(tenantId, segmentId, after, limit)).map(rows -> {
             List<String> out = new ArrayList<>();
             rows.forEach(r -> out.add(r.getString("subscriber")));
             return out;
@@ -110,8 +122,8 @@ public final class SegmentStore {
     }
 
     /** The complete read becomes the members, in one transaction; the read is gone. */
-    Future<Long> finish(String tenantId, String segmentId) {
-        return pool.withTransaction(tx -> tx.preparedQuery("DELETE FROM segment_member m WHERE tenant_id = $1 AND segment_id = $2 "
+    Future<Long> finish(SqlConnection db, String tenantId, String segmentId) {
+        return inTransaction(db, tx -> tx.preparedQuery("DELETE FROM segment_member m WHERE tenant_id = $1 AND segment_id = $2 "
                                 + "AND NOT EXISTS (SELECT 1 FROM segment_read_member n WHERE n.tenant_id = $1 AND n.segment_id = $2 "
                                 + "AND n.subscriber = m.subscriber)").execute(Tuple.of(tenantId, segmentId))
                 .compose(v -> tx.preparedQuery("INSERT INTO segment_member (tenant_id, segment_id, subscriber) SELECT tenant_id, "
@@ -125,8 +137,8 @@ public final class SegmentStore {
     }
 
     /** BlueConic no longer has the segment: after its members' exits are published, it has none, and says when it went. */
-    Future<Void> deleted(String tenantId, String segmentId, String reason) {
-        return pool.withTransaction(tx -> tx.preparedQuery("DELETE FROM segment_member WHERE tenant_id = $1 AND segment_id = $2")
+    Future<Void> deleted(SqlConnection db, String tenantId, String segmentId, String reason) {
+        return inTransaction(db, tx -> tx.preparedQuery("DELETE FROM segment_member WHERE tenant_id = $1 AND segment_id = $2")
                 .execute(Tuple.of(tenantId, segmentId))
                 .compose(v -> tx.preparedQuery("DELETE FROM segment_read WHERE tenant_id = $1 AND segment_id = $2")
                         .execute(Tuple.of(tenantId, segmentId)))
@@ -135,8 +147,8 @@ public final class SegmentStore {
                 .mapEmpty());
     }
 
-    Future<Void> failed(String tenantId, String segmentId, String error) {
-        return pool.preparedQuery("UPDATE segment_followed SET last_error = $3, last_error_at = now() WHERE tenant_id = $1 AND segment_id = $2")
+    Future<Void> failed(SqlClient db, String tenantId, String segmentId, String error) {
+        return db.preparedQuery("UPDATE segment_followed SET last_error = $3, last_error_at = now() WHERE tenant_id = $1 AND segment_id = $2")
                 .execute(Tuple.of(tenantId, segmentId, error.length() > 2000 ? error.substring(0, 2000) : error)).mapEmpty();
     }
 
@@ -154,13 +166,19 @@ public final class SegmentStore {
                 });
     }
 
-    /** Tenants whose BlueConic destination was READY and whose next read is due (or never happened). */
+    /**
+     * Tenants whose BlueConic destination was READY and whose next read is due (or never happened), and tenants whose
+     * destination is gone while segments of theirs are still followed (their members exit).
+     */
     Future<List<String>> due() {
         return pool.query("SELECT r.tenant_id FROM destination_ready r LEFT JOIN segment_schedule s ON s.tenant_id = r.tenant_id "
                         + "WHERE r.kind = 'blueconic' AND (s.next_read_at IS NULL OR s.next_read_at <= now()) "
                         + "AND (jsonb_array_length(COALESCE(r.settings->'followSegments', '[]')) > 0 "
                         + "OR jsonb_array_length(COALESCE(r.settings->'followSegmentTags', '[]')) > 0 "
-                        + "OR EXISTS (SELECT 1 FROM segment_followed f WHERE f.tenant_id = r.tenant_id))")
+                        + "OR EXISTS (SELECT 1 FROM segment_followed f WHERE f.tenant_id = r.tenant_id)) "
+                        // A deleted destination's segments: their members exit at the next check, whatever the schedule.
+                        + "UNION SELECT DISTINCT f.tenant_id FROM segment_followed f WHERE NOT EXISTS (SELECT 1 FROM destination d "
+                        + "WHERE d.tenant_id = f.tenant_id AND d.kind = 'blueconic')")
                 .execute()
                 .map(rows -> {
                     List<String> out = new ArrayList<>();
@@ -175,10 +193,25 @@ public final class SegmentStore {
                 .execute(Tuple.of(tenantId)).map(rows -> rows.size() == 0);
     }
 
-    Future<Void> scheduleNext(String tenantId, long afterMillis) {
-        return pool.preparedQuery("INSERT INTO segment_schedule (tenant_id, next_read_at) VALUES ($1, now() + $2 * interval '1 millisecond') "
+    Future<Void> scheduleNext(SqlClient db, String tenantId, long afterMillis) {
+        return db.preparedQuery("INSERT INTO segment_schedule (tenant_id, next_read_at) VALUES ($1, now() + $2 * interval '1 millisecond') "
                         + "ON CONFLICT (tenant_id) DO UPDATE SET next_read_at = EXCLUDED.next_read_at")
                 .execute(Tuple.of(tenantId, afterMillis)).mapEmpty();
+    }
+
+    /** The tenant follows nothing any more (its destination is gone): no schedule left. */
+    Future<Void> forget(SqlClient db, String tenantId) {
+        return db.preparedQuery("DELETE FROM segment_schedule WHERE tenant_id = $1").execute(Tuple.of(tenantId)).mapEmpty();
+    }
+
+    /**
+     * A transaction on the read's own connection, the one its lock lives on: a read needs no second pooled connection
+     * (reads holding connections for their locks while each waited for another starved the pool and the API).
+     */
+    private static <T> Future<T> inTransaction(SqlConnection connection, java.util.function.Function<SqlClient, Future<T>> work) {
+        return connection.begin().compose(tx -> work.apply(connection)
+                .compose(result -> tx.commit().map(result),
+                        failure -> tx.rollback().transform(ignored -> Future.<T>failedFuture(failure))));
     }
 
     /** Asks for a read of the tenant now (tests, and a registration that changed what it follows). */

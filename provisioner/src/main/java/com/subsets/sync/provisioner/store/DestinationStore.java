@@ -111,6 +111,25 @@ public final class DestinationStore {
                 });
     }
 
+    /**
+     * One tenant's destination of a kind and its last READY revision (null when none was ever READY), on {@code client}
+     * (a segment read's lock connection); empty when the tenant has no such destination.
+     */
+    public Future<Optional<Dispatchable>> dispatchable(SqlClient client, String tenantId, DestinationKind kind) {
+        return client.preparedQuery("SELECT d.tenant_id, r.revision, r.settings, r.secret_key_id, r.secret_nonce, r.secret_sealed, "
+                        + "r.secret_binding "
+                        + "FROM destination d LEFT JOIN destination_ready r ON r.tenant_id = d.tenant_id AND r.kind = d.kind "
+                        + "WHERE d.tenant_id = $1 AND d.kind = $2")
+                .execute(Tuple.of(tenantId, kind.wireName()))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        return Optional.empty();
+                    }
+                    Row r = rows.iterator().next();
+                    return Optional.of(new Dispatchable(tenantId, kind, r.getValue("revision") == null ? null : readyRevision(r)));
+                });
+    }
+
     /** A registered tenant's destination and its last READY revision, or null when none was ever READY. */
     public record Dispatchable(String tenantId, DestinationKind kind, ReadyRevision ready) {
     }

@@ -6,8 +6,6 @@ import com.subsets.sync.model.DestinationField;
 import com.subsets.sync.provisioner.core.BlueConicPropertyPlan;
 import com.subsets.sync.provisioner.core.FieldRecord;
 import com.subsets.sync.provisioner.core.ProvisioningFailure;
-import com.subsets.sync.provisioner.segments.SegmentClient;
-import com.subsets.sync.provisioner.segments.SegmentReadException;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -28,14 +26,12 @@ public final class BlueConicFieldProvisioner implements FieldProvisioner {
     private final TokenProvider tokens;
     private final VendorCalls calls;
     private final long timeoutMillis;
-    private final SegmentClient segments;
 
     public BlueConicFieldProvisioner(WebClient client, TokenProvider tokens, VendorCalls calls, long timeoutMillis) {
         this.client = client;
         this.tokens = tokens;
         this.calls = calls;
         this.timeoutMillis = timeoutMillis;
-        this.segments = new SegmentClient(client, tokens, timeoutMillis);
     }
 
     @Override
@@ -51,35 +47,9 @@ public final class BlueConicFieldProvisioner implements FieldProvisioner {
                         return null;
                     });
         }
-        List<String> followed = new java.util.ArrayList<>();
-        settings.getJsonArray("followSegments", new io.vertx.core.json.JsonArray()).forEach(id -> followed.add((String) id));
-        return followed.isEmpty() ? chain : chain.compose(v -> followedSegmentsExist(credentials, settings, followed));
-    }
-
-    /**
-     * Every segment the registration names by id exists: one that does not fails the run with BlueConic's own answer
-     * to a read of it (its 404). Tags are not checked: a tag no segment carries yet follows nothing until one does.
-     */
-    private Future<Void> followedSegmentsExist(BlueConicCredentials credentials, JsonObject settings, List<String> ids) {
-        return segments.segments(credentials).recover(e -> Future.failedFuture(segmentFailure("listing segments", e)))
-                .compose(listing -> {
-                    Future<Void> chain = Future.succeededFuture();
-                    for (String id : ids) {
-                        if (!listing.containsKey(id)) {
-                            chain = chain.compose(v -> segments.page(credentials, id, settings.getString("matchingProperty", "email"), "*", 1)
-                                    .transform(ar -> Future.failedFuture(ar.succeeded()
-                                            ? new ProvisioningFailure(false, "segment " + id + " is not listed by GET /segments")
-                                            : segmentFailure("segment " + id, ar.cause()))));
-                        }
-                    }
-                    return chain;
-                });
-    }
-
-    private static ProvisioningFailure segmentFailure(String what, Throwable e) {
-        boolean permanent = e instanceof SegmentReadException r && (r.reason.equals("segment_not_found") || r.reason.equals("unauthorized")
-                || r.reason.startsWith("rejected_"));
-        return new ProvisioningFailure(!permanent, what + ": " + e.getMessage());
+        // Followed segments are never checked here: one BlueConic does not have (a typo, or deleted since) is reported
+        // on the segment by the segment reader, and never fails the delivery destination.
+        return chain;
     }
 
     private static Future<String> token(Future<String> fetched) {
