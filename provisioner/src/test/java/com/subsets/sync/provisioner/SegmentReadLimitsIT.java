@@ -111,7 +111,7 @@ class SegmentReadLimitsIT {
         }
         for (String tenant : tenants) {
             // Slow answers: every read is under way at once, each holding its lock.
-            this.tenants.get(tenant).faults().latency(300);
+            this.tenants.get(tenant).faults().latency(800);
             provisioner.segmentStore().readSoon(tenant).await(10, TimeUnit.SECONDS);
         }
         Future<Void> reads = provisioner.readSegments();
