@@ -151,7 +151,7 @@ class DatabaseIT {
             assertThat(answer.json().getJsonArray("unavailable").getList()).containsExactly("rotate");
             assertThat(answer.json().getJsonArray("registered").getList()).containsExactly("rotate");
             assertThat(answer.json().getJsonObject("destinations").isEmpty()).isTrue();
-            String metrics = ProvisionerTestKit.call(missing.port(), "GET", "/metrics", null, null).body();
+            String metrics = ProvisionerTestKit.call(missing.metricsPort(), "GET", "/metrics", null, null).body();
             assertThat(metrics).contains("provisioner_credentials_old_key{service=\"provisioner\",table=\"destination\"} 1.0",
                     "provisioner_credentials_old_key{service=\"provisioner\",table=\"destination_ready\"} 1.0",
                     "provisioner_dispatch_credentials_unopenable_total{destination=\"iterable\",service=\"provisioner\",tenant=\"rotate\"} 1.0");
@@ -168,7 +168,7 @@ class DatabaseIT {
             JsonObject entry = ProvisionerTestKit.call(after.port(), "GET", "/v1/dispatch/iterable/destinations",
                     ProvisionerTestKit.DISPATCHER_TOKEN, null).json().getJsonObject("destinations").getJsonObject("rotate");
             assertThat(entry.getString("apiKey")).isEqualTo("iterable-key-rotate");
-            await("no row under the old key", Duration.ofSeconds(30), () -> ProvisionerTestKit.call(after.port(), "GET", "/metrics",
+            await("no row under the old key", Duration.ofSeconds(30), () -> ProvisionerTestKit.call(after.metricsPort(), "GET", "/metrics",
                     null, null).body().contains("provisioner_credentials_old_key{service=\"provisioner\",table=\"destination_ready\"} 0.0"));
         } finally {
             after.close().await(30, TimeUnit.SECONDS);
@@ -220,7 +220,7 @@ class DatabaseIT {
             JsonObject entry = ProvisionerTestKit.call(provisioner.port(), "GET", "/v1/dispatch/iterable/destinations",
                     ProvisionerTestKit.DISPATCHER_TOKEN, null).json().getJsonObject("destinations").getJsonObject("zz-legacy");
             assertThat(entry.getString("apiKey")).isEqualTo("iterable-key-legacy");
-            await("counted", Duration.ofSeconds(30), () -> ProvisionerTestKit.call(provisioner.port(), "GET", "/metrics", null, null)
+            await("counted", Duration.ofSeconds(30), () -> ProvisionerTestKit.call(provisioner.metricsPort(), "GET", "/metrics", null, null)
                     .body().contains("provisioner_credentials_old_key{service=\"provisioner\",table=\"destination\"} 60.0"));
         } finally {
             provisioner.close().await(30, TimeUnit.SECONDS);

@@ -314,6 +314,28 @@ class ResyncApiIT {
         assertThat(statusOf("parked").getJsonObject("resync").getString("detail")).contains("destination_error_503: down");
     }
 
+    /** Issue 26: the parking's PUT never arrived (the provisioner was away); the recovery alone still queues the resync. */
+    @Test
+    void aRecoveryOfAParkingNeverRecordedQueuesItsResyncOnceFromTheGivenOffset() throws Exception {
+        register("unrecorded", false);
+        String path = "/v1/dispatch/iterable/parkings/unrecorded?partition=2&fromOffset=815";
+        for (int i = 0; i < 3; i++) {
+            assertThat(call(port, "DELETE", path, ProvisionerTestKit.DISPATCHER_TOKEN, null).status())
+                    .as("told again until acknowledged: idempotent").isEqualTo(204);
+        }
+        JsonObject job = jobOf("unrecorded");
+        assertThat(job.getLong("fromOffset")).isEqualTo(815);
+        assertThat(statusOf("unrecorded").getJsonObject("resync").getString("reason")).isEqualTo("recovered");
+        assertThat(dispatch().getJsonArray("resyncs").stream().map(JsonObject.class::cast)
+                .filter(j -> j.getString("tenantId").equals("unrecorded")).count()).as("one resync, however often told").isEqualTo(1);
+
+        var bad = call(port, "DELETE", "/v1/dispatch/iterable/parkings/unrecorded?fromOffset=-1", ProvisionerTestKit.DISPATCHER_TOKEN, null);
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().getString("code")).isEqualTo("invalid_fromOffset");
+        assertThat(call(port, "DELETE", "/v1/dispatch/iterable/parkings/nobody?fromOffset=1", ProvisionerTestKit.DISPATCHER_TOKEN, null)
+                .status()).isEqualTo(404);
+    }
+
     @Test
     void aReplayFindsTheTenantsDeadLetteredSubscribers() throws Exception {
         register("replayed", false);
