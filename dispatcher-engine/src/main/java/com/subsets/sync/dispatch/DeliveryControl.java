@@ -3,6 +3,7 @@ package com.subsets.sync.dispatch;
 import io.vertx.core.Future;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -30,6 +31,11 @@ public interface DeliveryControl {
         @Override
         public Optional<Parking> parking(String tenantId) {
             return Optional.empty();
+        }
+
+        @Override
+        public Map<String, Parking> parkings() {
+            return Map.of();
         }
 
         @Override
@@ -88,6 +94,9 @@ public interface DeliveryControl {
 
     /** The tenant's lane as last known parked, if it is. */
     Optional<Parking> parking(String tenantId);
+
+    /** Every parked lane as last known, by tenant. */
+    Map<String, Parking> parkings();
 
     /** Records that the tenant's lane parked. Idempotent: the engine repeats it until it succeeds. */
     Future<Void> parked(String tenantId, Parking parking);

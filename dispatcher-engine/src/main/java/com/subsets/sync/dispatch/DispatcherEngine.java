@@ -60,6 +60,7 @@ public final class DispatcherEngine<C> extends VerticleBase {
     private Resyncs<C> resyncs;
     private Parkings<C> parkings;
     private SendLoop<C> sendLoop;
+    private ProbeRows<C> probeRows;
     private boolean draining;
     private long pumpTimer;
     private long commitTimer;
@@ -113,6 +114,7 @@ public final class DispatcherEngine<C> extends VerticleBase {
         Failures<C> failures = new Failures<>(config, parks, adapter.name(), lanes, resolutions, parkings, reports, metrics, backoff);
         sendLoop = new SendLoop<>(vertx, adapter, lanes, resolutions, parkings, failures, assignments, reports, metrics,
                 () -> draining);
+        probeRows = new ProbeRows<>(vertx, consumerConfig(), config.topic(), adapter);
         registerGauges();
         reportTimer = vertx.setPeriodic(config.reportInterval().toMillis(), t -> reports.flush(now()));
         pumpTimer = vertx.setPeriodic(PUMP_INTERVAL_MS, t -> sendLoop.pump());
@@ -163,6 +165,10 @@ public final class DispatcherEngine<C> extends VerticleBase {
     private void follow() {
         routing.releaseHeld();
         lanes.followDirectory(row -> row.sources().forEach(source -> resolutions.skip(source, "no_ready_destination")));
+        if (parks) {
+            parkings.adoptParked(directory, assignments);
+            probeRows.follow(lanes.all());
+        }
         if (config.input() == InputFormat.STATE) {
             parkings.followReports();
             if (!draining) {

@@ -44,6 +44,10 @@ final class Lane<C> {
     SubscriberUpdate probeRow;
     long nextProbeMillis;
     boolean probing;
+    /** A fresh probe row is being read from the state topic. */
+    boolean readingProbeRow;
+    /** Subscribers whose row failed as a probe: not probed with again for a while (their body may be the one at fault). */
+    final java.util.Set<String> failedProbeKeys = new java.util.LinkedHashSet<>();
     /** A parking that ended and whose end the control plane has not acknowledged yet. */
     DeliveryControl.Parking recovered;
 

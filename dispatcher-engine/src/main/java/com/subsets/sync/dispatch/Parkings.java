@@ -21,6 +21,8 @@ import org.slf4j.LoggerFactory;
 final class Parkings<C> {
 
     private static final Logger LOG = LoggerFactory.getLogger(Parkings.class);
+    /** Subscribers a lane keeps from probing with after their probe failed, before it tries them again. */
+    private static final int FAILED_PROBE_KEYS_KEPT = 16;
 
     private final EngineConfig config;
     private final String vendor;
@@ -105,6 +107,14 @@ final class Parkings<C> {
         }
         if (outcome.kind() == Outcome.Kind.RETRIABLE) {
             lane.nextProbeMillis = now + config.probeInterval().toMillis();
+            if (lane.probeRow != null) {
+                // Its body may be the one the vendor refuses: the next probe goes with another subscriber's row.
+                if (lane.failedProbeKeys.size() >= FAILED_PROBE_KEYS_KEPT) {
+                    lane.failedProbeKeys.clear();
+                }
+                lane.failedProbeKeys.add(lane.probeRow.key());
+                lane.probeRow = null;
+            }
             LOG.debug("lane {}: probe failed ({}); still parked", lane.id, outcome.reason());
             return;
         }
@@ -113,8 +123,22 @@ final class Parkings<C> {
         lane.recovered = lane.parked;
         lane.parked = null;
         lane.probeRow = null;
+        lane.failedProbeKeys.clear();
         lane.succeeded();
         reportRecovery(lane);
+    }
+
+    /**
+     * Every second: a tenant parked by an earlier owner, whose partition this replica owns now and whose destination is
+     * READY, gets its lane at once, so it probes on its own timer without waiting for a record of the tenant.
+     */
+    void adoptParked(DestinationDirectory<C> directory, com.subsets.sync.dispatch.core.Assignments assignments) {
+        control.parkings().forEach((tenant, parking) -> {
+            if (lanes.get(tenant) == null && assignments.generation(parking.partition())
+                    != com.subsets.sync.dispatch.core.Assignments.NOT_OWNED) {
+                directory.lookup(tenant).ifPresent(destination -> lanes.laneOf(tenant, destination));
+            }
+        });
     }
 
     /** Every second: parkings and recoveries the control plane has not acknowledged are told again. */

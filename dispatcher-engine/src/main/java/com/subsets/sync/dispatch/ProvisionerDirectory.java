@@ -88,6 +88,11 @@ public final class ProvisionerDirectory<C> implements DestinationDirectory<C>, D
     }
 
     @Override
+    public Map<String, Parking> parkings() {
+        return parked.get();
+    }
+
+    @Override
     public Future<Void> parked(String tenantId, Parking parking) {
         JsonObject body = new JsonObject().put("partition", parking.partition()).put("fromOffset", parking.fromOffset())
                 .put("reason", parking.reason()).put("parkedAt", parking.at().toString());

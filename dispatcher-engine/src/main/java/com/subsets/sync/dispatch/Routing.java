@@ -89,7 +89,8 @@ final class Routing<C> {
             lane.partition = source.partition();
         }
         if (lane.parked != null) {
-            if (lane.probeRow == null) {
+            if (!lane.probing && !lane.failedProbeKeys.contains(key.get())) {
+                // The newest row of the lane is its probe: fresh, and not one that failed as a probe lately.
                 SubscriberUpdate probe = new SubscriberUpdate(key.get());
                 incoming.mergeInto(probe, source);
                 lane.probeRow = probe.withoutSources();

@@ -175,6 +175,12 @@ final class LocalStack implements AutoCloseable {
         provisioner = await(ProvisionerService.start(ProvisionerConfig.fromEnv(reader(provisionerEnv()), provisionerEnv().keySet())));
     }
 
+    /** Stops the in-process Iterable dispatcher (tests: a restart); {@link #startIterableDispatcher} starts it again. */
+    void stopIterableDispatcher() {
+        stop("iterable-dispatcher", iterableDispatcher, DispatcherService::close);
+        iterableDispatcher = null;
+    }
+
     void startIterableDispatcher() throws Exception {
         Map<String, String> env = dispatcherEnv("ITERABLE_", config.iterableDispatcherPort());
         iterableDispatcher = await(IterableDispatcher.start(IterableDispatcherConfig.fromEnv(reader(env), env.keySet())));

@@ -470,6 +470,68 @@ class ResyncIT {
         }
     }
 
+    /**
+     * Issue 26: a quiet tenant parked before its dispatcher restarts probes from the moment the new one owns its
+     * partition, with its newest state as the row (no record of it arrives), and catches up once Iterable answers.
+     */
+    @Test
+    void aQuietParkedTenantProbesAfterARestartWithoutARecordArriving() throws Exception {
+        IterableProject project = stack.iterable.addProject("quiet-project", "quiet-key-0001", IterableProject.Identity.USER_ID);
+        register("quiet", "quiet-project", "quiet-key-0001");
+        awaitFirstBackfillDone("quiet");
+        project.faults().failNext(Integer.MAX_VALUE, 503);
+        Map<String, BigDecimal> latest = new HashMap<>();
+        List<AssignmentEvent> events = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            events.add(scored("quiet", "quiet-" + i, i, new BigDecimal("0.6")));
+            latest.put("quiet-" + i, new BigDecimal("0.6"));
+        }
+        api.ingest(events, 50);
+        await("quiet parked", Duration.ofSeconds(60), () -> "DEGRADED".equals(api.status("quiet", "iterable").getString("status")));
+
+        stack.stopIterableDispatcher();
+        stack.startIterableDispatcher();
+        project.faults().clear();
+        await("quiet caught up with no record arriving", Duration.ofSeconds(60), () -> allLatest(project, "quiet-", latest));
+        await("quiet READY again", Duration.ofSeconds(30), () -> "READY".equals(api.status("quiet", "iterable").getString("status")));
+    }
+
+    /**
+     * Issue 26: a parked lane's probe row is itself a body Iterable refuses for good; the next probe goes with another
+     * subscriber's row (the tenant's newest state), so the lane unparks, and the bad one is dead-lettered on its own.
+     */
+    @Test
+    void aProbeRowTheVendorRefusesForGoodDoesNotKeepTheLaneParked() throws Exception {
+        IterableProject project = stack.iterable.addProject("stuck-project", "stuck-key-0001", IterableProject.Identity.USER_ID);
+        register("stuck", "stuck-project", "stuck-key-0001");
+        awaitFirstBackfillDone("stuck");
+        // Every body of the tenant refused: the lane parks and probes.
+        project.faults().poisonBodiesContaining("\"stuck-", 500);
+        List<AssignmentEvent> events = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            events.add(scored("stuck", "stuck-" + i, i, new BigDecimal("0.7")));
+        }
+        api.ingest(events, 50);
+        await("stuck parked", Duration.ofSeconds(60), () -> "DEGRADED".equals(api.status("stuck", "iterable").getString("status")));
+        // Then only the body of the subscriber it probes with stays refused: a lane probing with it for ever stays parked.
+        String probed = awaitValue("a probe refused while parked", Duration.ofSeconds(30), () -> {
+            List<String> bodies = project.faults().poisonedBodies();
+            String last = bodies.isEmpty() ? null : bodies.get(bodies.size() - 1);
+            JsonObject body = last == null ? null : new JsonObject(last);
+            return body != null && body.getJsonArray("users").size() == 1
+                    ? body.getJsonArray("users").getJsonObject(0).getString("userId") : null;
+        });
+        project.faults().poisonBodiesContaining("\"" + probed + "\"", 500);
+        Map<String, BigDecimal> latest = new HashMap<>();
+        for (int i = 0; i < 50; i++) {
+            if (!("stuck-" + i).equals(probed)) {
+                latest.put("stuck-" + i, new BigDecimal("0.7"));
+            }
+        }
+        await("stuck READY again, its other subscribers delivered", Duration.ofSeconds(60),
+                () -> "READY".equals(api.status("stuck", "iterable").getString("status")) && allLatest(project, "stuck-", latest));
+    }
+
     @Test
     void resyncAndReplayRefuseWhatTheyCannotDo() throws Exception {
         HttpResponse<String> unknown = api.operator("POST", "/v1/tenants/nobody/destinations/iterable/resync", null);

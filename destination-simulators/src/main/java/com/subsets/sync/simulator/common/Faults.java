@@ -21,6 +21,8 @@ public final class Faults {
     private String garbledBody = "";
     private String poisonText;
     private int poisonStatus = 500;
+    /** The bodies refused as poisoned, the newest last (the last 100; tests look at what was refused). */
+    private final java.util.ArrayDeque<String> poisonedBodies = new java.util.ArrayDeque<>();
 
     public synchronized Faults failNext(int calls, int status) {
         failCalls = calls;
@@ -61,7 +63,19 @@ public final class Faults {
 
     /** The status a call with this body fails with, or 0 when its body is not poisoned. */
     public synchronized int poisonedStatus(String body) {
-        return poisonText != null && body != null && body.contains(poisonText) ? poisonStatus : 0;
+        if (poisonText == null || body == null || !body.contains(poisonText)) {
+            return 0;
+        }
+        if (poisonedBodies.size() >= 100) {
+            poisonedBodies.removeFirst();
+        }
+        poisonedBodies.addLast(body);
+        return poisonStatus;
+    }
+
+    /** The bodies refused as poisoned, oldest first (the last 100). */
+    public synchronized java.util.List<String> poisonedBodies() {
+        return java.util.List.copyOf(poisonedBodies);
     }
 
     public synchronized String garbledBody() {
