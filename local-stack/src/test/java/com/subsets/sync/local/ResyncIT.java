@@ -514,6 +514,7 @@ class ResyncIT {
         api.ingest(events, 50);
         await("stuck parked", Duration.ofSeconds(60), () -> "DEGRADED".equals(api.status("stuck", "iterable").getString("status")));
         // Then only the body of the subscriber it probes with stays refused: a lane probing with it for ever stays parked.
+        project.faults().poisonBodiesContaining("\"stuck-", 500);
         String probed = awaitValue("a probe refused while parked", Duration.ofSeconds(30), () -> {
             List<String> bodies = project.faults().poisonedBodies();
             String last = bodies.isEmpty() ? null : bodies.get(bodies.size() - 1);

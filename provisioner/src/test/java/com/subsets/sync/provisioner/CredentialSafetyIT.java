@@ -188,7 +188,7 @@ class CredentialSafetyIT {
         assertThat(answer.json().getJsonObject("destinations").containsKey("bad")).isFalse();
         assertThat(answer.json().getJsonArray("registered").getList()).contains("good", "bad");
         assertThat(answer.json().getJsonArray("unavailable").getList()).containsExactly("bad");
-        assertThat(ProvisionerTestKit.call(port, "GET", "/metrics", null, null).body())
+        assertThat(ProvisionerTestKit.call(provisioner.metricsPort(), "GET", "/metrics", null, null).body())
                 .contains("provisioner_dispatch_credentials_unopenable_total{destination=\"iterable\",service=\"provisioner\",tenant=\"bad\"}");
     }
 

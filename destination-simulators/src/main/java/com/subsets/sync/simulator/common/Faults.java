@@ -58,6 +58,7 @@ public final class Faults {
     public synchronized Faults poisonBodiesContaining(String text, int status) {
         poisonText = text;
         poisonStatus = status;
+        poisonedBodies.clear();
         return this;
     }
 
@@ -73,7 +74,7 @@ public final class Faults {
         return poisonStatus;
     }
 
-    /** The bodies refused as poisoned, oldest first (the last 100). */
+    /** The bodies refused as poisoned since the poison was last set, oldest first (the last 100). */
     public synchronized java.util.List<String> poisonedBodies() {
         return java.util.List.copyOf(poisonedBodies);
     }
