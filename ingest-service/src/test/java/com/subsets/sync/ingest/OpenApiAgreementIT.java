@@ -5,10 +5,14 @@ import static com.subsets.sync.ingest.IngestTestKit.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.subsets.sync.infra.KafkaService;
+import com.subsets.sync.infra.OpenApiDocument;
+import com.subsets.sync.infra.OpenApiDocument.Answer;
 import com.subsets.sync.infra.RealServices;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.client.HttpResponse;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.AfterAll;
@@ -19,11 +23,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Keeps openapi/ingest-api.json and the service in agreement: every documented response of every
- * operation is produced by the running service, with the documented media type, headers and body shape.
+ * operation is produced by the running service, with the documented media type, headers and body shape
+ * (the check is infra-kit's {@link OpenApiDocument}, which the provisioner's document is held to as well).
  */
 @ExtendWith(RealServices.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OpenApiAgreementIT {
+
+    static final OpenApiDocument DOCUMENT = OpenApiDocument.fromClasspath("/openapi/ingest-api.json");
 
     private IngestTestKit up;
     /** A second instance whose Kafka is unreachable: the only honest way to see its 503s. */
@@ -43,9 +50,9 @@ class OpenApiAgreementIT {
         kafkaDown.close();
     }
 
-    private Map<String, Callable<HttpResponse<Buffer>>> producers() {
+    private Map<String, Callable<Answer>> producers() {
         Map<String, String> auth = Map.of("authorization", "Bearer " + TOKEN, "content-type", "application/json");
-        return Map.ofEntries(
+        Map<String, Callable<HttpResponse<Buffer>>> requests = Map.ofEntries(
                 Map.entry("POST /v1/events 408", () -> stalledBody()),
                 Map.entry("POST /v1/events 202", () -> up.post(event("doc-1", "acme", "u", 0.1))),
                 Map.entry("POST /v1/events 400", () -> up.post("{\"eventId\":\"x\"}")),
@@ -60,6 +67,15 @@ class OpenApiAgreementIT {
                 Map.entry("GET /health/ready 200", () -> up.ops("/health/ready")),
                 Map.entry("GET /health/ready 503", () -> kafkaDown.ops("/health/ready")),
                 Map.entry("GET /metrics 200", () -> up.ops("/metrics")));
+        Map<String, Callable<Answer>> producers = new LinkedHashMap<>();
+        requests.forEach((key, request) -> producers.put(key, () -> answer(request.call())));
+        return producers;
+    }
+
+    private static Answer answer(HttpResponse<Buffer> response) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        response.headers().forEach(h -> headers.merge(h.getKey().toLowerCase(Locale.ROOT), h.getValue(), (a, b) -> a + ", " + b));
+        return new Answer(response.statusCode(), headers, response.bodyAsString() == null ? "" : response.bodyAsString());
     }
 
     /** An authenticated request whose body stops coming: the service answers once the body timeout passes. */
@@ -78,24 +94,8 @@ class OpenApiAgreementIT {
     }
 
     @Test
-    void everyDocumentedResponseIsProducedInItsDocumentedShape() throws Exception {
-        Map<String, Callable<HttpResponse<Buffer>>> producers = producers();
-        var documented = OpenApiDocument.responses();
-        assertThat(documented).hasSizeGreaterThanOrEqualTo(12);
-
-        for (OpenApiDocument.DocumentedResponse doc : documented) {
-            assertThat(producers).as("a request that produces %s", doc.key()).containsKey(doc.key());
-            HttpResponse<Buffer> response = producers.get(doc.key()).call();
-
-            assertThat(response.statusCode()).as(doc.key()).isEqualTo(doc.status());
-            assertThat(response.getHeader("content-type")).as(doc.key() + " media type").startsWith(doc.mediaType());
-            doc.headers().forEach(h -> assertThat(response.getHeader(h)).as(doc.key() + " header " + h).isNotBlank());
-            if (doc.schemaRef() != null) {
-                assertThat(OpenApiDocument.problems(doc.schemaRef(), response.bodyAsString()))
-                        .as(doc.key() + " body " + response.bodyAsString()).isEmpty();
-            }
-        }
-        assertThat(producers.keySet()).as("nothing exercised here is undocumented")
-                .isEqualTo(documented.stream().map(OpenApiDocument.DocumentedResponse::key).collect(java.util.stream.Collectors.toSet()));
+    void everyDocumentedResponseIsProducedInItsDocumentedShape() {
+        assertThat(DOCUMENT.responses()).hasSizeGreaterThanOrEqualTo(12);
+        assertThat(DOCUMENT.disagreements(producers())).as("document and service disagree").isEmpty();
     }
 }
