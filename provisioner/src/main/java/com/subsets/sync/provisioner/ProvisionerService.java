@@ -2,6 +2,7 @@ package com.subsets.sync.provisioner;
 
 import com.subsets.sync.client.blueconic.TokenProvider;
 import com.subsets.sync.dispatch.core.Backoff;
+import com.subsets.sync.provisioner.api.ApiDocument;
 import com.subsets.sync.provisioner.api.ApiGuard;
 import com.subsets.sync.provisioner.api.DestinationsApi;
 import com.subsets.sync.provisioner.api.ResyncApi;
@@ -109,6 +110,7 @@ public final class ProvisionerService {
             reconciler = new Reconciler(vertx, store, runner, sealer, config.sweepInterval().toMillis(), provisionerMetrics);
             reports = new DeliveryReportConsumer(vertx, config, history, provisionerMetrics);
             Router router = Router.router(vertx);
+            ApiDocument.mount(router);
             ApiGuard.mount(router, callers(), config.http().bodyTimeout());
             ResyncStore resyncs = new ResyncStore(pool);
             segmentStore = new SegmentStore(pool);
