@@ -6,6 +6,7 @@ import com.subsets.sync.model.Topics;
 import com.subsets.sync.provisioner.core.DestinationKind;
 import com.subsets.sync.provisioner.core.LookupTokens;
 import com.subsets.sync.provisioner.core.SecretBox;
+import com.subsets.sync.provisioner.notifications.NotificationConfig;
 import com.subsets.sync.provisioner.store.Database;
 import com.subsets.sync.runtime.ConfigException;
 import com.subsets.sync.runtime.EnvReader;
@@ -54,7 +55,8 @@ public record ProvisionerConfig(
         Map<DestinationKind, String> deadLetterTopics,
         Segments segments,
         int metricsPort,
-        HttpServerLimits http) {
+        HttpServerLimits http,
+        NotificationConfig notifications) {
 
     public ProvisionerConfig {
         if (httpPort != 0 && httpPort == metricsPort) {
@@ -113,7 +115,8 @@ public record ProvisionerConfig(
                         env.string("PROVISIONER_SEGMENTS_TOPIC", Topics.SEGMENT_MEMBERSHIPS),
                         LookupTokens.parse(env.list(LookupTokens.VARIABLE))),
                 env.integer("PROVISIONER_METRICS_PORT", 9083, 0, 65535),
-                HttpServerLimits.fromEnv(env, "PROVISIONER"));
+                HttpServerLimits.fromEnv(env, "PROVISIONER"),
+                NotificationConfig.fromEnv(env));
     }
 
     /** PostgreSQL, TLS included: {@code PROVISIONER_DB_SSLMODE} (verify-full in production) and its root certificate. */
@@ -245,6 +248,7 @@ public record ProvisionerConfig(
     public ProvisionerConfig withPort(int port) {
         return new ProvisionerConfig(httpHost, port, operators, dispatchers, database, secrets, instanceUrls, iterableEndpoints,
                 sweepInterval, vendorTimeout, vendorAttempts, runRetryBase, runRetryMax, replica, bootstrapServers, reportsTopic,
-                reportsGroupId, reportsReplayWindow, kafkaProperties, shutdownTimeout, deadLetterTopics, segments, metricsPort, http);
+                reportsGroupId, reportsReplayWindow, kafkaProperties, shutdownTimeout, deadLetterTopics, segments, metricsPort, http,
+                notifications);
     }
 }

@@ -17,6 +17,11 @@ import com.subsets.sync.provisioner.segments.SegmentStore;
 import com.subsets.sync.provisioner.core.CredentialSealer;
 import com.subsets.sync.provisioner.core.DestinationKind;
 import com.subsets.sync.provisioner.core.RegistrationReader;
+import com.subsets.sync.provisioner.notifications.NotificationMetrics;
+import com.subsets.sync.provisioner.notifications.NotificationSender;
+import com.subsets.sync.provisioner.notifications.NotificationSettingsReader;
+import com.subsets.sync.provisioner.notifications.NotificationStore;
+import com.subsets.sync.provisioner.notifications.WebhookSecrets;
 import com.subsets.sync.provisioner.run.ProvisioningRunner;
 import com.subsets.sync.provisioner.run.Reconciler;
 import com.subsets.sync.provisioner.store.Database;
@@ -71,6 +76,7 @@ public final class ProvisionerService {
     private DeliveryReportConsumer reports;
     private SegmentReader segments;
     private SegmentStore segmentStore;
+    private NotificationSender notifier;
     private TokenProvider blueConicTokens;
     /** Provisioning runs and segment reads, each holding a pooled connection: together below the pool size. */
     private RunSlots slots;
@@ -103,7 +109,11 @@ public final class ProvisionerService {
             pool = opened;
             slots = new RunSlots(config.database().poolSize());
             ProvisionerMetrics provisionerMetrics = new ProvisionerMetrics(metrics.registry());
-            DestinationStore store = new DestinationStore(pool);
+            NotificationStore notices = new NotificationStore(pool);
+            WebhookSecrets webhookSecrets = new WebhookSecrets(config.secrets());
+            notifier = new NotificationSender(vertx, notices, webhookSecrets, config.notifications(), config.replica(),
+                    new NotificationMetrics(metrics.registry()));
+            DestinationStore store = new DestinationStore(pool, notices);
             DeliveryHistoryStore history = new DeliveryHistoryStore(pool);
             CredentialSealer sealer = new CredentialSealer(config.secrets(), config.instanceUrls());
             ProvisioningRunner runner = runner(store, sealer, provisionerMetrics);
@@ -112,7 +122,7 @@ public final class ProvisionerService {
             Router router = Router.router(vertx);
             ApiDocument.mount(router);
             ApiGuard.mount(router, callers(), config.http().bodyTimeout());
-            ResyncStore resyncs = new ResyncStore(pool);
+            ResyncStore resyncs = new ResyncStore(pool, notices);
             segmentStore = new SegmentStore(pool);
             segments = new SegmentReader(vertx, segmentStore, store, sealer, new ProvisioningLock(pool), slots,
                     new SegmentClient(client, blueConicTokens, config.vendorTimeout().toMillis()),
@@ -120,8 +130,10 @@ public final class ProvisionerService {
                     new SegmentMetrics(metrics.registry()), config.segments().interval().toMillis(), config.segments().retry().toMillis(),
                     config.segments().pageSize());
             new SegmentsApi(segmentStore, config.operators(), config.segments().lookups()).mount(router);
-            new DestinationsApi(store, history, resyncs, segmentStore, new RegistrationReader(config.instanceUrls()), sealer, runner,
-                    config.iterableEndpoints(), config.operators(), config.dispatchers(), provisionerMetrics).mount(router);
+            new DestinationsApi(store, history, resyncs, segmentStore, new RegistrationReader(config.instanceUrls(),
+                    new NotificationSettingsReader(config.notifications().allowHttp(), config.notifications().smtp() != null)), sealer, runner,
+                    config.iterableEndpoints(), config.operators(), config.dispatchers(), provisionerMetrics, notices, webhookSecrets)
+                    .mount(router);
             new ResyncApi(store, resyncs, new DeadLetterScan(vertx, config), config.deadLetterTopics()).mount(router);
             // Once at start, before the API answers: credentials under an older key or binding are resealed (rows that
             // cannot be opened are logged and passed over; a failure here is retried by every sweep).
@@ -149,6 +161,7 @@ public final class ProvisionerService {
             server = s;
             reconciler.start();
             segments.start();
+            notifier.start();
             return reports.start();
         }).onSuccess(v -> LOG.info("provisioner up on port {} (operations on {}) as replica {}", server.actualPort(),
                 operations.actualPort(), config.replica()));
@@ -239,6 +252,8 @@ public final class ProvisionerService {
                     }
                     Future<Void> segmentsStopped = segments == null ? Future.succeededFuture() : segments.stop();
                     return within(segmentsStopped, deadline, "segment reads")
+                            .eventually(() -> within(notifier == null ? Future.succeededFuture() : notifier.stop(), deadline,
+                                    "notification sender"))
                             .eventually(() -> within(reports == null ? Future.succeededFuture() : reports.close(), deadline,
                                     "delivery-report consumer"));
                 })

@@ -9,6 +9,9 @@ import com.subsets.sync.provisioner.core.RegistrationReader;
 import com.subsets.sync.provisioner.core.CredentialSealer;
 import com.subsets.sync.provisioner.core.SecretBox;
 import com.subsets.sync.provisioner.ProvisionerMetrics;
+import com.subsets.sync.provisioner.notifications.NotificationSettings;
+import com.subsets.sync.provisioner.notifications.NotificationStore;
+import com.subsets.sync.provisioner.notifications.WebhookSecrets;
 import com.subsets.sync.provisioner.run.ProvisioningRunner;
 import com.subsets.sync.provisioner.run.RunResult;
 import com.subsets.sync.provisioner.store.DeliveryHistoryStore;
@@ -53,11 +56,16 @@ public final class DestinationsApi {
     private final DispatchEntries entries;
     private final TokenAuthenticator operators;
     private final java.util.Map<DestinationKind, TokenAuthenticator> dispatchers;
+    private final NotificationStore notifications;
+    private final WebhookSecrets webhookSecrets;
 
     public DestinationsApi(DestinationStore store, DeliveryHistoryStore history, ResyncStore resyncs, SegmentStore segments,
                            RegistrationReader reader, CredentialSealer secrets,
                            ProvisioningRunner runner, IterableEndpoints endpoints, TokenAuthenticator operators,
-                           java.util.Map<DestinationKind, TokenAuthenticator> dispatchers, ProvisionerMetrics metrics) {
+                           java.util.Map<DestinationKind, TokenAuthenticator> dispatchers, ProvisionerMetrics metrics,
+                           NotificationStore notifications, WebhookSecrets webhookSecrets) {
+        this.notifications = notifications;
+        this.webhookSecrets = webhookSecrets;
         this.store = store;
         this.history = history;
         this.resyncs = resyncs;
@@ -148,7 +156,9 @@ public final class DestinationsApi {
         Registration registration = reader.read(kind, jsonObject(ctx));
         SecretBox.Sealed sealed = secrets.seal(tenantId, kind, registration.settings(), registration.secret());
         String fingerprint = Fingerprint.of(registration.secret().getString(registration.secret().fieldNames().iterator().next()));
-        return store.register(tenantId, kind, registration.settings(), sealed, fingerprint, registration.backfill()).compose(change -> {
+        return store.register(tenantId, kind, registration.settings(), sealed, fingerprint, registration.backfill())
+                .compose(change -> saveNotifications(tenantId, kind, registration.notifications()).map(change))
+                .compose(change -> {
             LOG.info("tenant {} {} destination {}", tenantId, kind.wireName(), change.name().toLowerCase(Locale.ROOT));
             if (change != DestinationStore.Change.UNCHANGED) {
                 runner.provision(tenantId, kind, false)
@@ -163,6 +173,13 @@ public final class DestinationsApi {
             ctx.response().putHeader("location", "/v1/tenants/" + tenantId + "/destinations/" + kind.wireName());
             return view(tenantId, kind).map(body -> new Reply(status, body));
         });
+    }
+
+    /** Who is told of the destination's health; the webhook secret sealed, bound to its URL. Absent: nobody. */
+    private Future<Void> saveNotifications(String tenantId, DestinationKind kind, NotificationSettings settings) {
+        NotificationSettings.Webhook webhook = settings == null ? null : settings.webhook();
+        SecretBox.Sealed sealed = webhook == null ? null : webhookSecrets.seal(tenantId, kind, webhook.url(), webhook.secret());
+        return notifications.save(tenantId, kind, settings, sealed, webhook == null ? null : Fingerprint.of(webhook.secret()));
     }
 
     private Future<Reply> describe(RoutingContext ctx) {
@@ -225,7 +242,8 @@ public final class DestinationsApi {
     private Future<JsonObject> view(String tenantId, DestinationKind kind) {
         return store.find(tenantId, kind).compose(found -> {
             StoredDestination d = found.orElseThrow(() -> notRegistered(tenantId, kind));
-            return store.ledger(tenantId, kind).compose(ledger -> resyncs.parking(tenantId, kind).compose(parking ->
+            return notifications.find(tenantId, kind).compose(notified ->
+                    store.ledger(tenantId, kind).compose(ledger -> resyncs.parking(tenantId, kind).compose(parking ->
                     (kind == DestinationKind.BLUECONIC ? segments.followed(tenantId) : Future.succeededFuture(
                             List.<SegmentStore.Followed>of())).map(followed -> {
                 JsonArray fields = new JsonArray();
@@ -250,8 +268,9 @@ public final class DestinationsApi {
                         .put("nextAttemptAt", d.nextAttemptAt() == null ? null : d.nextAttemptAt().toInstant().toString())
                         .put("updatedAt", d.updatedAt().toInstant().toString())
                         .put("fields", fields)
-                        .put("segments", kind == DestinationKind.BLUECONIC ? segmentsView(followed) : null);
-            })));
+                        .put("segments", kind == DestinationKind.BLUECONIC ? segmentsView(followed) : null)
+                        .put("notifications", notified.map(NotificationStore.Stored::view).orElse(null));
+            }))));
         });
     }
 

@@ -1,6 +1,8 @@
 package com.subsets.sync.provisioner.core;
 
 import com.subsets.sync.client.blueconic.InstanceUrlPolicy;
+import com.subsets.sync.provisioner.notifications.NotificationSettings;
+import com.subsets.sync.provisioner.notifications.NotificationSettingsReader;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -25,9 +27,16 @@ public final class RegistrationReader {
     private static final Pattern ANY_URL = Pattern.compile("\\S{1,500}");
 
     private final InstanceUrlPolicy instanceUrls;
+    private final NotificationSettingsReader notifications;
 
+    /** No SMTP relay and https webhooks only. */
     public RegistrationReader(InstanceUrlPolicy instanceUrls) {
+        this(instanceUrls, new NotificationSettingsReader(false, false));
+    }
+
+    public RegistrationReader(InstanceUrlPolicy instanceUrls, NotificationSettingsReader notifications) {
         this.instanceUrls = instanceUrls;
+        this.notifications = notifications;
     }
 
     public Registration read(DestinationKind kind, JsonObject body) {
@@ -37,8 +46,9 @@ public final class RegistrationReader {
         };
     }
 
-    private static Registration iterable(JsonObject body) {
-        BodyRules rules = new BodyRules(body, Set.of("apiKey", "region", "identifier", "preferUserId", "projectId", "backfill"));
+    private Registration iterable(JsonObject body) {
+        BodyRules rules = new BodyRules(body, Set.of("apiKey", "region", "identifier", "preferUserId", "projectId", "backfill",
+                "notifications"));
         String apiKey = rules.text("apiKey", null, API_KEY, "8 to 500 printable ASCII characters without spaces", true);
         String region = rules.oneOf("region", "us", Set.of("us", "eu"));
         String identifier = rules.oneOf("identifier", "userId", Set.of("userId", "email"));
@@ -46,17 +56,18 @@ public final class RegistrationReader {
         boolean backfill = rules.bool("backfill", true);
         String projectId = body.containsKey("projectId")
                 ? rules.text("projectId", null, NAME, "must be 1 to 100 letters, digits, '.', '_' or '-'", false) : null;
+        NotificationSettings notified = notifications.read(body.getValue("notifications"), rules::violation);
         rules.check();
         JsonObject settings = new JsonObject().put("region", region).put("identifier", identifier).put("preferUserId", preferUserId);
         if (projectId != null) {
             settings.put("projectId", projectId);
         }
-        return new Registration(DestinationKind.ITERABLE, settings, new JsonObject().put("apiKey", apiKey), backfill);
+        return new Registration(DestinationKind.ITERABLE, settings, new JsonObject().put("apiKey", apiKey), backfill, notified);
     }
 
     private Registration blueConic(JsonObject body) {
         BodyRules rules = new BodyRules(body, Set.of("instanceUrl", "clientId", "clientSecret", "matchingProperty", "strategy",
-                "objectiveIds", "backfill", "followSegments", "followSegmentTags"));
+                "objectiveIds", "backfill", "followSegments", "followSegmentTags", "notifications"));
         String url = rules.text("instanceUrl", null, ANY_URL, "must be an https URL", false);
         String instanceUrl = null;
         if (url != null) {
@@ -74,12 +85,14 @@ public final class RegistrationReader {
         List<String> objectives = rules.texts("objectiveIds", NAME, "must be an objective id: 1 to 100 letters, digits, '.', '_' or '-'", 50);
         List<String> followSegments = rules.texts("followSegments", SEGMENT_ID, "must be a segment id: 1 to 200 letters, digits, '.', '_' or '-', not . or ..", 100);
         List<String> followTags = rules.texts("followSegmentTags", TAG, "must be a tag: 1 to 100 characters without control characters", 20);
+        NotificationSettings notified = notifications.read(body.getValue("notifications"), rules::violation);
         rules.check();
         JsonObject settings = new JsonObject().put("instanceUrl", instanceUrl).put("clientId", clientId)
                 .put("matchingProperty", matching).put("strategy", strategy).put("objectiveIds", new JsonArray(objectives));
         if (!followSegments.isEmpty() || !followTags.isEmpty()) {
             settings.put("followSegments", new JsonArray(followSegments)).put("followSegmentTags", new JsonArray(followTags));
         }
-        return new Registration(DestinationKind.BLUECONIC, settings, new JsonObject().put("clientSecret", clientSecret), backfill);
+        return new Registration(DestinationKind.BLUECONIC, settings, new JsonObject().put("clientSecret", clientSecret), backfill,
+                notified);
     }
 }

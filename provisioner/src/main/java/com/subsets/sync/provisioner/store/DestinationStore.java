@@ -6,6 +6,8 @@ import com.subsets.sync.provisioner.core.DestinationKind;
 import com.subsets.sync.provisioner.core.FieldRecord;
 import com.subsets.sync.provisioner.core.ProvisioningStatus;
 import com.subsets.sync.provisioner.core.SecretBox;
+import com.subsets.sync.provisioner.notifications.Health;
+import com.subsets.sync.provisioner.notifications.HealthHook;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -36,9 +38,16 @@ public final class DestinationStore {
             + "secret_fingerprint, revision, registration, status, status_reason, retryable, failed_runs, next_attempt_at, updated_at, backfill_on_ready";
 
     private final Pool pool;
+    private final HealthHook health;
 
     public DestinationStore(Pool pool) {
+        this(pool, HealthHook.NONE);
+    }
+
+    /** {@code health}: told of each run's outcome inside the transaction that records it (notifications). */
+    public DestinationStore(Pool pool, HealthHook health) {
         this.pool = pool;
+        this.health = health;
     }
 
     /**
@@ -235,6 +244,8 @@ public final class DestinationStore {
                                 .compose(before -> snapshotReady(tx, destination)
                                         .compose(v -> requestBackfill(tx, destination))
                                         .compose(v -> backfillMovedTarget(tx, destination, before)))
+                                .compose(v -> health.observed(tx, destination.tenantId(), destination.kind(),
+                                        Health.Observation.READY, null))
                                 .compose(v -> finishAttempt(tx, attemptId, "READY", null))));
     }
 
@@ -247,6 +258,8 @@ public final class DestinationStore {
                                 retryable, nextAttemptAt, destination.registration()))
                 .compose(updated -> updated.rowCount() == 0 ? finishAttempt(tx, attemptId, "SUPERSEDED", reason)
                         : writeLedger(tx, destination, attemptId, fields)
+                                .compose(v -> health.observed(tx, destination.tenantId(), destination.kind(),
+                                        Health.Observation.FAILED, reason))
                                 .compose(v -> finishAttempt(tx, attemptId, "FAILED", reason))));
     }
 

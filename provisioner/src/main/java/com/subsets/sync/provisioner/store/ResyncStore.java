@@ -1,6 +1,9 @@
 package com.subsets.sync.provisioner.store;
 
 import com.subsets.sync.provisioner.core.DestinationKind;
+import com.subsets.sync.provisioner.notifications.Health;
+import com.subsets.sync.provisioner.notifications.HealthHook;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
@@ -30,9 +33,16 @@ public final class ResyncStore {
     private static final String UNIQUE_VIOLATION = "23505";
 
     private final Pool pool;
+    private final HealthHook health;
 
     public ResyncStore(Pool pool) {
+        this(pool, HealthHook.NONE);
+    }
+
+    /** {@code health}: told of parkings, recoveries and finished resyncs inside the transaction that records them. */
+    public ResyncStore(Pool pool, HealthHook health) {
         this.pool = pool;
+        this.health = health;
     }
 
     /**
@@ -70,7 +80,7 @@ public final class ResyncStore {
     /** A dispatcher's report; false when there is no such resync of that kind not DONE. */
     public Future<Boolean> progress(DestinationKind kind, long id, long position, long endOffset, long total, long sent,
                                     String lastError, boolean done) {
-        return pool.preparedQuery("""
+        return pool.withTransaction(tx -> tx.preparedQuery("""
                 UPDATE destination_resync SET
                     status = CASE WHEN $8 THEN 'DONE' ELSE 'RUNNING' END,
                     started_at = COALESCE(started_at, now()),
@@ -78,20 +88,40 @@ public final class ResyncStore {
                     position = $3, end_offset = $4, total = $5, sent = $6,
                     last_error = COALESCE($7, last_error),
                     last_error_at = CASE WHEN $7 IS NOT NULL THEN now() ELSE last_error_at END
-                WHERE id = $1 AND kind = $2 AND status <> 'DONE'""")
+                WHERE id = $1 AND kind = $2 AND status <> 'DONE'
+                RETURNING tenant_id, reason, detail, sent, total, requested_at, started_at, finished_at, last_error""")
                 .execute(Tuple.from(Arrays.asList(id, kind.wireName(), position, endOffset, total, sent, lastError, done)))
-                .map(rows -> rows.rowCount() > 0);
+                .compose(rows -> {
+                    if (rows.size() == 0) {
+                        return Future.succeededFuture(false);
+                    }
+                    Row r = rows.iterator().next();
+                    if (!done) {
+                        return Future.succeededFuture(true);
+                    }
+                    // A finished backfill, resync or replay (a notice for destinations notified on every run).
+                    JsonObject details = new JsonObject().put("resyncId", id).put("reason", r.getString("reason"))
+                            .put("detail", r.getString("detail")).put("sent", r.getLong("sent")).put("total", r.getLong("total"))
+                            .put("startedAt", r.getOffsetDateTime("started_at").toInstant().toString())
+                            .put("finishedAt", r.getOffsetDateTime("finished_at").toInstant().toString());
+                    return health.runFinished(tx, r.getString("tenant_id"), kind, details, r.getString("last_error")).map(true);
+                }));
     }
 
     /** Records a parking; a destination parked already keeps its first one (the earlier offset). */
     public Future<Boolean> park(String tenantId, DestinationKind kind, int partition, long fromOffset, String reason,
                                 OffsetDateTime parkedAt) {
-        return pool.preparedQuery("INSERT INTO destination_parking (tenant_id, kind, partition, from_offset, reason, parked_at) "
+        return pool.withTransaction(tx -> tx.preparedQuery("INSERT INTO destination_parking (tenant_id, kind, partition, "
+                        + "from_offset, reason, parked_at) "
                         + "SELECT $1, $2, $3, $4, $5, $6 WHERE EXISTS (SELECT 1 FROM destination WHERE tenant_id = $1 AND kind = $2) "
                         + "ON CONFLICT (tenant_id, kind) DO NOTHING")
                 .execute(Tuple.of(tenantId, kind.wireName(), partition, fromOffset, reason, parkedAt))
-                .compose(v -> pool.preparedQuery("SELECT 1 FROM destination WHERE tenant_id = $1 AND kind = $2")
-                        .execute(Tuple.of(tenantId, kind.wireName())).map(rows -> rows.size() > 0));
+                .compose(v -> tx.preparedQuery("SELECT reason FROM destination_parking WHERE tenant_id = $1 AND kind = $2")
+                        .execute(Tuple.of(tenantId, kind.wireName())))
+                // DEGRADED with the reason of the parking kept (the first one).
+                .compose(parking -> parking.size() == 0 ? Future.succeededFuture(false)
+                        : health.observed(tx, tenantId, kind, Health.Observation.PARKED, parking.iterator().next().getString("reason"))
+                                .map(true)));
     }
 
     /**
@@ -101,7 +131,7 @@ public final class ResyncStore {
      * unfinished recovery resync per destination and offset. False when the destination is not registered.
      */
     public Future<Boolean> recover(String tenantId, DestinationKind kind, Long fromOffset) {
-        return pool.preparedQuery("""
+        return pool.withTransaction(tx -> tx.preparedQuery("""
                 WITH ended AS (DELETE FROM destination_parking WHERE tenant_id = $1 AND kind = $2
                                RETURNING from_offset, reason),
                      recovery AS (SELECT LEAST(from_offset, COALESCE($3::bigint, from_offset)) AS from_offset,
@@ -114,8 +144,10 @@ public final class ResyncStore {
                 WHERE EXISTS (SELECT 1 FROM destination WHERE tenant_id = $1 AND kind = $2)
                 ON CONFLICT (tenant_id, kind, from_offset) WHERE status <> 'DONE' AND reason = 'recovered' DO NOTHING""")
                 .execute(Tuple.of(tenantId, kind.wireName(), fromOffset))
-                .compose(v -> pool.preparedQuery("SELECT 1 FROM destination WHERE tenant_id = $1 AND kind = $2")
-                        .execute(Tuple.of(tenantId, kind.wireName())).map(rows -> rows.size() > 0));
+                .compose(v -> tx.preparedQuery("SELECT 1 FROM destination WHERE tenant_id = $1 AND kind = $2")
+                        .execute(Tuple.of(tenantId, kind.wireName())).map(rows -> rows.size() > 0))
+                .compose(known -> known ? health.observed(tx, tenantId, kind, Health.Observation.UNPARKED, null).map(true)
+                        : Future.succeededFuture(false)));
     }
 
     public Future<List<Parking>> parkings(DestinationKind kind) {

@@ -1,0 +1,79 @@
+package com.subsets.sync.provisioner.notifications;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+
+/**
+ * One notice from the outbox: {@code id} is stable across retries (receivers deduplicate on it), {@code reason} the
+ * vendor's own words, {@code details} what else a run notice carries. Never a secret: nothing here is read from
+ * the credentials.
+ */
+public record Notice(String id, NoticeType type, String tenantId, String destination, String reason, JsonObject details,
+                     Instant occurredAt) {
+
+    /** The webhook body, as documented in the README and {@code docs/notification-webhook.schema.json}. */
+    public JsonObject webhookBody() {
+        return new JsonObject()
+                .put("id", id)
+                .put("type", type.wireName())
+                .put("occurredAt", occurredAt.toString())
+                .put("tenantId", tenantId)
+                .put("destination", destination)
+                .put("status", type.status())
+                .put("reason", reason)
+                .put("details", details == null ? new JsonObject() : details);
+    }
+
+    /** The e-mail's subject line. */
+    public String subject() {
+        String vendor = vendor();
+        return switch (type) {
+            case FAILED -> "Subsets: the " + vendor + " connection for " + tenantId + " is not working";
+            case DEGRADED -> "Subsets: updates to " + vendor + " for " + tenantId + " are paused";
+            case RECOVERED -> "Subsets: the " + vendor + " connection for " + tenantId + " works again";
+            case RUN_FINISHED -> "Subsets: a full send to " + vendor + " for " + tenantId + " has finished";
+        };
+    }
+
+    /** A plain-text body a marketer understands: what happened, what the vendor said, what happens next. */
+    public String text() {
+        String vendor = vendor();
+        StringBuilder text = new StringBuilder("Hello,\n\n");
+        switch (type) {
+            case FAILED -> text.append("Subsets could not set up the ").append(vendor).append(" connection for ").append(tenantId)
+                    .append(", so experiment data is not being sent to ").append(vendor).append(" right now.\n\n")
+                    .append("What ").append(vendor).append(" said: ").append(reasonOr("no reason given")).append("\n\n")
+                    .append("What to do: check the connection's key or credentials and permissions in ").append(vendor)
+                    .append(", then save the connection again in Subsets. If the problem was temporary, Subsets keeps trying by "
+                            + "itself and will tell you when it works again.\n");
+            case DEGRADED -> text.append(vendor).append(" keeps failing the updates Subsets sends for ").append(tenantId)
+                    .append(", so Subsets has paused sending to it and checks regularly whether it answers again.\n\n")
+                    .append("What ").append(vendor).append(" said: ").append(reasonOr("no reason given")).append("\n\n")
+                    .append("Nothing is lost: once ").append(vendor).append(" answers again, every change made in the meantime is "
+                            + "sent, and you will get another message.\n");
+            case RECOVERED -> text.append("The ").append(vendor).append(" connection for ").append(tenantId)
+                    .append(" works again. Updates are flowing, and any changes made while it was down are being sent now.\n");
+            case RUN_FINISHED -> text.append("Subsets has finished sending ").append(tenantId).append("'s subscribers to ")
+                    .append(vendor).append(" (").append(details == null ? "a full send" : details.getString("reason", "a full send"))
+                    .append("): ").append(details == null ? 0 : details.getLong("sent", 0L)).append(" sent.\n")
+                    .append(reason == null ? "" : "\nLast problem reported by " + vendor + ": " + reason + "\n");
+        }
+        text.append("\nWhen: ").append(occurredAt).append(" (UTC)\n")
+                .append("Reference: ").append(id).append("\n\n")
+                .append("You receive this because your address is on the ").append(vendor)
+                .append(" connection's notification list in Subsets.\n");
+        return text.toString();
+    }
+
+    private String reasonOr(String fallback) {
+        return reason == null || reason.isBlank() ? fallback : reason;
+    }
+
+    private String vendor() {
+        return switch (destination) {
+            case "iterable" -> "Iterable";
+            case "blueconic" -> "BlueConic";
+            default -> destination;
+        };
+    }
+}
