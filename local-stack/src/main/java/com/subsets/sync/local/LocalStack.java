@@ -209,6 +209,8 @@ final class LocalStack implements AutoCloseable {
         env.put("PROVISIONER_BLUECONIC_DISPATCHER_TOKEN_SHA256", TokenAuthenticator.sha256Hex(config.blueConicDispatcherToken()));
         env.put("PROVISIONER_ENCRYPTION_KEYS", config.encryptionKeys());
         env.put("PROVISIONER_SWEEP_INTERVAL_MS", "2000");
+        // Local mode: a webhook receiver on this machine may be plain http.
+        env.put("PROVISIONER_NOTIFICATIONS_ALLOW_HTTP", "true");
         if (database != null) {
             env.put("PROVISIONER_DB_HOST", database.host());
             env.put("PROVISIONER_DB_PORT", String.valueOf(database.port()));

@@ -5,6 +5,7 @@ import static com.subsets.sync.provisioner.ProvisionerTestKit.operator;
 import static com.subsets.sync.provisioner.ProvisionerTestKit.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
@@ -202,6 +203,13 @@ class NotificationsIT {
         assertThat(notices.get(3).getString("reason")).isEqualTo("Iterable answered 503 Service Unavailable for 2 minutes");
         assertThat(notices.get(2).getJsonObject("details").getLong("sent")).isEqualTo(7L);
         assertThat(received).as("every call signed").allSatisfy(r -> assertThat(r.signed()).isTrue());
+        com.networknt.schema.JsonSchema schema = com.networknt.schema.JsonSchemaFactory.getInstance(
+                com.networknt.schema.SpecVersion.VersionFlag.V202012).getSchema(getClass().getResourceAsStream(
+                "/notifications/notification-webhook.v1.schema.json"));
+        ObjectMapper json = new ObjectMapper();
+        for (Received r : received) {
+            assertThat(schema.validate(json.readTree(r.body().encode()))).as("the documented schema: " + r.body()).isEmpty();
+        }
         assertThat(received).allSatisfy(r -> assertThat(r.body().encode()).doesNotContain(WEBHOOK_SECRET).doesNotContain(API_KEY));
         assertThat(received.stream().filter(r -> r.answered() == 503)).as("the receiver's refusals").hasSize(2);
         assertThat(received).as("nothing else: one call per notice, plus the two refused").hasSize(7);

@@ -11,7 +11,7 @@ import java.time.Instant;
 public record Notice(String id, NoticeType type, String tenantId, String destination, String reason, JsonObject details,
                      Instant occurredAt) {
 
-    /** The webhook body, as documented in the README and {@code docs/notification-webhook.schema.json}. */
+    /** The webhook body, as documented in the README and {@code notifications/notification-webhook.v1.schema.json}. */
     public JsonObject webhookBody() {
         return new JsonObject()
                 .put("id", id)
