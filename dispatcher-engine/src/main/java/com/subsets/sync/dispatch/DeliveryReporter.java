@@ -3,6 +3,8 @@ package com.subsets.sync.dispatch;
 import com.subsets.sync.runtime.KafkaClientConfig;
 import com.subsets.sync.dispatch.core.Outcome;
 import com.subsets.sync.model.DeliveryReport;
+import com.subsets.sync.model.Subscriber;
+import com.subsets.sync.model.UniqueSubscribers;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.kafka.client.producer.KafkaProducer;
@@ -18,8 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Tallies outcomes per tenant and sends one {@link DeliveryReport} per tenant every interval to the
  * provisioner's history: profiles updated, profiles the destination rejected, records dead-lettered,
- * the last success and the last error in the destination's words. A report that cannot be sent is
- * folded back into the next one. The history is for people; the commit never waits for it.
+ * the last success and the last error in the destination's words, a sketch of the distinct subscribers updated and
+ * the last five of them (bounded: a report is a few KB however many rows the window held). A report that cannot be
+ * sent is folded back into the next one. The history is for people; the commit never waits for it.
  */
 final class DeliveryReporter {
 
@@ -34,8 +37,27 @@ final class DeliveryReporter {
         long deadLettered;
         Instant lastSuccess;
         DeliveryReport.LastError lastError;
+        /** Null until a subscriber is updated: a window of failures only sends no sketch. */
+        UniqueSubscribers unique;
+        List<DeliveryReport.Updated> lastUpdated = List.of();
+
+        /** The hot path (every row delivered): the newest goes first, its subscriber's older entry out. */
+        void lastUpdated(DeliveryReport.Updated newest) {
+            List<DeliveryReport.Updated> next = new ArrayList<>(DeliveryReport.LAST_UPDATED_MAX);
+            next.add(newest);
+            for (DeliveryReport.Updated u : lastUpdated) {
+                if (next.size() < DeliveryReport.LAST_UPDATED_MAX && !u.sameSubscriber(newest)) {
+                    next.add(u);
+                }
+            }
+            lastUpdated = next;
+        }
 
         void add(Tally other) {
+            if (other.unique != null) {
+                unique = unique == null ? other.unique : unique.add(other.unique);
+            }
+            lastUpdated = DeliveryReport.newest(lastUpdated, other.lastUpdated);
             updated += other.updated;
             rejected += other.rejected;
             deadLettered += other.deadLettered;
@@ -68,10 +90,15 @@ final class DeliveryReporter {
         this.producer.exceptionHandler(e -> { });
     }
 
-    void updated(String tenantId, long nowMillis) {
+    /** A profile the destination took; {@code subscriber} (null when unknown) is counted among the unique ones. */
+    void updated(String tenantId, Subscriber subscriber, long nowMillis) {
         Tally tally = tally(tenantId);
         tally.updated++;
         tally.lastSuccess = Instant.ofEpochMilli(nowMillis);
+        if (subscriber != null) {
+            tally.unique = (tally.unique == null ? UniqueSubscribers.empty() : tally.unique).add(subscriber);
+            tally.lastUpdated(new DeliveryReport.Updated(subscriber.userId(), subscriber.email(), tally.lastSuccess));
+        }
     }
 
     /** The destination refused this profile ({@code outcome} PERMANENT or SKIPPED); only PERMANENT is an error. */
@@ -107,7 +134,8 @@ final class DeliveryReporter {
         List<Future<?>> sends = new ArrayList<>();
         sending.forEach((tenant, tally) -> {
             DeliveryReport report = DeliveryReport.create(tenant, destination, Instant.ofEpochMilli(nowMillis), tally.updated,
-                    tally.rejected, tally.deadLettered, tally.lastSuccess, tally.lastError);
+                    tally.rejected, tally.deadLettered, tally.lastSuccess, tally.lastError,
+                    tally.unique == null ? null : tally.unique.state(), tally.lastUpdated);
             sends.add(producer.send(KafkaProducerRecord.create(topic, tenant, report.encode()))
                     .onFailure(e -> {
                         tallies.computeIfAbsent(tenant, t -> new Tally()).add(tally);

@@ -211,7 +211,7 @@ final class SendLoop<C> {
             switch (outcome.kind()) {
                 case DELIVERED -> {
                     done.add(row);
-                    reports.updated(row.tenantId(), now);
+                    reports.updated(row.tenantId(), row.identity(), now);
                     metrics.delivered(row.sources().size());
                     row.sources().forEach(resolutions::resolve);
                 }
