@@ -211,19 +211,26 @@ public final class DestinationsApi {
         });
     }
 
+    /** Backfills, resyncs, replays and test deliveries shown by {@code GET .../status}, newest first. */
+    static final int RUNS_SHOWN = 20;
+
     private Future<Reply> status(RoutingContext ctx) {
         String tenantId = tenantId(ctx);
         DestinationKind kind = kind(ctx);
         return store.find(tenantId, kind).compose(found -> history.summary(tenantId, kind).compose(delivery ->
-                resyncs.parking(tenantId, kind).compose(parking -> resyncs.latest(tenantId, kind).map(resync -> {
+                resyncs.parking(tenantId, kind).compose(parking -> resyncs.latest(tenantId, kind).compose(resync ->
+                        resyncs.recent(tenantId, kind, RUNS_SHOWN).map(recent -> {
                     JsonObject body = new JsonObject().put("tenantId", tenantId).put("destination", kind.wireName());
                     found.ifPresentOrElse(d -> {
                         body.put("registered", true).put("status", status(d, parking)).put("statusReason", d.statusReason());
                         parking.ifPresent(p -> body.put("degraded", degraded(p)));
                     }, () -> body.put("registered", false));
-                    body.put("resync", resync.map(r -> ResyncViews.operator(r, java.time.Instant.now())).orElse(null));
-                    return new Reply(200, body.put("delivery", delivery));
-                }))));
+                    java.time.Instant now = java.time.Instant.now();
+                    body.put("resync", resync.map(r -> ResyncViews.operator(r, now)).orElse(null));
+                    JsonArray runs = new JsonArray();
+                    recent.forEach(r -> runs.add(ResyncViews.run(r, now)));
+                    return new Reply(200, body.put("delivery", delivery).put("runs", runs));
+                })))));
     }
 
     /**

@@ -46,6 +46,27 @@ final class ResyncViews {
         return now.plusMillis((long) ((double) elapsed / r.sent() * left)).toString();
     }
 
+    /**
+     * A resync as a run of the history: what kind of run (a {@code backfill} of a first READY or a moved target, a
+     * {@code resync} asked for or after a parking, a {@code replay}, a {@code test} delivery), its start, end, counts
+     * and outcome: {@code pending}, {@code running}, {@code succeeded}, or {@code finished_with_errors} when the
+     * dispatcher reported an error on the way (its text in {@code lastError}).
+     */
+    static JsonObject run(ResyncStore.Resync r, Instant now) {
+        String run = switch (r.reason()) {
+            case "ready", "target" -> "backfill";
+            case "replay" -> "replay";
+            case "test" -> "test";
+            default -> "resync";
+        };
+        String outcome = switch (r.status()) {
+            case "DONE" -> r.lastError() == null ? "succeeded" : "finished_with_errors";
+            case "RUNNING" -> "running";
+            default -> "pending";
+        };
+        return operator(r, now).put("run", run).put("outcome", outcome);
+    }
+
     static JsonObject dispatcher(ResyncStore.Resync r) {
         JsonObject job = new JsonObject()
                 .put("id", r.id())

@@ -69,6 +69,14 @@ public final class ResyncStore {
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(resync(rows.iterator().next())));
     }
 
+    /** The destination's last {@code limit} resyncs (backfills, resyncs, replays, tests), newest first: its run history. */
+    public Future<List<Resync>> recent(String tenantId, DestinationKind kind, int limit) {
+        return pool.preparedQuery("SELECT " + COLUMNS + " FROM destination_resync WHERE tenant_id = $1 AND kind = $2 "
+                        + "ORDER BY id DESC LIMIT $3")
+                .execute(Tuple.of(tenantId, kind.wireName(), limit))
+                .map(ResyncStore::resyncs);
+    }
+
     /** For each destination of a kind, the resync to run now: its oldest not DONE. */
     public Future<List<Resync>> runnable(DestinationKind kind) {
         return pool.preparedQuery("SELECT DISTINCT ON (tenant_id) " + COLUMNS + " FROM destination_resync "
