@@ -258,6 +258,46 @@ class BlueConicContractTest {
                 "GET /rest/v2/segments/{segment}/profiles 401", "GET /rest/v2/segments/{segment}/profiles 503");
     }
 
+    /** A test delivery's read back: searchProfiles by the matching property, then getOneProfile with the five fields. */
+    @Test
+    void profileReadsAgreeWithTheDocument() throws Exception {
+        String known = tenant.addProfile(Map.of("email", List.of("read@example.com"), "subsets_experiment_id", List.of("exp-1"),
+                "visits", List.of("3")));
+        WebClient client = WebClient.create(vertx);
+        String base = "http://127.0.0.1:" + proxy.actualPort() + "/rest/v2";
+        String token = client.postAbs(base + "/oauth/token").sendForm(MultiMap.caseInsensitiveMultiMap()
+                .add("grant_type", "client_credentials").add("client_id", "client-acme").add("client_secret", "secret-acme"))
+                .await(10, TimeUnit.SECONDS).bodyAsJsonObject().getString("access_token");
+        JsonObject found = client.getAbs(base + "/profiles?property=email&value=read%40example.com").bearerTokenAuthentication(token)
+                .send().await(10, TimeUnit.SECONDS).bodyAsJsonObject();
+        assertThat(found.getJsonArray("profiles")).containsExactly(new JsonObject().put("id", known));
+        JsonObject none = client.getAbs(base + "/profiles?property=email&value=nobody%40example.com").bearerTokenAuthentication(token)
+                .send().await(10, TimeUnit.SECONDS).bodyAsJsonObject();
+        assertThat(none.getJsonArray("profiles")).isEmpty();
+        assertThat(client.getAbs(base + "/profiles?property=visits&value=3").bearerTokenAuthentication(token).send()
+                .await(10, TimeUnit.SECONDS).statusCode()).as("not an indexed property").isEqualTo(501);
+        JsonObject profile = client.getAbs(base + "/profiles/" + known + "?profileProperty=subsets_experiment_id")
+                .bearerTokenAuthentication(token).send().await(10, TimeUnit.SECONDS).bodyAsJsonObject();
+        assertThat(profile.getJsonArray("properties")).as("only the property asked for")
+                .containsExactly(new JsonObject().put("id", "subsets_experiment_id").put("values", new io.vertx.core.json.JsonArray().add("exp-1")));
+        assertThat(client.getAbs(base + "/profiles/no-such-profile").bearerTokenAuthentication(token).send()
+                .await(10, TimeUnit.SECONDS).statusCode()).isEqualTo(404);
+        client.getAbs(base + "/profiles/" + known).bearerTokenAuthentication("unknown").send().await(10, TimeUnit.SECONDS);
+        client.getAbs(base + "/profiles?property=email&value=x").bearerTokenAuthentication("unknown").send().await(10, TimeUnit.SECONDS);
+
+        BlueConicOpenApi document = new BlueConicOpenApi();
+        List<String> violations = new ArrayList<>();
+        Set<String> covered = new TreeSet<>();
+        for (BlueConicOpenApi.Exchange exchange : exchanges) {
+            covered.add(exchange.method() + " " + exchange.path().replaceAll("/profiles/[^/]+$", "/profiles/{profileId}")
+                    + " " + exchange.status());
+            violations.addAll(document.violations(exchange));
+        }
+        assertThat(violations).isEmpty();
+        assertThat(covered).contains("GET /rest/v2/profiles 200", "GET /rest/v2/profiles 501", "GET /rest/v2/profiles 401",
+                "GET /rest/v2/profiles/{profileId} 200", "GET /rest/v2/profiles/{profileId} 404", "GET /rest/v2/profiles/{profileId} 401");
+    }
+
     @Test
     void theJudgeCatchesWhatTheDocumentForbids() throws Exception {
         BlueConicOpenApi document = new BlueConicOpenApi();

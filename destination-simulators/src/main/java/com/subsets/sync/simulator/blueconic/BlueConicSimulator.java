@@ -100,6 +100,8 @@ public final class BlueConicSimulator extends SimulatorServer {
             return reply(200, new JsonObject().put("startIndex", 0).put("itemsPerPage", list.size()).put("totalPages", 1)
                     .put("totalResults", list.size()).put("profileProperties", list));
         }));
+        router.get(BASE + "/profiles").handler(ctx -> authorized(ctx, this::searchProfiles));
+        router.get(BASE + "/profiles/:profileId").handler(ctx -> authorized(ctx, this::oneProfile));
         router.get(BASE + "/segments").handler(ctx -> authorized(ctx, this::segments));
         router.get(BASE + "/segments/:segment/profiles").handler(ctx -> authorized(ctx, this::segmentProfiles));
         router.get("/_sim/blueconic/tenants/:name").handler(ctx -> inspect(ctx, t -> t.toJson()));
@@ -112,6 +114,53 @@ public final class BlueConicSimulator extends SimulatorServer {
             return new JsonObject().put("ok", true);
         }));
         return listen(router, host, port).map(this);
+    }
+
+    /**
+     * {@code GET /profiles?property=&value=} (searchProfiles): the ids of the profiles whose indexed (unique) property
+     * holds the value, every pair given having to match; 400 without a pair, 501 for a property that is not indexed.
+     */
+    private Reply searchProfiles(BlueConicTenant tenant, RoutingContext ctx) {
+        List<String> properties = ctx.queryParam("property");
+        List<String> values = ctx.queryParam("value");
+        if (properties.isEmpty() || properties.size() != values.size()) {
+            return reply(400, new JsonObject().put("code", 400).put("message", "property and value are required, as pairs"));
+        }
+        java.util.Set<String> found = null;
+        synchronized (tenant) {
+            for (int i = 0; i < properties.size(); i++) {
+                JsonObject definition = tenant.propertyDefinition(properties.get(i));
+                if (definition == null || !definition.getBoolean("indexed", false)) {
+                    return reply(501, new JsonObject().put("code", 501).put("message",
+                            "The specified property is not classified as indexed (unique): " + properties.get(i)));
+                }
+                String id = tenant.findProfile(properties.get(i), values.get(i));
+                java.util.Set<String> these = id == null ? java.util.Set.of() : java.util.Set.of(id);
+                found = found == null ? new java.util.HashSet<>(these) : found;
+                found.retainAll(these);
+            }
+        }
+        JsonArray profiles = new JsonArray();
+        found.forEach(id -> profiles.add(new JsonObject().put("id", id)));
+        return reply(200, new JsonObject().put("profiles", profiles).put("itemsPerPage", Math.max(5, profiles.size()))
+                .put("startIndex", 0).put("totalPages", profiles.isEmpty() ? 0 : 1).put("totalResults", profiles.size()));
+    }
+
+    /** {@code GET /profiles/{profileId}} (getOneProfile), only the {@code profileProperty} values asked for when given. */
+    private Reply oneProfile(BlueConicTenant tenant, RoutingContext ctx) {
+        String id = ctx.pathParam("profileId");
+        Map<String, List<String>> profile = tenant.profile(id);
+        if (profile == null) {
+            return reply(404, new JsonObject().put("code", 404).put("message", "Profile not found: " + id));
+        }
+        List<String> only = ctx.queryParam("profileProperty");
+        JsonArray properties = new JsonArray();
+        new java.util.TreeMap<>(profile).forEach((property, values) -> {
+            if ((only.isEmpty() || only.contains(property)) && !values.isEmpty()) {
+                properties.add(new JsonObject().put("id", property).put("values", new JsonArray(values)));
+            }
+        });
+        return reply(200, new JsonObject().put("id", id).put("properties", properties));
     }
 
     private Reply segments(BlueConicTenant tenant, RoutingContext ctx) {

@@ -154,6 +154,10 @@ final class BulkUpdate {
         JsonObject data = user.getJsonObject("dataFields", new JsonObject());
         for (String field : data.fieldNames()) {
             Object value = data.getValue(field);
+            if (project.filtersOut(field)) {
+                filteredOutFields.add(field);
+                continue;
+            }
             if (value == null) {
                 continue;
             }
@@ -201,10 +205,10 @@ final class BulkUpdate {
         JsonObject data = request.getJsonObject("dataFields", new JsonObject());
         for (String field : data.fieldNames()) {
             Object value = data.getValue(field);
-            if (value == null) {
-                user.dataFields.remove(field);
-            } else if (filteredOutFields.contains(field)) {
+            if (filteredOutFields.contains(field)) {
                 continue;
+            } else if (value == null) {
+                user.dataFields.remove(field);
             } else if (merge && value instanceof JsonObject incoming && user.dataFields.get(field) instanceof JsonObject current) {
                 user.dataFields.put(field, current.copy().mergeIn(incoming));
             } else {

@@ -53,6 +53,9 @@ public final class IterableProject {
     final SlidingWindowLimiter bulkUpdateLimit;
     final SlidingWindowLimiter getFieldsLimit;
     final SlidingWindowLimiter updateLimit;
+    final SlidingWindowLimiter getUserLimit;
+    /** Fields every write drops (listed in filteredOutFields, never stored): a project that filters them out. */
+    private final Set<String> filteredOut = new HashSet<>();
     final Faults faults = new Faults();
     private volatile java.util.function.Consumer<String> writeListener = id -> { };
 
@@ -64,6 +67,43 @@ public final class IterableProject {
         this.bulkUpdateLimit = new SlidingWindowLimiter(bulkUpdatePerSecond, 1000);
         this.getFieldsLimit = new SlidingWindowLimiter(3, 1000);
         this.updateLimit = new SlidingWindowLimiter(500, 1000);
+        // GET /api/users/byUserId/{userId} and /api/users/getByEmail: "Rate limit: 100 requests/second, per project".
+        this.getUserLimit = new SlidingWindowLimiter(100, 1000);
+    }
+
+    /**
+     * Makes every write drop {@code field} although it exists: it comes back in {@code filteredOutFields} and the
+     * profile keeps what it had (a project whose settings filter the field out). Test deliveries see it disagree.
+     */
+    public synchronized IterableProject filterOutField(String field) {
+        filteredOut.add(field);
+        return this;
+    }
+
+    synchronized boolean filtersOut(String field) {
+        return filteredOut.contains(field);
+    }
+
+    /**
+     * {@code GET /api/users/byUserId/{userId}} or {@code /api/users/getByEmail}: {@code {"user": {email, userId?,
+     * dataFields}}}, or {@code {}} when there is no such user (Iterable answers 200 either way). A user of a
+     * userId-based project without an e-mail shows Iterable's placeholder address.
+     */
+    synchronized io.vertx.core.json.JsonObject userView(String email, String userId) {
+        User u = find(email, userId);
+        if (u == null && email != null && userId == null) {
+            u = users.values().stream().filter(x -> email.equals(x.email)).findFirst().orElse(null);
+        }
+        if (u == null) {
+            return new io.vertx.core.json.JsonObject();
+        }
+        io.vertx.core.json.JsonObject user = new io.vertx.core.json.JsonObject()
+                .put("email", u.email != null ? u.email : u.userId + "@placeholder.email")
+                .put("dataFields", new io.vertx.core.json.JsonObject(new LinkedHashMap<>(u.dataFields)));
+        if (u.userId != null) {
+            user.put("userId", u.userId);
+        }
+        return new io.vertx.core.json.JsonObject().put("user", user);
     }
 
     public String id() {

@@ -70,6 +70,16 @@ public final class IterableSimulator extends SimulatorServer {
                 this::updateOne, body -> 1));
         router.get("/api/users/getFields").handler(ctx -> call(ctx, p -> p.getFieldsLimit.tryAcquire(now()),
                 (p, body) -> new JsonObject().put("fields", new JsonObject(new java.util.LinkedHashMap<>(p.fields()))), body -> 0));
+        router.get("/api/users/byUserId/:userId").handler(ctx -> call(ctx, p -> p.getUserLimit.tryAcquire(now()),
+                (p, body) -> p.userView(null, ctx.pathParam("userId")), body -> 1));
+        router.get("/api/users/getByEmail").handler(ctx -> call(ctx, p -> p.getUserLimit.tryAcquire(now()),
+                (p, body) -> {
+                    String email = ctx.queryParams().get("email");
+                    if (email == null || email.isBlank()) {
+                        throw new Rejection(400, "BadParams", "email is required", null);
+                    }
+                    return p.userView(email, null);
+                }, body -> 1));
         router.delete("/api/users/byUserId/:userId").handler(ctx -> call(ctx, p -> p.updateLimit.tryAcquire(now()),
                 (p, body) -> deleted(p.delete(null, ctx.pathParam("userId"))), body -> 1));
         router.delete("/api/users/:email").handler(ctx -> call(ctx, p -> p.updateLimit.tryAcquire(now()),

@@ -129,6 +129,29 @@ class IterableContractTest {
         assertThat(report.getMessages()).isEmpty();
     }
 
+    /** A test delivery's read back: a user by userId and by e-mail, known or not, and a field the project filters out. */
+    @Test
+    void userReadsFollowTheDocument() throws Exception {
+        simulator.project("acme").filterOutField("subsetsExperimentName");
+        JsonObject written = client.post("/api/users/bulkUpdate").putHeader("Api-Key", "key").sendJsonObject(new JsonObject()
+                .put("users", new JsonArray().add(new JsonObject().put("userId", "reader").put("dataFields", new JsonObject()
+                        .put("subsetsExperimentId", "exp-1").put("subsetsExperimentName", "Dropped"))))).await(10, TimeUnit.SECONDS)
+                .bodyAsJsonObject();
+        assertThat(written.getJsonArray("filteredOutFields")).containsExactly("subsetsExperimentName");
+
+        assertThat(exchange(HttpMethod.GET, "/api/users/byUserId/reader", "key", null).getMessages()).isEmpty();
+        assertThat(exchange(HttpMethod.GET, "/api/users/getByEmail?email=reader%40placeholder.email", "key", null).getMessages()).isEmpty();
+        assertThat(exchange(HttpMethod.GET, "/api/users/byUserId/nobody", "key", null).getMessages()).isEmpty();
+        assertThat(exchange(HttpMethod.GET, "/api/users/byUserId/reader", "wrong", null).getMessages()).isEmpty();
+        JsonObject user = client.get("/api/users/byUserId/reader").putHeader("Api-Key", "key").send().await(10, TimeUnit.SECONDS)
+                .bodyAsJsonObject().getJsonObject("user");
+        assertThat(user.getString("userId")).isEqualTo("reader");
+        assertThat(user.getJsonObject("dataFields").getMap()).containsEntry("subsetsExperimentId", "exp-1")
+                .doesNotContainKey("subsetsExperimentName");
+        assertThat(client.get("/api/users/byUserId/nobody").putHeader("Api-Key", "key").send().await(10, TimeUnit.SECONDS)
+                .bodyAsJsonObject()).as("Iterable answers 200 {} for no such user").isEqualTo(new JsonObject());
+    }
+
     @Test
     void getFieldsUpdateAndErrorsFollowTheDocument() throws Exception {
         assertThat(exchange(HttpMethod.GET, "/api/users/getFields", "key", null).getMessages()).isEmpty();
