@@ -63,8 +63,6 @@ final class StatePipeline implements AutoCloseable {
         provisionerEnv.put("PROVISIONER_HTTP_PORT", String.valueOf(port));
         provisionerEnv.put("PROVISIONER_ITERABLE_DEAD_LETTER_TOPIC", stateTopic + ".dlq.iterable");
         provisionerEnv.put("PROVISIONER_BLUECONIC_DEAD_LETTER_TOPIC", stateTopic + ".dlq.blueconic");
-        provisionerEnv.put("PROVISIONER_STATE_TOPIC", stateTopic);
-        provisionerEnv.put("PROVISIONER_TEST_DELIVERY_CHECK_MS", "200");
         provisioner = ProvisionerTestKit.start(provisionerEnv);
         Properties props = new Properties();
         props.put("bootstrap.servers", kafka.bootstrapServers());
