@@ -58,16 +58,7 @@ public final class DispatcherService<C> {
     public static <C> Future<DispatcherService<C>> start(Settings settings, Function<Vertx, DestinationAdapter<C>> adapterFactory,
                                                          Function<Vertx, DestinationDirectory<C>> directory) {
         DispatcherService<C> service = new DispatcherService<>(settings, adapterFactory, directory);
-        // Not chained on Vert.x: a failed start closes Vert.x, whose loops could no longer deliver the failure.
-        io.vertx.core.Promise<DispatcherService<C>> started = io.vertx.core.Promise.promise();
-        service.deploy().onComplete(ar -> {
-            if (ar.succeeded()) {
-                started.complete(service);
-            } else {
-                service.close().onComplete(v -> started.fail(ar.cause()));
-            }
-        });
-        return started.future();
+        return com.subsets.sync.runtime.Startup.startOrClose(service, service::deploy, service::close);
     }
 
     /** Operations endpoints first (so probes answer), then the engine once the directory knows the destinations. */

@@ -38,7 +38,6 @@ import com.subsets.sync.runtime.TokenAuthenticator;
 import com.subsets.sync.runtime.TopicCheck;
 import com.subsets.sync.runtime.VertxCloser;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
@@ -92,16 +91,7 @@ public final class ProvisionerService {
 
     public static Future<ProvisionerService> start(ProvisionerConfig config) {
         ProvisionerService service = new ProvisionerService(config);
-        // Not chained on Vert.x: a failed start closes Vert.x, whose loops could no longer deliver the failure.
-        Promise<ProvisionerService> started = Promise.promise();
-        service.deploy().onComplete(ar -> {
-            if (ar.succeeded()) {
-                started.complete(service);
-            } else {
-                service.close().onComplete(v -> started.fail(ar.cause()));
-            }
-        });
-        return started.future();
+        return com.subsets.sync.runtime.Startup.startOrClose(service, service::deploy, service::close);
     }
 
     private Future<Void> deploy() {

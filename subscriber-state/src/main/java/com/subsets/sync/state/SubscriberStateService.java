@@ -10,7 +10,6 @@ import com.subsets.sync.state.stream.StateTopology;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
@@ -98,16 +97,7 @@ public final class SubscriberStateService {
 
     public static Future<SubscriberStateService> start(SubscriberStateConfig config) {
         SubscriberStateService service = new SubscriberStateService(config);
-        // Not chained on Vert.x: a failed start closes Vert.x, whose loops could no longer deliver the failure.
-        Promise<SubscriberStateService> started = Promise.promise();
-        service.deploy().onComplete(ar -> {
-            if (ar.succeeded()) {
-                started.complete(service);
-            } else {
-                service.close().onComplete(v -> started.fail(ar.cause()));
-            }
-        });
-        return started.future();
+        return com.subsets.sync.runtime.Startup.startOrClose(service, service::deploy, service::close);
     }
 
     private Future<?> deploy() {
