@@ -87,6 +87,10 @@ class ManifestsTest {
             }
             assertThat(template.path("metadata").path("annotations").path("prometheus.io/port").asText()).as(name)
                     .isEqualTo(String.valueOf(metrics));
+            // prometheus/prometheus.yml keeps only pods with this label and this annotation.
+            assertThat(template.path("metadata").path("labels").path("app.kubernetes.io/part-of").asText()).as("%s pod label", name)
+                    .isEqualTo("subsets-sync");
+            assertThat(template.path("metadata").path("annotations").path("prometheus.io/scrape").asText()).as(name).isEqualTo("true");
             Map<String, JsonNode> env = env(deployment);
             if (name.equals("ingest-service") || name.equals("provisioner")) {
                 String prefix = name.equals("ingest-service") ? "INGEST_" : "PROVISIONER_";
