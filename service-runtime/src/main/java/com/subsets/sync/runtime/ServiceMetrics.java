@@ -14,6 +14,7 @@ import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.util.EnumSet;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A Prometheus registry per service instance, with JVM meters, and a Vert.x that reports its own
@@ -21,10 +22,18 @@ import java.util.EnumSet;
  */
 public final class ServiceMetrics implements AutoCloseable {
 
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
     private final PrometheusMeterRegistry registry;
+    /**
+     * Vert.x keeps one meter registry per registry name per JVM, the first one set up under it: without a name of its
+     * own, every service of one JVM (the local stack, tests) would report its HTTP, pool and event-loop meters into the
+     * first service's registry, labelled with that service.
+     */
+    private final String vertxRegistryName;
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
 
     public ServiceMetrics(String service) {
+        vertxRegistryName = "subsets-sync." + service + "." + INSTANCES.incrementAndGet();
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         registry.config().commonTags("service", service).meterFilter(new PrometheusNaming());
         new JvmMemoryMetrics().bindTo(registry);
@@ -43,6 +52,7 @@ public final class ServiceMetrics implements AutoCloseable {
     public Vertx newVertx(VertxOptions options) {
         MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
                 .setEnabled(true)
+                .setRegistryName(vertxRegistryName)
                 .setJvmMetricsEnabled(false)
                 .setLabels(EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME));
         return Vertx.builder()
