@@ -181,6 +181,20 @@ final class LocalStack implements AutoCloseable {
         iterableDispatcher = null;
     }
 
+    /**
+     * Stops the subscriber-state service (tests: the state service down, its port closed); {@link #startState} starts it
+     * again on the same port and state directory, where it goes on from its committed offsets.
+     */
+    void stopState() {
+        stop("subscriber-state", state, SubscriberStateService::close);
+        state = null;
+    }
+
+    void startState() throws Exception {
+        Map<String, String> env = stateEnv();
+        state = await(SubscriberStateService.start(SubscriberStateConfig.fromEnv(reader(env), env.keySet())));
+    }
+
     void startIterableDispatcher() throws Exception {
         Map<String, String> env = dispatcherEnv("ITERABLE_", config.iterableDispatcherPort());
         iterableDispatcher = await(IterableDispatcher.start(IterableDispatcherConfig.fromEnv(reader(env), env.keySet())));
