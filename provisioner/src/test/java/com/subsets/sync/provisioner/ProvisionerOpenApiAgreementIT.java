@@ -14,11 +14,13 @@ import com.subsets.sync.infra.PostgresEndpoint;
 import com.subsets.sync.infra.PostgresService;
 import com.subsets.sync.infra.RawHttp;
 import com.subsets.sync.infra.RealServices;
+import com.subsets.sync.model.DeliveryReport;
 import com.subsets.sync.model.DestinationField;
 import com.subsets.sync.model.FieldFact;
 import com.subsets.sync.model.StateRecord;
 import com.subsets.sync.model.StateRecordCodec;
 import com.subsets.sync.model.Subscriber;
+import com.subsets.sync.model.UniqueSubscribers;
 import com.subsets.sync.runtime.TokenAuthenticator;
 import com.subsets.sync.simulator.blueconic.BlueConicSimulator;
 import com.subsets.sync.simulator.blueconic.BlueConicTenant;
@@ -133,7 +135,8 @@ class ProvisionerOpenApiAgreementIT {
         assertThat(operator("PUT", "/v1/tenants/acme/destinations/blueconic", new JsonObject()
                 .put("instanceUrl", "http://127.0.0.1:" + blueConic.port()).put("clientId", "client-acme")
                 .put("clientSecret", "secret-acme").put("backfill", false)
-                .put("followSegments", new JsonArray().add("seg-1")).encode()).status()).isEqualTo(201);
+                .put("followSegments", new JsonArray().add("seg-1"))
+                .put("notifications", notifications("failures")).encode()).status()).isEqualTo(201);
         for (String tenant : List.of("steady", "replayed", "replaybusy", "replay500")) {
             registerIterable(tenant);
         }
@@ -155,7 +158,19 @@ class ProvisionerOpenApiAgreementIT {
             for (String tenant : List.of("replayed", "replaybusy", "replay500")) {
                 producer.send(new ProducerRecord<>(DLQ, tenant, state(tenant, "u1"))).get();
             }
+            // steady's delivery history: a day with its distinct subscribers and last five updated, as a dispatcher reports.
+            Instant now = Instant.now();
+            UniqueSubscribers sketch = UniqueSubscribers.empty();
+            List<DeliveryReport.Updated> updated = new java.util.ArrayList<>();
+            for (int i = 0; i < 7; i++) {
+                sketch.add(new Subscriber("u" + i, null));
+                updated.add(new DeliveryReport.Updated("u" + i, i % 2 == 0 ? null : "u" + i + "@example.com", now.minusSeconds(i)));
+            }
+            producer.send(new ProducerRecord<>("openapi-it.reports", "steady", DeliveryReport.create("steady", "iterable", now, 7, 1, 0,
+                    now, new DeliveryReport.LastError(now, "destination_error_400", "bad field"), sketch.state(), updated).encode())).get();
         }
+        await("steady's delivery reported", WAIT, () -> !operator("GET", "/v1/tenants/steady/destinations/iterable/status", null).json()
+                .getJsonObject("delivery").getJsonArray("days").isEmpty());
     }
 
     @AfterAll
@@ -184,7 +199,8 @@ class ProvisionerOpenApiAgreementIT {
         p.put("GET /openapi.json 200", () -> answer(call(port, "GET", "/openapi.json", null, null)));
 
         String created = "/v1/tenants/created/destinations/iterable";
-        p.put("PUT " + DESTINATION + " 201", () -> answer(operator("PUT", created, iterableBody("created", false))));
+        p.put("PUT " + DESTINATION + " 201", () -> answer(operator("PUT", created, new JsonObject(iterableBody("created", false))
+                .put("notifications", notifications("every_run")).encode())));
         p.put("PUT " + DESTINATION + " 200", () -> {
             operator("PUT", "/v1/tenants/same/destinations/iterable", iterableBody("same", false));
             return answer(operator("PUT", "/v1/tenants/same/destinations/iterable", iterableBody("same", false)));
@@ -193,7 +209,9 @@ class ProvisionerOpenApiAgreementIT {
             operator("PUT", "/v1/tenants/changed/destinations/iterable", iterableBody("changed", false));
             return answer(operator("PUT", "/v1/tenants/changed/destinations/iterable", iterableBody("changed", true)));
         });
-        p.put("PUT " + DESTINATION + " 400 invalid_destination", () -> answer(operator("PUT", created, "{\"apiKey\":\"short\"}")));
+        p.put("PUT " + DESTINATION + " 400 invalid_destination", () -> answer(operator("PUT", created, new JsonObject()
+                .put("apiKey", "short").put("notifications", new JsonObject().put("webhook", new JsonObject()
+                        .put("url", "http://127.0.0.1:9/hook"))).encode())));
         p.put("PUT " + DESTINATION + " 400 invalid_tenant_id",
                 () -> answer(operator("PUT", "/v1/tenants/Not_A_Tenant/destinations/iterable", iterableBody("created", false))));
         p.put("PUT " + DESTINATION + " 400 malformed_json", () -> answer(operator("PUT", created, "{\"apiKey\":")));
@@ -386,6 +404,12 @@ class ProvisionerOpenApiAgreementIT {
     private String iterableBody(String tenant, boolean preferUserId) {
         return new JsonObject().put("apiKey", "key-" + tenant + "-0001").put("projectId", "p-" + tenant)
                 .put("preferUserId", preferUserId).put("backfill", false).encode();
+    }
+
+    /** Who is told of a destination's health: a webhook that nothing answers (nothing the test waits for is sent). */
+    private static JsonObject notifications(String on) {
+        return new JsonObject().put("webhook", new JsonObject().put("url", "https://127.0.0.1:9/hooks/subsets")
+                .put("secret", "whsec-0123456789abcdef")).put("on", on);
     }
 
     private void registerIterable(String tenant) {
