@@ -32,6 +32,7 @@ final class Demo {
     static final String PROJECT = "demo-project";
     static final String BLUECONIC_TENANT = "demo";
     static final String LATE_TENANT = "demo-late";
+    static final String SEGMENT = "seg-demo-high-risk";
     static final String LATE_PROJECT = "demo-late-project";
     private static final Instant T0 = Instant.parse("2026-11-22T09:00:00Z");
 
@@ -42,6 +43,7 @@ final class Demo {
     private IterableProject project;
     private IterableProject lateProject;
     private BlueConicTenant blueConicTenant;
+    private final List<String> segmentMembers = new ArrayList<>();
     /** What each subscriber should end with: its last churn score, and whether it is still in the experiment. */
     private final List<String> finalRisk = new ArrayList<>();
     private final List<Boolean> stillAssigned = new ArrayList<>();
@@ -69,6 +71,43 @@ final class Demo {
         return i % 10 != 0;
     }
 
+    /** The demo's followed BlueConic segment holds every third subscriber that has a profile there. */
+    boolean inSegment(int i) {
+        return hasBlueConicProfile(i) && i % 3 == 0;
+    }
+
+    /**
+     * The followed segment read back into Subsets: the provisioner reads it from BlueConic, publishes its members to
+     * the memberships topic and answers the lookup. Returns what the lookup said of one member, or null when the read
+     * did not complete within {@code timeout}.
+     */
+    String readSegmentBack(Duration timeout) throws Exception {
+        progress.step("reading the followed BlueConic segment '" + SEGMENT + "' back into Subsets");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int expected = segmentMembers.size();
+        while (true) {
+            io.vertx.core.json.JsonArray segments = destination("blueconic").getJsonArray("segments", new io.vertx.core.json.JsonArray());
+            JsonObject segment = segments.isEmpty() ? null : segments.getJsonObject(0);
+            long members = segment == null ? 0 : segment.getLong("members", 0L);
+            progress.update("segment read: " + members + "/" + expected + " members"
+                    + (segment == null || segment.getValue("lastError") == null ? "" : ", last error " + segment.getValue("lastError")));
+            if (members == expected && segment.getString("lastReadAt") != null) {
+                break;
+            }
+            if (System.nanoTime() > deadline) {
+                return null;
+            }
+            Thread.sleep(500);
+        }
+        int member = java.util.stream.IntStream.rangeClosed(1, subscribers).filter(this::inSegment).findFirst().orElseThrow();
+        java.net.http.HttpResponse<String> answer = api.lookup("/v1/tenants/" + TENANT + "/subscribers/"
+                + java.net.URLEncoder.encode(email(member), java.nio.charset.StandardCharsets.UTF_8) + "/segments");
+        String said = "GET /v1/tenants/" + TENANT + "/subscribers/" + email(member) + "/segments (lookup token) -> "
+                + answer.statusCode() + " " + answer.body();
+        progress.step("segment '" + SEGMENT + "' read back: " + expected + " members entered; " + said);
+        return answer.statusCode() == 200 && answer.body().contains(SEGMENT) ? said : null;
+    }
+
     /** Seeds the simulators and registers both destinations; returns once both are READY. */
     void register() throws Exception {
         String apiKey = "demo-iterable-key-" + Long.toHexString(new Random().nextLong());
@@ -80,15 +119,20 @@ final class Demo {
                 project.forget(user(i));
             }
             if (hasBlueConicProfile(i)) {
-                blueConicTenant.addProfile(Map.of("email", List.of(email(i))));
+                String profile = blueConicTenant.addProfile(Map.of("email", List.of(email(i))));
+                if (inSegment(i)) {
+                    segmentMembers.add(profile);
+                }
             }
         }
+        blueConicTenant.segments().define(SEGMENT, "High churn risk (demo)").members(SEGMENT, segmentMembers);
         progress.step("registering tenant '" + TENANT + "' with both destinations through the provisioner's API");
         operator("PUT", "/v1/tenants/" + TENANT + "/destinations/iterable",
                 new JsonObject().put("apiKey", apiKey).put("region", "us").put("identifier", "userId"));
         operator("PUT", "/v1/tenants/" + TENANT + "/destinations/blueconic",
                 new JsonObject().put("instanceUrl", stack.config.url(stack.config.blueConicSimulatorPort()))
-                        .put("clientId", "demo-client").put("clientSecret", clientSecret).put("strategy", "UPDATE"));
+                        .put("clientId", "demo-client").put("clientSecret", clientSecret).put("strategy", "UPDATE")
+                        .put("followSegments", new io.vertx.core.json.JsonArray().add(SEGMENT)));
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (true) {
             String iterableStatus = destination("iterable").getString("status");

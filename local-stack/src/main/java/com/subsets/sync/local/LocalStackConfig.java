@@ -34,6 +34,7 @@ record LocalStackConfig(
         String operatorToken,
         String iterableDispatcherToken,
         String blueConicDispatcherToken,
+        String lookupToken,
         String encryptionKeys,
         EnvReader env,
         Map<String, String> serviceEnv) {
@@ -59,6 +60,7 @@ record LocalStackConfig(
                 env.string("LOCAL_OPERATOR_TOKEN", randomToken()),
                 randomToken(),
                 randomToken(),
+                env.string("LOCAL_LOOKUP_TOKEN", randomToken()),
                 env.string("PROVISIONER_ENCRYPTION_KEYS", "local:" + randomKey()),
                 env,
                 Map.of());
@@ -68,7 +70,8 @@ record LocalStackConfig(
     LocalStackConfig withServiceEnv(Map<String, String> variables) {
         return new LocalStackConfig(host, ingestPort, iterableDispatcherPort, blueConicDispatcherPort, provisionerPort, statePort,
                 ingestMetricsPort, provisionerMetricsPort, iterableSimulatorPort, blueConicSimulatorPort, externalKafka, externalPostgres, demo, demoSubscribers, exitAfterDemo,
-                ingestToken, operatorToken, iterableDispatcherToken, blueConicDispatcherToken, encryptionKeys, env, Map.copyOf(variables));
+                ingestToken, operatorToken, iterableDispatcherToken, blueConicDispatcherToken, lookupToken, encryptionKeys, env,
+                Map.copyOf(variables));
     }
 
     private static String randomToken() {

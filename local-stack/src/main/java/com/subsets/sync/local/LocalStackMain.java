@@ -42,6 +42,7 @@ public final class LocalStackMain {
             progress.print(Summary.delivered(stack, demo));
             delivered &= demo.backfillLateDestination(Duration.ofSeconds(120)) == config.demoSubscribers();
             delivered &= demo.replayAfterTheCauseIsFixed(Duration.ofSeconds(120)) > 0;
+            delivered &= demo.readSegmentBack(Duration.ofSeconds(60)) != null;
         }
         progress.print(Summary.endpoints(stack));
         if (!config.exitAfterDemo()) {

@@ -38,6 +38,11 @@ final class StackHttp {
         return response.body().isEmpty() ? new JsonObject() : new JsonObject(response.body());
     }
 
+    /** A segment lookup with the demo tenant's lookup token. */
+    HttpResponse<String> lookup(String path) throws Exception {
+        return send("GET", config.url(config.provisionerPort()) + path, config.lookupToken(), null);
+    }
+
     JsonObject status(String tenantId, String kind) throws Exception {
         return operatorOk("GET", "/v1/tenants/" + tenantId + "/destinations/" + kind + "/status", null);
     }

@@ -73,6 +73,9 @@ final class Summary {
             out.append(String.format("  %-19s %s/health/live  %s/health/ready  %s/metrics%n", service, base, base, base));
         });
         if (stack.iterable != null) {
+            out.append("  segment lookup      GET ").append(c.url(c.provisionerPort())).append("/v1/tenants/").append(Demo.TENANT)
+                    .append("/subscribers/{email}/segments   (Authorization: Bearer ").append(c.lookupToken()).append(", tenant ")
+                    .append(Demo.TENANT).append(" only)\n");
             out.append("  Iterable simulator  ").append(c.url(c.iterableSimulatorPort())).append("/_sim/iterable/projects/")
                     .append(Demo.PROJECT).append('\n');
             out.append("  BlueConic simulator ").append(c.url(c.blueConicSimulatorPort())).append("/_sim/blueconic/tenants/")

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
  * The local stack started the way {@code ./run-local.sh} starts it (its own embedded broker and
  * PostgreSQL, both simulators, the five services): the demo events reach both simulators, the refused
  * ones are dead-lettered with their reason, the history agrees, a late destination is backfilled, a replay
- * writes what was refused once its cause is fixed, and closing frees every port.
+ * writes what was refused once its cause is fixed, a followed BlueConic segment is read back (members entered, the
+ * lookup answering), and closing frees every port.
  */
 class LocalStackIT {
 
@@ -61,6 +62,9 @@ class LocalStackIT {
             assertThat(demo.replayAfterTheCauseIsFixed(Duration.ofSeconds(90))).isEqualTo(5);
             assertThat(printed.toString(StandardCharsets.UTF_8)).contains("backfill (ready): DONE, 50 of 50 sent",
                     "replay: 5 subscribers found on the dead-letter topic");
+            // The followed BlueConic segment read back: its members entered, and the tenant's lookup token finds one.
+            String lookup = demo.readSegmentBack(Duration.ofSeconds(60));
+            assertThat(lookup).as(printed.toString(StandardCharsets.UTF_8)).isNotNull().contains("200", Demo.SEGMENT);
         } finally {
             stack.close();
         }
