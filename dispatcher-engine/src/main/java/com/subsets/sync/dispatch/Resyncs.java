@@ -46,17 +46,8 @@ final class Resyncs<C> {
     private final Map<Long, Resync> running = new LinkedHashMap<>();
     /** When a resync that failed may start again, by id. */
     private final Map<Long, Long> retryAt = new HashMap<>();
-    /**
-     * Resyncs that ended here (done, or no longer known to the control plane), the newest {@value #FINISHED_KEPT}: a
-     * directory snapshot older than their end still lists them, and they must not start again.
-     */
-    private final Map<Long, Boolean> finished = new LinkedHashMap<>(16, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
-            return size() > FINISHED_KEPT;
-        }
-    };
-    private static final int FINISHED_KEPT = 10_000;
+    /** Resyncs that ended here: an older directory answer that still lists one does not start it again. */
+    private final com.subsets.sync.dispatch.core.FinishedResyncs finished = new com.subsets.sync.dispatch.core.FinishedResyncs(10_000);
     /** Partitions of the input topic (-1 until known): where a tenant's records are. */
     private int inputPartitions = -1;
     private boolean askingPartitions;
@@ -91,7 +82,7 @@ final class Resyncs<C> {
             }
         }
         for (DeliveryControl.ResyncJob job : wanted.values()) {
-            if (running.containsKey(job.id()) || finished.containsKey(job.id()) || retryAt.getOrDefault(job.id(), 0L) > now) {
+            if (running.containsKey(job.id()) || finished.has(job.id()) || retryAt.getOrDefault(job.id(), 0L) > now) {
                 continue;
             }
             int partition = TenantPartition.of(job.tenantId(), inputPartitions);
@@ -222,14 +213,14 @@ final class Resyncs<C> {
                     resync.reported(progress);
                     if (progress.done()) {
                         running.remove(resync.job.id());
-                        finished.put(resync.job.id(), true);
+                        finished.end(resync.job.id());
                         LOG.info("resync {} of tenant {} done: {} of {} records sent", resync.job.id(), resync.job.tenantId(),
                                 progress.sent(), progress.total());
                     }
                 })
                 .onFailure(e -> {
                     if (e instanceof DeliveryControl.ResyncGone) {
-                        finished.put(resync.job.id(), true);
+                        finished.end(resync.job.id());
                         stop(resync, "the control plane no longer knows it");
                     } else {
                         LOG.warn("resync {}: progress not recorded yet: {}", resync.job.id(), e.getMessage());

@@ -95,4 +95,39 @@ class ProvisionerDirectoryTest {
             directory.close();
         }
     }
+
+    /**
+     * Issue 26: a resync the provisioner no longer knows (404) ends on the dispatcher, and the recovery carries the
+     * parking's partition and offset so the provisioner can queue its resync without having recorded the parking.
+     */
+    @Test
+    void aResyncTheProvisionerNoLongerKnowsIsGoneAndARecoveryCarriesItsParking() throws Exception {
+        List<String> calls = new CopyOnWriteArrayList<>();
+        HttpServer provisioner = vertx.createHttpServer().requestHandler(request -> {
+            calls.add(request.method() + " " + request.uri());
+            if (request.path().contains("/resyncs/")) {
+                request.response().setStatusCode(404).putHeader("content-type", "application/json")
+                        .end("{\"code\":\"unknown_resync\"}");
+            } else if (request.path().contains("/parkings/")) {
+                request.response().setStatusCode(204).end();
+            } else {
+                request.response().putHeader("content-type", "application/json").end(new JsonObject()
+                        .put("destinations", new JsonObject()).put("registered", new JsonArray()).encode());
+            }
+        }).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+        ProvisionerDirectory<String> directory = new ProvisionerDirectory<>(vertx,
+                URI.create("http://127.0.0.1:" + provisioner.actualPort()), "iterable", "dispatcher-token", READER, 100);
+        try {
+            DeliveryControl.ResyncJob job = new DeliveryControl.ResyncJob(9, "acme", 0, null, null, null, 0, null);
+            Throwable gone = directory.progress(job, new DeliveryControl.Progress(5, 10, 10, 5, null, false))
+                    .transform(ar -> io.vertx.core.Future.succeededFuture(ar.cause())).await(10, TimeUnit.SECONDS);
+            assertThat(gone).isInstanceOf(DeliveryControl.ResyncGone.class);
+
+            directory.recovered("acme", new DeliveryControl.Parking(2, 815, "down", Instant.now())).await(10, TimeUnit.SECONDS);
+            assertThat(calls).anyMatch(call -> call.startsWith("DELETE ") && call.contains("/parkings/acme")
+                    && call.contains("partition=2") && call.contains("fromOffset=815"));
+        } finally {
+            directory.close();
+        }
+    }
 }
