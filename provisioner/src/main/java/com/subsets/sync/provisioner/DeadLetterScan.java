@@ -45,12 +45,40 @@ public final class DeadLetterScan {
         return vertx.executeBlocking(() -> scan(topic, tenantId, since), false);
     }
 
+    /**
+     * The vendor's words for each of these subscribers (state keys) dead-lettered since {@code since}: the last dead
+     * letter's {@code dlq-error} (its {@code dlq-reason} when it has none). A test delivery's refusals.
+     */
+    public Future<Map<String, String>> refusals(String topic, String tenantId, Instant since, Set<String> keys) {
+        return vertx.executeBlocking(() -> {
+            Map<String, String> found = new HashMap<>();
+            EventCodec events = new EventCodec();
+            read(topic, since, record -> keyOf(record.value(), events, tenantId).filter(keys::contains).ifPresent(key -> {
+                String words = header(record, "dlq-error");
+                found.put(key, words != null ? words : java.util.Objects.requireNonNullElse(header(record, "dlq-reason"),
+                        "dead-lettered"));
+            }));
+            return found;
+        }, false);
+    }
+
+    private static String header(ConsumerRecord<String, byte[]> record, String name) {
+        org.apache.kafka.common.header.Header header = record.headers().lastHeader(name);
+        return header == null || header.value() == null ? null : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     private Set<String> scan(String topic, String tenantId, Instant since) {
+        Set<String> found = new LinkedHashSet<>();
+        EventCodec events = new EventCodec();
+        read(topic, since, record -> keyOf(record.value(), events, tenantId).ifPresent(found::add));
+        return found;
+    }
+
+    /** Hands {@code each} every record of the topic since {@code since}, to the end each partition had at the start. */
+    private void read(String topic, Instant since, java.util.function.Consumer<ConsumerRecord<String, byte[]>> each) {
         Map<String, Object> props = new HashMap<>(KafkaClientConfig.consumer(config.bootstrapServers(), config.kafkaProperties(),
                 "provisioner-replay", "unused", 2_000));
         props.remove("group.id");
-        Set<String> found = new LinkedHashSet<>();
-        EventCodec events = new EventCodec();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
@@ -64,22 +92,20 @@ public final class DeadLetterScan {
             toRead.forEach(p -> consumer.seek(p, starts.get(p).offset()));
             int idle = 0;
             while (toRead.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-                int before = found.size();
                 long moved = 0;
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
                     moved++;
                     TopicPartition p = new TopicPartition(record.topic(), record.partition());
                     if (record.offset() < ends.get(p) && record.timestamp() >= since.toEpochMilli()) {
-                        keyOf(record.value(), events, tenantId).ifPresent(found::add);
+                        each.accept(record);
                     }
                 }
-                idle = moved == 0 && found.size() == before ? idle + 1 : 0;
+                idle = moved == 0 ? idle + 1 : 0;
                 if (idle >= MAX_IDLE_POLLS) {
                     throw new IllegalStateException("the dead-letter topic " + topic + " could not be read to its end");
                 }
             }
         }
-        return found;
     }
 
     private static java.util.Optional<String> keyOf(byte[] value, EventCodec events, String tenantId) {

@@ -53,6 +53,7 @@ public record ProvisionerConfig(
         Map<String, String> kafkaProperties,
         Duration shutdownTimeout,
         Map<DestinationKind, String> deadLetterTopics,
+        String stateTopic,
         Segments segments,
         int metricsPort,
         HttpServerLimits http,
@@ -107,6 +108,8 @@ public record ProvisionerConfig(
                 // Where a replay finds a destination's dead letters: the dispatcher's *_DEAD_LETTER_TOPIC.
                 Map.of(DestinationKind.ITERABLE, env.string("PROVISIONER_ITERABLE_DEAD_LETTER_TOPIC", Topics.deadLetter("iterable")),
                         DestinationKind.BLUECONIC, env.string("PROVISIONER_BLUECONIC_DEAD_LETTER_TOPIC", Topics.deadLetter("blueconic"))),
+                // Where a test delivery reads what it sent: the state service's output, the dispatchers' *_TOPIC.
+                env.string("PROVISIONER_STATE_TOPIC", Topics.SUBSCRIBER_STATE),
                 new Segments(
                         env.millis("PROVISIONER_SEGMENTS_INTERVAL_MS", Duration.ofMinutes(15), Duration.ofSeconds(1), Duration.ofDays(1)),
                         env.millis("PROVISIONER_SEGMENTS_RETRY_MS", Duration.ofMinutes(1), Duration.ofMillis(100), Duration.ofDays(1)),
@@ -248,7 +251,7 @@ public record ProvisionerConfig(
     public ProvisionerConfig withPort(int port) {
         return new ProvisionerConfig(httpHost, port, operators, dispatchers, database, secrets, instanceUrls, iterableEndpoints,
                 sweepInterval, vendorTimeout, vendorAttempts, runRetryBase, runRetryMax, replica, bootstrapServers, reportsTopic,
-                reportsGroupId, reportsReplayWindow, kafkaProperties, shutdownTimeout, deadLetterTopics, segments, metricsPort, http,
+                reportsGroupId, reportsReplayWindow, kafkaProperties, shutdownTimeout, deadLetterTopics, stateTopic, segments, metricsPort, http,
                 notifications);
     }
 }

@@ -7,6 +7,7 @@ import com.subsets.sync.provisioner.api.ApiGuard;
 import com.subsets.sync.provisioner.api.DestinationsApi;
 import com.subsets.sync.provisioner.api.ResyncApi;
 import com.subsets.sync.provisioner.api.SegmentsApi;
+import com.subsets.sync.provisioner.api.TestDeliveryApi;
 import com.subsets.sync.provisioner.run.ProvisioningLock;
 import com.subsets.sync.provisioner.run.RunSlots;
 import com.subsets.sync.provisioner.segments.MembershipPublisher;
@@ -30,6 +31,7 @@ import com.subsets.sync.provisioner.store.DestinationStore;
 import com.subsets.sync.provisioner.store.ResyncStore;
 import com.subsets.sync.provisioner.vendor.BlueConicFieldProvisioner;
 import com.subsets.sync.provisioner.vendor.IterableFieldProvisioner;
+import com.subsets.sync.provisioner.vendor.TestReadBack;
 import com.subsets.sync.provisioner.vendor.VendorCalls;
 import com.subsets.sync.runtime.ConnectionLimit;
 import com.subsets.sync.runtime.OperationsServer;
@@ -124,7 +126,11 @@ public final class ProvisionerService {
                     new NotificationSettingsReader(config.notifications().allowHttp(), config.notifications().smtp() != null)), sealer, runner,
                     config.iterableEndpoints(), config.operators(), config.dispatchers(), provisionerMetrics, notices, webhookSecrets)
                     .mount(router);
-            new ResyncApi(store, resyncs, new DeadLetterScan(vertx, config), config.deadLetterTopics()).mount(router);
+            DeadLetterScan deadLetters = new DeadLetterScan(vertx, config);
+            new ResyncApi(store, resyncs, deadLetters, config.deadLetterTopics()).mount(router);
+            new TestDeliveryApi(store, resyncs, new StateLookup(vertx, config), deadLetters, config.deadLetterTopics(), sealer,
+                    config.iterableEndpoints(), new TestReadBack(vertx, client, blueConicTokens, config.vendorTimeout().toMillis()))
+                    .mount(router);
             // Once at start, before the API answers: credentials under an older key or binding are resealed (rows that
             // cannot be opened are logged and passed over; a failure here is retried by every sweep).
             return reconciler.reseal().recover(e -> {

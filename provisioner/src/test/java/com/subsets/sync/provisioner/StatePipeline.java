@@ -63,6 +63,7 @@ final class StatePipeline implements AutoCloseable {
         provisionerEnv.put("PROVISIONER_HTTP_PORT", String.valueOf(port));
         provisionerEnv.put("PROVISIONER_ITERABLE_DEAD_LETTER_TOPIC", stateTopic + ".dlq.iterable");
         provisionerEnv.put("PROVISIONER_BLUECONIC_DEAD_LETTER_TOPIC", stateTopic + ".dlq.blueconic");
+        provisionerEnv.put("PROVISIONER_STATE_TOPIC", stateTopic);
         provisioner = ProvisionerTestKit.start(provisionerEnv);
         Properties props = new Properties();
         props.put("bootstrap.servers", kafka.bootstrapServers());

@@ -62,6 +62,27 @@ public final class EventValidator {
         return known;
     }
 
+    /**
+     * The problems of a subscriber's identifiers, by the rules and limits an event's subscriber is held to (at least
+     * one of them; text, at most 256 characters for a userId, an address of at most 254 for an e-mail); {@code prefix}
+     * starts each violation's path, e.g. {@code subscribers[3].}. Null or absent identifiers are {@code null}.
+     */
+    public static List<Violation> subscriberProblems(String prefix, Object userId, Object email) {
+        List<Violation> problems = new ArrayList<>();
+        if (userId == null && email == null) {
+            problems.add(new Violation(prefix.isEmpty() ? "subscriber" : prefix.substring(0, prefix.length() - 1),
+                    "needs at least one of userId and email"));
+        }
+        if (userId != null && !(userId instanceof String u && u.length() <= MAX_USER_ID && TextRules.isText(u))) {
+            problems.add(new Violation(prefix + "userId", "must be non-blank text without control characters or unpaired "
+                    + "surrogates, at most " + MAX_USER_ID + " characters"));
+        }
+        if (email != null && !(email instanceof String e && e.length() <= MAX_EMAIL && TextRules.isEmail(e))) {
+            problems.add(new Violation(prefix + "email", "not an email address (at most " + MAX_EMAIL + " characters)"));
+        }
+        return problems;
+    }
+
     private static void checkSubscriber(JsonNode subscriber, List<Violation> problems) {
         if (subscriber == null) {
             problems.add(new Violation("subscriber", "is required"));

@@ -120,6 +120,11 @@ public final class DestinationStore {
                 });
     }
 
+    /** A registered tenant's destination and its last READY revision (null when never READY); empty when not registered. */
+    public Future<Optional<Dispatchable>> dispatchable(String tenantId, DestinationKind kind) {
+        return dispatchable(pool, tenantId, kind);
+    }
+
     /**
      * One tenant's destination of a kind and its last READY revision (null when none was ever READY), on {@code client}
      * (a segment read's lock connection); empty when the tenant has no such destination.

@@ -69,6 +69,13 @@ public final class ResyncStore {
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(resync(rows.iterator().next())));
     }
 
+    /** One resync of the destination by its id, if it is the destination's. */
+    public Future<Optional<Resync>> find(String tenantId, DestinationKind kind, long id) {
+        return pool.preparedQuery("SELECT " + COLUMNS + " FROM destination_resync WHERE tenant_id = $1 AND kind = $2 AND id = $3")
+                .execute(Tuple.of(tenantId, kind.wireName(), id))
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(resync(rows.iterator().next())));
+    }
+
     /** The destination's last {@code limit} resyncs (backfills, resyncs, replays, tests), newest first: its run history. */
     public Future<List<Resync>> recent(String tenantId, DestinationKind kind, int limit) {
         return pool.preparedQuery("SELECT " + COLUMNS + " FROM destination_resync WHERE tenant_id = $1 AND kind = $2 "
