@@ -118,6 +118,8 @@ class ProvisionerOpenApiAgreementIT {
         env.put("PROVISIONER_ITERABLE_DEAD_LETTER_TOPIC", DLQ);
         env.put("PROVISIONER_BLUECONIC_DEAD_LETTER_TOPIC", "openapi-it.dlq.blueconic");
         env.put("PROVISIONER_SEGMENTS_TOPIC", "openapi-it.segments");
+        // Never created: a DONE test delivery's state cannot be read, how its 503 state_unavailable is produced.
+        env.put("PROVISIONER_STATE_TOPIC", "openapi-it.no-state");
         env.put("PROVISIONER_SEGMENTS_INTERVAL_MS", "3600000");
         env.put("PROVISIONER_LOOKUP_TOKEN_SHA256", "acme:" + TokenAuthenticator.sha256Hex(LOOKUP_TOKEN));
         env.put("PROVISIONER_HTTP_BODY_TIMEOUT_MS", "1000");
@@ -183,7 +185,7 @@ class ProvisionerOpenApiAgreementIT {
 
     @Test
     void everyDocumentedResponseIsProducedInItsDocumentedShape() {
-        assertThat(DOCUMENT.responses()).hasSize(119);
+        assertThat(DOCUMENT.responses()).hasSize(119 + 20);
         assertThat(DOCUMENT.disagreements(producers())).as("document and service disagree").isEmpty();
     }
 
@@ -262,6 +264,8 @@ class ProvisionerOpenApiAgreementIT {
                 () -> answer(operator("POST", "/v1/tenants/nobody/destinations/iterable/resync", null)));
         p.put("POST " + DESTINATION + "/resync 409 resync_in_progress",
                 () -> answer(operator("POST", "/v1/tenants/steady/destinations/iterable/resync", null)));
+
+        testDeliveries(p);
 
         String replay = "/v1/tenants/replayed/destinations/iterable/replay";
         p.put("POST " + DESTINATION + "/replay 200", () -> answer(operator("POST", replay + "?since=" + Instant.now(), null)));
@@ -359,6 +363,46 @@ class ProvisionerOpenApiAgreementIT {
         p.put("GET /health/ready 503", () -> answer(call(down.metricsPort(), "GET", "/health/ready", null, null)));
         p.put("GET /metrics 200", () -> answer(call(provisioner.metricsPort(), "GET", "/metrics", null, null)));
         return p;
+    }
+
+    /** POST .../test and GET .../test/{id}: each on a tenant of its own where it queues one. */
+    private void testDeliveries(Map<String, Callable<Answer>> p) {
+        String body = "{\"subscribers\":[{\"userId\":\"u1\"},{\"email\":\"u2@example.com\"}]}";
+        String test = "/v1/tenants/steady/destinations/iterable/test";
+        String post = "POST " + DESTINATION + "/test";
+        p.put(post + " 202", () -> {
+            registerIterable("tested");
+            return answer(operator("POST", "/v1/tenants/tested/destinations/iterable/test", body));
+        });
+        p.put(post + " 400 invalid_test_subscribers", () -> answer(operator("POST", test, "{\"subscribers\":[]}")));
+        p.put(post + " 400 malformed_json", () -> answer(operator("POST", test, null)));
+        p.put(post + " 400 invalid_tenant_id", () -> answer(operator("POST", "/v1/tenants/Steady/destinations/iterable/test", body)));
+        p.put(post + " 400 invalid_text", () -> answer(operator("POST", test + "?x=%00", body)));
+        p.put(post + " 401 unauthorized", () -> answer(call(port, "POST", test, DISPATCHER_TOKEN, body)));
+        p.put(post + " 404 not_registered", () -> answer(operator("POST", "/v1/tenants/nobody/destinations/iterable/test", body)));
+        p.put(post + " 404 unknown_destination", () -> answer(operator("POST", "/v1/tenants/steady/destinations/mailchimp/test", body)));
+        p.put(post + " 409 resync_in_progress", () -> answer(operator("POST", test, body)));
+        p.put(post + " 500 internal_error", () -> {
+            registerIterable("test500");
+            return locked(List.of("destination_resync"), () -> operator("POST", "/v1/tenants/test500/destinations/iterable/test", body));
+        });
+        p.put(post + " 503 unavailable", () -> answer(call(down.port(), "POST", test, OPERATOR_TOKEN, body)));
+
+        String get = "GET " + DESTINATION + "/test/{id}";
+        p.put(get + " 200", () -> {
+            registerIterable("testread");
+            long id = operator("POST", "/v1/tenants/testread/destinations/iterable/test", body).json().getLong("id");
+            return answer(operator("GET", "/v1/tenants/testread/destinations/iterable/test/" + id, null));
+        });
+        operatorPathErrors(p, get, "GET", "/test/1");
+        p.put(get + " 404 not_found", () -> answer(operator("GET", test + "/999999", null)));
+        p.put(get + " 503 state_unavailable", () -> {
+            registerIterable("teststate");
+            long id = operator("POST", "/v1/tenants/teststate/destinations/iterable/test", body).json().getLong("id");
+            assertThat(dispatcher("POST", "/v1/dispatch/iterable/resyncs/" + id,
+                    "{\"position\":0,\"endOffset\":0,\"total\":2,\"sent\":2,\"done\":true}").status()).isEqualTo(204);
+            return answer(operator("GET", "/v1/tenants/teststate/destinations/iterable/test/" + id, null));
+        });
     }
 
     /**
