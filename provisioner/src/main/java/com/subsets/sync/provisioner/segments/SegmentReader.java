@@ -294,7 +294,7 @@ public final class SegmentReader {
                             .filter(v -> SegmentMembership.isIdentifier(source.identifierName(), v)).distinct().toList();
                     metrics.unmatched((int) page.identifiers().stream()
                             .filter(v -> !SegmentMembership.isIdentifier(source.identifierName(), v)).count());
-                    return store.page(db, tenantId, segment.id(), identifiers, page.nextCursor())
+                    return store.page(db, tenantId, segment.id(), read.pages(), identifiers, page.nextCursor())
                             .compose(v -> page.nextCursor() == null ? Future.succeededFuture()
                                     : pages(db, tenantId, source, segment, new SegmentStore.Read(read.readId(), page.nextCursor(),
                                             read.pages() + 1, false)));

@@ -81,17 +81,43 @@ public final class SegmentStore {
                 });
     }
 
-    /** A page stored with where the next one starts, in one transaction: a crash resumes after the last page stored. */
-    Future<Void> page(SqlConnection db, String tenantId, String segmentId, List<String> subscribers, String nextCursor) {
+    /**
+     * A page stored with where the next one starts, in one transaction: a crash resumes after the last page stored. Only
+     * the subscribers that are not members are written one a row (the read's entries); the members the page saw are one
+     * row for the page. With the last page the members no page saw are staged as the read's exits. So a read of an
+     * unchanged segment writes one row per page and none per member.
+     *
+     * @param page the page's number in the read ({@link Read#pages()} before it)
+     */
+    Future<Void> page(SqlConnection db, String tenantId, String segmentId, int page, List<String> subscribers, String nextCursor) {
+        Tuple pageTuple = Tuple.of(tenantId, segmentId, subscribers.toArray(String[]::new), page);
         return inTransaction(db, tx -> {
             Future<?> staged = subscribers.isEmpty() ? Future.succeededFuture()
                     : tx.preparedQuery("INSERT INTO segment_read_member (tenant_id, segment_id, subscriber) "
-                            + "SELECT $1, $2, unnest($3::text[]) ON CONFLICT DO NOTHING")
-                    .execute(Tuple.of(tenantId, segmentId, subscribers.toArray(String[]::new)));
+                                    + "SELECT $1, $2, u FROM unnest($3::text[]) u WHERE NOT EXISTS (SELECT 1 FROM segment_member m "
+                                    + "WHERE m.tenant_id = $1 AND m.segment_id = $2 AND m.subscriber = u) ON CONFLICT DO NOTHING")
+                            .execute(Tuple.of(tenantId, segmentId, subscribers.toArray(String[]::new)))
+                            .compose(v -> tx.preparedQuery("INSERT INTO segment_read_seen (tenant_id, segment_id, page, subscribers) "
+                                            + "SELECT $1, $2, $4, array_agg(u) FROM unnest($3::text[]) u WHERE EXISTS (SELECT 1 "
+                                            + "FROM segment_member m WHERE m.tenant_id = $1 AND m.segment_id = $2 AND m.subscriber = u) "
+                                            + "HAVING count(*) > 0 ON CONFLICT DO NOTHING")
+                                    .execute(pageTuple));
             return staged.compose(v -> tx.preparedQuery("UPDATE segment_read SET cursor = COALESCE($3, cursor), pages = pages + 1, "
                             + "complete = ($3 IS NULL) WHERE tenant_id = $1 AND segment_id = $2")
-                    .execute(Tuple.of(tenantId, segmentId, nextCursor))).mapEmpty();
+                    .execute(Tuple.of(tenantId, segmentId, nextCursor)))
+                    .compose(v -> nextCursor != null ? Future.succeededFuture() : stageExits(tx, tenantId, segmentId))
+                    .mapEmpty();
         });
+    }
+
+    /** The members no page of the complete read saw: its exits, found in one pass and staged for publishing. */
+    private static Future<?> stageExits(SqlClient tx, String tenantId, String segmentId) {
+        return tx.preparedQuery("WITH seen AS (SELECT DISTINCT unnest(subscribers) AS subscriber FROM segment_read_seen "
+                        + "WHERE tenant_id = $1 AND segment_id = $2) "
+                        + "INSERT INTO segment_read_exit (tenant_id, segment_id, subscriber) SELECT m.tenant_id, m.segment_id, m.subscriber "
+                        + "FROM segment_member m WHERE m.tenant_id = $1 AND m.segment_id = $2 "
+                        + "AND NOT EXISTS (SELECT 1 FROM seen s WHERE s.subscriber = m.subscriber) ON CONFLICT DO NOTHING")
+                .execute(Tuple.of(tenantId, segmentId));
     }
 
     /** Drops a read under way (its cursor no longer works): the next read starts from the first page. */
@@ -110,9 +136,9 @@ public final class SegmentStore {
                 ? "SELECT subscriber FROM segment_read_member n WHERE tenant_id = $1 AND segment_id = $2 AND subscriber > $3 "
                         + "AND NOT EXISTS (SELECT 1 FROM segment_member m WHERE m.tenant_id = $1 AND m.segment_id = $2 "
                         + "AND m.subscriber = n.subscriber) ORDER BY subscriber LIMIT $4"
-                : "SELECT subscriber FROM segment_member m WHERE tenant_id = $1 AND segment_id = $2 AND subscriber > $3 "
-                        + (deleted ? "" : "AND NOT EXISTS (SELECT 1 FROM segment_read_member n WHERE n.tenant_id = $1 "
-                        + "AND n.segment_id = $2 AND n.subscriber = m.subscriber) ")
+                : deleted ? "SELECT subscriber FROM segment_member WHERE tenant_id = $1 AND segment_id = $2 AND subscriber > $3 "
+                        + "ORDER BY subscriber LIMIT $4"
+                : "SELECT subscriber FROM segment_read_exit WHERE tenant_id = $1 AND segment_id = $2 AND subscriber > $3 "
                         + "ORDER BY subscriber LIMIT $4";
         return db.preparedQuery(sql).execute(Tuple.of(tenantId, segmentId, after, limit)).map(rows -> {
             List<String> out = new ArrayList<>();
@@ -121,19 +147,23 @@ public final class SegmentStore {
         });
     }
 
-    /** The complete read becomes the members, in one transaction; the read is gone. */
+    /**
+     * The complete read becomes the members, in one transaction: its exits deleted, its entries inserted, nothing else
+     * written; the read is gone (its staging with it).
+     */
     Future<Long> finish(SqlConnection db, String tenantId, String segmentId) {
-        return inTransaction(db, tx -> tx.preparedQuery("DELETE FROM segment_member m WHERE tenant_id = $1 AND segment_id = $2 "
-                                + "AND NOT EXISTS (SELECT 1 FROM segment_read_member n WHERE n.tenant_id = $1 AND n.segment_id = $2 "
-                                + "AND n.subscriber = m.subscriber)").execute(Tuple.of(tenantId, segmentId))
-                .compose(v -> tx.preparedQuery("INSERT INTO segment_member (tenant_id, segment_id, subscriber) SELECT tenant_id, "
+        Tuple segment = Tuple.of(tenantId, segmentId);
+        return inTransaction(db, tx -> tx.preparedQuery("DELETE FROM segment_member m USING segment_read_exit e WHERE m.tenant_id = $1 "
+                                + "AND m.segment_id = $2 AND e.tenant_id = $1 AND e.segment_id = $2 AND e.subscriber = m.subscriber")
+                .execute(segment)
+                .compose(exited -> tx.preparedQuery("INSERT INTO segment_member (tenant_id, segment_id, subscriber) SELECT tenant_id, "
                                 + "segment_id, subscriber FROM segment_read_member WHERE tenant_id = $1 AND segment_id = $2 ON CONFLICT DO NOTHING")
-                        .execute(Tuple.of(tenantId, segmentId)))
-                .compose(v -> tx.preparedQuery("UPDATE segment_followed SET members = (SELECT count(*) FROM segment_member "
-                                + "WHERE tenant_id = $1 AND segment_id = $2), last_read_at = now(), last_error = NULL, last_error_at = NULL "
-                                + "WHERE tenant_id = $1 AND segment_id = $2 RETURNING members").execute(Tuple.of(tenantId, segmentId)))
+                        .execute(segment)
+                        .compose(entered -> tx.preparedQuery("UPDATE segment_followed SET members = members - $3 + $4, last_read_at = now(), "
+                                        + "last_error = NULL, last_error_at = NULL WHERE tenant_id = $1 AND segment_id = $2 RETURNING members")
+                                .execute(Tuple.of(tenantId, segmentId, exited.rowCount(), entered.rowCount()))))
                 .compose(rows -> tx.preparedQuery("DELETE FROM segment_read WHERE tenant_id = $1 AND segment_id = $2")
-                        .execute(Tuple.of(tenantId, segmentId)).map(v -> rows.iterator().next().getLong("members"))));
+                        .execute(segment).map(v -> rows.iterator().next().getLong("members"))));
     }
 
     /** BlueConic no longer has the segment: after its members' exits are published, it has none, and says when it went. */
