@@ -101,6 +101,14 @@ class ManifestsTest {
             } else {
                 assertThat(ports).as("%s has no API: one port, its operations port", name).containsOnlyKeys("metrics");
             }
+            if (name.equals("subscriber-state")) {
+                // A warm copy of each partition's state elsewhere (scale events do not restore from the changelog), and
+                // RocksDB bounded well inside what the pod leaves beside its 75 % heap.
+                assertThat(env.get("STATE_STANDBY_REPLICAS").path("value").asInt()).as("standby replicas").isEqualTo(1);
+                long rocksDb = env.get("STATE_ROCKSDB_MEMORY_BYTES").path("value").asLong();
+                long limit = mebibytes(container.path("resources").path("limits").path("memory").asText());
+                assertThat(rocksDb).as("RocksDB's bound").isPositive().isLessThanOrEqualTo(limit / 4 / 2);
+            }
 
             for (JsonNode variable : env.values()) {
                 JsonNode secret = variable.path("valueFrom").path("secretKeyRef");
@@ -314,6 +322,11 @@ class ManifestsTest {
             }
         }
         assertThat(ofKind(render("local"), "KafkaTopic")).as("a local cluster has no Strimzi").isEmpty();
+    }
+
+    /** A Kubernetes quantity in Mi or Gi, in bytes. */
+    private static long mebibytes(String quantity) {
+        return quantity.endsWith("Gi") ? Long.parseLong(quantity.replace("Gi", "")) << 30 : Long.parseLong(quantity.replace("Mi", "")) << 20;
     }
 
     private static void checkDeployment(JsonNode deployment) {

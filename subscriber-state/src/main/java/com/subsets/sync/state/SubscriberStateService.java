@@ -4,6 +4,7 @@ import com.subsets.sync.runtime.OperationsRoutes;
 import com.subsets.sync.runtime.ServiceMetrics;
 import com.subsets.sync.runtime.TopicCheck;
 import com.subsets.sync.runtime.VertxCloser;
+import com.subsets.sync.state.stream.BoundedRocksDbMemory;
 import com.subsets.sync.state.stream.StateMetrics;
 import com.subsets.sync.state.stream.StateProductionErrors;
 import com.subsets.sync.state.stream.StateTopology;
@@ -67,6 +68,10 @@ public final class SubscriberStateService {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, String.valueOf(config.streamThreads()));
+        // RocksDB bounded over every store of the process (one cache, one write-buffer manager), and standby copies.
+        props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class.getName());
+        props.put(BoundedRocksDbMemory.MEMORY_CONFIG, String.valueOf(config.rocksDbMemoryBytes()));
+        props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, String.valueOf(config.standbyReplicas()));
         // Streams' default, made explicit: a new application (a new STATE_APPLICATION_ID, e.g. a new version of the state
         // topic) builds its state from the first event still retained, never from the end.
         props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
@@ -130,6 +135,11 @@ public final class SubscriberStateService {
     /** Its meters, for the benchmark to read in place. */
     MeterRegistry registry() {
         return metrics.registry();
+    }
+
+    /** Kafka Streams' own metrics (RocksDB's among them), for tests to read. */
+    Map<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> streamsMetrics() {
+        return streams.metrics();
     }
 
     public KafkaStreams.State state() {

@@ -91,6 +91,11 @@ class SubscriberStateIT {
             assertThat(written).extracting(SubscriberStateIT::churnRisk).as("never an older score after a newer one")
                     .isSortedAccordingTo(String::compareTo);
             Await.until("the bad record dead-lettered", Duration.ofSeconds(30), () -> !readCommitted(kafka, events + ".dlq").isEmpty());
+            // Every store's RocksDB reports the one shared cache, of the configured size (Streams' default would be 50 MB each).
+            List<Object> capacities = service.streamsMetrics().entrySet().stream()
+                    .filter(e -> e.getKey().name().equals("block-cache-capacity")).map(e -> e.getValue().metricValue()).toList();
+            assertThat(capacities).as("block-cache-capacity of each store").isNotEmpty()
+                    .allMatch(v -> ((Number) v).longValue() == SubscriberStateConfig.DEFAULT_ROCKSDB_MEMORY_BYTES);
         } finally {
             service.close().await(60, TimeUnit.SECONDS);
         }
