@@ -173,25 +173,7 @@ class DispatchersFollowIT {
     }
 
     private Map<String, String> env(String prefix, KafkaService kafka, int provisionerPort, String reports) {
-        String kind = prefix.equals("ITERABLE_") ? "iterable" : "blueconic";
-        Map<String, String> env = new HashMap<>();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-        env.put(prefix + "INPUT", "events");
-        env.put(prefix + "TOPIC", topic);
-        env.put(prefix + "GROUP_ID", topic + "." + kind);
-        env.put(prefix + "DEAD_LETTER_TOPIC", topic + ".dlq." + kind);
-        env.put(prefix + "REPORTS_TOPIC", reports);
-        env.put(prefix + "REPORT_INTERVAL_MS", "300");
-        env.put(prefix + "HTTP_HOST", "127.0.0.1");
-        env.put(prefix + "HTTP_PORT", "0");
-        env.put(prefix + "LINGER_MS", "50");
-        env.put(prefix + "PROVISIONER_URL", "http://127.0.0.1:" + provisionerPort);
-        env.put(prefix + "PROVISIONER_ALLOW_PLAINTEXT", "true");
-        env.put(prefix + "PROVISIONER_TOKEN", kind.equals("iterable") ? ProvisionerTestKit.DISPATCHER_TOKEN
-                : ProvisionerTestKit.BLUECONIC_DISPATCHER_TOKEN);
-        env.put(prefix + "DIRECTORY_REFRESH_MS", "300");
-        env.put("BLUECONIC_INSECURE_HOSTS", "127.0.0.1");
-        return env;
+        return ProvisionerTestKit.dispatcherEnv(prefix, kafka.bootstrapServers(), "events", topic, reports, provisionerPort, 50);
     }
 
     private void send(String user) {

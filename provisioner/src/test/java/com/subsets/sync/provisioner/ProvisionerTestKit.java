@@ -117,4 +117,30 @@ final class ProvisionerTestKit {
         Reply reply = operator(port, "GET", "/v1/tenants/" + tenant + "/destinations/" + kind, null);
         return reply.status() == 200 ? reply.json().getString("status") : "HTTP " + reply.status();
     }
+
+    /**
+     * A dispatcher's environment (prefix {@code ITERABLE_} or {@code BLUECONIC_}) reading {@code input} from {@code topic}
+     * and its destinations from the provisioner on {@code provisionerPort}, with short refresh and report intervals.
+     */
+    static Map<String, String> dispatcherEnv(String prefix, String bootstrapServers, String input, String topic, String reportsTopic,
+                                             int provisionerPort, int lingerMs) {
+        String kind = prefix.equals("ITERABLE_") ? "iterable" : "blueconic";
+        Map<String, String> env = new java.util.HashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
+        env.put(prefix + "INPUT", input);
+        env.put(prefix + "TOPIC", topic);
+        env.put(prefix + "GROUP_ID", topic + "." + kind);
+        env.put(prefix + "DEAD_LETTER_TOPIC", topic + ".dlq." + kind);
+        env.put(prefix + "REPORTS_TOPIC", reportsTopic);
+        env.put(prefix + "REPORT_INTERVAL_MS", "300");
+        env.put(prefix + "HTTP_HOST", "127.0.0.1");
+        env.put(prefix + "HTTP_PORT", "0");
+        env.put(prefix + "LINGER_MS", String.valueOf(lingerMs));
+        env.put(prefix + "PROVISIONER_URL", "http://127.0.0.1:" + provisionerPort);
+        env.put(prefix + "PROVISIONER_ALLOW_PLAINTEXT", "true");
+        env.put(prefix + "PROVISIONER_TOKEN", kind.equals("iterable") ? DISPATCHER_TOKEN : BLUECONIC_DISPATCHER_TOKEN);
+        env.put(prefix + "DIRECTORY_REFRESH_MS", "300");
+        env.put("BLUECONIC_INSECURE_HOSTS", "127.0.0.1");
+        return env;
+    }
 }

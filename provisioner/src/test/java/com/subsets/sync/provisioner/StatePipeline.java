@@ -108,25 +108,7 @@ final class StatePipeline implements AutoCloseable {
     }
 
     private Map<String, String> dispatcherEnv(String prefix) {
-        String kind = prefix.equals("ITERABLE_") ? "iterable" : "blueconic";
-        Map<String, String> env = new HashMap<>();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-        env.put(prefix + "INPUT", "state");
-        env.put(prefix + "TOPIC", stateTopic);
-        env.put(prefix + "GROUP_ID", stateTopic + "." + kind);
-        env.put(prefix + "DEAD_LETTER_TOPIC", stateTopic + ".dlq." + kind);
-        env.put(prefix + "REPORTS_TOPIC", reportsTopic);
-        env.put(prefix + "REPORT_INTERVAL_MS", "300");
-        env.put(prefix + "HTTP_HOST", "127.0.0.1");
-        env.put(prefix + "HTTP_PORT", "0");
-        env.put(prefix + "LINGER_MS", "20");
-        env.put(prefix + "PROVISIONER_URL", "http://127.0.0.1:" + port);
-        env.put(prefix + "PROVISIONER_ALLOW_PLAINTEXT", "true");
-        env.put(prefix + "PROVISIONER_TOKEN", kind.equals("iterable") ? ProvisionerTestKit.DISPATCHER_TOKEN
-                : ProvisionerTestKit.BLUECONIC_DISPATCHER_TOKEN);
-        env.put(prefix + "DIRECTORY_REFRESH_MS", "300");
-        env.put("BLUECONIC_INSECURE_HOSTS", "127.0.0.1");
-        return env;
+        return ProvisionerTestKit.dispatcherEnv(prefix, kafka.bootstrapServers(), "state", stateTopic, reportsTopic, port, 20);
     }
 
     @Override
