@@ -53,6 +53,8 @@ final class ConsumerLoop {
     private final BiConsumer<SourceRecord, Boolean> accept;
     /** Subscribers the lanes' gates remember (bounded like the buffers). */
     private final IntSupplier rememberedSends;
+    /** The resyncs' rows: they share the bounds with the live path's. */
+    private final ResyncRows resyncRows;
     /** Told of revoked partitions, after this loop forgot them. */
     private final Consumer<Set<Integer>> revoked;
     private final Set<TopicPartition> assigned = new HashSet<>();
@@ -68,7 +70,7 @@ final class ConsumerLoop {
 
     ConsumerLoop(Vertx vertx, EngineConfig config, KafkaConsumer<String, byte[]> consumer, OffsetTracker tracker,
                  Assignments assignments, DispatcherMetrics metrics, BiConsumer<SourceRecord, Boolean> accept,
-                 IntSupplier rememberedSends, Consumer<Set<Integer>> revoked) {
+                 IntSupplier rememberedSends, ResyncRows resyncRows, Consumer<Set<Integer>> revoked) {
         this.vertx = vertx;
         this.config = config;
         this.consumer = consumer;
@@ -77,6 +79,7 @@ final class ConsumerLoop {
         this.metrics = metrics;
         this.accept = accept;
         this.rememberedSends = rememberedSends;
+        this.resyncRows = resyncRows;
         this.revoked = revoked;
         consumer.pollTimeout(POLL_TIMEOUT);
         // Whole polls, not records: the record handler hands records over ten per event-loop task, each on
@@ -159,8 +162,8 @@ final class ConsumerLoop {
     }
 
     void applyBackpressure() {
-        int records = tracker.unresolved() + intake.size();
-        long bytes = tracker.unresolvedBytes() + intakeBytes;
+        int records = tracker.unresolved() + intake.size() + resyncRows.records();
+        long bytes = tracker.unresolvedBytes() + intakeBytes + resyncRows.bytes();
         int remembered = rememberedSends.getAsInt();
         // The gates' memory grows with the live path's sends while a resync runs behind it; pausing the live path
         // lets the resyncs move past what is remembered, which frees it.

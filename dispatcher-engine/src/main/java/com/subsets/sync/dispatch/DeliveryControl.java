@@ -107,6 +107,14 @@ public interface DeliveryControl {
      */
     Future<Void> recovered(String tenantId, Parking parking);
 
+    /**
+     * The resync waits on this replica behind {@code place - 1} others (1: it starts next). Fails with
+     * {@link ResyncGone} when the control plane no longer knows the job.
+     */
+    default Future<Void> queued(ResyncJob job, int place) {
+        return Future.succeededFuture();
+    }
+
     /** Fails with {@link ResyncGone} when the control plane no longer knows the job. */
     Future<Void> progress(ResyncJob job, Progress progress);
 }

@@ -100,16 +100,17 @@ public final class DispatcherEngine<C> extends VerticleBase {
         routing = new Routing<>(config.input(), adapter, directory, lanes, resolutions, reports, metrics, backoff,
                 (lane, source) -> parkings.parked(lane, source));
         KafkaConsumer<String, byte[]> consumer = KafkaConsumer.create(vertx, consumerConfig());
+        ResyncRows resyncRows = new ResyncRows(config.maxBufferedRecords(), config.maxBufferedBytes());
         consumerMetrics = new KafkaClientMetrics(consumer.unwrap());
         consumerMetrics.bindTo(registry);
         consumerLoop = new ConsumerLoop(vertx, config, consumer, tracker, assignments, metrics, routing::accept,
-                lanes::rememberedSends, revoked -> {
+                lanes::rememberedSends, resyncRows, revoked -> {
                     resyncs.stopFor(revoked);
                     routing.forgetPartitions(revoked);
                     lanes.forgetPartitions(revoked, assignments);
                 });
         resyncs = new Resyncs<>(config, consumerConfig(), context, directory, lanes, assignments, metrics, routing::accept,
-                consumerLoop::partitionCount);
+                consumerLoop::partitionCount, resyncRows);
         parkings = new Parkings<>(config, adapter.name(), lanes, resolutions, tracker, directory.control(), reports, resyncs::stopFor);
         Failures<C> failures = new Failures<>(config, parks, adapter.name(), lanes, resolutions, parkings, reports, metrics, backoff);
         sendLoop = new SendLoop<>(vertx, adapter, lanes, resolutions, parkings, failures, assignments, reports, metrics,
@@ -133,6 +134,12 @@ public final class DispatcherEngine<C> extends VerticleBase {
                 routing::heldRecords);
         metrics.gauge("dispatcher.lanes.parked", "Tenant lanes parked after failing too long", lanes::parkedCount);
         metrics.gauge("dispatcher.resyncs.running", "Resyncs and replays this replica is running", resyncs::count);
+        metrics.gauge("dispatcher.resyncs.queued", "Resyncs and replays waiting on this replica for a slot or a reader",
+                resyncs::queued);
+        metrics.gauge("dispatcher.resyncs.readers", "State-topic partitions this replica is reading for resyncs (a thread each)",
+                resyncs::readers);
+        metrics.gauge("dispatcher.resyncs.buffered.records", "Records resyncs have read and not resolved yet (half the "
+                + "buffer bounds at most)", resyncs::bufferedRecords);
         metrics.gauge("dispatcher.gate.remembered", "Subscribers whose newest version sent is remembered, while a resync of "
                 + "their tenant runs beside the live path", lanes::rememberedSends);
         metrics.gauge("dispatcher.buffered.bytes", "Bytes of records polled and not yet resolved",

@@ -31,7 +31,9 @@ public record EngineConfig(
         String reportsTopic,
         Duration reportInterval,
         Duration parkAfter,
-        Duration probeInterval) {
+        Duration probeInterval,
+        int resyncMaxRunning,
+        int resyncMaxReaders) {
 
     /**
      * @param prefix e.g. {@code ITERABLE_}
@@ -65,7 +67,11 @@ public record EngineConfig(
                 env.string(prefix + "REPORTS_TOPIC", Topics.DELIVERY_REPORTS),
                 env.millis(prefix + "REPORT_INTERVAL_MS", Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofMinutes(10)),
                 env.millis(prefix + "PARK_AFTER_MS", Duration.ofMinutes(2), Duration.ZERO, Duration.ofDays(1)),
-                env.millis(prefix + "PARK_PROBE_MS", Duration.ofSeconds(15), Duration.ofMillis(100), Duration.ofMinutes(10)));
+                env.millis(prefix + "PARK_PROBE_MS", Duration.ofSeconds(15), Duration.ofMillis(100), Duration.ofMinutes(10)),
+                // Their rows share half the buffer bounds whatever their number: these bound threads and lanes at work.
+                env.integer(prefix + "RESYNC_MAX_RUNNING", 100, 1, 100_000),
+                // A thread and a consumer each, reading a partition for every resync of it.
+                env.integer(prefix + "RESYNC_MAX_READERS", 2, 1, 1_000));
     }
 
     /**

@@ -121,6 +121,12 @@ public final class ProvisionerDirectory<C> implements DestinationDirectory<C>, D
                 });
     }
 
+    @Override
+    public Future<Void> queued(ResyncJob job, int place) {
+        return call(client.postAbs(dispatch.resolve("resyncs/" + job.id()).toString()), new JsonObject().put("queued", place))
+                .recover(e -> Future.failedFuture(e instanceof NotFound ? new ResyncGone(job.id()) : e));
+    }
+
     private Future<Void> call(io.vertx.ext.web.client.HttpRequest<io.vertx.core.buffer.Buffer> request, JsonObject body) {
         request.bearerTokenAuthentication(token).timeout(10_000);
         return (body == null ? request.send() : request.sendJsonObject(body)).compose(response -> response.statusCode() / 100 == 2

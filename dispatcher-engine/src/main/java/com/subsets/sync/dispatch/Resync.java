@@ -1,19 +1,22 @@
 package com.subsets.sync.dispatch;
 
-import java.util.TreeSet;
+import java.util.TreeMap;
 
 /**
- * One resync running on this replica, as the engine's event loop sees it: its reader, the offsets it read and
- * has not resolved yet, and where it stands. Its checkpoint ({@link #position()}) is the smallest unresolved
- * offset, or how far it read: resuming there may send a few subscribers twice, never skip one.
+ * One resync running on this replica, as the engine's event loop sees it: its place in its partition reader's pass,
+ * the offsets it read and has not resolved yet (with their sizes, released from {@link ResyncRows} as they resolve),
+ * and where it stands. Its checkpoint ({@link #position()}) is the smallest unresolved offset, or how far it read:
+ * resuming there may send a few subscribers twice, never skip one.
  */
 final class Resync {
 
     final DeliveryControl.ResyncJob job;
     final int partition;
     final int generation;
-    ResyncReader reader;
-    private final TreeSet<Long> unresolved = new TreeSet<>();
+    final PartitionReader.Member member;
+    private final ResyncRows rows;
+    private final TreeMap<Long, Integer> unresolved = new TreeMap<>();
+    private long unresolvedBytes;
     private long readUpTo;
     long endOffset = -1;
     private long total = -1;
@@ -23,39 +26,60 @@ final class Resync {
     boolean reporting;
     private DeliveryControl.Progress lastReported;
 
-    Resync(DeliveryControl.ResyncJob job, int partition, int generation) {
+    Resync(DeliveryControl.ResyncJob job, int partition, int generation, int bound, ResyncRows rows) {
         this.job = job;
         this.partition = partition;
         this.generation = generation;
+        this.rows = rows;
         this.readUpTo = job.position() != null ? job.position() : job.fromOffset();
         this.sent = job.sent();
+        this.member = new PartitionReader.Member(job.id(), job.tenantId(), readUpTo, job.subscribers(), bound);
     }
 
-    void counted(long endOffset, long total) {
-        this.endOffset = endOffset;
-        this.total = total;
+    /**
+     * The pass reads to {@code endOffset} (the partition's end when it began, or further than where a first run ended).
+     * The total is taken from offsets, not by reading twice: the subscribers named by a replay, or else the records of
+     * the partition from the resync's start to its end, an upper bound of the tenant's subscribers (other tenants
+     * share the partition, a subscriber may have several records not compacted yet). Once done, it is what was sent.
+     */
+    void counted(long endOffset) {
+        this.endOffset = job.endOffset() != null ? Math.max(job.endOffset(), endOffset) : endOffset;
+        this.total = job.subscribers() != null ? job.subscribers().size() : Math.max(0, this.endOffset - job.fromOffset());
     }
 
-    void taken(long offset) {
-        unresolved.add(offset);
+    void taken(long offset, int size) {
+        if (unresolved.put(offset, size) == null) {
+            unresolvedBytes += size;
+        }
     }
 
     void readUpTo(long offset) {
-        readUpTo = Math.max(readUpTo, offset);
+        readUpTo = Math.max(readUpTo, Math.min(offset, endOffset < 0 ? offset : endOffset));
     }
 
     /** True when the offset was one of its unresolved records (each counts once). */
     boolean resolved(long offset) {
-        if (!unresolved.remove(offset)) {
+        Integer size = unresolved.remove(offset);
+        if (size == null) {
             return false;
         }
         sent++;
-        reader.resolvedOne();
+        unresolvedBytes -= size;
+        member.outstanding().decrementAndGet();
+        rows.released(1, size);
         return true;
     }
 
+    /** It stops here: its unresolved rows no longer count against the resyncs' share of the buffers. */
+    void release() {
+        rows.released(unresolved.size(), unresolvedBytes);
+        member.outstanding().addAndGet(-unresolved.size());
+        unresolved.clear();
+        unresolvedBytes = 0;
+    }
+
     long position() {
-        return unresolved.isEmpty() ? readUpTo : unresolved.first();
+        return unresolved.isEmpty() ? readUpTo : unresolved.firstKey();
     }
 
     boolean done() {
@@ -64,7 +88,7 @@ final class Resync {
 
     DeliveryControl.Progress progress() {
         boolean done = done();
-        return new DeliveryControl.Progress(done ? Math.max(endOffset, position()) : position(), endOffset, total,
+        return new DeliveryControl.Progress(done ? Math.max(endOffset, position()) : position(), endOffset, done ? sent : total,
                 sent, lastError, done);
     }
 

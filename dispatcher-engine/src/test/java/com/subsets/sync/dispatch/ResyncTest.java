@@ -13,40 +13,84 @@ import org.junit.jupiter.api.Test;
 /** A resync's checkpoint and the control plane's bookkeeping, without a broker. */
 class ResyncTest {
 
-    private static Resync running(DeliveryControl.ResyncJob job) {
-        Resync resync = new Resync(job, 3, 1);
-        resync.reader = new ResyncReader(Map.of("bootstrap.servers", "127.0.0.1:1"), "t", 3, job, 10, null, null);
-        return resync;
+    private final ResyncRows rows = new ResyncRows(1_000, 1_000_000);
+
+    private Resync running(DeliveryControl.ResyncJob job) {
+        return new Resync(job, 3, 1, 10, rows);
     }
 
     @Test
     void theCheckpointNeverPassesARecordStillUnresolved() {
         Resync resync = running(new DeliveryControl.ResyncJob(7, "acme", 100, null, null, null, 0, null));
         assertThat(resync.position()).as("nothing read yet: where it starts").isEqualTo(100);
-        resync.counted(200, 3);
-        resync.taken(110);
-        resync.taken(150);
-        resync.taken(190);
-        resync.readUpTo(200);
+        assertThat(resync.member.start()).isEqualTo(100);
+        resync.counted(200);
+        assertThat(resync.progress().total()).as("from offsets: the records from its start to its end, at most").isEqualTo(100);
+        for (long offset : new long[] {110, 150, 190}) {
+            resync.taken(offset, 40);
+            resync.member.outstanding().incrementAndGet();
+            rows.taken(1, 40);
+        }
+        resync.readUpTo(250);
         assertThat(resync.position()).isEqualTo(110);
         assertThat(resync.resolved(150)).isTrue();
         assertThat(resync.resolved(150)).as("each record counts once").isFalse();
         assertThat(resync.position()).isEqualTo(110);
+        assertThat(rows.records()).isEqualTo(2);
+        assertThat(rows.bytes()).isEqualTo(80);
+        assertThat(resync.member.outstanding()).hasValue(2);
         resync.resolved(110);
         assertThat(resync.position()).isEqualTo(190);
         resync.finished = true;
         assertThat(resync.done()).isFalse();
         resync.resolved(190);
         assertThat(resync.done()).isTrue();
-        assertThat(resync.progress()).isEqualTo(new DeliveryControl.Progress(200, 200, 3, 3, null, true));
+        assertThat(rows.records()).isZero();
+        assertThat(resync.progress()).as("done: the total is what was sent, the position its end")
+                .isEqualTo(new DeliveryControl.Progress(200, 200, 3, 3, null, true));
+    }
+
+    @Test
+    void aReplaysTotalIsTheSubscribersItNames() {
+        Resync resync = running(new DeliveryControl.ResyncJob(8, "acme", 0, null, null, null, 0, Set.of("a", "b")));
+        resync.counted(5_000);
+        assertThat(resync.progress().total()).isEqualTo(2);
+    }
+
+    @Test
+    void aStoppedResyncGivesBackItsShareOfTheBuffers() {
+        Resync resync = running(new DeliveryControl.ResyncJob(7, "acme", 0, null, null, null, 0, null));
+        resync.counted(100);
+        resync.taken(5, 30);
+        resync.taken(6, 50);
+        rows.taken(2, 80);
+        resync.member.outstanding().addAndGet(2);
+        resync.release();
+        assertThat(rows.records()).isZero();
+        assertThat(rows.bytes()).isZero();
+        assertThat(resync.member.outstanding()).hasValue(0);
+        assertThat(resync.resolved(5)).as("released rows no longer count").isFalse();
+    }
+
+    @Test
+    void theResyncsShareIsHalfTheBufferBounds() {
+        ResyncRows share = new ResyncRows(100, 10_000);
+        share.taken(49, 10);
+        assertThat(share.hasRoom()).isTrue();
+        share.taken(1, 10);
+        assertThat(share.hasRoom()).isFalse();
+        share.released(1, 10);
+        share.taken(0, 5_000);
+        assertThat(share.hasRoom()).as("bytes bound too").isFalse();
     }
 
     @Test
     void aResumedResyncStartsFromItsPositionAndKeepsItsCount() {
         Resync resync = running(new DeliveryControl.ResyncJob(7, "acme", 0, 5_000L, 9_000L, 4_000L, 2_500, null));
         assertThat(resync.position()).isEqualTo(5_000);
-        resync.counted(9_000, 4_000);
-        resync.taken(5_001);
+        resync.counted(8_000);
+        assertThat(resync.endOffset).as("never before where its first run ended").isEqualTo(9_000);
+        resync.taken(5_001, 10);
         resync.resolved(5_001);
         assertThat(resync.progress().sent()).isEqualTo(2_501);
         assertThat(resync.changedSinceReport()).isTrue();

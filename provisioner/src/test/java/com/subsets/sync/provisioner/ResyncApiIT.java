@@ -245,8 +245,19 @@ class ResyncApiIT {
         assertThat(busy.json().getString("code")).isEqualTo("resync_in_progress");
 
         long id = job.getLong("id");
+        assertThat(statusOf("fresh").getJsonObject("resync").getValue("queuePosition")).isNull();
+        assertThat(progress(id, "{\"queued\":3}").status()).as("waiting on its replica").isEqualTo(204);
+        JsonObject waiting = statusOf("fresh").getJsonObject("resync");
+        assertThat(waiting.getInteger("queuePosition")).isEqualTo(3);
+        assertThat(waiting.getString("status")).isEqualTo("PENDING");
+        var badPlace = progress(id, "{\"queued\":0}");
+        assertThat(badPlace.status()).isEqualTo(400);
+        assertThat(badPlace.json().getString("code")).isEqualTo("invalid_progress");
+        assertThat(progress(id + 1000, "{\"queued\":1}").status()).isEqualTo(404);
+
         assertThat(progress(id, "{\"position\":40,\"endOffset\":400,\"total\":200,\"sent\":20,\"done\":false}").status()).isEqualTo(204);
         JsonObject running = statusOf("fresh").getJsonObject("resync");
+        assertThat(running.getValue("queuePosition")).as("it runs: no place in a queue").isNull();
         assertThat(running.getString("status")).isEqualTo("RUNNING");
         assertThat(running.getLong("sent")).isEqualTo(20);
         assertThat(running.getLong("total")).isEqualTo(200);

@@ -32,6 +32,7 @@ public final class ResyncApi {
     /** How far back a replay looks when it is not told: Kafka's default retention (retention.ms, 7 days). */
     private static final java.time.Duration DEFAULT_REPLAY_WINDOW = java.time.Duration.ofDays(7);
     private static final int MAX_REASON_CHARS = 500;
+    private static final int MAX_QUEUE_PLACE = 10_000_000;
 
     private final DestinationStore destinations;
     private final ResyncStore resyncs;
@@ -205,6 +206,9 @@ public final class ResyncApi {
             throw new ApiException(404, "unknown_resync", "no resync " + ctx.pathParam("id"));
         }
         JsonObject body = DestinationsApi.jsonObject(ctx);
+        if (body.containsKey("queued")) {
+            return queued(kind, id, body.getValue("queued"));
+        }
         long[] numbers = new long[4];
         String[] names = {"position", "endOffset", "total", "sent"};
         for (int i = 0; i < names.length; i++) {
@@ -220,6 +224,19 @@ public final class ResyncApi {
         return resyncs.progress(kind, id, numbers[0], numbers[1], numbers[2], numbers[3], lastError, done).map(updated -> {
             if (!updated) {
                 throw new ApiException(404, "unknown_resync", "no " + kind.wireName() + " resync " + id + " is running");
+            }
+            return new DestinationsApi.Reply(204, null);
+        });
+    }
+
+    /** A resync waiting in its dispatcher's queue: its place (1 is next). */
+    private Future<DestinationsApi.Reply> queued(DestinationKind kind, long id, Object place) {
+        if (!(place instanceof Integer n) || n < 1 || n > MAX_QUEUE_PLACE) {
+            throw new ApiException(400, "invalid_progress", "queued must be an integer from 1 to " + MAX_QUEUE_PLACE);
+        }
+        return resyncs.queued(kind, id, n).map(updated -> {
+            if (!updated) {
+                throw new ApiException(404, "unknown_resync", "no " + kind.wireName() + " resync " + id + " is waiting or running");
             }
             return new DestinationsApi.Reply(204, null);
         });

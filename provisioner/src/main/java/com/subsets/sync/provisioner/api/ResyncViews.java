@@ -26,7 +26,8 @@ final class ResyncViews {
                 .put("total", r.total())
                 .put("eta", eta(r, now))
                 .put("lastError", r.lastError())
-                .put("lastErrorAt", time(r.lastErrorAt()));
+                .put("lastErrorAt", time(r.lastErrorAt()))
+                .put("queuePosition", r.queuePosition());
         if (r.subscribers() != null) {
             view.put("subscribers", r.subscribers().size());
         }
@@ -34,16 +35,18 @@ final class ResyncViews {
     }
 
     /**
-     * When the rest should be sent at the pace so far, while it runs. A resumed resync's pace counts from its first
-     * start, so after a long pause it is an overestimate that corrects itself as it goes.
+     * When the rest should be read at the pace so far, while it runs: by offsets of the tenant's state-topic partition
+     * (how far it read from its start, how far it has to go), as its total is an upper bound until it is done. A resumed
+     * resync's pace counts from its first start, so after a long pause it is an overestimate that corrects itself.
      */
     private static String eta(ResyncStore.Resync r, Instant now) {
-        if (!"RUNNING".equals(r.status()) || r.total() == null || r.startedAt() == null || r.sent() <= 0) {
+        if (!"RUNNING".equals(r.status()) || r.endOffset() == null || r.position() == null || r.startedAt() == null
+                || r.position() <= r.fromOffset()) {
             return null;
         }
         long elapsed = Duration.between(r.startedAt().toInstant(), now).toMillis();
-        long left = Math.max(0, r.total() - r.sent());
-        return now.plusMillis((long) ((double) elapsed / r.sent() * left)).toString();
+        long left = Math.max(0, r.endOffset() - r.position());
+        return now.plusMillis((long) ((double) elapsed / (r.position() - r.fromOffset()) * left)).toString();
     }
 
     /**

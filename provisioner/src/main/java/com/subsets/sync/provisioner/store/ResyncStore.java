@@ -22,14 +22,15 @@ public final class ResyncStore {
     /** A resync as stored; {@code subscribers} null means every subscriber of the tenant. */
     public record Resync(long id, String tenantId, String reason, String detail, long fromOffset, List<String> subscribers,
                          String status, OffsetDateTime requestedAt, OffsetDateTime startedAt, OffsetDateTime finishedAt,
-                         Long endOffset, Long total, Long position, long sent, String lastError, OffsetDateTime lastErrorAt) {
+                         Long endOffset, Long total, Long position, long sent, String lastError, OffsetDateTime lastErrorAt,
+                         Integer queuePosition) {
     }
 
     public record Parking(String tenantId, int partition, long fromOffset, String reason, OffsetDateTime parkedAt) {
     }
 
     private static final String COLUMNS = "id, tenant_id, reason, detail, from_offset, subscribers, status, requested_at, "
-            + "started_at, finished_at, end_offset, total, position, sent, last_error, last_error_at";
+            + "started_at, finished_at, end_offset, total, position, sent, last_error, last_error_at, queue_position";
     private static final String UNIQUE_VIOLATION = "23505";
 
     private final Pool pool;
@@ -100,7 +101,7 @@ public final class ResyncStore {
                     status = CASE WHEN $8 THEN 'DONE' ELSE 'RUNNING' END,
                     started_at = COALESCE(started_at, now()),
                     finished_at = CASE WHEN $8 THEN now() END,
-                    position = $3, end_offset = $4, total = $5, sent = $6,
+                    position = $3, end_offset = $4, total = $5, sent = $6, queue_position = NULL,
                     last_error = COALESCE($7, last_error),
                     last_error_at = CASE WHEN $7 IS NOT NULL THEN now() ELSE last_error_at END
                 WHERE id = $1 AND kind = $2 AND status <> 'DONE'
@@ -121,6 +122,14 @@ public final class ResyncStore {
                             .put("finishedAt", r.getOffsetDateTime("finished_at").toInstant().toString());
                     return health.runFinished(tx, r.getString("tenant_id"), kind, details, r.getString("last_error")).map(true);
                 }));
+    }
+
+    /** A dispatcher says where the resync waits in its queue; false when there is no such resync of that kind not DONE. */
+    public Future<Boolean> queued(DestinationKind kind, long id, int place) {
+        return pool.preparedQuery("UPDATE destination_resync SET queue_position = $3 WHERE id = $1 AND kind = $2 "
+                        + "AND status <> 'DONE' RETURNING id")
+                .execute(Tuple.of(id, kind.wireName(), place))
+                .map(rows -> rows.size() > 0);
     }
 
     /** Records a parking; a destination parked already keeps its first one (the earlier offset). */
@@ -199,6 +208,6 @@ public final class ResyncStore {
                 r.getLong("from_offset"), subscribers == null ? null : List.of(subscribers), r.getString("status"),
                 r.getOffsetDateTime("requested_at"), r.getOffsetDateTime("started_at"), r.getOffsetDateTime("finished_at"),
                 r.getLong("end_offset"), r.getLong("total"), r.getLong("position"), r.getLong("sent"), r.getString("last_error"),
-                r.getOffsetDateTime("last_error_at"));
+                r.getOffsetDateTime("last_error_at"), r.getInteger("queue_position"));
     }
 }
