@@ -78,6 +78,7 @@ public final class ProvisionerService {
     private SegmentReader segments;
     private SegmentStore segmentStore;
     private NotificationSender notifier;
+    private com.subsets.sync.provisioner.notifications.DailySummaries dailySummaries;
     private TokenProvider blueConicTokens;
     /** Provisioning runs and segment reads, each holding a pooled connection: together below the pool size. */
     private RunSlots slots;
@@ -101,12 +102,15 @@ public final class ProvisionerService {
             pool = opened;
             slots = new RunSlots(config.database().poolSize());
             ProvisionerMetrics provisionerMetrics = new ProvisionerMetrics(metrics.registry());
-            NotificationStore notices = new NotificationStore(pool);
+            NotificationStore notices = new NotificationStore(pool, config.notifications().deadLettersPerHour());
+            dailySummaries = new com.subsets.sync.provisioner.notifications.DailySummaries(vertx, pool,
+                    config.notifications().dailyCheck(), java.time.Clock.systemUTC());
             WebhookSecrets webhookSecrets = new WebhookSecrets(config.secrets());
             notifier = new NotificationSender(vertx, notices, webhookSecrets, config.notifications(), config.replica(),
                     new NotificationMetrics(metrics.registry()));
             DestinationStore store = new DestinationStore(pool, notices);
-            DeliveryHistoryStore history = new DeliveryHistoryStore(pool);
+            DeliveryHistoryStore history = new DeliveryHistoryStore(pool,
+                    new com.subsets.sync.provisioner.notifications.DeadLetterAlarm(config.notifications().deadLettersPerHour()));
             CredentialSealer sealer = new CredentialSealer(config.secrets(), config.instanceUrls());
             ProvisioningRunner runner = runner(store, sealer, provisionerMetrics);
             reconciler = new Reconciler(vertx, store, runner, sealer, config.sweepInterval().toMillis(), provisionerMetrics);
@@ -123,7 +127,8 @@ public final class ProvisionerService {
                     config.segments().pageSize());
             new SegmentsApi(segmentStore, config.operators(), config.segments().lookups()).mount(router);
             new DestinationsApi(store, history, resyncs, segmentStore, new RegistrationReader(config.instanceUrls(),
-                    new NotificationSettingsReader(config.notifications().allowHttp(), config.notifications().smtp() != null)), sealer, runner,
+                    new NotificationSettingsReader(config.notifications().allowHttp(), config.notifications().smtp() != null,
+                            config.notifications().deadLettersPerHour())), sealer, runner,
                     config.iterableEndpoints(), config.operators(), config.dispatchers(), provisionerMetrics, notices, webhookSecrets)
                     .mount(router);
             DeadLetterScan deadLetters = new DeadLetterScan(vertx, config);
@@ -158,6 +163,7 @@ public final class ProvisionerService {
             reconciler.start();
             segments.start();
             notifier.start();
+            dailySummaries.start();
             return reports.start();
         }).onSuccess(v -> LOG.info("provisioner up on port {} (operations on {}) as replica {}", server.actualPort(),
                 operations.actualPort(), config.replica()));
@@ -250,6 +256,8 @@ public final class ProvisionerService {
                     return within(segmentsStopped, deadline, "segment reads")
                             .eventually(() -> within(notifier == null ? Future.succeededFuture() : notifier.stop(), deadline,
                                     "notification sender"))
+                            .eventually(() -> within(dailySummaries == null ? Future.succeededFuture() : dailySummaries.stop(), deadline,
+                                    "daily summaries"))
                             .eventually(() -> within(reports == null ? Future.succeededFuture() : reports.close(), deadline,
                                     "delivery-report consumer"));
                 })

@@ -32,6 +32,8 @@ public record Notice(String id, NoticeType type, String tenantId, String destina
             case DEGRADED -> "Subsets: updates to " + vendor + " for " + tenantId + " are paused";
             case RECOVERED -> "Subsets: the " + vendor + " connection for " + tenantId + " works again";
             case RUN_FINISHED -> "Subsets: a full send to " + vendor + " for " + tenantId + " has finished";
+            case DEAD_LETTERS -> "Subsets: updates to " + vendor + " for " + tenantId + " are failing";
+            case DAILY_SUMMARY -> "Subsets: " + vendor + " updates for " + tenantId + " on " + detail("day", "the day before");
         };
     }
 
@@ -57,12 +59,35 @@ public record Notice(String id, NoticeType type, String tenantId, String destina
                     .append(vendor).append(" (").append(details == null ? "a full send" : details.getString("reason", "a full send"))
                     .append("): ").append(details == null ? 0 : details.getLong("sent", 0L)).append(" sent.\n")
                     .append(reason == null ? "" : "\nLast problem reported by " + vendor + ": " + reason + "\n");
+            case DEAD_LETTERS -> text.append(count("deadLettered")).append(" updates for ").append(tenantId).append(" could not be "
+                            + "delivered to ").append(vendor).append(" in the last hour (you are told from ").append(count("deadLettersPerHour"))
+                    .append(" an hour) and were set aside.\n\n")
+                    .append("What ").append(vendor).append(" said: ").append(reasonOr("no reason given")).append("\n\n")
+                    .append("What to do: fix what ").append(vendor).append(" complains about, then send the set-aside updates again "
+                            + "(a replay of the connection's dead letters). You will not be told again unless the failures "
+                            + "drop below that number and rise above it again.\n");
+            case DAILY_SUMMARY -> text.append("What Subsets sent to ").append(vendor).append(" for ").append(tenantId).append(" on ")
+                    .append(detail("day", "the day before")).append(" (UTC):\n\n")
+                    .append("- subscribers updated: ").append(details == null || details.getValue("uniqueUpdated") == null ? "not counted"
+                            : "about " + details.getValue("uniqueUpdated")).append("\n")
+                    .append("- updates delivered: ").append(count("updated")).append("\n")
+                    .append("- updates refused by ").append(vendor).append(": ").append(count("rejected")).append("\n")
+                    .append("- updates set aside after repeated failures: ").append(count("deadLettered")).append("\n")
+                    .append(reason == null ? "" : "\nLast problem reported by " + vendor + " that day: " + reason + "\n");
         }
         text.append("\nWhen: ").append(occurredAt).append(" (UTC)\n")
                 .append("Reference: ").append(id).append("\n\n")
                 .append("You receive this because your address is on the ").append(vendor)
                 .append(" connection's notification list in Subsets.\n");
         return text.toString();
+    }
+
+    private long count(String name) {
+        return details == null || !(details.getValue(name) instanceof Number n) ? 0 : n.longValue();
+    }
+
+    private String detail(String name, String fallback) {
+        return details == null || details.getString(name) == null ? fallback : details.getString(name);
     }
 
     private String reasonOr(String fallback) {

@@ -9,7 +9,11 @@ public enum NoticeType {
     /** Back to READY after FAILED or DEGRADED. */
     RECOVERED("destination.recovered", "READY", true),
     /** A backfill, resync or replay finished ({@code every_run} only). */
-    RUN_FINISHED("run.finished", null, false);
+    RUN_FINISHED("run.finished", null, false),
+    /** The dead letters of the last hour reached the destination's {@code deadLettersPerHour}. */
+    DEAD_LETTERS("destination.dead_letters", null, true),
+    /** The day's counts, once a day ({@code every_run} only). */
+    DAILY_SUMMARY("daily.summary", null, false);
 
     private final String wireName;
     private final String status;

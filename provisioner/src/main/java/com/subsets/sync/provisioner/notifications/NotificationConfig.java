@@ -8,10 +8,14 @@ import java.util.Locale;
 /**
  * How notices are sent: the SMTP relay (null: none, and registrations with e-mail addresses are refused), whether a
  * webhook may be plain http (local mode only), how often each replica looks for due deliveries, the retry backoff and
- * for how long a notice is retried before it is given up, and each attempt's timeout.
+ * for how long a notice is retried before it is given up, each attempt's timeout, the dead letters in an hour that make
+ * a notice by default, and how often each replica looks for daily summaries to queue.
  */
 public record NotificationConfig(Smtp smtp, boolean allowHttp, Duration interval, Duration retryBase, Duration retryMax,
-                                 Duration giveUpAfter, Duration timeout) {
+                                 Duration giveUpAfter, Duration timeout, int deadLettersPerHour, Duration dailyCheck) {
+
+    /** Dead letters in an hour that make a notice when a destination names no threshold. */
+    public static final int DEFAULT_DEAD_LETTERS_PER_HOUR = 100;
 
     /** STARTTLS: {@code required} (never AUTH or a message in the clear), {@code optional} or {@code disabled}. */
     public record Smtp(String host, int port, String startTls, String username, String password, String from) {
@@ -28,7 +32,10 @@ public record NotificationConfig(Smtp smtp, boolean allowHttp, Duration interval
                 env.millis("PROVISIONER_NOTIFICATIONS_RETRY_BASE_MS", Duration.ofSeconds(5), Duration.ofMillis(10), Duration.ofHours(1)),
                 env.millis("PROVISIONER_NOTIFICATIONS_RETRY_MAX_DELAY_MS", Duration.ofMinutes(10), Duration.ofMillis(10), Duration.ofDays(1)),
                 env.millis("PROVISIONER_NOTIFICATIONS_GIVE_UP_MS", Duration.ofHours(24), Duration.ofSeconds(1), Duration.ofDays(7)),
-                env.millis("PROVISIONER_NOTIFICATIONS_TIMEOUT_MS", Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofMinutes(2)));
+                env.millis("PROVISIONER_NOTIFICATIONS_TIMEOUT_MS", Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofMinutes(2)),
+                env.integer("PROVISIONER_NOTIFY_DEAD_LETTERS_PER_HOUR", DEFAULT_DEAD_LETTERS_PER_HOUR, 1,
+                        NotificationSettingsReader.MAX_DEAD_LETTERS_PER_HOUR),
+                env.millis("PROVISIONER_NOTIFICATIONS_DAILY_CHECK_MS", Duration.ofMinutes(1), Duration.ofMillis(50), Duration.ofHours(1)));
     }
 
     private static Smtp smtp(EnvReader env) {

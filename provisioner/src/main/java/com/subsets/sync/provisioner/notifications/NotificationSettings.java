@@ -8,9 +8,10 @@ import java.util.Locale;
 /**
  * Whom a destination tells about its health: e-mail addresses, a webhook (its URL and the secret that signs each
  * call, sealed before it is stored and never shown again), and on what: {@code failures} (the health changes and
- * the recoveries) or {@code every_run} (also each finished backfill, resync or replay).
+ * the recoveries) or {@code every_run} (also each finished backfill, resync or replay, and a daily summary); and how
+ * many dead letters in an hour make a notice ({@code deadLettersPerHour}).
  */
-public record NotificationSettings(List<String> emails, Webhook webhook, NotifyOn on) {
+public record NotificationSettings(List<String> emails, Webhook webhook, NotifyOn on, int deadLettersPerHour) {
 
     public NotificationSettings {
         emails = List.copyOf(emails);
@@ -37,8 +38,10 @@ public record NotificationSettings(List<String> emails, Webhook webhook, NotifyO
     }
 
     /** What GET shows: the settings, the webhook secret as a fingerprint only. */
-    public static JsonObject view(List<String> emails, String webhookUrl, String secretFingerprint, NotifyOn on) {
-        JsonObject view = new JsonObject().put("emails", new JsonArray(emails)).put("on", on.wireName());
+    public static JsonObject view(List<String> emails, String webhookUrl, String secretFingerprint, NotifyOn on,
+                                  int deadLettersPerHour) {
+        JsonObject view = new JsonObject().put("emails", new JsonArray(emails)).put("on", on.wireName())
+                .put("deadLettersPerHour", deadLettersPerHour);
         if (webhookUrl != null) {
             view.put("webhook", new JsonObject().put("url", webhookUrl).put("secretFingerprint", secretFingerprint));
         }

@@ -19,7 +19,9 @@ import java.util.regex.Pattern;
 public final class NotificationSettingsReader {
 
     static final int MAX_EMAILS = 20;
-    private static final Set<String> KEYS = Set.of("emails", "webhook", "on");
+    private static final Set<String> KEYS = Set.of("emails", "webhook", "on", "deadLettersPerHour");
+    /** The highest {@code deadLettersPerHour}: far above what a dispatcher can dead-letter in an hour. */
+    static final int MAX_DEAD_LETTERS_PER_HOUR = 10_000_000;
     private static final Set<String> WEBHOOK_KEYS = Set.of("url", "secret");
     /** One address, no display name: nothing that could break a header (no spaces, CR, LF, commas or angle brackets). */
     private static final Pattern EMAIL = Pattern.compile(
@@ -28,11 +30,18 @@ public final class NotificationSettingsReader {
 
     private final boolean allowHttp;
     private final boolean emailConfigured;
+    private final int defaultDeadLettersPerHour;
 
     /** {@code allowHttp}: local mode; {@code emailConfigured}: an SMTP relay is configured. */
     public NotificationSettingsReader(boolean allowHttp, boolean emailConfigured) {
+        this(allowHttp, emailConfigured, NotificationConfig.DEFAULT_DEAD_LETTERS_PER_HOUR);
+    }
+
+    /** {@code defaultDeadLettersPerHour}: the threshold of settings that name none (PROVISIONER_NOTIFY_DEAD_LETTERS_PER_HOUR). */
+    public NotificationSettingsReader(boolean allowHttp, boolean emailConfigured, int defaultDeadLettersPerHour) {
         this.allowHttp = allowHttp;
         this.emailConfigured = emailConfigured;
+        this.defaultDeadLettersPerHour = defaultDeadLettersPerHour;
     }
 
     /** The settings, or null when there are none ({@code value} absent or null); problems go to {@code violation}. */
@@ -45,7 +54,7 @@ public final class NotificationSettingsReader {
             return null;
         }
         body.fieldNames().stream().filter(name -> !KEYS.contains(name)).sorted().forEach(name ->
-                violation.accept("notifications." + name, "is not a known property; allowed: emails, on, webhook"));
+                violation.accept("notifications." + name, "is not a known property; allowed: deadLettersPerHour, emails, on, webhook"));
         List<String> emails = emails(body.getValue("emails"), violation);
         NotificationSettings.Webhook webhook = webhook(body.getValue("webhook"), violation);
         NotificationSettings.NotifyOn on = NotificationSettings.NotifyOn.FAILURES;
@@ -57,11 +66,21 @@ public final class NotificationSettingsReader {
                 violation.accept("notifications.on", "must be one of every_run, failures, was " + clip(String.valueOf(onValue)));
             }
         }
+        int deadLettersPerHour = defaultDeadLettersPerHour;
+        if (body.containsKey("deadLettersPerHour")) {
+            Object limit = body.getValue("deadLettersPerHour");
+            if (limit instanceof Integer n && n >= 1 && n <= MAX_DEAD_LETTERS_PER_HOUR) {
+                deadLettersPerHour = n;
+            } else {
+                violation.accept("notifications.deadLettersPerHour", "must be a whole number from 1 to " + MAX_DEAD_LETTERS_PER_HOUR
+                        + ", was " + clip(String.valueOf(limit)));
+            }
+        }
         if (emails.isEmpty() && webhook == null && !body.containsKey("webhook")
                 && (!(body.getValue("emails") instanceof JsonArray a) || a.isEmpty())) {
             violation.accept("notifications", "needs emails or a webhook (or leave notifications out)");
         }
-        return new NotificationSettings(emails, webhook, on);
+        return new NotificationSettings(emails, webhook, on, deadLettersPerHour);
     }
 
     private List<String> emails(Object value, BiConsumer<String, String> violation) {

@@ -23,9 +23,9 @@ public final class NotificationStore implements HealthHook {
 
     /** Settings as stored: the webhook secret still sealed. */
     public record Stored(List<String> emails, NotificationSettings.NotifyOn on, String webhookUrl, SecretBox.Sealed webhookSecret,
-                         String secretFingerprint) {
+                         String secretFingerprint, int deadLettersPerHour) {
         public JsonObject view() {
-            return NotificationSettings.view(emails, webhookUrl, secretFingerprint, on);
+            return NotificationSettings.view(emails, webhookUrl, secretFingerprint, on, deadLettersPerHour);
         }
     }
 
@@ -34,9 +34,16 @@ public final class NotificationStore implements HealthHook {
     }
 
     private final Pool pool;
+    /** The threshold of settings saved before thresholds were kept (V17: a null column). */
+    private final int defaultDeadLettersPerHour;
 
     public NotificationStore(Pool pool) {
+        this(pool, NotificationConfig.DEFAULT_DEAD_LETTERS_PER_HOUR);
+    }
+
+    public NotificationStore(Pool pool, int defaultDeadLettersPerHour) {
         this.pool = pool;
+        this.defaultDeadLettersPerHour = defaultDeadLettersPerHour;
     }
 
     /** Replaces a destination's settings ({@code settings} null: it has none); the webhook secret comes sealed. */
@@ -49,22 +56,24 @@ public final class NotificationStore implements HealthHook {
         String url = settings.webhook() == null ? null : settings.webhook().url();
         return pool.preparedQuery("""
                 INSERT INTO destination_notification (tenant_id, kind, emails, notify_on, webhook_url, webhook_secret_key_id,
-                                                      webhook_secret_nonce, webhook_secret_sealed, webhook_secret_fingerprint)
-                SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9 WHERE EXISTS (SELECT 1 FROM destination WHERE tenant_id = $1 AND kind = $2)
+                                                      webhook_secret_nonce, webhook_secret_sealed, webhook_secret_fingerprint,
+                                                      dead_letters_per_hour)
+                SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 WHERE EXISTS (SELECT 1 FROM destination WHERE tenant_id = $1 AND kind = $2)
                 ON CONFLICT (tenant_id, kind) DO UPDATE SET emails = EXCLUDED.emails, notify_on = EXCLUDED.notify_on,
                     webhook_url = EXCLUDED.webhook_url, webhook_secret_key_id = EXCLUDED.webhook_secret_key_id,
                     webhook_secret_nonce = EXCLUDED.webhook_secret_nonce, webhook_secret_sealed = EXCLUDED.webhook_secret_sealed,
-                    webhook_secret_fingerprint = EXCLUDED.webhook_secret_fingerprint, updated_at = now()""")
+                    webhook_secret_fingerprint = EXCLUDED.webhook_secret_fingerprint,
+                    dead_letters_per_hour = EXCLUDED.dead_letters_per_hour, updated_at = now()""")
                 .execute(Tuple.from(Arrays.asList(tenantId, kind.wireName(), settings.emails().toArray(String[]::new),
                         settings.on().wireName(), url, sealed == null ? null : sealed.keyId(),
                         sealed == null ? null : Buffer.buffer(sealed.nonce()), sealed == null ? null : Buffer.buffer(sealed.ciphertext()),
-                        fingerprint)))
+                        fingerprint, settings.deadLettersPerHour())))
                 .mapEmpty();
     }
 
     public Future<Optional<Stored>> find(String tenantId, DestinationKind kind) {
         return pool.preparedQuery("SELECT emails, notify_on, webhook_url, webhook_secret_key_id, webhook_secret_nonce, "
-                        + "webhook_secret_sealed, webhook_secret_fingerprint FROM destination_notification WHERE tenant_id = $1 AND kind = $2")
+                        + "webhook_secret_sealed, webhook_secret_fingerprint, dead_letters_per_hour FROM destination_notification WHERE tenant_id = $1 AND kind = $2")
                 .execute(Tuple.of(tenantId, kind.wireName()))
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(stored(rows.iterator().next())));
     }
@@ -101,7 +110,7 @@ public final class NotificationStore implements HealthHook {
     }
 
     /** The notice, and a delivery for each channel the destination has that wants this type. */
-    private static Future<Void> enqueue(SqlClient tx, String tenantId, DestinationKind kind, NoticeType type, String reason,
+    static Future<Void> enqueue(SqlClient tx, String tenantId, DestinationKind kind, NoticeType type, String reason,
                                         JsonObject details) {
         return tx.preparedQuery("""
                 WITH event AS (INSERT INTO notification_event (tenant_id, kind, type, status, reason, details)
@@ -130,7 +139,7 @@ public final class NotificationStore implements HealthHook {
                     RETURNING d.id, d.event_id, d.channel, d.attempts)
                 SELECT c.id, c.channel, c.attempts, e.event_id, e.tenant_id, e.kind, e.type, e.reason, e.details, e.occurred_at,
                        n.tenant_id AS configured, n.emails, n.notify_on, n.webhook_url, n.webhook_secret_key_id, n.webhook_secret_nonce,
-                       n.webhook_secret_sealed, n.webhook_secret_fingerprint
+                       n.webhook_secret_sealed, n.webhook_secret_fingerprint, n.dead_letters_per_hour
                 FROM claimed c JOIN notification_event e ON e.id = c.event_id
                 LEFT JOIN destination_notification n ON n.tenant_id = e.tenant_id AND n.kind = e.kind
                 ORDER BY c.id""")
@@ -183,12 +192,13 @@ public final class NotificationStore implements HealthHook {
                 });
     }
 
-    private static Stored stored(Row r) {
+    private Stored stored(Row r) {
         String[] emails = r.getArrayOfStrings("emails");
         SecretBox.Sealed sealed = r.getString("webhook_secret_key_id") == null ? null : new SecretBox.Sealed(
                 r.getString("webhook_secret_key_id"), r.getBuffer("webhook_secret_nonce").getBytes(),
                 r.getBuffer("webhook_secret_sealed").getBytes());
         return new Stored(emails == null ? List.of() : List.of(emails), NotificationSettings.NotifyOn.of(r.getString("notify_on")),
-                r.getString("webhook_url"), sealed, r.getString("webhook_secret_fingerprint"));
+                r.getString("webhook_url"), sealed, r.getString("webhook_secret_fingerprint"),
+                r.getInteger("dead_letters_per_hour") == null ? defaultDeadLettersPerHour : r.getInteger("dead_letters_per_hour"));
     }
 }

@@ -29,9 +29,22 @@ public final class DeliveryHistoryStore {
 
     private static final int DAYS_SHOWN = 30;
     private final Pool pool;
+    private final Applied applied;
+
+    /** Told of each report inside the transaction that applies it (the dead-letter notices): rolls back with it. */
+    public interface Applied {
+        Applied NONE = (tx, report) -> Future.succeededFuture();
+
+        Future<Void> applied(SqlConnection tx, DeliveryReport report);
+    }
 
     public DeliveryHistoryStore(Pool pool) {
+        this(pool, Applied.NONE);
+    }
+
+    public DeliveryHistoryStore(Pool pool, Applied applied) {
         this.pool = pool;
+        this.applied = applied;
     }
 
     /**
@@ -82,6 +95,7 @@ public final class DeliveryHistoryStore {
                                             report.lastError() == null ? null : report.lastError().message())))
                             .compose(v -> mergeDay(tx, report, end.toLocalDate()))
                             .compose(v -> mergeTotal(tx, report))
+                            .compose(v -> applied.applied(tx, report))
                             .map(true);
                 }));
     }

@@ -90,4 +90,52 @@ class NotificationsCoreTest {
         assertThat(run.text()).contains("finished sending acme's subscribers to BlueConic (ready): 12 sent.");
         assertThat(run.webhookBody().getValue("status")).isNull();
     }
+
+    @Test
+    void deadLettersAreToldWhenTheyReachTheThresholdAndAgainOnlyAfterFallingBelowIt() {
+        assertThat(DeadLetterAlarm.decide(false, 3, 4, 5)).isEqualTo(new DeadLetterAlarm.Decision(false, false));
+        assertThat(DeadLetterAlarm.decide(false, 4, 5, 5)).as("reaching it").isEqualTo(new DeadLetterAlarm.Decision(true, true));
+        assertThat(DeadLetterAlarm.decide(true, 5, 9, 5)).as("still above: told once").isEqualTo(new DeadLetterAlarm.Decision(true, false));
+        assertThat(DeadLetterAlarm.decide(true, 2, 3, 5)).as("below again: armed, nothing told")
+                .isEqualTo(new DeadLetterAlarm.Decision(false, false));
+        assertThat(DeadLetterAlarm.decide(true, 0, 7, 5)).as("the hour emptied since the last report, then above again")
+                .isEqualTo(new DeadLetterAlarm.Decision(true, true));
+        assertThat(DeadLetterAlarm.decide(false, 0, 1, 1)).isEqualTo(new DeadLetterAlarm.Decision(true, true));
+    }
+
+    @Test
+    void theThresholdDefaultsToTheProvisionersAndIsValidated() {
+        JsonObject webhook = new JsonObject().put("url", "https://hooks.example/x").put("secret", SECRET);
+        List<Violation> none = new ArrayList<>();
+        NotificationSettings defaulted = new NotificationSettingsReader(false, false, 40)
+                .read(new JsonObject().put("webhook", webhook), (p, m) -> none.add(new Violation(p, m)));
+        assertThat(none).isEmpty();
+        assertThat(defaulted.deadLettersPerHour()).isEqualTo(40);
+        NotificationSettings named = new NotificationSettingsReader(false, false, 40)
+                .read(new JsonObject().put("webhook", webhook).put("deadLettersPerHour", 3), (p, m) -> none.add(new Violation(p, m)));
+        assertThat(named.deadLettersPerHour()).isEqualTo(3);
+        for (Object bad : new Object[] {0, -1, 2.5, "10", 10_000_001}) {
+            List<Violation> problems = new ArrayList<>();
+            new NotificationSettingsReader(false, false, 40).read(new JsonObject().put("webhook", webhook).put("deadLettersPerHour", bad),
+                    (p, m) -> problems.add(new Violation(p, m)));
+            assertThat(problems).as(String.valueOf(bad)).containsExactly(new Violation("notifications.deadLettersPerHour",
+                    "must be a whole number from 1 to 10000000, was " + bad));
+        }
+    }
+
+    @Test
+    void theDeadLetterNoticeAndTheDailySummarySayTheirCountsInPlainText() {
+        Notice dead = new Notice("2", NoticeType.DEAD_LETTERS, "acme", "iterable", "Iterable answered 400: Invalid email",
+                new JsonObject().put("deadLettered", 12L).put("deadLettersPerHour", 10), Instant.EPOCH);
+        assertThat(dead.subject()).isEqualTo("Subsets: updates to Iterable for acme are failing");
+        assertThat(dead.text()).contains("12 updates for acme could not be delivered to Iterable in the last hour (you are told from 10 an hour)")
+                .contains("What Iterable said: Iterable answered 400: Invalid email");
+        assertThat(dead.webhookBody().getString("type")).isEqualTo("destination.dead_letters");
+        Notice daily = new Notice("3", NoticeType.DAILY_SUMMARY, "acme", "blueconic", null, new JsonObject().put("day", "2025-03-01")
+                .put("updated", 40L).put("rejected", 2L).put("deadLettered", 1L).put("uniqueUpdated", 31L), Instant.EPOCH);
+        assertThat(daily.subject()).isEqualTo("Subsets: BlueConic updates for acme on 2025-03-01");
+        assertThat(daily.text()).contains("- subscribers updated: about 31\n").contains("- updates delivered: 40\n")
+                .contains("- updates refused by BlueConic: 2\n").contains("- updates set aside after repeated failures: 1\n");
+        assertThat(daily.webhookBody().getString("type")).isEqualTo("daily.summary");
+    }
 }
