@@ -35,3 +35,7 @@ CREATE TABLE notification_daily (
     queued_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (tenant_id, kind, day)
 );
+
+-- The test subscribers saved on a destination ([{userId?, email?}], at most 25): what POST .../test sends when its body
+-- names none. Apart from the settings: changing them provisions nothing again and reaches no dispatcher.
+ALTER TABLE destination ADD COLUMN test_subscribers jsonb NOT NULL DEFAULT '[]'::jsonb;

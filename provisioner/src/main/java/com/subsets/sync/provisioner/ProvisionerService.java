@@ -109,6 +109,7 @@ public final class ProvisionerService {
             notifier = new NotificationSender(vertx, notices, webhookSecrets, config.notifications(), config.replica(),
                     new NotificationMetrics(metrics.registry()));
             DestinationStore store = new DestinationStore(pool, notices);
+            com.subsets.sync.provisioner.store.TestSubscriberStore testSubscribers = new com.subsets.sync.provisioner.store.TestSubscriberStore(pool);
             DeliveryHistoryStore history = new DeliveryHistoryStore(pool,
                     new com.subsets.sync.provisioner.notifications.DeadLetterAlarm(config.notifications().deadLettersPerHour()));
             CredentialSealer sealer = new CredentialSealer(config.secrets(), config.instanceUrls());
@@ -129,11 +130,12 @@ public final class ProvisionerService {
             new DestinationsApi(store, history, resyncs, segmentStore, new RegistrationReader(config.instanceUrls(),
                     new NotificationSettingsReader(config.notifications().allowHttp(), config.notifications().smtp() != null,
                             config.notifications().deadLettersPerHour())), sealer, runner,
-                    config.iterableEndpoints(), config.operators(), config.dispatchers(), provisionerMetrics, notices, webhookSecrets)
+                    config.iterableEndpoints(), config.operators(), config.dispatchers(), provisionerMetrics, notices, webhookSecrets,
+                    testSubscribers)
                     .mount(router);
             DeadLetterScan deadLetters = new DeadLetterScan(vertx, config);
             new ResyncApi(store, resyncs, deadLetters, config.deadLetterTopics()).mount(router);
-            new TestDeliveryApi(store, resyncs, new StateLookup(vertx, config), deadLetters, config.deadLetterTopics(), sealer,
+            new TestDeliveryApi(store, testSubscribers, resyncs, new StateLookup(vertx, config), deadLetters, config.deadLetterTopics(), sealer,
                     config.iterableEndpoints(), new TestReadBack(vertx, client, blueConicTokens, config.vendorTimeout().toMillis()))
                     .mount(router);
             // Once at start, before the API answers: credentials under an older key or binding are resealed (rows that

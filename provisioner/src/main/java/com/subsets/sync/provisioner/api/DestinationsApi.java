@@ -58,13 +58,16 @@ public final class DestinationsApi {
     private final java.util.Map<DestinationKind, TokenAuthenticator> dispatchers;
     private final NotificationStore notifications;
     private final WebhookSecrets webhookSecrets;
+    private final com.subsets.sync.provisioner.store.TestSubscriberStore testSubscribers;
 
     public DestinationsApi(DestinationStore store, DeliveryHistoryStore history, ResyncStore resyncs, SegmentStore segments,
                            RegistrationReader reader, CredentialSealer secrets,
                            ProvisioningRunner runner, IterableEndpoints endpoints, TokenAuthenticator operators,
                            java.util.Map<DestinationKind, TokenAuthenticator> dispatchers, ProvisionerMetrics metrics,
-                           NotificationStore notifications, WebhookSecrets webhookSecrets) {
+                           NotificationStore notifications, WebhookSecrets webhookSecrets,
+                           com.subsets.sync.provisioner.store.TestSubscriberStore testSubscribers) {
         this.notifications = notifications;
+        this.testSubscribers = testSubscribers;
         this.webhookSecrets = webhookSecrets;
         this.store = store;
         this.history = history;
@@ -153,11 +156,26 @@ public final class DestinationsApi {
         if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
             throw new ApiException(415, "unsupported_media_type", "send the destination as application/json");
         }
-        Registration registration = reader.read(kind, jsonObject(ctx));
+        JsonObject registered = jsonObject(ctx);
+        // The saved test subscribers are read apart from the rest (RegistrationReader), their problems reported with its.
+        com.subsets.sync.provisioner.core.TestSubscribers.Read tests =
+                com.subsets.sync.provisioner.core.TestSubscribers.saved(registered.remove("testSubscribers"));
+        Registration registration;
+        try {
+            registration = reader.read(kind, registered);
+        } catch (com.subsets.sync.provisioner.core.InvalidRegistration invalid) {
+            List<com.subsets.sync.model.Violation> all = new java.util.ArrayList<>(invalid.violations());
+            all.addAll(tests.problems());
+            throw new com.subsets.sync.provisioner.core.InvalidRegistration(all);
+        }
+        if (!tests.problems().isEmpty()) {
+            throw new com.subsets.sync.provisioner.core.InvalidRegistration(tests.problems());
+        }
         SecretBox.Sealed sealed = secrets.seal(tenantId, kind, registration.settings(), registration.secret());
         String fingerprint = Fingerprint.of(registration.secret().getString(registration.secret().fieldNames().iterator().next()));
         return store.register(tenantId, kind, registration.settings(), sealed, fingerprint, registration.backfill())
                 .compose(change -> saveNotifications(tenantId, kind, registration.notifications()).map(change))
+                .compose(change -> testSubscribers.save(tenantId, kind, tests.subscribers()).map(change))
                 .compose(change -> {
             LOG.info("tenant {} {} destination {}", tenantId, kind.wireName(), change.name().toLowerCase(Locale.ROOT));
             if (change != DestinationStore.Change.UNCHANGED) {
@@ -249,7 +267,7 @@ public final class DestinationsApi {
     private Future<JsonObject> view(String tenantId, DestinationKind kind) {
         return store.find(tenantId, kind).compose(found -> {
             StoredDestination d = found.orElseThrow(() -> notRegistered(tenantId, kind));
-            return notifications.find(tenantId, kind).compose(notified ->
+            return notifications.find(tenantId, kind).compose(notified -> testSubscribers.find(tenantId, kind).compose(tests ->
                     store.ledger(tenantId, kind).compose(ledger -> resyncs.parking(tenantId, kind).compose(parking ->
                     (kind == DestinationKind.BLUECONIC ? segments.followed(tenantId) : Future.succeededFuture(
                             List.<SegmentStore.Followed>of())).map(followed -> {
@@ -276,8 +294,9 @@ public final class DestinationsApi {
                         .put("updatedAt", d.updatedAt().toInstant().toString())
                         .put("fields", fields)
                         .put("segments", kind == DestinationKind.BLUECONIC ? segmentsView(followed) : null)
-                        .put("notifications", notified.map(NotificationStore.Stored::view).orElse(null));
-            }))));
+                        .put("notifications", notified.map(NotificationStore.Stored::view).orElse(null))
+                        .put("testSubscribers", com.subsets.sync.provisioner.core.TestSubscribers.json(tests));
+            })))));
         });
     }
 

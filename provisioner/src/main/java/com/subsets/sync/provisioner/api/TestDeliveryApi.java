@@ -12,6 +12,8 @@ import com.subsets.sync.provisioner.core.TestDeliveryCheck;
 import com.subsets.sync.provisioner.core.TestSubscribers;
 import com.subsets.sync.provisioner.store.DestinationStore;
 import com.subsets.sync.provisioner.store.ResyncStore;
+import com.subsets.sync.provisioner.store.TestSubscriberStore;
+import com.subsets.sync.model.Violation;
 import com.subsets.sync.provisioner.vendor.TestReadBack;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -39,6 +41,7 @@ public final class TestDeliveryApi {
     private static final String TEST = "/v1/tenants/:tenantId/destinations/:kind/test";
 
     private final DestinationStore destinations;
+    private final TestSubscriberStore saved;
     private final ResyncStore resyncs;
     private final StateLookup states;
     private final DeadLetterScan deadLetters;
@@ -47,10 +50,11 @@ public final class TestDeliveryApi {
     private final IterableEndpoints iterableEndpoints;
     private final TestReadBack vendor;
 
-    public TestDeliveryApi(DestinationStore destinations, ResyncStore resyncs, StateLookup states, DeadLetterScan deadLetters,
+    public TestDeliveryApi(DestinationStore destinations, TestSubscriberStore saved, ResyncStore resyncs, StateLookup states, DeadLetterScan deadLetters,
                            Map<DestinationKind, String> deadLetterTopics, CredentialSealer sealer, IterableEndpoints iterableEndpoints,
                            TestReadBack vendor) {
         this.destinations = destinations;
+        this.saved = saved;
         this.resyncs = resyncs;
         this.states = states;
         this.deadLetters = deadLetters;
@@ -68,16 +72,36 @@ public final class TestDeliveryApi {
     private Future<DestinationsApi.Reply> request(RoutingContext ctx) {
         String tenantId = DestinationsApi.tenantId(ctx);
         DestinationKind kind = DestinationsApi.kind(ctx);
-        TestSubscribers.Read read = TestSubscribers.read(DestinationsApi.jsonObject(ctx));
+        // No body, or one without subscribers: the test subscribers saved on the destination.
+        JsonObject body = ctx.body() == null || ctx.body().buffer() == null || ctx.body().buffer().length() == 0 ? new JsonObject()
+                : DestinationsApi.jsonObject(ctx);
+        boolean named = body.containsKey("subscribers");
+        TestSubscribers.Read read = named ? TestSubscribers.read(body) : new TestSubscribers.Read(List.of(), TestSubscribers.unknownNames(body));
         if (!read.problems().isEmpty()) {
-            throw new ApiException(400, "invalid_test_subscribers", "a test delivery takes {\"subscribers\": [{\"userId\", \"email\"}]}, "
-                    + "1 to " + TestSubscribers.MAX + " of them, identified as events' subscribers are", read.problems());
+            throw invalid(read.problems());
         }
-        List<String> keys = TestSubscribers.stateKeys(tenantId, read.subscribers());
         return destinations.find(tenantId, kind)
                 .compose(found -> found.isPresent() ? Future.succeededFuture()
-                        : Future.failedFuture(DestinationsApi.notRegistered(tenantId, kind)))
-                .compose(v -> resyncs.request(tenantId, kind, "test", "test delivery of " + keys.size() + " subscribers", keys))
+                        : Future.<Void>failedFuture(DestinationsApi.notRegistered(tenantId, kind)))
+                .compose(v -> named ? Future.succeededFuture(read.subscribers()) : saved.find(tenantId, kind).map(list -> {
+                    if (list.isEmpty()) {
+                        throw invalid(List.of(new Violation("subscribers", "is required: name 1 to " + TestSubscribers.MAX
+                                + " {userId, email} objects, or save them on the destination (testSubscribers of PUT "
+                                + ".../destinations/" + kind.wireName() + "); this destination has none saved")));
+                    }
+                    return list;
+                }))
+                .compose(subscribers -> request(tenantId, kind, TestSubscribers.stateKeys(tenantId, subscribers)));
+    }
+
+    private static ApiException invalid(List<Violation> problems) {
+        return new ApiException(400, "invalid_test_subscribers", "a test delivery takes {\"subscribers\": [{\"userId\", \"email\"}]}, "
+                + "1 to " + TestSubscribers.MAX + " of them, identified as events' subscribers are, or none to send the ones saved "
+                + "on the destination", problems);
+    }
+
+    private Future<DestinationsApi.Reply> request(String tenantId, DestinationKind kind, List<String> keys) {
+        return resyncs.request(tenantId, kind, "test", "test delivery of " + keys.size() + " subscribers", keys)
                 .compose(created -> {
                     if (created.isEmpty()) {
                         return resyncs.latest(tenantId, kind).compose(running -> Future.failedFuture(new ApiException(409,

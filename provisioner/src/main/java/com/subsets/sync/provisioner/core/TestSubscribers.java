@@ -13,7 +13,8 @@ import java.util.Set;
 
 /**
  * A test delivery's subscribers, read from {@code {"subscribers": [{"userId"|"email", ...}]}}: 1 to {@value #MAX} of
- * them, each identified as an event's subscriber is (the same rules and limits), nothing else in an entry. Pure.
+ * them, each identified as an event's subscriber is (the same rules and limits), nothing else in an entry; and the
+ * ones saved on a destination ({@code "testSubscribers"} of its registration, 0 to {@value #MAX}), by the same rules. Pure.
  */
 public final class TestSubscribers {
 
@@ -28,25 +29,69 @@ public final class TestSubscribers {
     }
 
     public static Read read(JsonObject body) {
+        List<Violation> problems = unknownNames(body);
+        if (!(body.getValue("subscribers") instanceof JsonArray list)) {
+            problems.add(new Violation("subscribers", "is required: a list of 1 to " + MAX + " {userId, email} objects"));
+            return new Read(List.of(), problems);
+        }
+        Read read = list("subscribers", list, 1);
+        problems.addAll(read.problems());
+        return new Read(problems.isEmpty() ? read.subscribers() : List.of(), problems);
+    }
+
+    /** A body's names other than {@code subscribers}: a test delivery takes nothing else. */
+    public static List<Violation> unknownNames(JsonObject body) {
         List<Violation> problems = new ArrayList<>();
         for (String name : body.fieldNames()) {
             if (!name.equals("subscribers")) {
                 problems.add(new Violation(name, "unknown property; a test delivery takes subscribers only"));
             }
         }
-        if (!(body.getValue("subscribers") instanceof JsonArray list)) {
-            problems.add(new Violation("subscribers", "is required: a list of 1 to " + MAX + " {userId, email} objects"));
-            return new Read(List.of(), problems);
+        return problems;
+    }
+
+    /**
+     * The test subscribers saved on a destination ({@code testSubscribers} of its registration): 0 to {@value #MAX},
+     * the same rules as a test delivery's; absent or null: none.
+     */
+    public static Read saved(Object value) {
+        if (value == null) {
+            return new Read(List.of(), List.of());
         }
-        if (list.isEmpty() || list.size() > MAX) {
-            problems.add(new Violation("subscribers", "must hold 1 to " + MAX + " subscribers, not " + list.size()));
+        if (!(value instanceof JsonArray list)) {
+            return new Read(List.of(), List.of(new Violation("testSubscribers", "must be a list of 0 to " + MAX
+                    + " {userId, email} objects")));
+        }
+        return list("testSubscribers", list, 0);
+    }
+
+    /** Each saved subscriber as its registration names it: {userId?, email?}. */
+    public static JsonArray json(List<Subscriber> subscribers) {
+        JsonArray out = new JsonArray();
+        subscribers.forEach(s -> {
+            JsonObject entry = new JsonObject();
+            if (s.userId() != null) {
+                entry.put("userId", s.userId());
+            }
+            if (s.email() != null) {
+                entry.put("email", s.email());
+            }
+            out.add(entry);
+        });
+        return out;
+    }
+
+    private static Read list(String path, JsonArray list, int min) {
+        List<Violation> problems = new ArrayList<>();
+        if (list.size() < min || list.size() > MAX) {
+            problems.add(new Violation(path, "must hold " + min + " to " + MAX + " subscribers, not " + list.size()));
             return new Read(List.of(), problems);
         }
         List<Subscriber> subscribers = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
-            String prefix = "subscribers[" + i + "].";
+            String prefix = path + "[" + i + "].";
             if (!(list.getValue(i) instanceof JsonObject entry)) {
-                problems.add(new Violation("subscribers[" + i + "]", "must be an object with userId and/or email"));
+                problems.add(new Violation(path + "[" + i + "]", "must be an object with userId and/or email"));
                 continue;
             }
             for (String name : entry.fieldNames()) {

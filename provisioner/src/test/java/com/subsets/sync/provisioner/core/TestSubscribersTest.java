@@ -39,4 +39,23 @@ class TestSubscribersTest {
         assertThat(bad.problems()).extracting(Violation::path).containsExactly("extra", "subscribers[0]", "subscribers[1].email",
                 "subscribers[2]", "subscribers[3].userId", "subscribers[4].phone");
     }
+
+    @Test
+    void theSavedListTakesNoneToTwentyFiveByTheSameRules() {
+        assertThat(TestSubscribers.saved(null).subscribers()).as("left out: none").isEmpty();
+        assertThat(TestSubscribers.saved(new JsonArray()).problems()).as("an empty list: none").isEmpty();
+        JsonArray two = new JsonArray().add(new JsonObject().put("userId", "u1")).add(new JsonObject().put("email", "e@example.com"));
+        TestSubscribers.Read read = TestSubscribers.saved(two);
+        assertThat(read.subscribers()).containsExactly(new Subscriber("u1", null), new Subscriber(null, "e@example.com"));
+        assertThat(TestSubscribers.json(read.subscribers())).as("saved and shown as given").isEqualTo(two);
+        JsonArray many = new JsonArray();
+        for (int i = 0; i < 26; i++) {
+            many.add(new JsonObject().put("userId", "u" + i));
+        }
+        assertThat(TestSubscribers.saved(many).problems()).containsExactly(new Violation("testSubscribers",
+                "must hold 0 to 25 subscribers, not 26"));
+        assertThat(TestSubscribers.saved(new JsonArray().add(new JsonObject().put("email", "nope"))).problems())
+                .extracting(Violation::path).containsExactly("testSubscribers[0].email");
+        assertThat(TestSubscribers.saved("u1").problems()).extracting(Violation::path).containsExactly("testSubscribers");
+    }
 }
