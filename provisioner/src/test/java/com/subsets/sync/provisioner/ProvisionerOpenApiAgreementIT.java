@@ -374,8 +374,12 @@ class ProvisionerOpenApiAgreementIT {
             registerIterable("tested");
             return answer(operator("POST", "/v1/tenants/tested/destinations/iterable/test", body));
         });
-        p.put(post + " 400 invalid_test_subscribers", () -> answer(operator("POST", test, "{\"subscribers\":[]}")));
-        p.put(post + " 400 malformed_json", () -> answer(operator("POST", test, null)));
+        p.put(post + " 400 invalid_test_subscribers", () -> {
+            // No body: the saved test subscribers, and steady has none.
+            assertThat(operator("POST", test, null).json().getString("code")).isEqualTo("invalid_test_subscribers");
+            return answer(operator("POST", test, "{\"subscribers\":[]}"));
+        });
+        p.put(post + " 400 malformed_json", () -> answer(operator("POST", test, "{\"subscribers\":")));
         p.put(post + " 400 invalid_tenant_id", () -> answer(operator("POST", "/v1/tenants/Steady/destinations/iterable/test", body)));
         p.put(post + " 400 invalid_text", () -> answer(operator("POST", test + "?x=%00", body)));
         p.put(post + " 401 unauthorized", () -> answer(call(port, "POST", test, DISPATCHER_TOKEN, body)));
