@@ -5,16 +5,6 @@
 -- PROVISIONER_NOTIFY_DEAD_LETTERS_PER_HOUR then applies.
 ALTER TABLE destination_notification ADD COLUMN dead_letters_per_hour integer CHECK (dead_letters_per_hour > 0);
 
--- Dead letters per destination and minute of the reports' window ends, from the dispatchers' delivery reports: the
--- count in the hour before a report is the sum of its 60 minutes. Minutes older than two hours are deleted as reports come.
-CREATE TABLE dead_letter_minute (
-    tenant_id     text        NOT NULL,
-    kind          text        NOT NULL,
-    minute        timestamptz NOT NULL,
-    dead_lettered bigint      NOT NULL,
-    PRIMARY KEY (tenant_id, kind, minute)
-);
-
 -- Whether the destination's dead letters were last told to be at or above its threshold: a notice goes out when
 -- they reach it, and again only after they fell below it and reached it again.
 CREATE TABLE dead_letter_alarm (
@@ -24,6 +14,18 @@ CREATE TABLE dead_letter_alarm (
     changed_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (tenant_id, kind),
     FOREIGN KEY (tenant_id, kind) REFERENCES destination ON DELETE CASCADE
+);
+
+-- Dead letters per registered destination and minute of the reports' window ends, from the dispatchers' delivery
+-- reports: the count in the hour before a report is the sum of its 60 minutes. Minutes older than two hours are deleted
+-- as reports come; all of them with the destination.
+CREATE TABLE dead_letter_minute (
+    tenant_id     text        NOT NULL,
+    kind          text        NOT NULL,
+    minute        timestamptz NOT NULL,
+    dead_lettered bigint      NOT NULL,
+    PRIMARY KEY (tenant_id, kind, minute),
+    FOREIGN KEY (tenant_id, kind) REFERENCES dead_letter_alarm ON DELETE CASCADE
 );
 
 -- The daily summaries queued (notify_on every_run): one per destination and day, whichever replica queues it first

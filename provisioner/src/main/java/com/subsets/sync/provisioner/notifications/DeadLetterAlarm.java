@@ -63,15 +63,15 @@ public final class DeadLetterAlarm implements DeliveryHistoryStore.Applied {
                         FROM dead_letter_alarm a LEFT JOIN destination_notification n ON n.tenant_id = a.tenant_id AND n.kind = a.kind
                         WHERE a.tenant_id = $1 AND a.kind = $2 FOR UPDATE OF a""")
                         .execute(Tuple.of(report.tenantId(), report.destination(), minute, defaultThreshold)))
-                .compose(rows -> tx.preparedQuery("""
+                // Counted only for a registered destination (no alarm row: deleted), so nothing stays behind it.
+                .compose(rows -> rows.size() == 0 ? Future.succeededFuture() : tx.preparedQuery("""
                                 INSERT INTO dead_letter_minute (tenant_id, kind, minute, dead_lettered) VALUES ($1, $2, $3, $4)
                                 ON CONFLICT (tenant_id, kind, minute) DO UPDATE SET dead_lettered = dead_letter_minute.dead_lettered + EXCLUDED.dead_lettered""")
                         .execute(Tuple.of(report.tenantId(), report.destination(), minute, report.deadLettered()))
                         .compose(v -> tx.preparedQuery("DELETE FROM dead_letter_minute WHERE tenant_id = $1 AND kind = $2 "
                                         + "AND minute < $3::timestamptz - interval '2 hours'")
                                 .execute(Tuple.of(report.tenantId(), report.destination(), minute)))
-                        .compose(v -> rows.size() == 0 ? Future.succeededFuture() : alarm(tx, report, kind.get(), minute,
-                                rows.iterator().next())));
+                        .compose(v -> alarm(tx, report, kind.get(), minute, rows.iterator().next())));
     }
 
     private static Future<Void> alarm(SqlConnection tx, DeliveryReport report, DestinationKind kind, OffsetDateTime minute, Row row) {
