@@ -36,11 +36,14 @@ class ResyncTest {
         assertThat(resync.resolved(150)).isTrue();
         assertThat(resync.resolved(150)).as("each record counts once").isFalse();
         assertThat(resync.position()).isEqualTo(110);
+        assertThat(resync.progress().sent()).as("150 is above the checkpoint: a resumed run sends it again, counted then")
+                .isZero();
         assertThat(rows.records()).isEqualTo(2);
         assertThat(rows.bytes()).isEqualTo(80);
         assertThat(resync.member.outstanding()).hasValue(2);
         resync.resolved(110);
         assertThat(resync.position()).isEqualTo(190);
+        assertThat(resync.progress().sent()).isEqualTo(2);
         resync.finished = true;
         assertThat(resync.done()).isFalse();
         resync.resolved(190);
