@@ -127,7 +127,7 @@ public final class ProvisionerService {
                     config.iterableEndpoints(), config.operators(), config.dispatchers(), provisionerMetrics, notices, webhookSecrets)
                     .mount(router);
             DeadLetterScan deadLetters = new DeadLetterScan(vertx, config);
-            new ResyncApi(store, resyncs, deadLetters, config.deadLetterTopics()).mount(router);
+            new ResyncApi(store, resyncs, deadLetters, config.deadLetterTopics(), config.replayMaxSubscribers()).mount(router);
             new TestDeliveryApi(store, resyncs, new StateLookup(vertx, config), deadLetters, config.deadLetterTopics(), sealer,
                     config.iterableEndpoints(), new TestReadBack(vertx, client, blueConicTokens, config.vendorTimeout().toMillis()))
                     .mount(router);

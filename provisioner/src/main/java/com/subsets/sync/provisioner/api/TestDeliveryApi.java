@@ -100,7 +100,7 @@ public final class TestDeliveryApi {
             throw notFound(tenantId, kind, ctx.pathParam("id"));
         }
         return resyncs.find(tenantId, kind, id).compose(found -> {
-            if (found.isEmpty() || !"test".equals(found.get().reason()) || found.get().subscribers() == null) {
+            if (found.isEmpty() || !"test".equals(found.get().reason()) || found.get().subscriberCount() == null) {
                 return Future.failedFuture(notFound(tenantId, kind, String.valueOf(id)));
             }
             ResyncStore.Resync test = found.get();
@@ -114,8 +114,11 @@ public final class TestDeliveryApi {
 
     /** Their states and refusals from Kafka, then the vendor, one subscriber after another. */
     private Future<JsonArray> readBack(String tenantId, DestinationKind kind, ResyncStore.Resync test) {
-        LinkedHashSet<String> keys = new LinkedHashSet<>(test.subscribers());
         Instant since = test.requestedAt().toInstant();
+        return resyncs.subscribers().named(test.id()).map(LinkedHashSet::new).compose(keys -> readBack(tenantId, kind, since, keys));
+    }
+
+    private Future<JsonArray> readBack(String tenantId, DestinationKind kind, Instant since, LinkedHashSet<String> keys) {
         return states.states(tenantId, keys)
                 .compose(found -> deadLetters.refusals(deadLetterTopics.get(kind), tenantId, since, keys).map(refused -> List.of(found, refused)))
                 .recover(e -> Future.failedFuture(new ApiException(503, "state_unavailable", "the state or dead-letter topic could not "
