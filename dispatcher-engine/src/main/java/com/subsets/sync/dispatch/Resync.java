@@ -29,14 +29,15 @@ final class Resync {
     boolean reporting;
     private DeliveryControl.Progress lastReported;
 
-    Resync(DeliveryControl.ResyncJob job, int partition, int generation, int bound, ResyncRows rows) {
+    /** {@code keys}: the subscribers a replay names (read before it starts), null for every subscriber of the tenant. */
+    Resync(DeliveryControl.ResyncJob job, int partition, int generation, int bound, ResyncRows rows, java.util.Set<String> keys) {
         this.job = job;
         this.partition = partition;
         this.generation = generation;
         this.rows = rows;
         this.readUpTo = job.position() != null ? job.position() : job.fromOffset();
         this.sentBefore = job.sent();
-        this.member = new PartitionReader.Member(job.id(), job.tenantId(), readUpTo, job.subscribers(), bound);
+        this.member = new PartitionReader.Member(job.id(), job.tenantId(), readUpTo, keys, bound);
     }
 
     /**
@@ -47,7 +48,7 @@ final class Resync {
      */
     void counted(long endOffset) {
         this.endOffset = job.endOffset() != null ? Math.max(job.endOffset(), endOffset) : endOffset;
-        this.total = job.subscribers() != null ? job.subscribers().size() : Math.max(0, this.endOffset - job.fromOffset());
+        this.total = member.keys() != null ? member.keys().size() : Math.max(0, this.endOffset - job.fromOffset());
     }
 
     private record Pending(int size, long ordinal) {
