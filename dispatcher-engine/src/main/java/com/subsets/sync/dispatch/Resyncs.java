@@ -51,9 +51,8 @@ final class Resyncs<C> {
     private final ResyncReaders readers;
     /** When a resync that failed may start again, by id. */
     private final Map<Long, Long> retryAt = new HashMap<>();
-    /** The keys of replays the queue lets start, being read or read (once per start), by id. */
-    private final Map<Long, Future<java.util.Set<String>>> named = new HashMap<>();
     private final ResyncReports reports;
+    private final ReplayKeys replayKeys;
     private int queued;
     /** Partitions of the input topic (-1 until known): where a tenant's records are. */
     private int inputPartitions = -1;
@@ -73,6 +72,7 @@ final class Resyncs<C> {
         this.queue = new ResyncQueue(config.resyncMaxRunning(), config.resyncMaxReaders());
         this.rows = rows;
         this.reports = new ResyncReports(control);
+        this.replayKeys = new ReplayKeys(control);
         this.readers = new ResyncReaders(config, readerConsumerConfig, rows, context);
     }
 
@@ -84,7 +84,7 @@ final class Resyncs<C> {
         }
         Map<Long, DeliveryControl.ResyncJob> wanted = new HashMap<>();
         control.resyncs().forEach(job -> wanted.put(job.id(), job));
-        named.keySet().retainAll(wanted.keySet());
+        replayKeys.retain(wanted.keySet());
         for (Resync resync : List.copyOf(running.values())) {
             if (!resync.done() && !wanted.containsKey(resync.job.id())) {
                 stop(resync, "it is no longer asked for");
@@ -95,7 +95,8 @@ final class Resyncs<C> {
         plan.stop().forEach(readers::finish);
         plan.start().forEach((partition, ids) -> {
             List<DeliveryControl.ResyncJob> jobs = ids.stream().map(wanted::get).toList();
-            if (keysRead(jobs)) {
+            // A replay's keys first (once): the partition's pass waits for them, a second or so.
+            if (replayKeys.read(jobs, job -> retryAt.put(job.id(), System.currentTimeMillis() + RETRY_AFTER_MS))) {
                 startPass(partition, jobs);
             }
         });
@@ -133,31 +134,6 @@ final class Resyncs<C> {
         partitionCount.get().onSuccess(count -> inputPartitions = count).onComplete(r -> askingPartitions = false);
     }
 
-    /**
-     * Whether every replay among {@code jobs} has its keys, read once from the control plane when the queue first lets it
-     * start (not while it waits); reads those missing. Until they are in, the partition's pass waits (a second or so);
-     * a replay whose keys could not be read is tried again later, and the others start without it.
-     */
-    private boolean keysRead(List<DeliveryControl.ResyncJob> jobs) {
-        boolean read = true;
-        for (DeliveryControl.ResyncJob job : jobs) {
-            if (job.subscriberCount() == null) {
-                continue;
-            }
-            Future<java.util.Set<String>> keys = named.computeIfAbsent(job.id(), id -> control.subscribersOf(job));
-            if (!keys.isComplete()) {
-                read = false;
-            } else if (keys.failed()) {
-                named.remove(job.id());
-                LOG.warn("resync {} of tenant {}: its subscribers could not be read: {}", job.id(), job.tenantId(),
-                        keys.cause().toString());
-                retryAt.put(job.id(), System.currentTimeMillis() + RETRY_AFTER_MS);
-                read = false;
-            }
-        }
-        return read;
-    }
-
     private void startPass(int partition, List<DeliveryControl.ResyncJob> jobs) {
         List<PartitionReader.Member> members = new ArrayList<>();
         for (DeliveryControl.ResyncJob job : jobs) {
@@ -167,9 +143,7 @@ final class Resyncs<C> {
             // Enough for every request the budget may have out, one prepared and one filling: fewer starved the lane
             // when answers were slow (4 batches: 83 % of Iterable's 5 requests/s in bench/sync.sh).
             int bound = (destination.maxInFlight() + 2) * config.batchLimits().maxRows();
-            Future<java.util.Set<String>> keys = named.remove(job.id());
-            Resync resync = new Resync(job, partition, assignments.generation(partition), bound, rows,
-                    keys == null ? null : keys.result());
+            Resync resync = new Resync(job, partition, assignments.generation(partition), bound, rows, replayKeys.take(job));
             running.put(job.id(), resync);
             // From now on this lane has two paths: its gate remembers what goes out before the first resync row does.
             lane.buffer.rememberSends(true);
