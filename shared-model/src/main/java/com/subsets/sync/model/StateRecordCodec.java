@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -46,6 +48,9 @@ public final class StateRecordCodec {
                 json.writeStringField("occurredAt", Rfc3339.format(fact.occurredAt()));
                 json.writeNumberField("offset", fact.offset());
                 json.writeStringField("eventId", fact.eventId());
+                if (fact.memory() != null) {
+                    writeMemory(json, fact.memory());
+                }
                 json.writeEndObject();
             }
             json.writeEndObject();
@@ -54,6 +59,27 @@ public final class StateRecordCodec {
             throw new UncheckedIOException("writing to memory does not fail", e);
         }
         return out.toByteArray();
+    }
+
+    /** {@code "first":{...},"seen":[{...}, ...]}: only where the memory says more than the current fact. */
+    private static void writeMemory(JsonGenerator json, FieldMemory memory) throws IOException {
+        if (memory.first() != null) {
+            json.writeFieldName("first");
+            writeSeen(json, memory.first());
+        }
+        json.writeArrayFieldStart("seen");
+        for (FieldMemory.Seen seen : memory.seen()) {
+            writeSeen(json, seen);
+        }
+        json.writeEndArray();
+    }
+
+    private static void writeSeen(JsonGenerator json, FieldMemory.Seen seen) throws IOException {
+        json.writeStartObject();
+        json.writeStringField("value", seen.value());
+        json.writeStringField("occurredAt", Rfc3339.format(seen.occurredAt()));
+        json.writeNumberField("offset", seen.offset());
+        json.writeEndObject();
     }
 
     /** The state these bytes hold; {@link IllegalArgumentException} naming what is wrong otherwise. */
@@ -101,9 +127,43 @@ public final class StateRecordCodec {
                 throw new IllegalArgumentException(at + ".offset: must be an integer");
             }
             facts.put(field, new FieldFact(fact.get("value").isNull() ? null : fact.get("value").asText(), occurredAt,
-                    fact.get("offset").asLong(), text(fact, "eventId", at + ".eventId")));
+                    fact.get("offset").asLong(), text(fact, "eventId", at + ".eventId"), memory(fact, at)));
         }
         return new StateRecord(tenantId, new Subscriber(userId, email), facts);
+    }
+
+    /** The field's memory, or null when the record has none (written before it existed, or the current fact says it all). */
+    private static FieldMemory memory(JsonNode fact, String at) {
+        JsonNode first = fact.get("first");
+        JsonNode seen = fact.get("seen");
+        if (first == null && seen == null) {
+            return null;
+        }
+        List<FieldMemory.Seen> values = new ArrayList<>();
+        if (seen != null) {
+            if (!seen.isArray()) {
+                throw new IllegalArgumentException(at + ".seen: must be an array");
+            }
+            for (int i = 0; i < seen.size(); i++) {
+                values.add(seen(seen.get(i), at + ".seen[" + i + "]"));
+            }
+        }
+        return new FieldMemory(first == null ? null : seen(first, at + ".first"), values);
+    }
+
+    private static FieldMemory.Seen seen(JsonNode seen, String at) {
+        if (!seen.isObject()) {
+            throw new IllegalArgumentException(at + ": must be an object");
+        }
+        String value = text(seen, "value", at + ".value");
+        Instant occurredAt = Rfc3339.parse(text(seen, "occurredAt", at + ".occurredAt"));
+        if (occurredAt == null) {
+            throw new IllegalArgumentException(at + ".occurredAt: not an instant");
+        }
+        if (!seen.path("offset").canConvertToLong()) {
+            throw new IllegalArgumentException(at + ".offset: must be an integer");
+        }
+        return new FieldMemory.Seen(value, occurredAt, seen.get("offset").asLong());
     }
 
     private static String text(JsonNode object, String name, String at) {
