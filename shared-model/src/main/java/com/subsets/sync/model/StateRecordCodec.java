@@ -61,9 +61,13 @@ public final class StateRecordCodec {
         return out.toByteArray();
     }
 
-    /** {@code "first":{...},"seen":[{...}, ...]}: only where the memory says more than the current fact. */
+    /**
+     * {@code "seen":[["exp-1","2026-11-22T09:59:00Z",3], ...]} (value, event time, offset; oldest first) and, only when it
+     * is not the first of them, {@code "first":["exp-0","2026-11-21T08:00:00Z",1]}: arrays, not objects, to keep the
+     * record short (every state write and every dispatcher read pays for it; bench/state.sh).
+     */
     private static void writeMemory(JsonGenerator json, FieldMemory memory) throws IOException {
-        if (memory.first() != null) {
+        if (memory.first() != null && (memory.seen().isEmpty() || !memory.first().equals(memory.seen().get(0)))) {
             json.writeFieldName("first");
             writeSeen(json, memory.first());
         }
@@ -75,11 +79,11 @@ public final class StateRecordCodec {
     }
 
     private static void writeSeen(JsonGenerator json, FieldMemory.Seen seen) throws IOException {
-        json.writeStartObject();
-        json.writeStringField("value", seen.value());
-        json.writeStringField("occurredAt", Rfc3339.format(seen.occurredAt()));
-        json.writeNumberField("offset", seen.offset());
-        json.writeEndObject();
+        json.writeStartArray();
+        json.writeString(seen.value());
+        json.writeString(Rfc3339.format(seen.occurredAt()));
+        json.writeNumber(seen.offset());
+        json.writeEndArray();
     }
 
     /** The state these bytes hold; {@link IllegalArgumentException} naming what is wrong otherwise. */
@@ -132,8 +136,11 @@ public final class StateRecordCodec {
         return new StateRecord(tenantId, new Subscriber(userId, email), facts);
     }
 
-    /** The field's memory, or null when the record has none (written before it existed, or the current fact says it all). */
-    private static FieldMemory memory(JsonNode fact, String at) {
+    /**
+     * The field's memory, or null when the record has none (written before it existed, or the current fact says it
+     * all). Without {@code first} the first value is the oldest of {@code seen}.
+     */
+    static FieldMemory memory(JsonNode fact, String at) {
         JsonNode first = fact.get("first");
         JsonNode seen = fact.get("seen");
         if (first == null && seen == null) {
@@ -148,22 +155,21 @@ public final class StateRecordCodec {
                 values.add(seen(seen.get(i), at + ".seen[" + i + "]"));
             }
         }
-        return new FieldMemory(first == null ? null : seen(first, at + ".first"), values);
+        FieldMemory.Seen firstSeen = first != null ? seen(first, at + ".first") : values.isEmpty() ? null : values.get(0);
+        return new FieldMemory(firstSeen, values);
     }
 
+    /** {@code [value, occurredAt, offset]}. */
     private static FieldMemory.Seen seen(JsonNode seen, String at) {
-        if (!seen.isObject()) {
-            throw new IllegalArgumentException(at + ": must be an object");
+        if (!seen.isArray() || seen.size() != 3 || !seen.get(0).isTextual() || !seen.get(1).isTextual()
+                || !seen.get(2).canConvertToLong()) {
+            throw new IllegalArgumentException(at + ": must be [value, occurredAt, offset]");
         }
-        String value = text(seen, "value", at + ".value");
-        Instant occurredAt = Rfc3339.parse(text(seen, "occurredAt", at + ".occurredAt"));
+        Instant occurredAt = Rfc3339.parse(seen.get(1).asText());
         if (occurredAt == null) {
-            throw new IllegalArgumentException(at + ".occurredAt: not an instant");
+            throw new IllegalArgumentException(at + ": occurredAt is not an instant");
         }
-        if (!seen.path("offset").canConvertToLong()) {
-            throw new IllegalArgumentException(at + ".offset: must be an integer");
-        }
-        return new FieldMemory.Seen(value, occurredAt, seen.get("offset").asLong());
+        return new FieldMemory.Seen(seen.get(0).asText(), occurredAt, seen.get(2).asLong());
     }
 
     private static String text(JsonNode object, String name, String at) {

@@ -166,7 +166,8 @@ final class StateRecordReader {
         if (!hasValue || occurredAt == null || offset == null || eventId == null) {
             return null;
         }
-        FieldMemory memory = first == null && seen == null ? null : new FieldMemory(first, seen == null ? List.of() : seen);
+        FieldMemory memory = first == null && seen == null ? null
+                : new FieldMemory(first != null ? first : seen.isEmpty() ? null : seen.get(0), seen == null ? List.of() : seen);
         return new FieldFact(value, occurredAt, offset, eventId, memory);
     }
 
@@ -176,7 +177,7 @@ final class StateRecordReader {
         }
         List<FieldMemory.Seen> seen = new ArrayList<>();
         JsonToken token;
-        while ((token = parser.nextToken()) == JsonToken.START_OBJECT) {
+        while ((token = parser.nextToken()) == JsonToken.START_ARRAY) {
             FieldMemory.Seen one = seenBody(parser);
             if (one == null) {
                 return null;
@@ -187,40 +188,20 @@ final class StateRecordReader {
     }
 
     private static FieldMemory.Seen seen(JsonParser parser) throws IOException {
-        return parser.nextToken() == JsonToken.START_OBJECT ? seenBody(parser) : null;
+        return parser.nextToken() == JsonToken.START_ARRAY ? seenBody(parser) : null;
     }
 
-    /** A value seen, its object already opened: value (a string), occurredAt, offset (an integer), each once. */
+    /** {@code [value, occurredAt, offset]}, its array already opened: a string, an instant, an integer. */
     private static FieldMemory.Seen seenBody(JsonParser parser) throws IOException {
-        String value = null;
-        Instant occurredAt = null;
-        Long offset = null;
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            switch (parser.currentName()) {
-                case "value" -> {
-                    if (value != null || (value = text(parser)) == null) {
-                        return null;
-                    }
-                }
-                case "occurredAt" -> {
-                    String text;
-                    if (occurredAt != null || (text = text(parser)) == null || (occurredAt = Rfc3339.parse(text)) == null) {
-                        return null;
-                    }
-                }
-                case "offset" -> {
-                    if (offset != null || parser.nextToken() != JsonToken.VALUE_NUMBER_INT
-                            || parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-                        return null;
-                    }
-                    offset = parser.getLongValue();
-                }
-                default -> {
-                    return null;
-                }
-            }
+        String value = text(parser);
+        String time = value == null ? null : text(parser);
+        Instant occurredAt = time == null ? null : Rfc3339.parse(time);
+        if (occurredAt == null || parser.nextToken() != JsonToken.VALUE_NUMBER_INT
+                || parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+            return null;
         }
-        return value == null || occurredAt == null || offset == null ? null : new FieldMemory.Seen(value, occurredAt, offset);
+        long offset = parser.getLongValue();
+        return parser.nextToken() == JsonToken.END_ARRAY ? new FieldMemory.Seen(value, occurredAt, offset) : null;
     }
 
     /** The next value if it is a string; null for anything else (the caller gives up). */

@@ -39,7 +39,8 @@ class StateRecordCodecTest {
         assertThat(decoded.fields().get(DestinationField.EXPERIMENT_ID).history().values()).containsExactly("exp-1", "exp-2");
         assertThat(decoded.fields().get(DestinationField.EXPERIMENT_ID).history().first().value()).isEqualTo("exp-1");
         String json = new String(bytes, UTF_8);
-        assertThat(json).contains("\"first\":{\"value\":\"exp-1\"");
+        assertThat(json).contains("\"seen\":[[\"exp-1\",\"2026-11-22T09:59:00Z\",9],[\"exp-2\",\"2026-11-22T10:00:00Z\",17]]")
+                .as("the first value is the oldest seen: not written twice").doesNotContain("\"first\"");
         assertThat(json.indexOf("\"seen\"")).as("the churn risk's memory is its current fact: not written")
                 .isEqualTo(json.lastIndexOf("\"seen\""));
     }
@@ -70,7 +71,7 @@ class StateRecordCodecTest {
             "{\"tenantId\":\"acme\",\"subscriber\":{\"userId\":\"u\"},\"fields\":{\"subsetsSubscriberChurnRisk\":{\"value\":1}}} | fields.subsetsSubscriberChurnRisk",
             "{\"tenantId\":\"acme\",\"subscriber\":{\"userId\":\"u\"},\"fields\":{\"subsetsSubscriberChurnRisk\":{\"value\":\"1\",\"occurredAt\":\"soon\",\"offset\":1,\"eventId\":\"e\"}}} | occurredAt",
             "{\"tenantId\":\"acme\",\"subscriber\":{\"userId\":\"u\"},\"fields\":{\"subsetsExperimentId\":{\"value\":\"1\",\"occurredAt\":\"2026-11-22T09:59:00Z\",\"offset\":1,\"eventId\":\"e\",\"seen\":{}}}} | fields.subsetsExperimentId.seen",
-            "{\"tenantId\":\"acme\",\"subscriber\":{\"userId\":\"u\"},\"fields\":{\"subsetsExperimentId\":{\"value\":\"1\",\"occurredAt\":\"2026-11-22T09:59:00Z\",\"offset\":1,\"eventId\":\"e\",\"first\":{\"value\":null}}}} | fields.subsetsExperimentId.first.value",
+            "{\"tenantId\":\"acme\",\"subscriber\":{\"userId\":\"u\"},\"fields\":{\"subsetsExperimentId\":{\"value\":\"1\",\"occurredAt\":\"2026-11-22T09:59:00Z\",\"offset\":1,\"eventId\":\"e\",\"first\":[null,\"2026-11-22T09:59:00Z\",1]}}} | fields.subsetsExperimentId.first",
             "{not json | malformed JSON"})
     void anythingElseIsRefusedNamingWhatIsWrong(String json, String named) {
         assertThatThrownBy(() -> StateRecordCodec.decode(json.trim().getBytes(UTF_8)))
