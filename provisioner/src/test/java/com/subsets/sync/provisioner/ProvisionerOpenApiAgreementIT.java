@@ -224,7 +224,8 @@ class ProvisionerOpenApiAgreementIT {
 
         String created = "/v1/tenants/created/destinations/iterable";
         p.put("PUT " + DESTINATION + " 201", () -> answer(operator("PUT", created, new JsonObject(iterableBody("created", false))
-                .put("notifications", notifications("every_run")).encode())));
+                .put("notifications", notifications("every_run")).put("fields", new JsonObject()
+                        .put("subsetsExperimentId", new JsonObject().put("mode", "add"))).encode())));
         p.put("PUT " + DESTINATION + " 200", () -> {
             operator("PUT", "/v1/tenants/same/destinations/iterable", iterableBody("same", false));
             return answer(operator("PUT", "/v1/tenants/same/destinations/iterable", iterableBody("same", false)));
@@ -233,9 +234,16 @@ class ProvisionerOpenApiAgreementIT {
             operator("PUT", "/v1/tenants/changed/destinations/iterable", iterableBody("changed", false));
             return answer(operator("PUT", "/v1/tenants/changed/destinations/iterable", iterableBody("changed", true)));
         });
-        p.put("PUT " + DESTINATION + " 400 invalid_destination", () -> answer(operator("PUT", created, new JsonObject()
-                .put("apiKey", "short").put("notifications", new JsonObject().put("webhook", new JsonObject()
-                        .put("url", "http://127.0.0.1:9/hook"))).encode())));
+        p.put("PUT " + DESTINATION + " 400 invalid_destination", () -> {
+            // A write mode that is none, and a field that is none of the five (issue 28): each violation names both.
+            ProvisionerTestKit.Reply bad = operator("PUT", created, new JsonObject().put("apiKey", "key-created-0001")
+                    .put("fields", new JsonObject().put("subsetsExperimentId", new JsonObject().put("mode", "sum"))
+                            .put("subsetsColour", new JsonObject().put("mode", "add"))).encode());
+            assertThat(bad.body()).contains("fields.subsetsExperimentId.mode", "sum", "fields.subsetsColour", "mode add");
+            return answer(operator("PUT", created, new JsonObject()
+                    .put("apiKey", "short").put("notifications", new JsonObject().put("webhook", new JsonObject()
+                            .put("url", "http://127.0.0.1:9/hook"))).encode()));
+        });
         p.put("PUT " + DESTINATION + " 400 invalid_tenant_id",
                 () -> answer(operator("PUT", "/v1/tenants/Not_A_Tenant/destinations/iterable", iterableBody("created", false))));
         p.put("PUT " + DESTINATION + " 400 malformed_json", () -> answer(operator("PUT", created, "{\"apiKey\":")));

@@ -186,6 +186,28 @@ class ResyncApiIT {
     }
 
     @Test
+    void aChangeOfWriteModesIsBackfilledAndAModeTheExistingFieldCannotHoldFailsNamingIt() throws Exception {
+        register("modal", true);
+        assertThat(runResync("modal", "iterable").getString("reason")).isEqualTo("ready");
+        JsonObject body = new JsonObject().put("apiKey", "key-modal-0001").put("projectId", "p-modal");
+
+        revise("modal", "iterable", body.copy().put("fields", new JsonObject()
+                .put("subsetsExperimentName", new JsonObject().put("mode", "set"))));
+        JsonObject remodelled = runResync("modal", "iterable");
+        assertThat(remodelled.getString("reason")).isEqualTo("target");
+        assertThat(remodelled.getString("detail")).contains("fields: all set_or_clear -> subsetsExperimentName=set");
+
+        // subsetsExperimentId exists as a string (created by the first run): Iterable never changes a field's type.
+        var changed = operator(port, "PUT", "/v1/tenants/modal/destinations/iterable", body.copy().put("fields", new JsonObject()
+                .put("subsetsExperimentId", new JsonObject().put("mode", "add"))).encode());
+        assertThat(changed.status()).as(changed.body()).isEqualTo(202);
+        await("modal FAILED", WAIT, () -> status(port, "modal", "iterable").equals("FAILED"));
+        assertThat(operator(port, "GET", "/v1/tenants/modal/destinations/iterable", null).json().getString("statusReason"))
+                .contains("subsetsExperimentId exists as string but its mode add needs array");
+        assertThat(jobOf("modal")).as("no backfill of a revision that never became READY").isNull();
+    }
+
+    @Test
     void aFirstReadyOptedOutStaysTheFirstWhenBackfillIsTurnedOnLater() throws Exception {
         register("late", false);
         JsonObject body = new JsonObject().put("apiKey", "key-late-0001").put("projectId", "p-late");
