@@ -24,7 +24,7 @@ class SubscriberUpdateWritesTest {
     }
 
     private static SourceRecord at(long offset) {
-        return new SourceRecord("state", 0, offset, "k", new byte[0], Map.of());
+        return new SourceRecord("state", 0, offset, null, new byte[0], Map.of());
     }
 
     @Test
