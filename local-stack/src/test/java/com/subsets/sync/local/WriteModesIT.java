@@ -111,8 +111,9 @@ class WriteModesIT {
         api.operatorOk("PUT", "/v1/tenants/" + tenant + "/destinations/blueconic", new JsonObject()
                 .put("instanceUrl", stack.config.url(stack.config.blueConicSimulatorPort())).put("clientId", clientId)
                 .put("clientSecret", secret).put("strategy", "UPSERT").put("fields", MODES));
-        await(tenant + " READY at both", Duration.ofSeconds(90), () -> "READY".equals(api.destination(tenant, "iterable").getString("status"))
-                && "READY".equals(api.destination(tenant, "blueconic").getString("status")));
+        await(tenant + " READY at both", Duration.ofSeconds(90),
+                () -> "READY".equals(api.destination(tenant, "iterable").getString("status"))
+                        && "READY".equals(api.destination(tenant, "blueconic").getString("status")));
         Thread.sleep(2_500); // the dispatchers read READY destinations every 2 s here
     }
 
@@ -145,7 +146,8 @@ class WriteModesIT {
             for (String user : users) {
                 if (!iterableHolds(project.profile(user), expected) || !blueConicHolds(blueConic.profileBy("email", user + "@example.com"),
                         expected)) {
-                    lastSeen = user + ": iterable " + project.profile(user) + ", blueconic " + blueConic.profileBy("email", user + "@example.com");
+                    lastSeen = user + ": iterable " + project.profile(user) + ", blueconic "
+                            + blueConic.profileBy("email", user + "@example.com");
                     return false;
                 }
             }
