@@ -1,6 +1,7 @@
 package com.subsets.sync.blueconic;
 
 import com.subsets.sync.client.blueconic.BlueConicCredentials;
+import com.subsets.sync.model.FieldModes;
 import java.net.URI;
 import java.util.List;
 
@@ -12,12 +13,19 @@ import java.util.List;
  *     default, or the tenant's own id property, which then holds the subscriber's userId)
  * @param strategy {@code UPDATE} (default: never create profiles) or {@code UPSERT}
  * @param objectiveIds consent objectives: only profiles that consented to one of them are written
+ * @param modes how each field is written (issue 28)
  */
 public record BlueConicDestination(URI instanceUrl, String clientId, String clientSecret, String matchingProperty,
-                                   String strategy, List<String> objectiveIds) {
+                                   String strategy, List<String> objectiveIds, FieldModes modes) {
 
     public BlueConicDestination {
         objectiveIds = List.copyOf(objectiveIds);
+    }
+
+    /** Every field {@code set_or_clear}. */
+    public BlueConicDestination(URI instanceUrl, String clientId, String clientSecret, String matchingProperty,
+                                String strategy, List<String> objectiveIds) {
+        this(instanceUrl, clientId, clientSecret, matchingProperty, strategy, objectiveIds, FieldModes.DEFAULT);
     }
 
     BlueConicCredentials credentials() {
@@ -31,6 +39,6 @@ public record BlueConicDestination(URI instanceUrl, String clientId, String clie
     @Override
     public String toString() {
         return "BlueConicDestination[instance=" + instanceUrl + ", client=" + clientId + ", matching=" + matchingProperty
-                + ", strategy=" + strategy + "]";
+                + ", strategy=" + strategy + ", fields=" + modes.describe() + "]";
     }
 }

@@ -12,7 +12,8 @@ import java.util.List;
 /**
  * Reads one tenant's BlueConic destination from configuration:
  * {@code {"instanceUrl":"https://acme.blueconic.net","clientId":"...","clientSecret":"...",
- * "matchingProperty":"email","strategy":"UPDATE","objectiveIds":["marketing"]}}. The budget is the instance
+ * "matchingProperty":"email","strategy":"UPDATE","objectiveIds":["marketing"],"fields":{"subsetsExperimentId":{"mode":"add"}}}}
+ * (write modes: every field {@code set_or_clear} by default). The budget is the instance
  * and OAuth application, whose concurrency limit is what 429 protects.
  */
 final class BlueConicDestinationReader {
@@ -32,7 +33,7 @@ final class BlueConicDestinationReader {
             entry.getJsonArray("objectiveIds", new JsonArray()).forEach(o -> objectives.add(String.valueOf(o)));
             BlueConicDestination destination = new BlueConicDestination(instance,
                     StaticDestinations.required(entry, "clientId", where), StaticDestinations.required(entry, "clientSecret", where),
-                    entry.getString("matchingProperty", "email"), strategy, objectives);
+                    entry.getString("matchingProperty", "email"), strategy, objectives, StaticDestinations.fieldModes(entry, where));
             // BlueConic limits concurrency per instance and application: tenants sharing both share the budget.
             return LaneConfig.adaptive("blueconic:" + instance.getHost() + ":" + instance.getPort() + "/" + destination.clientId(),
                     destination, requestsPerSecond, initialInFlight, maxInFlight);

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.subsets.sync.dispatch.core.SubscriberUpdate;
 import com.subsets.sync.model.EventCodec;
-import com.subsets.sync.model.FieldValue;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,9 +11,15 @@ import java.util.List;
 
 /**
  * A batch of rows as BlueConic's bulk body: one entry per subscriber, matched on the tenant's unique
- * identifier property (and SETting it too, as BlueConic asks when matching), the row's fields with SET
- * (a cleared field is SET to no values), the tenant's strategy, and {@code identifier} = the
- * subscriber's key so results correlate whatever their order. Written with a streaming generator: a
+ * identifier property (and SETting it too, as BlueConic asks when matching), the row's fields as their write
+ * modes have them ({@link com.subsets.sync.model.FieldWrites}), each with SET: one value, no values for a clear (only
+ * {@code set_or_clear} clears), or for {@code add} the whole list of values (BlueConic's properties hold lists). SET of
+ * the whole list rather than BlueConic's ADD strategy: ADD only ever grows the list (its docs: "Values will be added
+ * to the values that already existed ... Duplicates will not be added"), so the bound could never drop the oldest value
+ * and a backfill could not make the list what live delivery made it; SET of the list can. Likewise {@code set_if_empty}
+ * SETs the first value the state knows rather than using SET_IF_EMPTY, so an older fact arriving late corrects it.
+ * The tenant's strategy, and {@code identifier} = the subscriber's key so results correlate whatever their order.
+ * Written with a streaming generator: a
  * tree of JsonObjects per row was a quarter of the dispatcher's event-loop time at full speed.
  */
 final class ProfilesWriter {
@@ -39,10 +44,9 @@ final class ProfilesWriter {
                 json.writeEndArray();
                 json.writeEndArray();
                 json.writeArrayFieldStart("properties");
-                set(json, destination.matchingProperty(), row.key());
-                for (var field : row.fields().entrySet()) {
-                    FieldValue value = field.getValue();
-                    set(json, field.getKey().blueConicId(), value.isClear() ? null : value.value());
+                set(json, destination.matchingProperty(), List.of(row.key()));
+                for (var field : row.writes(destination.modes()).entrySet()) {
+                    set(json, field.getKey().blueConicId(), field.getValue().values());
                 }
                 json.writeEndArray();
                 json.writeEndObject();
@@ -54,12 +58,12 @@ final class ProfilesWriter {
         return Buffer.buffer(out.toByteArray());
     }
 
-    /** {@code {"id":id,"values":[value],"strategy":"SET"}}; no values when {@code value} is null (a clear). */
-    private static void set(JsonGenerator json, String id, String value) throws IOException {
+    /** {@code {"id":id,"values":[values...],"strategy":"SET"}}; no values for a clear. */
+    private static void set(JsonGenerator json, String id, List<String> values) throws IOException {
         json.writeStartObject();
         json.writeStringField("id", id);
         json.writeArrayFieldStart("values");
-        if (value != null) {
+        for (String value : values) {
             json.writeString(value);
         }
         json.writeEndArray();

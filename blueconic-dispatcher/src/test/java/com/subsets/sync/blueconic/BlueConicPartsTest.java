@@ -42,6 +42,35 @@ class BlueConicPartsTest {
     }
 
     @Test
+    void eachFieldIsSetAsItsModeHasItAndAnAddFieldToItsWholeList() {
+        Instant t0 = Instant.parse("2026-11-22T09:00:00Z");
+        com.subsets.sync.model.FieldMemory memory = com.subsets.sync.model.FieldMemory.of("exp-1", t0, 1)
+                .with("exp-2", t0.plusSeconds(10), 2);
+        com.subsets.sync.model.StateRecord state = new com.subsets.sync.model.StateRecord("acme", new Subscriber(null, "ada@example.com"),
+                Map.of(com.subsets.sync.model.DestinationField.EXPERIMENT_ID,
+                        new com.subsets.sync.model.FieldFact(null, t0.plusSeconds(20), 3, "u", memory),
+                        com.subsets.sync.model.DestinationField.EXPERIMENT_NAME,
+                        new com.subsets.sync.model.FieldFact(null, t0.plusSeconds(20), 3, "u", memory),
+                        com.subsets.sync.model.DestinationField.EXPERIMENT_ASSIGNMENT,
+                        new com.subsets.sync.model.FieldFact(null, t0.plusSeconds(20), 3, "u", memory),
+                        com.subsets.sync.model.DestinationField.EXPERIMENT_ADDED_AT,
+                        new com.subsets.sync.model.FieldFact(null, t0.plusSeconds(20), 3, "u", memory)));
+        SubscriberUpdate row = new SubscriberUpdate("ada@example.com");
+        row.merge(state, new SourceRecord("t", 0, 7, null, new byte[0], Map.of()));
+        BlueConicDestination withModes = new BlueConicDestination(URI.create("https://acme.blueconic.net"), "client", "s",
+                "email", "UPDATE", List.of(), com.subsets.sync.model.FieldModes.parse(Map.of("subsetsExperimentId", "add",
+                "subsetsExperimentName", "set", "subsetsExperimentAssignment", "set_if_empty")));
+
+        JsonArray properties = ProfilesWriter.body(withModes, List.of(row)).toJsonArray().getJsonObject(0).getJsonArray("properties");
+
+        assertThat(properties.stream().map(p -> ((JsonObject) p).getString("id") + "=" + ((JsonObject) p).getJsonArray("values")))
+                .containsExactlyInAnyOrder("email=[\"ada@example.com\"]", "subsets_experiment_id=[\"exp-1\",\"exp-2\"]",
+                        "subsets_experiment_name=[\"exp-2\"]", "subsets_experiment_assignment=[\"exp-1\"]",
+                        "subsets_experiment_added_at=[]");
+        assertThat(properties).allMatch(p -> "SET".equals(((JsonObject) p).getString("strategy")));
+    }
+
+    @Test
     void onlyHttpsOnAllowedHostsUnlessAHostIsDeclaredInsecure() {
         InstanceUrlPolicy policy = new InstanceUrlPolicy(List.of("*.blueconic.net"), List.of("127.0.0.1"));
         assertThat(policy.check("https://acme.blueconic.net")).hasHost("acme.blueconic.net");

@@ -123,6 +123,11 @@ final class Budget<C> {
         return inFlight == 0 && next == null;
     }
 
+    /** Nothing out, no outage, and no lane with rows, chunks, a parking or a probe: only a new row can give it work. */
+    boolean quiet() {
+        return idle() && !health.inOutage() && lanes.stream().allMatch(Lane::quiet);
+    }
+
     /** A batch of one lane, encoded and waiting for the budget's turn. */
     record Prepared<C>(Lane<C> lane, Lane.Batch batch, PreparedRequest request) {
         java.util.List<com.subsets.sync.dispatch.core.SubscriberUpdate> rows() {

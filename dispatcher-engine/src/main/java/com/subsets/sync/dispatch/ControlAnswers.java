@@ -5,10 +5,8 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Reads the parkings and resyncs of the provisioner's dispatch answer. An entry that does not read whole
@@ -33,16 +31,10 @@ final class ControlAnswers {
         List<DeliveryControl.ResyncJob> out = new ArrayList<>();
         for (int i = 0; i < resyncs.size(); i++) {
             JsonObject r = resyncs.getJsonObject(i);
-            Set<String> subscribers = null;
-            if (r.getValue("subscribers") != null) {
-                subscribers = new LinkedHashSet<>();
-                for (Object key : r.getJsonArray("subscribers")) {
-                    subscribers.add((String) key);
-                }
-            }
+            // How many it names (null: every subscriber); the keys themselves are paged by the replica that runs it.
             out.add(new DeliveryControl.ResyncJob(r.getLong("id"), r.getString("tenantId"), r.getLong("fromOffset"),
                     r.getLong("position"), r.getLong("endOffset"), r.getLong("total"), r.getLong("sent", 0L),
-                    subscribers == null ? null : Set.copyOf(subscribers)));
+                    r.getLong("subscriberCount")));
         }
         return List.copyOf(out);
     }

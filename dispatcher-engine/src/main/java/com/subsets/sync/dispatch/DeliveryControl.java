@@ -52,6 +52,11 @@ public interface DeliveryControl {
         public Future<Void> progress(ResyncJob job, Progress progress) {
             return Future.failedFuture(new ResyncGone(job.id()));
         }
+
+        @Override
+        public Future<Set<String>> subscribersOf(ResyncJob job) {
+            return Future.failedFuture(new ResyncGone(job.id()));
+        }
     };
 
     /** Whether parkings outlive this process here (the only case where a lane may park). */
@@ -77,12 +82,13 @@ public interface DeliveryControl {
     }
 
     /**
-     * Subscribers of one tenant to send again from the state topic: every one ({@code subscribers} null) from
-     * {@code fromOffset} on, or those named (a replay). {@code position}, {@code endOffset} and {@code total} are
-     * null until a dispatcher has started it; {@code position} is where it resumes.
+     * Subscribers of one tenant to send again from the state topic: every one ({@code subscriberCount} null) from
+     * {@code fromOffset} on, or that many named (a replay, a test delivery: their keys from {@link #subscribersOf}, read
+     * once by the replica that runs it). {@code position}, {@code endOffset} and {@code total} are null until a
+     * dispatcher has started it; {@code position} is where it resumes.
      */
     record ResyncJob(long id, String tenantId, long fromOffset, Long position, Long endOffset, Long total, long sent,
-                     Set<String> subscribers) {
+                     Long subscriberCount) {
     }
 
     /** Where a resync stands: read and resolved below {@code position}, {@code sent} of {@code total} records. */
@@ -117,4 +123,10 @@ public interface DeliveryControl {
 
     /** Fails with {@link ResyncGone} when the control plane no longer knows the job. */
     Future<Void> progress(ResyncJob job, Progress progress);
+
+    /**
+     * The state-topic keys a job that names subscribers ({@code subscriberCount} not null) sends, all of them or a failure
+     * (never part of them); {@link ResyncGone} when the control plane no longer runs it.
+     */
+    Future<Set<String>> subscribersOf(ResyncJob job);
 }

@@ -134,6 +134,11 @@ final class Lane<C> {
         return buffer.pendingRows() == 0 && chunks.isEmpty();
     }
 
+    /** Idle, not parked and without a probe row: time alone gives it no work. */
+    boolean quiet() {
+        return idle() && parked == null && probeRow == null;
+    }
+
     void succeeded() {
         attempt = 0;
         firstFailureMillis = -1;

@@ -6,6 +6,7 @@ import com.subsets.sync.dispatch.core.SubscriberUpdate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,6 +35,13 @@ final class Lanes<C> {
     private final Function<String, Optional<DeliveryControl.Parking>> earlierParking;
     private final Map<String, Lane<C>> byTenant = new LinkedHashMap<>();
     private final Map<String, Budget<C>> budgets = new LinkedHashMap<>();
+    /**
+     * The budgets the send loop pumps every tick: those with rows, requests out or an outage. A quiet budget leaves it
+     * and comes back with its next row, so a thousand quiet tenants cost the 10 ms tick nothing; every
+     * {@link #SWEEP_EVERY_TICKS}th tick looks at all of them, so a way in that forgot to wake one costs a second, not a stall.
+     */
+    private final Set<Budget<C>> active = new LinkedHashSet<>();
+    static final int SWEEP_EVERY_TICKS = 100;
     private int rememberedSends;
 
     Lanes(BatchLimits limits, DestinationAdapter<C> adapter, DestinationDirectory<C> directory, DispatcherMetrics metrics,
@@ -55,6 +63,27 @@ final class Lanes<C> {
 
     Collection<Budget<C>> budgets() {
         return budgets.values();
+    }
+
+    /** The budgets to pump this tick: the active ones, or every one on a sweep. */
+    List<Budget<C>> toPump(boolean sweep) {
+        return List.copyOf(sweep ? budgets.values() : active);
+    }
+
+    /** The lane got rows (or a probe row): its budget is pumped from the next tick on. */
+    void wake(Lane<C> lane) {
+        if (lane.budget != null) {
+            active.add(lane.budget);
+        }
+    }
+
+    /** After a pump: a budget that nothing but a new row can give work to leaves the active ones; any other stays. */
+    void settle(Budget<C> budget) {
+        if (budget.quiet()) {
+            active.remove(budget);
+        } else if (budgets.get(budget.id) == budget) {
+            active.add(budget);
+        }
     }
 
     /**
@@ -84,6 +113,7 @@ final class Lanes<C> {
             }
             old.remove(lane);
             budgetOf(laneConfig).add(lane);
+            wake(lane);
         }
         lane.config = laneConfig;
         return lane;
@@ -141,6 +171,7 @@ final class Lanes<C> {
             boolean unused = budget.lanes().isEmpty() && budget.idle();
             if (unused) {
                 metrics.removeBudgetRate(budget.id);
+                active.remove(budget);
             }
             return unused;
         });

@@ -35,6 +35,7 @@ public final class ProvisionerDirectory<C> implements DestinationDirectory<C>, D
     private final String token;
     private final StaticDestinations.EntryReader<C> reader;
     private final long refreshMillis;
+    private final ResyncSubscriberPages named;
     private final AtomicReference<Map<String, LaneConfig<C>>> current = new AtomicReference<>(Map.of());
     private final AtomicReference<Set<String>> registered = new AtomicReference<>(Set.of());
     private final AtomicReference<Map<String, Parking>> parked = new AtomicReference<>(Map.of());
@@ -53,6 +54,7 @@ public final class ProvisionerDirectory<C> implements DestinationDirectory<C>, D
         this.token = token;
         this.reader = reader;
         this.refreshMillis = refreshMillis;
+        this.named = new ResyncSubscriberPages(client, dispatch, token);
         refresh();
         timer = vertx.setPeriodic(refreshMillis, t -> refresh());
     }
@@ -125,6 +127,11 @@ public final class ProvisionerDirectory<C> implements DestinationDirectory<C>, D
     public Future<Void> queued(ResyncJob job, int place) {
         return call(client.postAbs(dispatch.resolve("resyncs/" + job.id()).toString()), new JsonObject().put("queued", place))
                 .recover(e -> Future.failedFuture(e instanceof NotFound ? new ResyncGone(job.id()) : e));
+    }
+
+    @Override
+    public Future<Set<String>> subscribersOf(ResyncJob job) {
+        return named.of(job);
     }
 
     private Future<Void> call(io.vertx.ext.web.client.HttpRequest<io.vertx.core.buffer.Buffer> request, JsonObject body) {

@@ -15,25 +15,29 @@ final class Resync {
     final int generation;
     final PartitionReader.Member member;
     private final ResyncRows rows;
-    private final TreeMap<Long, Integer> unresolved = new TreeMap<>();
+    /** Each unresolved record's size and its ordinal among the records this run took (they are taken in offset order). */
+    private final TreeMap<Long, Pending> unresolved = new TreeMap<>();
+    private long takenCount;
     private long unresolvedBytes;
     private long readUpTo;
     long endOffset = -1;
     private long total = -1;
-    private long sent;
+    /** Sent before this run, below its starting position. */
+    private final long sentBefore;
     boolean finished;
     String lastError;
     boolean reporting;
     private DeliveryControl.Progress lastReported;
 
-    Resync(DeliveryControl.ResyncJob job, int partition, int generation, int bound, ResyncRows rows) {
+    /** {@code keys}: the subscribers a replay names (read before it starts), null for every subscriber of the tenant. */
+    Resync(DeliveryControl.ResyncJob job, int partition, int generation, int bound, ResyncRows rows, java.util.Set<String> keys) {
         this.job = job;
         this.partition = partition;
         this.generation = generation;
         this.rows = rows;
         this.readUpTo = job.position() != null ? job.position() : job.fromOffset();
-        this.sent = job.sent();
-        this.member = new PartitionReader.Member(job.id(), job.tenantId(), readUpTo, job.subscribers(), bound);
+        this.sentBefore = job.sent();
+        this.member = new PartitionReader.Member(job.id(), job.tenantId(), readUpTo, keys, bound);
     }
 
     /**
@@ -44,11 +48,15 @@ final class Resync {
      */
     void counted(long endOffset) {
         this.endOffset = job.endOffset() != null ? Math.max(job.endOffset(), endOffset) : endOffset;
-        this.total = job.subscribers() != null ? job.subscribers().size() : Math.max(0, this.endOffset - job.fromOffset());
+        this.total = member.keys() != null ? member.keys().size() : Math.max(0, this.endOffset - job.fromOffset());
+    }
+
+    private record Pending(int size, long ordinal) {
     }
 
     void taken(long offset, int size) {
-        if (unresolved.put(offset, size) == null) {
+        if (!unresolved.containsKey(offset)) {
+            unresolved.put(offset, new Pending(size, takenCount++));
             unresolvedBytes += size;
         }
     }
@@ -59,14 +67,13 @@ final class Resync {
 
     /** True when the offset was one of its unresolved records (each counts once). */
     boolean resolved(long offset) {
-        Integer size = unresolved.remove(offset);
-        if (size == null) {
+        Pending pending = unresolved.remove(offset);
+        if (pending == null) {
             return false;
         }
-        sent++;
-        unresolvedBytes -= size;
+        unresolvedBytes -= pending.size();
         member.outstanding().decrementAndGet();
-        rows.released(1, size);
+        rows.released(1, pending.size());
         return true;
     }
 
@@ -82,12 +89,22 @@ final class Resync {
         return unresolved.isEmpty() ? readUpTo : unresolved.firstKey();
     }
 
+    /**
+     * The records sent below the checkpoint: those sent before this run, and those this run took before its smallest
+     * unresolved one (all resolved). Records resolved above it are counted once the checkpoint passes them, so a run
+     * resumed from the checkpoint never counts one twice.
+     */
+    long sent() {
+        return sentBefore + (unresolved.isEmpty() ? takenCount : unresolved.firstEntry().getValue().ordinal());
+    }
+
     boolean done() {
         return finished && unresolved.isEmpty();
     }
 
     DeliveryControl.Progress progress() {
         boolean done = done();
+        long sent = sent();
         return new DeliveryControl.Progress(done ? Math.max(endOffset, position()) : position(), endOffset, done ? sent : total,
                 sent, lastError, done);
     }

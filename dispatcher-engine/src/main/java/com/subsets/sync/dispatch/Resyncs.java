@@ -52,6 +52,7 @@ final class Resyncs<C> {
     /** When a resync that failed may start again, by id. */
     private final Map<Long, Long> retryAt = new HashMap<>();
     private final ResyncReports reports;
+    private final ReplayKeys replayKeys;
     private int queued;
     /** Partitions of the input topic (-1 until known): where a tenant's records are. */
     private int inputPartitions = -1;
@@ -71,6 +72,7 @@ final class Resyncs<C> {
         this.queue = new ResyncQueue(config.resyncMaxRunning(), config.resyncMaxReaders());
         this.rows = rows;
         this.reports = new ResyncReports(control);
+        this.replayKeys = new ReplayKeys(control);
         this.readers = new ResyncReaders(config, readerConsumerConfig, rows, context);
     }
 
@@ -82,6 +84,7 @@ final class Resyncs<C> {
         }
         Map<Long, DeliveryControl.ResyncJob> wanted = new HashMap<>();
         control.resyncs().forEach(job -> wanted.put(job.id(), job));
+        replayKeys.retain(wanted.keySet());
         for (Resync resync : List.copyOf(running.values())) {
             if (!resync.done() && !wanted.containsKey(resync.job.id())) {
                 stop(resync, "it is no longer asked for");
@@ -90,7 +93,13 @@ final class Resyncs<C> {
         List<ResyncQueue.Waiting> waiting = waiting(wanted.values());
         ResyncQueue.Plan plan = queue.plan(waiting, running.size(), readers.states());
         plan.stop().forEach(readers::finish);
-        plan.start().forEach((partition, ids) -> startPass(partition, ids.stream().map(wanted::get).toList()));
+        plan.start().forEach((partition, ids) -> {
+            List<DeliveryControl.ResyncJob> jobs = ids.stream().map(wanted::get).toList();
+            // A replay's keys first (once): the partition's pass waits for them, a second or so.
+            if (replayKeys.read(jobs, job -> retryAt.put(job.id(), System.currentTimeMillis() + RETRY_AFTER_MS))) {
+                startPass(partition, jobs);
+            }
+        });
         queued = plan.positions().size();
         reports.places(plan.positions(), wanted);
         for (Resync resync : List.copyOf(running.values())) {
@@ -134,7 +143,7 @@ final class Resyncs<C> {
             // Enough for every request the budget may have out, one prepared and one filling: fewer starved the lane
             // when answers were slow (4 batches: 83 % of Iterable's 5 requests/s in bench/sync.sh).
             int bound = (destination.maxInFlight() + 2) * config.batchLimits().maxRows();
-            Resync resync = new Resync(job, partition, assignments.generation(partition), bound, rows);
+            Resync resync = new Resync(job, partition, assignments.generation(partition), bound, rows, replayKeys.take(job));
             running.put(job.id(), resync);
             // From now on this lane has two paths: its gate remembers what goes out before the first resync row does.
             lane.buffer.rememberSends(true);

@@ -94,10 +94,12 @@ final class Routing<C> {
                 SubscriberUpdate probe = new SubscriberUpdate(key.get());
                 incoming.mergeInto(probe, source);
                 lane.probeRow = probe.withoutSources();
+                lanes.wake(lane);
             }
             parked.accept(lane, source);
             return;
         }
+        lanes.wake(lane);
         if (incoming.addTo(lane.buffer, key.get(), source, now())) {
             metrics.coalesced();
         }

@@ -48,9 +48,14 @@ final class SendLoop<C> {
         this.draining = draining;
     }
 
+    private int ticks;
+
+    /** Pumps the active budgets (every budget each {@link Lanes#SWEEP_EVERY_TICKS}th time): idle tenants cost no tick. */
     void pump() {
-        for (Budget<C> budget : lanes.budgets()) {
+        boolean sweep = ++ticks % Lanes.SWEEP_EVERY_TICKS == 0;
+        for (Budget<C> budget : lanes.toPump(sweep)) {
             pump(budget);
+            lanes.settle(budget);
         }
     }
 

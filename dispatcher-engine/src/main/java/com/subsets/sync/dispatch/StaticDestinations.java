@@ -1,5 +1,7 @@
 package com.subsets.sync.dispatch;
 
+import com.subsets.sync.model.FieldModes;
+import com.subsets.sync.model.WriteMode;
 import com.subsets.sync.runtime.ConfigException;
 import com.subsets.sync.runtime.EnvReader;
 import io.vertx.core.json.DecodeException;
@@ -89,6 +91,34 @@ public final class StaticDestinations<C> implements DestinationDirectory<C> {
             throw new ConfigException(where + field + " is required");
         }
         return value;
+    }
+
+    /**
+     * The entry's write modes, {@code "fields": {"subsetsExperimentId": {"mode": "add"}, ...}} (issue 28); every field
+     * {@code set_or_clear} without it. An unknown field or mode is refused naming both.
+     */
+    public static FieldModes fieldModes(JsonObject entry, String where) {
+        Object fields = entry.getValue("fields");
+        if (fields == null) {
+            return FieldModes.DEFAULT;
+        }
+        if (!(fields instanceof JsonObject byName)) {
+            throw new ConfigException(where + "fields must be an object of {\"mode\": ...} by field name");
+        }
+        Map<String, String> modes = new TreeMap<>();
+        for (String name : byName.fieldNames()) {
+            Object field = byName.getValue(name);
+            Object mode = field instanceof JsonObject object ? object.getValue("mode") : null;
+            if (!(mode instanceof String text)) {
+                throw new ConfigException(where + "fields." + name + " must be {\"mode\": \"" + WriteMode.wireNames() + "\"}");
+            }
+            modes.put(name, text);
+        }
+        try {
+            return FieldModes.parse(modes);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(where + e.getMessage());
+        }
     }
 
     @Override

@@ -130,4 +130,51 @@ class ProvisionerDirectoryTest {
             directory.close();
         }
     }
+
+    /**
+     * Issue 27: a replay's keys are not in the directory answer; the replica that runs it pages them, each page after
+     * the last key of the one before, with the dispatcher token, until the provisioner says no more follow.
+     */
+    @Test
+    void aReplaysSubscribersArePagedFromTheProvisionerUntilTheLast() throws Exception {
+        List<String> keys = new java.util.ArrayList<>();
+        for (int i = 0; i < 25_000; i++) {
+            keys.add(String.format("acme\u001Fu%05d\u001F", i));
+        }
+        List<String> calls = new CopyOnWriteArrayList<>();
+        HttpServer provisioner = vertx.createHttpServer().requestHandler(request -> {
+            if (!request.path().equals("/v1/dispatch/iterable/resyncs/9/subscribers")) {
+                boolean gone = request.path().contains("/resyncs/");
+                request.response().setStatusCode(gone ? 404 : 200).putHeader("content-type", "application/json").end(gone
+                        ? "{\"code\":\"unknown_resync\"}"
+                        : new JsonObject().put("destinations", new JsonObject()).put("registered", new JsonArray()).encode());
+                return;
+            }
+            calls.add(request.getParam("after") + " " + request.getParam("limit") + " " + request.getHeader("authorization"));
+            String after = request.getParam("after");
+            int limit = Integer.parseInt(request.getParam("limit"));
+            List<String> page = keys.stream().filter(k -> after == null || k.compareTo(after) > 0).limit(limit).toList();
+            request.response().putHeader("content-type", "application/json").end(new JsonObject().put("subscribers", new JsonArray(page))
+                    .put("next", page.size() == limit ? page.get(page.size() - 1) : null).encode());
+        }).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+        ProvisionerDirectory<String> directory = new ProvisionerDirectory<>(vertx,
+                URI.create("http://127.0.0.1:" + provisioner.actualPort()), "iterable", "dispatcher-token", READER, 100);
+        try {
+            java.util.Set<String> named = directory.subscribersOf(new DeliveryControl.ResyncJob(9, "acme", 0, null, null, null, 0,
+                    25_000L)).await(10, TimeUnit.SECONDS);
+            assertThat(named).hasSize(25_000).containsAll(keys);
+            assertThat(calls).as("three pages of at most 10,000, each after the last key").containsExactly(
+                    "null 10000 Bearer dispatcher-token", keys.get(9_999) + " 10000 Bearer dispatcher-token",
+                    keys.get(19_999) + " 10000 Bearer dispatcher-token");
+
+            Throwable gone = directory.subscribersOf(new DeliveryControl.ResyncJob(10, "acme", 0, null, null, null, 0, 3L))
+                    .transform(ar -> io.vertx.core.Future.succeededFuture(ar.cause())).await(10, TimeUnit.SECONDS);
+            assertThat(gone).as("a replay the provisioner no longer runs").isInstanceOf(DeliveryControl.ResyncGone.class);
+            Throwable fewer = directory.subscribersOf(new DeliveryControl.ResyncJob(9, "acme", 0, null, null, null, 0, 25_001L))
+                    .transform(ar -> io.vertx.core.Future.succeededFuture(ar.cause())).await(10, TimeUnit.SECONDS);
+            assertThat(fewer).as("never part of the keys").hasMessageContaining("the replay names 25001");
+        } finally {
+            directory.close();
+        }
+    }
 }

@@ -16,7 +16,7 @@ class ResyncTest {
     private final ResyncRows rows = new ResyncRows(1_000, 1_000_000);
 
     private Resync running(DeliveryControl.ResyncJob job) {
-        return new Resync(job, 3, 1, 10, rows);
+        return new Resync(job, 3, 1, 10, rows, null);
     }
 
     @Test
@@ -36,11 +36,14 @@ class ResyncTest {
         assertThat(resync.resolved(150)).isTrue();
         assertThat(resync.resolved(150)).as("each record counts once").isFalse();
         assertThat(resync.position()).isEqualTo(110);
+        assertThat(resync.progress().sent()).as("150 is above the checkpoint: a resumed run sends it again, counted then")
+                .isZero();
         assertThat(rows.records()).isEqualTo(2);
         assertThat(rows.bytes()).isEqualTo(80);
         assertThat(resync.member.outstanding()).hasValue(2);
         resync.resolved(110);
         assertThat(resync.position()).isEqualTo(190);
+        assertThat(resync.progress().sent()).isEqualTo(2);
         resync.finished = true;
         assertThat(resync.done()).isFalse();
         resync.resolved(190);
@@ -52,7 +55,9 @@ class ResyncTest {
 
     @Test
     void aReplaysTotalIsTheSubscribersItNames() {
-        Resync resync = running(new DeliveryControl.ResyncJob(8, "acme", 0, null, null, null, 0, Set.of("a", "b")));
+        Resync resync = new Resync(new DeliveryControl.ResyncJob(8, "acme", 0, null, null, null, 0, 2L), 3, 1, 10, rows,
+                Set.of("a", "b"));
+        assertThat(resync.member.keys()).as("the keys read before it starts").containsExactlyInAnyOrder("a", "b");
         resync.counted(5_000);
         assertThat(resync.progress().total()).isEqualTo(2);
     }
@@ -103,6 +108,8 @@ class ResyncTest {
         assertThat(DeliveryControl.NONE.keepsParkings()).isFalse();
         assertThat(DeliveryControl.NONE.resyncs()).isEmpty();
         assertThat(DeliveryControl.NONE.parked("acme", new DeliveryControl.Parking(2, 40, "down", Instant.EPOCH)).failed()).isTrue();
+        assertThat(DeliveryControl.NONE.subscribersOf(new DeliveryControl.ResyncJob(9, "acme", 0, null, null, null, 0, 2L)).cause())
+                .isInstanceOf(DeliveryControl.ResyncGone.class);
     }
 
     @Test
@@ -113,9 +120,12 @@ class ResyncTest {
                 new DeliveryControl.Parking(2, 40, "down", Instant.parse("2026-12-03T08:00:00Z")));
         JsonArray jobs = new JsonArray().add(new JsonObject().put("id", 9).put("tenantId", "acme").put("fromOffset", 0)
                 .put("position", 12).put("endOffset", null).put("total", null).put("sent", 3)
-                .put("subscribers", new JsonArray().add("acme\u001Fu1\u001F")));
+                .put("subscriberCount", 2))
+                .add(new JsonObject().put("id", 10).put("tenantId", "other").put("fromOffset", 5).put("position", null)
+                        .put("endOffset", null).put("total", null).put("sent", 0).put("subscriberCount", null));
         assertThat(ControlAnswers.resyncs(jobs)).containsExactly(
-                new DeliveryControl.ResyncJob(9, "acme", 0, 12L, null, null, 3, Set.of("acme\u001Fu1\u001F")));
+                new DeliveryControl.ResyncJob(9, "acme", 0, 12L, null, null, 3, 2L),
+                new DeliveryControl.ResyncJob(10, "other", 5, null, null, null, 0, null));
         assertThatThrownBy(() -> ControlAnswers.resyncs(new JsonArray().add(new JsonObject().put("id", "nine"))))
                 .isInstanceOf(RuntimeException.class);
         assertThatThrownBy(() -> ControlAnswers.parkings(new JsonObject().put("acme", new JsonObject().put("partition", 1))))

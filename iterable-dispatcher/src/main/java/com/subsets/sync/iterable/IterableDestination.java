@@ -1,5 +1,6 @@
 package com.subsets.sync.iterable;
 
+import com.subsets.sync.model.FieldModes;
 import java.net.URI;
 
 /**
@@ -8,14 +9,22 @@ import java.net.URI;
  *
  * @param identifier {@code userId} (default) or {@code email}: the one identifier sent per user
  * @param preferUserId create unknown users by userId in email-based projects
+ * @param modes how each field is written (issue 28)
  */
 public record IterableDestination(String projectId, String apiKey, URI baseUrl, Identifier identifier,
-                                  boolean preferUserId, double requestsPerSecond, int maxInFlight) {
+                                  boolean preferUserId, double requestsPerSecond, int maxInFlight, FieldModes modes) {
 
     public enum Identifier { USER_ID, EMAIL }
 
+    /** Every field {@code set_or_clear}. */
+    public IterableDestination(String projectId, String apiKey, URI baseUrl, Identifier identifier, boolean preferUserId,
+                               double requestsPerSecond, int maxInFlight) {
+        this(projectId, apiKey, baseUrl, identifier, preferUserId, requestsPerSecond, maxInFlight, FieldModes.DEFAULT);
+    }
+
     @Override
     public String toString() {
-        return "IterableDestination[project=" + projectId + ", host=" + baseUrl + ", identifier=" + identifier + "]";
+        return "IterableDestination[project=" + projectId + ", host=" + baseUrl + ", identifier=" + identifier + ", fields="
+                + modes.describe() + "]";
     }
 }

@@ -8,7 +8,8 @@ import java.net.URI;
 
 /**
  * Reads one tenant's Iterable destination from configuration:
- * {@code {"projectId":"p1","apiKey":"...","region":"us","identifier":"userId","preferUserId":false}};
+ * {@code {"projectId":"p1","apiKey":"...","region":"us","identifier":"userId","preferUserId":false,
+ * "fields":{"subsetsExperimentId":{"mode":"add"}}}} (write modes: every field {@code set_or_clear} by default);
  * {@code baseUrl} replaces {@code region} for a simulator. The budget is the project: tenants writing to
  * one project share its 5 requests/s, each with its own lane and settings.
  */
@@ -29,7 +30,8 @@ final class IterableDestinationReader {
             }
             IterableDestination destination = new IterableDestination(projectId, apiKey, baseUrl,
                     identifier.equals("email") ? IterableDestination.Identifier.EMAIL : IterableDestination.Identifier.USER_ID,
-                    entry.getBoolean("preferUserId", false), requestsPerSecond, maxInFlight);
+                    entry.getBoolean("preferUserId", false), requestsPerSecond, maxInFlight,
+                    StaticDestinations.fieldModes(entry, where));
             // Iterable limits the request rate, not concurrency: the in-flight limit is fixed.
             return LaneConfig.fixed("iterable:" + projectId + "@" + baseUrl.getHost(), destination, requestsPerSecond,
                     maxInFlight);

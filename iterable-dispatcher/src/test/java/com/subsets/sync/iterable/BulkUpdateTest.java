@@ -48,6 +48,54 @@ class BulkUpdateTest {
         assertThat(cleared.getValue("subsetsExperimentId")).isNull();
     }
 
+    /** A state row: exp-1, then exp-2, then unassigned (the memory remembers both). */
+    private static SubscriberUpdate unassignedAfterTwoExperiments(String key) {
+        java.time.Instant t0 = java.time.Instant.parse("2026-11-22T09:00:00Z");
+        com.subsets.sync.model.FieldMemory memory = com.subsets.sync.model.FieldMemory.of("exp-1", t0, 1)
+                .with("exp-2", t0.plusSeconds(10), 2);
+        com.subsets.sync.model.StateRecord state = new com.subsets.sync.model.StateRecord("acme",
+                new com.subsets.sync.model.Subscriber(key, null), Map.of(
+                com.subsets.sync.model.DestinationField.EXPERIMENT_ID,
+                new com.subsets.sync.model.FieldFact(null, t0.plusSeconds(20), 3, "u", memory),
+                com.subsets.sync.model.DestinationField.EXPERIMENT_NAME,
+                new com.subsets.sync.model.FieldFact(null, t0.plusSeconds(20), 3, "u", memory),
+                com.subsets.sync.model.DestinationField.EXPERIMENT_ASSIGNMENT,
+                new com.subsets.sync.model.FieldFact(null, t0.plusSeconds(20), 3, "u", memory),
+                com.subsets.sync.model.DestinationField.EXPERIMENT_ADDED_AT,
+                new com.subsets.sync.model.FieldFact(null, t0.plusSeconds(20), 3, "u", memory)));
+        SubscriberUpdate row = new SubscriberUpdate(key);
+        row.merge(state, new SourceRecord("t", 0, 7, null, new byte[0], Map.of()));
+        return row;
+    }
+
+    @Test
+    void eachFieldIsWrittenAsItsModeHasItAndAnAddFieldAsAnArray() {
+        IterableDestination withModes = new IterableDestination("p1", "k", URI.create("https://api.iterable.com"),
+                IterableDestination.Identifier.USER_ID, false, 5, 2, com.subsets.sync.model.FieldModes.parse(Map.of(
+                "subsetsExperimentId", "add", "subsetsExperimentName", "set", "subsetsExperimentAssignment", "set_if_empty")));
+
+        JsonObject data = BulkUpdateWriter.body(withModes, List.of(unassignedAfterTwoExperiments("u-1"))).toJsonObject()
+                .getJsonArray("users").getJsonObject(0).getJsonObject("dataFields");
+
+        assertThat(data.getJsonArray("subsetsExperimentId")).containsExactly("exp-1", "exp-2");
+        assertThat(data.getString("subsetsExperimentName")).as("set: never cleared").isEqualTo("exp-2");
+        assertThat(data.getString("subsetsExperimentAssignment")).as("set_if_empty: the first").isEqualTo("exp-1");
+        assertThat(data.containsKey("subsetsExperimentAddedAt")).isTrue();
+        assertThat(data.getValue("subsetsExperimentAddedAt")).as("set_or_clear clears").isNull();
+    }
+
+    @Test
+    void aDestinationsFieldModesAreReadAndABadOneNamed() {
+        IterableDestination read = IterableDestinationReader.reader(5, 2).apply(new JsonObject().put("projectId", "p1")
+                .put("apiKey", "k").put("fields", new JsonObject().put("subsetsExperimentId", new JsonObject().put("mode", "add"))),
+                "t: ").destination();
+        assertThat(read.modes().of(com.subsets.sync.model.DestinationField.EXPERIMENT_ID))
+                .isEqualTo(com.subsets.sync.model.WriteMode.ADD);
+        assertThatThrownBy(() -> IterableDestinationReader.reader(5, 2).apply(new JsonObject().put("projectId", "p1")
+                .put("apiKey", "k").put("fields", new JsonObject().put("subsetsExperimentId", new JsonObject().put("mode", "sum"))),
+                "t: ")).isInstanceOf(ConfigException.class).hasMessageContaining("subsetsExperimentId").hasMessageContaining("sum");
+    }
+
     @Test
     void aTwoHundredIsReadUserByUser() {
         String answer = """

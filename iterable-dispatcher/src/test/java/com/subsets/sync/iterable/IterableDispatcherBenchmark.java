@@ -59,7 +59,7 @@ public final class IterableDispatcherBenchmark {
      * created the users and warmed the JVMs up. Updates are what production mostly sends, and keep the
      * simulator's own memory (it shares the cores) at 400,000 users.
      */
-    private static String unlimited(EmbeddedKafka kafka, IterableSimulator simulator) throws Exception {
+    static String unlimited(EmbeddedKafka kafka, IterableSimulator simulator) throws Exception {
         String topic = "bench.unlimited";
         kafka.createTopics(8, topic, topic + ".dlq", topic + ".reports");
         int tenants = 8;
@@ -195,20 +195,20 @@ public final class IterableDispatcherBenchmark {
 
     private static final AtomicLong COUNTER = new AtomicLong();
 
-    private static AssignmentEvent event(String tenant, String user, int n) {
+    static AssignmentEvent event(String tenant, String user, int n) {
         return Events.assigned(tenant, user, "exp-" + (n % 53), "Winback offer " + (n % 53), n);
     }
 
-    private static void send(KafkaProducer<String, byte[]> producer, String topic, AssignmentEvent event) {
+    static void send(KafkaProducer<String, byte[]> producer, String topic, AssignmentEvent event) {
         producer.send(new ProducerRecord<>(topic, event.tenantId(), CODEC.encode(event)));
     }
 
-    private static String destination(String tenant, String project, int port) {
+    static String destination(String tenant, String project, int port) {
         return "\"" + tenant + "\":{\"projectId\":\"" + project + "\",\"apiKey\":\"key-" + project
                 + "\",\"baseUrl\":\"http://127.0.0.1:" + port + "\"}";
     }
 
-    private static Process fork(EmbeddedKafka kafka, String topic, String destinations, Map<String, String> extra) throws IOException {
+    static Process fork(EmbeddedKafka kafka, String topic, String destinations, Map<String, String> extra) throws IOException {
         Map<String, String> env = new HashMap<>(Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                 "ITERABLE_TOPIC", topic, "ITERABLE_DEAD_LETTER_TOPIC", topic + ".dlq", "ITERABLE_REPORTS_TOPIC", topic + ".reports",
                 "ITERABLE_GROUP_ID", "bench-" + topic, "ITERABLE_HTTP_HOST", "127.0.0.1", "ITERABLE_HTTP_PORT", "0",

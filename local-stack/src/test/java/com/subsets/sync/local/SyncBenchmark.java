@@ -70,7 +70,7 @@ public final class SyncBenchmark {
     }
 
     /** Prints a case's figures as soon as it ends (a later case failing keeps them). */
-    private static String report(String result) {
+    static String report(String result) {
         System.out.println("RESULT " + result);
         return result;
     }
@@ -79,7 +79,7 @@ public final class SyncBenchmark {
         String run(LocalStack stack) throws Exception;
     }
 
-    private static String withStack(Map<String, String> env, Case body) throws Exception {
+    static String withStack(Map<String, String> env, Case body) throws Exception {
         Map<String, String> local = Map.of("LOCAL_INGEST_PORT", "0", "LOCAL_INGEST_METRICS_PORT", "0", "LOCAL_PROVISIONER_METRICS_PORT", "0",
                 "LOCAL_ITERABLE_DISPATCHER_PORT", "0",
                 "LOCAL_BLUECONIC_DISPATCHER_PORT", "0", "LOCAL_PROVISIONER_PORT", "0", "LOCAL_STATE_PORT", "0",
@@ -275,7 +275,7 @@ public final class SyncBenchmark {
                 null, null, null, BigDecimal.valueOf((n + n / 1_000) % 100, 2));
     }
 
-    private static void register(StackHttp api, String tenant, String projectId, String apiKey, boolean wait) throws Exception {
+    static void register(StackHttp api, String tenant, String projectId, String apiKey, boolean wait) throws Exception {
         api.operatorOk("PUT", "/v1/tenants/" + tenant + "/destinations/iterable", new JsonObject().put("apiKey", apiKey)
                 .put("region", "us").put("identifier", "userId").put("projectId", projectId));
         while (wait && !"READY".equals(api.destination(tenant, "iterable").getString("status"))) {
@@ -287,7 +287,7 @@ public final class SyncBenchmark {
     }
 
     /** As {@link Bench#producer}: acks=all, small linger, 64 KB batches. */
-    private static KafkaProducer<String, byte[]> producer(LocalStack stack) {
+    static KafkaProducer<String, byte[]> producer(LocalStack stack) {
         return new KafkaProducer<>(Map.of("bootstrap.servers", stack.bootstrapServers, "acks", "all", "linger.ms", "5",
                 "batch.size", "65536"), new org.apache.kafka.common.serialization.StringSerializer(),
                 new org.apache.kafka.common.serialization.ByteArraySerializer());
@@ -297,7 +297,7 @@ public final class SyncBenchmark {
             java.util.regex.Pattern.compile("state_events_total\\{[^}]*outcome=\"changed\"[^}]*} (\\S+)");
 
     /** The states the subscriber-state service changed so far, from its own /metrics. */
-    private static long stateChanges(LocalStack stack) throws Exception {
+    static long stateChanges(LocalStack stack) throws Exception {
         var response = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build().send(java.net.http.HttpRequest.newBuilder(
                 java.net.URI.create(stack.config.url(stack.config.statePort()) + "/metrics")).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());

@@ -40,9 +40,13 @@ public final class DeadLetterScan {
         this.config = config;
     }
 
-    /** The tenant's subscribers' state-topic keys ({@link SubscriberKey#ofState}), in the order first found. */
-    public Future<Set<String>> subscribers(String topic, String tenantId, Instant since) {
-        return vertx.executeBlocking(() -> scan(topic, tenantId, since), false);
+    /**
+     * The tenant's subscribers' state-topic keys ({@link SubscriberKey#ofState}), in the order first found, at most
+     * {@code atMost}: the scan stops reading there (a replay asks for one more than its cap, to know it is above it,
+     * and never holds more).
+     */
+    public Future<Set<String>> subscribers(String topic, String tenantId, Instant since, int atMost) {
+        return vertx.executeBlocking(() -> scan(topic, tenantId, since, atMost), false);
     }
 
     /**
@@ -57,7 +61,7 @@ public final class DeadLetterScan {
                 String words = header(record, "dlq-error");
                 found.put(key, words != null ? words : java.util.Objects.requireNonNullElse(header(record, "dlq-reason"),
                         "dead-lettered"));
-            }));
+            }), () -> false);
             return found;
         }, false);
     }
@@ -67,15 +71,23 @@ public final class DeadLetterScan {
         return header == null || header.value() == null ? null : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    private Set<String> scan(String topic, String tenantId, Instant since) {
+    private Set<String> scan(String topic, String tenantId, Instant since, int atMost) {
         Set<String> found = new LinkedHashSet<>();
         EventCodec events = new EventCodec();
-        read(topic, since, record -> keyOf(record.value(), events, tenantId).ifPresent(found::add));
+        read(topic, since, record -> {
+            if (found.size() < atMost) {
+                keyOf(record.value(), events, tenantId).ifPresent(found::add);
+            }
+        }, () -> found.size() >= atMost);
         return found;
     }
 
-    /** Hands {@code each} every record of the topic since {@code since}, to the end each partition had at the start. */
-    private void read(String topic, Instant since, java.util.function.Consumer<ConsumerRecord<String, byte[]>> each) {
+    /**
+     * Hands {@code each} every record of the topic since {@code since}, to the end each partition had at the start, or
+     * until {@code enough} says so (checked after each poll).
+     */
+    private void read(String topic, Instant since, java.util.function.Consumer<ConsumerRecord<String, byte[]>> each,
+                      java.util.function.BooleanSupplier enough) {
         Map<String, Object> props = new HashMap<>(KafkaClientConfig.consumer(config.bootstrapServers(), config.kafkaProperties(),
                 "provisioner-replay", "unused", 2_000));
         props.remove("group.id");
@@ -91,7 +103,7 @@ public final class DeadLetterScan {
             consumer.assign(toRead);
             toRead.forEach(p -> consumer.seek(p, starts.get(p).offset()));
             int idle = 0;
-            while (toRead.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+            while (!enough.getAsBoolean() && toRead.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
                 long moved = 0;
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
                     moved++;

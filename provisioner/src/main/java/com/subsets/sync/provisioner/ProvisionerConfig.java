@@ -57,7 +57,8 @@ public record ProvisionerConfig(
         Segments segments,
         int metricsPort,
         HttpServerLimits http,
-        NotificationConfig notifications) {
+        NotificationConfig notifications,
+        int replayMaxSubscribers) {
 
     public ProvisionerConfig {
         if (httpPort != 0 && httpPort == metricsPort) {
@@ -73,6 +74,9 @@ public record ProvisionerConfig(
      */
     public record Segments(Duration interval, Duration retry, int pageSize, String topic, LookupTokens lookups) {
     }
+
+    /** The most subscribers a replay names before it becomes a full resync of the tenant. */
+    public static final String REPLAY_MAX_SUBSCRIBERS = "PROVISIONER_REPLAY_MAX_SUBSCRIBERS";
 
     /** The variables that name tokens, each a role of its own. */
     static final List<String> TOKEN_ROLES = List.of("PROVISIONER_OPERATOR_TOKEN_SHA256", "PROVISIONER_ITERABLE_DISPATCHER_TOKEN_SHA256",
@@ -119,7 +123,10 @@ public record ProvisionerConfig(
                         LookupTokens.parse(env.list(LookupTokens.VARIABLE))),
                 env.integer("PROVISIONER_METRICS_PORT", 9083, 0, 65535),
                 HttpServerLimits.fromEnv(env, "PROVISIONER"),
-                NotificationConfig.fromEnv(env));
+                NotificationConfig.fromEnv(env),
+                // A replay names at most this many subscribers; above it, it is a full resync of the tenant. The replica
+                // running it holds the keys in memory (about 100 bytes each: 100,000 is some 10 MB).
+                env.integer(REPLAY_MAX_SUBSCRIBERS, 100_000, 1, 1_000_000));
     }
 
     /** PostgreSQL, TLS included: {@code PROVISIONER_DB_SSLMODE} (verify-full in production) and its root certificate. */
@@ -252,6 +259,6 @@ public record ProvisionerConfig(
         return new ProvisionerConfig(httpHost, port, operators, dispatchers, database, secrets, instanceUrls, iterableEndpoints,
                 sweepInterval, vendorTimeout, vendorAttempts, runRetryBase, runRetryMax, replica, bootstrapServers, reportsTopic,
                 reportsGroupId, reportsReplayWindow, kafkaProperties, shutdownTimeout, deadLetterTopics, stateTopic, segments, metricsPort, http,
-                notifications);
+                notifications, replayMaxSubscribers);
     }
 }

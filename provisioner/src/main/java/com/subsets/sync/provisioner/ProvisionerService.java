@@ -134,7 +134,7 @@ public final class ProvisionerService {
                     testSubscribers)
                     .mount(router);
             DeadLetterScan deadLetters = new DeadLetterScan(vertx, config);
-            new ResyncApi(store, resyncs, deadLetters, config.deadLetterTopics()).mount(router);
+            new ResyncApi(store, resyncs, deadLetters, config.deadLetterTopics(), config.replayMaxSubscribers()).mount(router);
             new TestDeliveryApi(store, testSubscribers, resyncs, new StateLookup(vertx, config), deadLetters, config.deadLetterTopics(), sealer,
                     config.iterableEndpoints(), new TestReadBack(vertx, client, blueConicTokens, config.vendorTimeout().toMillis()))
                     .mount(router);

@@ -50,6 +50,19 @@ class ProvisionerConfigTest {
     }
 
     @Test
+    void aReplayNamesAtMostTheCapOfSubscribersOneToAMillion() {
+        Map<String, String> env = env();
+        assertThat(read(env).replayMaxSubscribers()).isEqualTo(100_000);
+        env.put("PROVISIONER_REPLAY_MAX_SUBSCRIBERS", "2500");
+        assertThat(read(env).replayMaxSubscribers()).isEqualTo(2_500);
+        for (String wrong : List.of("0", "1000001", "lots")) {
+            env.put("PROVISIONER_REPLAY_MAX_SUBSCRIBERS", wrong);
+            assertThatThrownBy(() -> read(env)).as(wrong).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("PROVISIONER_REPLAY_MAX_SUBSCRIBERS");
+        }
+    }
+
+    @Test
     void sealingKeysComeFromAFile(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("encryption-keys");
         Files.writeString(file, KEY + "\n");

@@ -73,6 +73,7 @@ class ProvisionerOpenApiAgreementIT {
     private static final String DIRECTORY = "/v1/dispatch/{kind}/destinations";
     private static final String PARKING = "/v1/dispatch/{kind}/parkings/{tenantId}";
     private static final String PROGRESS = "/v1/dispatch/{kind}/resyncs/{id}";
+    private static final String NAMED = "/v1/dispatch/{kind}/resyncs/{id}/subscribers";
     private static final String A_PARKING = "{\"partition\":0,\"fromOffset\":7,\"reason\":\"destination_error_503: down\","
             + "\"parkedAt\":\"2026-12-03T08:00:00Z\"}";
     private static final String A_PROGRESS = "{\"position\":3,\"endOffset\":10,\"total\":5,\"sent\":2,\"done\":false}";
@@ -87,6 +88,8 @@ class ProvisionerOpenApiAgreementIT {
     /** A second provisioner whose PostgreSQL is stopped once it has started: the only honest way to see its 503s. */
     private EmbeddedPostgres downCluster;
     private ProvisionerService down;
+    /** A replay of one subscriber, queued at set-up: the resync whose keys are paged. */
+    private long pagedReplay;
 
     @BeforeAll
     void start(PostgresService postgres, KafkaService broker) throws Exception {
@@ -123,6 +126,8 @@ class ProvisionerOpenApiAgreementIT {
         env.put("PROVISIONER_SEGMENTS_INTERVAL_MS", "3600000");
         env.put("PROVISIONER_LOOKUP_TOKEN_SHA256", "acme:" + TokenAuthenticator.sha256Hex(LOOKUP_TOKEN));
         env.put("PROVISIONER_HTTP_BODY_TIMEOUT_MS", "1000");
+        // A replay of more than one subscriber is a full resync: replayflood's two make one.
+        env.put("PROVISIONER_REPLAY_MAX_SUBSCRIBERS", "1");
         return env;
     }
 
@@ -139,7 +144,7 @@ class ProvisionerOpenApiAgreementIT {
                 .put("clientSecret", "secret-acme").put("backfill", false)
                 .put("followSegments", new JsonArray().add("seg-1"))
                 .put("notifications", notifications("failures")).encode()).status()).isEqualTo(201);
-        for (String tenant : List.of("steady", "replayed", "replaybusy", "replay500")) {
+        for (String tenant : List.of("steady", "replayed", "replaybusy", "replay500", "pagedkeys", "replayflood")) {
             registerIterable(tenant);
         }
         // The registrations the PUT answers are produced with: real projects, so none of them fails.
@@ -149,7 +154,7 @@ class ProvisionerOpenApiAgreementIT {
         for (String tenant : List.of("acme")) {
             await(tenant + " READY", WAIT, () -> "READY".equals(statusOf(tenant, "blueconic")));
         }
-        for (String tenant : List.of("steady", "replayed", "replaybusy", "replay500")) {
+        for (String tenant : List.of("steady", "replayed", "replaybusy", "replay500", "pagedkeys", "replayflood")) {
             await(tenant + " READY", WAIT, () -> "READY".equals(statusOf(tenant, "iterable")));
         }
         provisioner.readSegments().await(60, TimeUnit.SECONDS);
@@ -157,9 +162,10 @@ class ProvisionerOpenApiAgreementIT {
         assertThat(operator("POST", "/v1/tenants/steady/destinations/iterable/resync", null).status()).isEqualTo(202);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
                 new StringSerializer(), new ByteArraySerializer())) {
-            for (String tenant : List.of("replayed", "replaybusy", "replay500")) {
+            for (String tenant : List.of("replayed", "replaybusy", "replay500", "pagedkeys", "replayflood")) {
                 producer.send(new ProducerRecord<>(DLQ, tenant, state(tenant, "u1"))).get();
             }
+            producer.send(new ProducerRecord<>(DLQ, "replayflood", state("replayflood", "u2"))).get();
             // steady's delivery history: a day with its distinct subscribers and last five updated, as a dispatcher reports.
             Instant now = Instant.now();
             UniqueSubscribers sketch = UniqueSubscribers.empty();
@@ -171,6 +177,9 @@ class ProvisionerOpenApiAgreementIT {
             producer.send(new ProducerRecord<>("openapi-it.reports", "steady", DeliveryReport.create("steady", "iterable", now, 7, 1, 0,
                     now, new DeliveryReport.LastError(now, "destination_error_400", "bad field"), sketch.state(), updated).encode())).get();
         }
+        var paged = operator("POST", "/v1/tenants/pagedkeys/destinations/iterable/replay", null);
+        assertThat(paged.status()).as(paged.body()).isEqualTo(202);
+        pagedReplay = paged.json().getJsonObject("resync").getLong("id");
         await("steady's delivery reported", WAIT, () -> !operator("GET", "/v1/tenants/steady/destinations/iterable/status", null).json()
                 .getJsonObject("delivery").getJsonArray("days").isEmpty());
     }
@@ -185,8 +194,21 @@ class ProvisionerOpenApiAgreementIT {
 
     @Test
     void everyDocumentedResponseIsProducedInItsDocumentedShape() {
-        assertThat(DOCUMENT.responses()).hasSize(119 + 20);
+        assertThat(DOCUMENT.responses()).hasSize(119 + 20 + 8);
         assertThat(DOCUMENT.disagreements(producers())).as("document and service disagree").isEmpty();
+    }
+
+    /** The 202 of a replay above the cap, in the shape its document says (one answer per status is produced above). */
+    @Test
+    void aReplayAboveTheCapAnswersAFullResyncInTheDocumentedShape() {
+        var replay = operator("POST", "/v1/tenants/replayflood/destinations/iterable/replay", null);
+        assertThat(replay.status()).as(replay.body()).isEqualTo(202);
+        assertThat(replay.json().getBoolean("fullResync")).isTrue();
+        assertThat(DOCUMENT.problems("#/components/schemas/ReplayAccepted", replay.body())).isEmpty();
+        JsonObject named = replay.json().copy();
+        named.getJsonObject("resync").put("subscribers", 2);
+        assertThat(DOCUMENT.problems("#/components/schemas/ReplayAccepted", named.encode()))
+                .as("a full resync that named subscribers would be off the document").isNotEmpty();
     }
 
     @Test
@@ -202,7 +224,8 @@ class ProvisionerOpenApiAgreementIT {
 
         String created = "/v1/tenants/created/destinations/iterable";
         p.put("PUT " + DESTINATION + " 201", () -> answer(operator("PUT", created, new JsonObject(iterableBody("created", false))
-                .put("notifications", notifications("every_run")).encode())));
+                .put("notifications", notifications("every_run")).put("fields", new JsonObject()
+                        .put("subsetsExperimentId", new JsonObject().put("mode", "add"))).encode())));
         p.put("PUT " + DESTINATION + " 200", () -> {
             operator("PUT", "/v1/tenants/same/destinations/iterable", iterableBody("same", false));
             return answer(operator("PUT", "/v1/tenants/same/destinations/iterable", iterableBody("same", false)));
@@ -211,9 +234,16 @@ class ProvisionerOpenApiAgreementIT {
             operator("PUT", "/v1/tenants/changed/destinations/iterable", iterableBody("changed", false));
             return answer(operator("PUT", "/v1/tenants/changed/destinations/iterable", iterableBody("changed", true)));
         });
-        p.put("PUT " + DESTINATION + " 400 invalid_destination", () -> answer(operator("PUT", created, new JsonObject()
-                .put("apiKey", "short").put("notifications", new JsonObject().put("webhook", new JsonObject()
-                        .put("url", "http://127.0.0.1:9/hook"))).encode())));
+        p.put("PUT " + DESTINATION + " 400 invalid_destination", () -> {
+            // A write mode that is none, and a field that is none of the five (issue 28): each violation names both.
+            ProvisionerTestKit.Reply bad = operator("PUT", created, new JsonObject().put("apiKey", "key-created-0001")
+                    .put("fields", new JsonObject().put("subsetsExperimentId", new JsonObject().put("mode", "sum"))
+                            .put("subsetsColour", new JsonObject().put("mode", "add"))).encode());
+            assertThat(bad.body()).contains("fields.subsetsExperimentId.mode", "sum", "fields.subsetsColour", "mode add");
+            return answer(operator("PUT", created, new JsonObject()
+                    .put("apiKey", "short").put("notifications", new JsonObject().put("webhook", new JsonObject()
+                            .put("url", "http://127.0.0.1:9/hook"))).encode()));
+        });
         p.put("PUT " + DESTINATION + " 400 invalid_tenant_id",
                 () -> answer(operator("PUT", "/v1/tenants/Not_A_Tenant/destinations/iterable", iterableBody("created", false))));
         p.put("PUT " + DESTINATION + " 400 malformed_json", () -> answer(operator("PUT", created, "{\"apiKey\":")));
@@ -357,6 +387,18 @@ class ProvisionerOpenApiAgreementIT {
         p.put("POST " + PROGRESS + " 413 payload_too_large", () -> answer(dispatcher("POST", unknown, tooLarge())));
         p.put("POST " + PROGRESS + " 500 internal_error", () -> locked(() -> dispatcher("POST", unknown, A_PROGRESS)));
         p.put("POST " + PROGRESS + " 503 unavailable", () -> answer(call(down.port(), "POST", unknown, DISPATCHER_TOKEN, A_PROGRESS)));
+
+        String named = "/v1/dispatch/iterable/resyncs/" + pagedReplay + "/subscribers";
+        p.put("GET " + NAMED + " 200", () -> answer(dispatcher("GET", named + "?limit=1", null)));
+        p.put("GET " + NAMED + " 400 invalid_limit", () -> answer(dispatcher("GET", named + "?limit=0", null)));
+        p.put("GET " + NAMED + " 400 invalid_text", () -> answer(dispatcher("GET", named + "?after=%00", null)));
+        p.put("GET " + NAMED + " 401 unauthorized", () -> answer(call(port, "GET", named, BLUECONIC_DISPATCHER_TOKEN, null)));
+        p.put("GET " + NAMED + " 404 unknown_resync",
+                () -> answer(dispatcher("GET", "/v1/dispatch/iterable/resyncs/999999/subscribers", null)));
+        p.put("GET " + NAMED + " 404 unknown_destination",
+                () -> answer(dispatcher("GET", "/v1/dispatch/mailchimp/resyncs/1/subscribers", null)));
+        p.put("GET " + NAMED + " 500 internal_error", () -> locked(() -> dispatcher("GET", named, null)));
+        p.put("GET " + NAMED + " 503 unavailable", () -> answer(call(down.port(), "GET", named, DISPATCHER_TOKEN, null)));
 
         p.put("GET /health/live 200", () -> answer(call(provisioner.metricsPort(), "GET", "/health/live", null, null)));
         p.put("GET /health/ready 200", () -> answer(call(provisioner.metricsPort(), "GET", "/health/ready", null, null)));

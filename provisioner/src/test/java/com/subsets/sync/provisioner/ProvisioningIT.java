@@ -167,8 +167,12 @@ class ProvisioningIT {
         assertThat(project.userCount()).as("the probe user is deleted").isZero();
         JsonObject view = operator(port, "GET", path("it-scratch", "iterable"), null).json();
         view.getJsonArray("fields").forEach(f -> assertThat(((JsonObject) f).getString("action")).isEqualTo("CREATED"));
+        JsonObject everyFieldSetOrClear = new JsonObject();
+        for (DestinationField field : DestinationField.values()) {
+            everyFieldSetOrClear.put(field.iterableName(), new JsonObject().put("mode", "set_or_clear"));
+        }
         assertThat(view.getJsonObject("settings")).isEqualTo(new JsonObject().put("region", "eu").put("identifier", "userId")
-                .put("preferUserId", false));
+                .put("preferUserId", false).put("fields", everyFieldSetOrClear));
         assertThat(calls(project.calls(), "POST", "/bulkUpdate")).isEqualTo(1);
 
         var again = operator(port, "POST", path("it-scratch", "iterable") + "/provision", null).json();
@@ -197,7 +201,7 @@ class ProvisioningIT {
         operator(port, "PUT", path("it-typed", "iterable"), new JsonObject().put("apiKey", "iterable-key-typed").encode());
         await("FAILED", WAIT, () -> status(port, "it-typed", "iterable").equals("FAILED"));
         assertThat(operator(port, "GET", path("it-typed", "iterable"), null).json().getString("statusReason"))
-                .contains("subsetsSubscriberChurnRisk exists as double but must be string");
+                .contains("subsetsSubscriberChurnRisk exists as double but its mode set_or_clear needs string");
         assertThat(calls(typed.calls(), "POST", "/bulkUpdate")).isZero();
     }
 

@@ -47,6 +47,8 @@ class ResyncApiIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String DLQ = "resync-api-it.dlq.iterable";
+    /** PROVISIONER_REPLAY_MAX_SUBSCRIBERS here: a replay of more is a full resync. */
+    private static final int REPLAY_CAP = 5;
 
     private static Vertx vertx;
     private static IterableSimulator iterable;
@@ -71,6 +73,7 @@ class ResyncApiIT {
         kafka.createTopics(2, DLQ);
         Map<String, String> env = ProvisionerTestKit.env(db, kafka, iterable.port(), "resync-api-it.reports");
         env.put("PROVISIONER_ITERABLE_DEAD_LETTER_TOPIC", DLQ);
+        env.put("PROVISIONER_REPLAY_MAX_SUBSCRIBERS", String.valueOf(REPLAY_CAP));
         provisioner = ProvisionerTestKit.start(env);
         port = provisioner.port();
     }
@@ -162,7 +165,7 @@ class ResyncApiIT {
         JsonObject job = jobOf("moving");
         assertThat(job.getLong("id")).isEqualTo(moved.getLong("id")).isNotEqualTo(ready.getLong("id"));
         assertThat(job.getLong("fromOffset")).isZero();
-        assertThat(job.getValue("subscribers")).as("every subscriber").isNull();
+        assertThat(job.getValue("subscriberCount")).as("every subscriber").isNull();
         // The same revision READY again (a run now; the simulator's getFields limit may fail it first, then the sweep's
         // retry): still one backfill.
         assertThat(operator(port, "POST", "/v1/tenants/moving/destinations/iterable/provision", null).json().getLong("revision"))
@@ -180,6 +183,28 @@ class ResyncApiIT {
         revise("moving", "iterable", byEmail.copy().put("apiKey", "key-moving-0002").put("region", "eu").put("backfill", false));
         assertThat(statusOf("moving").getJsonObject("resync").getLong("id")).as("opted out").isEqualTo(moved.getLong("id"));
         assertThat(jobOf("moving")).isNull();
+    }
+
+    @Test
+    void aChangeOfWriteModesIsBackfilledAndAModeTheExistingFieldCannotHoldFailsNamingIt() throws Exception {
+        register("modal", true);
+        assertThat(runResync("modal", "iterable").getString("reason")).isEqualTo("ready");
+        JsonObject body = new JsonObject().put("apiKey", "key-modal-0001").put("projectId", "p-modal");
+
+        revise("modal", "iterable", body.copy().put("fields", new JsonObject()
+                .put("subsetsExperimentName", new JsonObject().put("mode", "set"))));
+        JsonObject remodelled = runResync("modal", "iterable");
+        assertThat(remodelled.getString("reason")).isEqualTo("target");
+        assertThat(remodelled.getString("detail")).contains("fields: all set_or_clear -> subsetsExperimentName=set");
+
+        // subsetsExperimentId exists as a string (created by the first run): Iterable never changes a field's type.
+        var changed = operator(port, "PUT", "/v1/tenants/modal/destinations/iterable", body.copy().put("fields", new JsonObject()
+                .put("subsetsExperimentId", new JsonObject().put("mode", "add"))).encode());
+        assertThat(changed.status()).as(changed.body()).isEqualTo(202);
+        await("modal FAILED", WAIT, () -> status(port, "modal", "iterable").equals("FAILED"));
+        assertThat(operator(port, "GET", "/v1/tenants/modal/destinations/iterable", null).json().getString("statusReason"))
+                .contains("subsetsExperimentId exists as string but its mode add needs array");
+        assertThat(jobOf("modal")).as("no backfill of a revision that never became READY").isNull();
     }
 
     @Test
@@ -237,7 +262,7 @@ class ResyncApiIT {
         assertThat(resync.getString("status")).isEqualTo("PENDING");
         JsonObject job = jobOf("fresh");
         assertThat(job.getLong("fromOffset")).isZero();
-        assertThat(job.getValue("subscribers")).isNull();
+        assertThat(job.getValue("subscriberCount")).isNull();
         assertThat(job.getValue("position")).isNull();
 
         var busy = operator(port, "POST", "/v1/tenants/fresh/destinations/iterable/resync", null);
@@ -370,12 +395,110 @@ class ResyncApiIT {
         assertThat(replay.json().getInteger("found")).isEqualTo(2);
         assertThat(replay.json().getJsonObject("resync").getString("reason")).isEqualTo("replay");
         assertThat(replay.json().getJsonObject("resync").getInteger("subscribers")).isEqualTo(2);
-        JsonArray keys = jobOf("replayed").getJsonArray("subscribers");
-        assertThat(keys).containsExactlyInAnyOrder(SubscriberKey.of("replayed", new Subscriber("u1", null)).encode(),
-                SubscriberKey.of("replayed", new Subscriber("u2", null)).encode());
+        assertThat(replay.json().getBoolean("fullResync")).isFalse();
+        assertThat(replay.json().getInteger("maxSubscribers")).isEqualTo(REPLAY_CAP);
+        // The directory says how many, never which: the replica that runs it pages them.
+        JsonObject job = jobOf("replayed");
+        assertThat(job.fieldNames()).doesNotContain("subscribers");
+        assertThat(job.getLong("subscriberCount")).isEqualTo(2);
+        String u1 = SubscriberKey.of("replayed", new Subscriber("u1", null)).encode();
+        String u2 = SubscriberKey.of("replayed", new Subscriber("u2", null)).encode();
+        assertThat(pagedKeys("iterable", job.getLong("id"), 1)).as("a page of one at a time, in key order").containsExactly(u1, u2);
+        assertThat(pagedKeys("iterable", job.getLong("id"), 10_000)).containsExactly(u1, u2);
 
         var tooLong = operator(port, "POST", "/v1/tenants/replayed/destinations/iterable/replay?reason=" + "x".repeat(501), null);
         assertThat(tooLong.status()).isEqualTo(400);
+    }
+
+    @Test
+    void aReplaysSubscribersArePagedOnlyByItsKindWhileItRunsAndForgottenOnceDone() throws Exception {
+        register("paged", false);
+        Instant before = Instant.now().minusSeconds(1);
+        deadLetter("paged", 4);
+        var replay = operator(port, "POST", "/v1/tenants/paged/destinations/iterable/replay?since=" + before, null);
+        assertThat(replay.status()).as(replay.body()).isEqualTo(202);
+        long id = replay.json().getJsonObject("resync").getLong("id");
+        String path = "/v1/dispatch/iterable/resyncs/" + id + "/subscribers";
+
+        var first = call(port, "GET", path + "?limit=3", ProvisionerTestKit.DISPATCHER_TOKEN, null);
+        assertThat(first.status()).as(first.body()).isEqualTo(200);
+        assertThat(first.json().getLong("resyncId")).isEqualTo(id);
+        assertThat(first.json().getString("tenantId")).isEqualTo("paged");
+        assertThat(first.json().getLong("subscriberCount")).isEqualTo(4);
+        assertThat(first.json().getJsonArray("subscribers")).hasSize(3);
+        assertThat(first.json().getString("next")).as("a full page: more may follow").isEqualTo(first.json().getJsonArray("subscribers")
+                .getString(2));
+        assertThat(pagedKeys("iterable", id, 3)).hasSize(4).doesNotHaveDuplicates().isSorted();
+
+        var badLimit = call(port, "GET", path + "?limit=10001", ProvisionerTestKit.DISPATCHER_TOKEN, null);
+        assertThat(badLimit.status()).isEqualTo(400);
+        assertThat(badLimit.json().getString("code")).isEqualTo("invalid_limit");
+        var otherKind = call(port, "GET", "/v1/dispatch/blueconic/resyncs/" + id + "/subscribers",
+                ProvisionerTestKit.BLUECONIC_DISPATCHER_TOKEN, null);
+        assertThat(otherKind.status()).as("another kind's dispatchers never read it").isEqualTo(404);
+        assertThat(otherKind.json().getString("code")).isEqualTo("unknown_resync");
+        assertThat(call(port, "GET", path, ProvisionerTestKit.BLUECONIC_DISPATCHER_TOKEN, null).status()).isEqualTo(401);
+        assertThat(call(port, "GET", "/v1/dispatch/iterable/resyncs/999999/subscribers", ProvisionerTestKit.DISPATCHER_TOKEN, null)
+                .status()).isEqualTo(404);
+
+        assertThat(progress(id, "{\"position\":10,\"endOffset\":10,\"total\":4,\"sent\":4,\"done\":true}").status()).isEqualTo(204);
+        assertThat(call(port, "GET", path, ProvisionerTestKit.DISPATCHER_TOKEN, null).status()).as("done: nothing to page").isEqualTo(404);
+        assertThat(statusOf("paged").getJsonObject("resync").getLong("subscribers")).as("its count stays in the history").isEqualTo(4);
+    }
+
+    @Test
+    void aReplayAboveTheCapIsAFullResyncOfTheTenantAndSaysSo() throws Exception {
+        register("flooded", false);
+        Instant before = Instant.now().minusSeconds(1);
+        deadLetter("flooded", REPLAY_CAP + 3);
+
+        var replay = operator(port, "POST", "/v1/tenants/flooded/destinations/iterable/replay?since=" + before
+                + "&reason=key%20revoked", null);
+        assertThat(replay.status()).as(replay.body()).isEqualTo(202);
+        JsonObject answer = replay.json();
+        assertThat(answer.getBoolean("fullResync")).isTrue();
+        assertThat(answer.getInteger("maxSubscribers")).isEqualTo(REPLAY_CAP);
+        assertThat(answer.getInteger("found")).as("the scan stops one past the cap").isEqualTo(REPLAY_CAP + 1);
+        JsonObject resync = answer.getJsonObject("resync");
+        assertThat(resync.getString("reason")).isEqualTo("replay");
+        assertThat(resync.getString("detail")).startsWith("replay of dead letters since").contains("key revoked")
+                .contains("more than " + REPLAY_CAP + " subscribers").contains("a full resync of the tenant instead");
+        assertThat(resync.fieldNames()).as("it names none: every subscriber").doesNotContain("subscribers");
+
+        JsonObject job = jobOf("flooded");
+        assertThat(job.getValue("subscriberCount")).as("every subscriber of the tenant").isNull();
+        assertThat(job.getLong("id")).isEqualTo(resync.getLong("id"));
+        var none = call(port, "GET", "/v1/dispatch/iterable/resyncs/" + job.getLong("id") + "/subscribers",
+                ProvisionerTestKit.DISPATCHER_TOKEN, null);
+        assertThat(none.status()).as("a full resync names no subscriber").isEqualTo(404);
+    }
+
+    /** {@code count} distinct subscribers of the tenant on the dead-letter topic, each twice. */
+    private static void deadLetter(String tenant, int count) throws Exception {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer())) {
+            for (int round = 0; round < 2; round++) {
+                for (int i = 0; i < count; i++) {
+                    producer.send(new ProducerRecord<>(DLQ, tenant + i, state(tenant, "u" + i))).get();
+                }
+            }
+        }
+    }
+
+    /** Every key of a resync, a page of {@code limit} at a time after the last key of the page before, as a dispatcher reads them. */
+    private static java.util.List<String> pagedKeys(String kind, long id, int limit) {
+        java.util.List<String> keys = new java.util.ArrayList<>();
+        String after = null;
+        do {
+            String path = "/v1/dispatch/" + kind + "/resyncs/" + id + "/subscribers?limit=" + limit + (after == null ? ""
+                    : "&after=" + java.net.URLEncoder.encode(after, java.nio.charset.StandardCharsets.UTF_8));
+            var page = call(port, "GET", path, tokenOf(kind), null);
+            assertThat(page.status()).as(page.body()).isEqualTo(200);
+            page.json().getJsonArray("subscribers").forEach(k -> keys.add((String) k));
+            assertThat(page.json().getJsonArray("subscribers").size()).isLessThanOrEqualTo(limit);
+            after = page.json().getString("next");
+        } while (after != null);
+        return keys;
     }
 
     private static byte[] state(String tenant, String user) {

@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -46,6 +48,9 @@ public final class StateRecordCodec {
                 json.writeStringField("occurredAt", Rfc3339.format(fact.occurredAt()));
                 json.writeNumberField("offset", fact.offset());
                 json.writeStringField("eventId", fact.eventId());
+                if (fact.memory() != null) {
+                    writeMemory(json, fact.memory());
+                }
                 json.writeEndObject();
             }
             json.writeEndObject();
@@ -54,6 +59,31 @@ public final class StateRecordCodec {
             throw new UncheckedIOException("writing to memory does not fail", e);
         }
         return out.toByteArray();
+    }
+
+    /**
+     * {@code "seen":[["exp-1","2026-11-22T09:59:00Z",3], ...]} (value, event time, offset; oldest first) and, only when it
+     * is not the first of them, {@code "first":["exp-0","2026-11-21T08:00:00Z",1]}: arrays, not objects, to keep the
+     * record short (every state write and every dispatcher read pays for it; bench/state.sh).
+     */
+    private static void writeMemory(JsonGenerator json, FieldMemory memory) throws IOException {
+        if (memory.first() != null && (memory.seen().isEmpty() || !memory.first().equals(memory.seen().get(0)))) {
+            json.writeFieldName("first");
+            writeSeen(json, memory.first());
+        }
+        json.writeArrayFieldStart("seen");
+        for (FieldMemory.Seen seen : memory.seen()) {
+            writeSeen(json, seen);
+        }
+        json.writeEndArray();
+    }
+
+    private static void writeSeen(JsonGenerator json, FieldMemory.Seen seen) throws IOException {
+        json.writeStartArray();
+        json.writeString(seen.value());
+        json.writeString(Rfc3339.format(seen.occurredAt()));
+        json.writeNumber(seen.offset());
+        json.writeEndArray();
     }
 
     /** The state these bytes hold; {@link IllegalArgumentException} naming what is wrong otherwise. */
@@ -101,9 +131,45 @@ public final class StateRecordCodec {
                 throw new IllegalArgumentException(at + ".offset: must be an integer");
             }
             facts.put(field, new FieldFact(fact.get("value").isNull() ? null : fact.get("value").asText(), occurredAt,
-                    fact.get("offset").asLong(), text(fact, "eventId", at + ".eventId")));
+                    fact.get("offset").asLong(), text(fact, "eventId", at + ".eventId"), memory(fact, at)));
         }
         return new StateRecord(tenantId, new Subscriber(userId, email), facts);
+    }
+
+    /**
+     * The field's memory, or null when the record has none (written before it existed, or the current fact says it
+     * all). Without {@code first} the first value is the oldest of {@code seen}.
+     */
+    static FieldMemory memory(JsonNode fact, String at) {
+        JsonNode first = fact.get("first");
+        JsonNode seen = fact.get("seen");
+        if (first == null && seen == null) {
+            return null;
+        }
+        List<FieldMemory.Seen> values = new ArrayList<>();
+        if (seen != null) {
+            if (!seen.isArray()) {
+                throw new IllegalArgumentException(at + ".seen: must be an array");
+            }
+            for (int i = 0; i < seen.size(); i++) {
+                values.add(seen(seen.get(i), at + ".seen[" + i + "]"));
+            }
+        }
+        FieldMemory.Seen firstSeen = first != null ? seen(first, at + ".first") : values.isEmpty() ? null : values.get(0);
+        return new FieldMemory(firstSeen, values);
+    }
+
+    /** {@code [value, occurredAt, offset]}. */
+    private static FieldMemory.Seen seen(JsonNode seen, String at) {
+        if (!seen.isArray() || seen.size() != 3 || !seen.get(0).isTextual() || !seen.get(1).isTextual()
+                || !seen.get(2).canConvertToLong()) {
+            throw new IllegalArgumentException(at + ": must be [value, occurredAt, offset]");
+        }
+        Instant occurredAt = Rfc3339.parse(seen.get(1).asText());
+        if (occurredAt == null) {
+            throw new IllegalArgumentException(at + ": occurredAt is not an instant");
+        }
+        return new FieldMemory.Seen(seen.get(0).asText(), occurredAt, seen.get(2).asLong());
     }
 
     private static String text(JsonNode object, String name, String at) {

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -116,6 +118,8 @@ final class StateRecordReader {
         Instant occurredAt = null;
         Long offset = null;
         String eventId = null;
+        FieldMemory.Seen first = null;
+        List<FieldMemory.Seen> seen = null;
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             switch (parser.currentName()) {
                 case "value" -> {
@@ -144,13 +148,60 @@ final class StateRecordReader {
                         return null;
                     }
                 }
+                case "first" -> {
+                    if (first != null || (first = seen(parser)) == null) {
+                        return null;
+                    }
+                }
+                case "seen" -> {
+                    if (seen != null || (seen = seenList(parser)) == null) {
+                        return null;
+                    }
+                }
                 default -> {
                     return null;
                 }
             }
         }
-        return !hasValue || occurredAt == null || offset == null || eventId == null ? null
-                : new FieldFact(value, occurredAt, offset, eventId);
+        if (!hasValue || occurredAt == null || offset == null || eventId == null) {
+            return null;
+        }
+        FieldMemory memory = first == null && seen == null ? null
+                : new FieldMemory(first != null ? first : seen.isEmpty() ? null : seen.get(0), seen == null ? List.of() : seen);
+        return new FieldFact(value, occurredAt, offset, eventId, memory);
+    }
+
+    private static List<FieldMemory.Seen> seenList(JsonParser parser) throws IOException {
+        if (parser.nextToken() != JsonToken.START_ARRAY) {
+            return null;
+        }
+        List<FieldMemory.Seen> seen = new ArrayList<>();
+        JsonToken token;
+        while ((token = parser.nextToken()) == JsonToken.START_ARRAY) {
+            FieldMemory.Seen one = seenBody(parser);
+            if (one == null) {
+                return null;
+            }
+            seen.add(one);
+        }
+        return token == JsonToken.END_ARRAY ? seen : null;
+    }
+
+    private static FieldMemory.Seen seen(JsonParser parser) throws IOException {
+        return parser.nextToken() == JsonToken.START_ARRAY ? seenBody(parser) : null;
+    }
+
+    /** {@code [value, occurredAt, offset]}, its array already opened: a string, an instant, an integer. */
+    private static FieldMemory.Seen seenBody(JsonParser parser) throws IOException {
+        String value = text(parser);
+        String time = value == null ? null : text(parser);
+        Instant occurredAt = time == null ? null : Rfc3339.parse(time);
+        if (occurredAt == null || parser.nextToken() != JsonToken.VALUE_NUMBER_INT
+                || parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+            return null;
+        }
+        long offset = parser.getLongValue();
+        return parser.nextToken() == JsonToken.END_ARRAY ? new FieldMemory.Seen(value, occurredAt, offset) : null;
     }
 
     /** The next value if it is a string; null for anything else (the caller gives up). */

@@ -96,9 +96,15 @@ class StateRecordReaderTest {
                     case 2 -> "Ex\u00e9 \"" + RANDOM.nextInt(1000) + "\"\\\ud83d\ude00";
                     default -> "exp-" + RANDOM.nextInt(1000);
                 };
-                fields.put(field, new FieldFact(value, Instant.ofEpochSecond(1_780_000_000L + RANDOM.nextInt(1_000_000),
-                        RANDOM.nextBoolean() ? 0 : RANDOM.nextInt(1_000_000_000)), RANDOM.nextLong() >>> RANDOM.nextInt(63),
-                        "evt-" + RANDOM.nextInt(1_000_000)));
+                Instant at = Instant.ofEpochSecond(1_780_000_000L + RANDOM.nextInt(1_000_000),
+                        RANDOM.nextBoolean() ? 0 : RANDOM.nextInt(1_000_000_000));
+                long offset = RANDOM.nextLong() >>> RANDOM.nextInt(63);
+                // Half the fields remember more than their current fact (issue 28's first value and values seen).
+                FieldMemory memory = FieldMemory.of(value, at, offset);
+                for (int n = RANDOM.nextBoolean() ? 0 : RANDOM.nextInt(25); n > 0; n--) {
+                    memory = memory.with("v" + RANDOM.nextInt(30), at.minusSeconds(RANDOM.nextInt(100_000)), RANDOM.nextInt(1000));
+                }
+                fields.put(field, new FieldFact(value, at, offset, "evt-" + RANDOM.nextInt(1_000_000), memory));
             }
         }
         String userId = RANDOM.nextInt(4) == 0 ? null : "user-" + RANDOM.nextInt(1000);
@@ -107,13 +113,15 @@ class StateRecordReaderTest {
     }
 
     private static final String[] NAMES = {"tenantId", "subscriber", "fields", "userId", "email", "value", "occurredAt",
-            "offset", "eventId", "subsetsExperimentId", "subsetsSubscriberChurnRisk", "subsetsExperimentAssignment", "colour"};
+            "offset", "eventId", "first", "seen", "subsetsExperimentId", "subsetsSubscriberChurnRisk", "subsetsExperimentAssignment", "colour"};
     private static final String[] RAW_VALUES = {
             "\"acme\"", "\"Acme\"", "\"\"", "\"evt-1\"", "\"a\\u0001b\"", "\"\\ud83d\\ude00\"", "\"" + "a".repeat(64) + "\"",
             "\"2026-11-22T09:59:00Z\"", "\"2026-11-22T10:59:00.123456789+01:00\"", "\"2026-02-30T00:00:00Z\"", "\"soon\"",
             "0", "1", "-1", "17.0", "1.5", "1e3", "9223372036854775807", "9223372036854775808", "-9223372036854775809",
             "true", "null", "[]", "{}", "{\"userId\":\"u\"}", "{\"email\":\"e@x.io\"}", "{\"userId\":1}",
             "{\"value\":\"v\",\"occurredAt\":\"2026-11-22T09:59:00Z\",\"offset\":3,\"eventId\":\"e\"}",
+            "[\"v\",\"2026-11-22T09:59:00Z\",3]", "[\"v\",\"2026-11-22T09:59:00Z\",3.0]",
+            "[[\"w\",\"2026-11-21T09:59:00Z\",1],[\"v\",\"2026-11-22T09:59:00Z\",3]]",
             "{\"value\":null,\"occurredAt\":\"2026-11-22T09:59:00Z\",\"offset\":3,\"eventId\":\"e\",\"x\":1}",
             "{\"subsetsExperimentId\":{\"value\":null,\"occurredAt\":\"2026-11-22T09:59:00Z\",\"offset\":3,\"eventId\":\"e\"}}"};
 }

@@ -104,6 +104,25 @@ class IterableSimulatorTest {
         assertThat(project.profile("u3")).as("nothing of a rejected request is applied").isNull();
     }
 
+    /** The add write mode's arrays (issue 28): an array's first write types the field, and no other type is taken after. */
+    @Test
+    void anArrayFieldIsTypedByItsFirstWriteAndTakesNothingElse() throws Exception {
+        project.field("subsetsExperimentName", "string");
+        JsonObject result = bulk("Api-Key", users(
+                user("u1", new JsonObject().put("subsetsExperimentId", new JsonArray().add("exp-1").add("exp-2"))),
+                user("u2", new JsonObject().put("subsetsExperimentName", new JsonArray().add("Winback"))))).bodyAsJsonObject();
+
+        assertThat(project.fields()).containsEntry("subsetsExperimentId", "array");
+        assertThat(project.profile("u1")).containsEntry("subsetsExperimentId", new JsonArray().add("exp-1").add("exp-2"));
+        assertThat(result.getJsonObject("failedUpdates").getJsonArray("invalidDataUserIds").getList())
+                .as("an array to a string field").containsExactly("u2");
+
+        JsonObject again = bulk("Api-Key", users(user("u3", new JsonObject().put("subsetsExperimentId", "exp-3"))))
+                .bodyAsJsonObject();
+        assertThat(again.getJsonObject("failedUpdates").getJsonArray("invalidDataUserIds").getList())
+                .as("a string to the array field").containsExactly("u3");
+    }
+
     @Test
     void reportsFailedUsersByIdentifierNotPosition() throws Exception {
         IterableProject emails = simulator.addProject("mail", "key-mail", IterableProject.Identity.EMAIL);

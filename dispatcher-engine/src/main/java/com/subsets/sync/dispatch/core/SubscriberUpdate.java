@@ -4,6 +4,9 @@ import com.subsets.sync.model.AssignmentEvent;
 import com.subsets.sync.model.DestinationField;
 import com.subsets.sync.model.FieldFact;
 import com.subsets.sync.model.FieldMapper;
+import com.subsets.sync.model.FieldModes;
+import com.subsets.sync.model.FieldWrite;
+import com.subsets.sync.model.FieldWrites;
 import com.subsets.sync.model.FieldValue;
 import com.subsets.sync.model.StateRecord;
 import com.subsets.sync.model.Subscriber;
@@ -24,10 +27,19 @@ import java.util.Map;
  */
 public final class SubscriberUpdate {
 
-    private record Stamped(FieldValue value, Instant occurredAt, long offset) {
+    /** A field's fact: from an event, its value alone; from a state, with the field's memory (for the write modes). */
+    private record Stamped(FieldFact fact) {
         boolean isNotNewerThan(Instant otherTime, long otherOffset) {
-            int byTime = occurredAt.compareTo(otherTime);
-            return byTime < 0 || (byTime == 0 && offset <= otherOffset);
+            int byTime = fact.occurredAt().compareTo(otherTime);
+            return byTime < 0 || (byTime == 0 && fact.offset() <= otherOffset);
+        }
+
+        Instant occurredAt() {
+            return fact.occurredAt();
+        }
+
+        long offset() {
+            return fact.offset();
         }
     }
 
@@ -58,7 +70,7 @@ public final class SubscriberUpdate {
         FieldMapper.fieldsOf(event).forEach((field, value) -> {
             Stamped current = fields.get(field);
             if (current == null || current.isNotNewerThan(event.occurredAt(), source.offset())) {
-                fields.put(field, new Stamped(value, event.occurredAt(), source.offset()));
+                fields.put(field, new Stamped(new FieldFact(value.value(), event.occurredAt(), source.offset(), event.eventId())));
             }
         });
         return coalesced;
@@ -77,8 +89,7 @@ public final class SubscriberUpdate {
             version = source.offset();
             identity = state.subscriber();
             fields.clear();
-            state.fields().forEach((field, fact) -> fields.put(field, new Stamped(
-                    fact.value() == null ? FieldValue.CLEAR : FieldValue.set(fact.value()), fact.occurredAt(), fact.offset())));
+            state.fields().forEach((field, fact) -> fields.put(field, new Stamped(fact)));
         }
         return coalesced;
     }
@@ -140,11 +151,22 @@ public final class SubscriberUpdate {
         return identity;
     }
 
-    /** The coalesced field values to write. */
+    /** The coalesced current field values (what {@code set_or_clear} writes). */
     public Map<DestinationField, FieldValue> fields() {
         Map<DestinationField, FieldValue> values = new EnumMap<>(DestinationField.class);
-        fields.forEach((field, stamped) -> values.put(field, stamped.value()));
+        fields.forEach((field, stamped) -> values.put(field, stamped.fact().value() == null ? FieldValue.CLEAR
+                : FieldValue.set(stamped.fact().value())));
         return Collections.unmodifiableMap(values);
+    }
+
+    /**
+     * What the destination is written for this row under its write modes ({@link FieldWrites}: the one mapping, for
+     * rows of every path). A row of events has no memory: each field's memory is its own value.
+     */
+    public Map<DestinationField, FieldWrite> writes(FieldModes modes) {
+        Map<DestinationField, FieldFact> facts = new EnumMap<>(DestinationField.class);
+        fields.forEach((field, stamped) -> facts.put(field, stamped.fact()));
+        return FieldWrites.of(modes, facts);
     }
 
     public List<SourceRecord> sources() {
@@ -155,7 +177,13 @@ public final class SubscriberUpdate {
     public int estimatedBytes() {
         int size = 64 + key.length();
         for (Stamped s : fields.values()) {
-            size += 48 + (s.value().isClear() ? 4 : s.value().value().length());
+            size += 48 + (s.fact().value() == null ? 4 : s.fact().value().length());
+            if (s.fact().memory() != null) {
+                // An add field writes every value seen; the others write one of them: count them all, an upper bound.
+                for (var seen : s.fact().memory().seen()) {
+                    size += 4 + seen.value().length();
+                }
+            }
         }
         return size;
     }

@@ -2,11 +2,13 @@ package com.subsets.sync.provisioner.api;
 
 import com.subsets.sync.provisioner.IterableEndpoints;
 import com.subsets.sync.provisioner.core.DestinationKind;
+import com.subsets.sync.provisioner.core.FieldModeSettings;
 import io.vertx.core.json.JsonObject;
 
 /**
  * A READY revision as a dispatcher reads it: the same entry its static configuration takes
- * (so one reader validates both), with the credentials opened and Iterable's region resolved to a URL.
+ * (so one reader validates both), with the credentials opened, Iterable's region resolved to a URL, and every
+ * field's write mode ({@code "fields"}, set_or_clear for a revision stored before there were modes).
  */
 final class DispatchEntries {
 
@@ -25,8 +27,10 @@ final class DispatchEntries {
                     .put("apiKey", secret.getString("apiKey"))
                     .put("baseUrl", iterableEndpoints.url(settings.getString("region")).toString())
                     .put("identifier", settings.getString("identifier"))
-                    .put("preferUserId", settings.getBoolean("preferUserId"));
-            case BLUECONIC -> settings.copy().put("clientSecret", secret.getString("clientSecret"));
+                    .put("preferUserId", settings.getBoolean("preferUserId"))
+                    .put("fields", FieldModeSettings.toWire(FieldModeSettings.of(settings)));
+            case BLUECONIC -> settings.copy().put("clientSecret", secret.getString("clientSecret"))
+                    .put("fields", FieldModeSettings.toWire(FieldModeSettings.of(settings)));
         };
     }
 }

@@ -2,6 +2,7 @@ package com.subsets.sync.provisioner.api;
 
 import com.subsets.sync.provisioner.DeadLetterScan;
 import com.subsets.sync.provisioner.core.DestinationKind;
+import com.subsets.sync.provisioner.core.ReplayPlan;
 import com.subsets.sync.provisioner.store.DestinationStore;
 import com.subsets.sync.provisioner.store.ResyncStore;
 import io.vertx.core.Future;
@@ -13,8 +14,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,13 +37,16 @@ public final class ResyncApi {
     private final ResyncStore resyncs;
     private final DeadLetterScan deadLetters;
     private final Map<DestinationKind, String> deadLetterTopics;
+    private final int replayMaxSubscribers;
 
+    /** {@code replayMaxSubscribers}: above it a replay is a full resync of the tenant (PROVISIONER_REPLAY_MAX_SUBSCRIBERS). */
     public ResyncApi(DestinationStore destinations, ResyncStore resyncs, DeadLetterScan deadLetters,
-                     Map<DestinationKind, String> deadLetterTopics) {
+                     Map<DestinationKind, String> deadLetterTopics, int replayMaxSubscribers) {
         this.destinations = destinations;
         this.resyncs = resyncs;
         this.deadLetters = deadLetters;
         this.deadLetterTopics = deadLetterTopics;
+        this.replayMaxSubscribers = replayMaxSubscribers;
     }
 
     public void mount(Router router) {
@@ -53,6 +55,7 @@ public final class ResyncApi {
         router.put("/v1/dispatch/:kind/parkings/:tenantId").handler(ctx -> DestinationsApi.respond(ctx, this::parked));
         router.delete("/v1/dispatch/:kind/parkings/:tenantId").handler(ctx -> DestinationsApi.respond(ctx, this::recovered));
         router.post("/v1/dispatch/:kind/resyncs/:id").handler(ctx -> DestinationsApi.respond(ctx, this::progress));
+        new ResyncSubscribersApi(resyncs.subscribers()).mount(router);
     }
 
     // ---- operators ----
@@ -66,7 +69,10 @@ public final class ResyncApi {
                         : busy(tenantId, kind));
     }
 
-    /** {@code ?since=} an RFC 3339 time (default 7 days ago) and {@code ?reason=} free text for the history. */
+    /**
+     * {@code ?since=} an RFC 3339 time (default 7 days ago) and {@code ?reason=} free text for the history. More
+     * subscribers than the cap make it a full resync of the tenant, and the answer says so ({@code fullResync}).
+     */
     private Future<DestinationsApi.Reply> replay(RoutingContext ctx) {
         String tenantId = DestinationsApi.tenantId(ctx);
         DestinationKind kind = DestinationsApi.kind(ctx);
@@ -78,7 +84,8 @@ public final class ResyncApi {
         }
         String detail = "replay of dead letters since " + since + (reason == null || reason.isBlank() ? "" : ": " + reason);
         return requireRegistered(tenantId, kind)
-                .compose(v -> deadLetters.subscribers(deadLetterTopics.get(kind), tenantId, since))
+                .compose(v -> deadLetters.subscribers(deadLetterTopics.get(kind), tenantId, since,
+                        ReplayPlan.scanLimit(replayMaxSubscribers)))
                 .recover(e -> Future.failedFuture(e instanceof ApiException ? e : new ApiException(503, "dead_letters_unavailable",
                         "the dead-letter topic " + deadLetterTopics.get(kind) + " could not be read; try again")))
                 .compose(found -> {
@@ -86,15 +93,21 @@ public final class ResyncApi {
                         return Future.succeededFuture(new DestinationsApi.Reply(200, new JsonObject().put("tenantId", tenantId)
                                 .put("destination", kind.wireName()).put("since", since.toString()).put("found", 0)));
                     }
-                    List<String> keys = new ArrayList<>(found);
-                    return resyncs.request(tenantId, kind, "replay", detail, keys).compose(created -> {
+                    ReplayPlan plan = ReplayPlan.of(found, replayMaxSubscribers, detail);
+                    return resyncs.request(tenantId, kind, "replay", plan.detail(), plan.subscribers()).compose(created -> {
                         if (created.isEmpty()) {
                             return busy(tenantId, kind);
                         }
-                        LOG.info("tenant {} {}: replay of {} subscribers dead-lettered since {}", tenantId, kind.wireName(),
-                                keys.size(), since);
+                        if (plan.fullResync()) {
+                            LOG.info("tenant {} {}: more than {} subscribers dead-lettered since {}: the replay is a full resync",
+                                    tenantId, kind.wireName(), replayMaxSubscribers, since);
+                        } else {
+                            LOG.info("tenant {} {}: replay of {} subscribers dead-lettered since {}", tenantId, kind.wireName(),
+                                    plan.found(), since);
+                        }
                         DestinationsApi.Reply reply = accepted(tenantId, kind, created.get(), since);
-                        reply.body().put("found", keys.size());
+                        reply.body().put("found", plan.found()).put("fullResync", plan.fullResync())
+                                .put("maxSubscribers", replayMaxSubscribers);
                         return Future.succeededFuture(reply);
                     });
                 });

@@ -1,13 +1,12 @@
 package com.subsets.sync.provisioner.api;
 
 import com.subsets.sync.provisioner.store.ResyncStore;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 
-/** A resync as an operator reads it (progress and ETA) and as a dispatcher runs it (offsets and subscribers). */
+/** A resync as an operator reads it (progress and ETA) and as a dispatcher runs it (offsets and how many it names). */
 final class ResyncViews {
 
     private ResyncViews() {
@@ -28,8 +27,8 @@ final class ResyncViews {
                 .put("lastError", r.lastError())
                 .put("lastErrorAt", time(r.lastErrorAt()))
                 .put("queuePosition", r.queuePosition());
-        if (r.subscribers() != null) {
-            view.put("subscribers", r.subscribers().size());
+        if (r.subscriberCount() != null) {
+            view.put("subscribers", r.subscriberCount());
         }
         return view;
     }
@@ -79,7 +78,8 @@ final class ResyncViews {
                 .put("endOffset", r.endOffset())
                 .put("total", r.total())
                 .put("sent", r.sent());
-        job.put("subscribers", r.subscribers() == null ? null : new JsonArray(r.subscribers()));
+        // How many it names, never which: the replica that runs it pages them (GET .../resyncs/{id}/subscribers).
+        job.put("subscriberCount", r.subscriberCount());
         return job;
     }
 

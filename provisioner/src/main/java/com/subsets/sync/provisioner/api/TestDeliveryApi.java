@@ -1,6 +1,7 @@
 package com.subsets.sync.provisioner.api;
 
 import com.subsets.sync.client.blueconic.BlueConicCredentials;
+import com.subsets.sync.model.FieldModes;
 import com.subsets.sync.model.StateRecord;
 import com.subsets.sync.model.Subscriber;
 import com.subsets.sync.provisioner.DeadLetterScan;
@@ -8,6 +9,7 @@ import com.subsets.sync.provisioner.IterableEndpoints;
 import com.subsets.sync.provisioner.StateLookup;
 import com.subsets.sync.provisioner.core.CredentialSealer;
 import com.subsets.sync.provisioner.core.DestinationKind;
+import com.subsets.sync.provisioner.core.FieldModeSettings;
 import com.subsets.sync.provisioner.core.TestDeliveryCheck;
 import com.subsets.sync.provisioner.core.TestSubscribers;
 import com.subsets.sync.provisioner.store.DestinationStore;
@@ -124,7 +126,7 @@ public final class TestDeliveryApi {
             throw notFound(tenantId, kind, ctx.pathParam("id"));
         }
         return resyncs.find(tenantId, kind, id).compose(found -> {
-            if (found.isEmpty() || !"test".equals(found.get().reason()) || found.get().subscribers() == null) {
+            if (found.isEmpty() || !"test".equals(found.get().reason()) || found.get().subscriberCount() == null) {
                 return Future.failedFuture(notFound(tenantId, kind, String.valueOf(id)));
             }
             ResyncStore.Resync test = found.get();
@@ -138,8 +140,11 @@ public final class TestDeliveryApi {
 
     /** Their states and refusals from Kafka, then the vendor, one subscriber after another. */
     private Future<JsonArray> readBack(String tenantId, DestinationKind kind, ResyncStore.Resync test) {
-        LinkedHashSet<String> keys = new LinkedHashSet<>(test.subscribers());
         Instant since = test.requestedAt().toInstant();
+        return resyncs.subscribers().named(test.id()).map(LinkedHashSet::new).compose(keys -> readBack(tenantId, kind, since, keys));
+    }
+
+    private Future<JsonArray> readBack(String tenantId, DestinationKind kind, Instant since, LinkedHashSet<String> keys) {
         return states.states(tenantId, keys)
                 .compose(found -> deadLetters.refusals(deadLetterTopics.get(kind), tenantId, since, keys).map(refused -> List.of(found, refused)))
                 .recover(e -> Future.failedFuture(new ApiException(503, "state_unavailable", "the state or dead-letter topic could not "
@@ -148,11 +153,13 @@ public final class TestDeliveryApi {
                     @SuppressWarnings("unchecked") Map<String, StateRecord> found = (Map<String, StateRecord>) read.get(0);
                     @SuppressWarnings("unchecked") Map<String, String> refused = (Map<String, String>) read.get(1);
                     return destinations.dispatchable(tenantId, kind).compose(d -> {
-                        Reader reader = reader(tenantId, kind, d.map(DestinationStore.Dispatchable::ready).orElse(null));
+                        DestinationStore.ReadyRevision ready = d.map(DestinationStore.Dispatchable::ready).orElse(null);
+                        Reader reader = reader(tenantId, kind, ready);
+                        FieldModes modes = ready == null ? FieldModes.DEFAULT : FieldModeSettings.of(ready.settings());
                         JsonArray out = new JsonArray();
                         Future<Void> chain = Future.succeededFuture();
                         for (String key : keys) {
-                            chain = chain.compose(v -> one(key, found.get(key), refused.get(key), reader).map(out::add).mapEmpty());
+                            chain = chain.compose(v -> one(key, found.get(key), refused.get(key), reader, modes).map(out::add).mapEmpty());
                         }
                         return chain.map(out);
                     });
@@ -160,11 +167,11 @@ public final class TestDeliveryApi {
     }
 
     /** One subscriber's verdict. */
-    private Future<JsonObject> one(String key, StateRecord state, String refusal, Reader reader) {
+    private Future<JsonObject> one(String key, StateRecord state, String refusal, Reader reader, FieldModes modes) {
         Subscriber subscriber = state != null ? state.subscriber() : TestSubscribers.ofStateKey(key);
         JsonObject who = new JsonObject().put("userId", subscriber.userId()).put("email", subscriber.email());
         JsonObject row = new JsonObject().put("subscriber", who).put("state", state != null).put("refusal", refusal);
-        var sent = TestDeliveryCheck.sent(state);
+        var sent = TestDeliveryCheck.sent(state, modes);
         JsonObject sentView = new JsonObject();
         sent.forEach((field, value) -> sentView.put(field.iterableName(), value.orElse(null)));
         row.put("sent", sentView);

@@ -9,7 +9,9 @@ import io.vertx.core.json.JsonObject;
  * ({@code filterType} SELECT), precision 2, segmentable, shown, readable and writable, tagged
  * {@code subsets}, with its own name and description. A PUT replaces the whole definition, so a
  * repair starts from the property as it is and overlays only these settings: whatever else the
- * tenant set (more tags, data sensitivity, permission level) survives.
+ * tenant set (more tags, data sensitivity, permission level) survives. The write modes (issue 28) need nothing
+ * more: every BlueConic property holds a list of values (its API writes and reads {@code "values": [strings]} for any
+ * property, blueconic-rest-v2-r103), so an {@code add} field is the same text property holding several.
  */
 public final class BlueConicPropertyPlan {
 

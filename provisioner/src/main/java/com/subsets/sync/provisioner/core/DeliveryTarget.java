@@ -20,6 +20,9 @@ import java.util.Objects;
  *   <li>BlueConic: {@code instanceUrl} (its origin: scheme, host and port; requests resolve absolute paths
  *   against it) and {@code matchingProperty} (the profile property subscribers are matched by).</li>
  * </ul>
+ * And at either vendor the fields' write modes ({@code fields}, issue 28): the same place written by other modes holds
+ * other values (a {@code set} field kept where {@code set_or_clear} cleared it, a list where a value was), so a change
+ * of modes is backfilled like a move, and the vendor ends with what live delivery under the new modes would have made.
  * Credentials, {@code preferUserId}, {@code strategy}, {@code objectiveIds}, {@code clientId} and followed
  * segments change how or with what data is written, not where: they are no part of it.
  */
@@ -46,6 +49,7 @@ public record DeliveryTarget(DestinationKind kind, Map<String, String> parts) {
                 parts.put("matchingProperty", settings.getString("matchingProperty", "email"));
             }
         }
+        parts.put("fields", FieldModeSettings.of(settings).describe());
         return new DeliveryTarget(kind, parts);
     }
 

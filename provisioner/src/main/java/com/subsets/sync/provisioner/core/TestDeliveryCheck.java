@@ -1,7 +1,9 @@
 package com.subsets.sync.provisioner.core;
 
 import com.subsets.sync.model.DestinationField;
-import com.subsets.sync.model.FieldFact;
+import com.subsets.sync.model.FieldModes;
+import com.subsets.sync.model.FieldWrite;
+import com.subsets.sync.model.FieldWrites;
 import com.subsets.sync.model.StateRecord;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -28,12 +30,21 @@ public final class TestDeliveryCheck {
     private TestDeliveryCheck() {
     }
 
-    /** What the state sends per field: present with a value, present with null (a clear), or absent (not sent). */
+    /** What the state sends per field with every field {@code set_or_clear}. */
     public static Map<DestinationField, Optional<String>> sent(StateRecord state) {
+        return sent(state, FieldModes.DEFAULT);
+    }
+
+    /**
+     * What the state sends per field under the destination's write modes ({@link FieldWrites}, as the dispatcher
+     * writes it): present with a value (an {@code add} field's list joined by ", ", as a vendor's list is read back),
+     * present with null (a clear), or absent (not sent: no event named it, or a mode that writes nothing yet).
+     */
+    public static Map<DestinationField, Optional<String>> sent(StateRecord state, FieldModes modes) {
         Map<DestinationField, Optional<String>> sent = new EnumMap<>(DestinationField.class);
         if (state != null) {
-            for (Map.Entry<DestinationField, FieldFact> e : state.fields().entrySet()) {
-                sent.put(e.getKey(), Optional.ofNullable(e.getValue().value()));
+            for (Map.Entry<DestinationField, FieldWrite> e : FieldWrites.of(modes, state.fields()).entrySet()) {
+                sent.put(e.getKey(), e.getValue().isClear() ? Optional.empty() : Optional.of(String.join(", ", e.getValue().values())));
             }
         }
         return sent;
@@ -45,7 +56,9 @@ public final class TestDeliveryCheck {
         JsonObject data = user == null ? null : user.getJsonObject("dataFields");
         for (DestinationField field : DestinationField.values()) {
             Object value = data == null ? null : data.getValue(field.iterableName());
-            held.put(field, value == null ? null : String.valueOf(value));
+            // An add field is an array: its values joined as a sent list is.
+            held.put(field, value == null ? null : value instanceof JsonArray list
+                    ? String.join(", ", list.stream().map(String::valueOf).toList()) : String.valueOf(value));
         }
         return held;
     }

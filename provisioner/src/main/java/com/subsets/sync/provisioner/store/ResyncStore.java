@@ -19,8 +19,11 @@ import java.util.Optional;
 /** Resyncs and parkings of destinations: what operators ask for, what dispatchers run and report. */
 public final class ResyncStore {
 
-    /** A resync as stored; {@code subscribers} null means every subscriber of the tenant. */
-    public record Resync(long id, String tenantId, String reason, String detail, long fromOffset, List<String> subscribers,
+    /**
+     * A resync as stored; {@code subscriberCount} how many subscribers it names (a replay, a test delivery: their keys in
+     * {@link ResyncSubscribers}), null for every subscriber of the tenant.
+     */
+    public record Resync(long id, String tenantId, String reason, String detail, long fromOffset, Long subscriberCount,
                          String status, OffsetDateTime requestedAt, OffsetDateTime startedAt, OffsetDateTime finishedAt,
                          Long endOffset, Long total, Long position, long sent, String lastError, OffsetDateTime lastErrorAt,
                          Integer queuePosition) {
@@ -29,12 +32,13 @@ public final class ResyncStore {
     public record Parking(String tenantId, int partition, long fromOffset, String reason, OffsetDateTime parkedAt) {
     }
 
-    private static final String COLUMNS = "id, tenant_id, reason, detail, from_offset, subscribers, status, requested_at, "
+    private static final String COLUMNS = "id, tenant_id, reason, detail, from_offset, subscriber_count, status, requested_at, "
             + "started_at, finished_at, end_offset, total, position, sent, last_error, last_error_at, queue_position";
     private static final String UNIQUE_VIOLATION = "23505";
 
     private final Pool pool;
     private final HealthHook health;
+    private final ResyncSubscribers subscribers;
 
     public ResyncStore(Pool pool) {
         this(pool, HealthHook.NONE);
@@ -44,20 +48,34 @@ public final class ResyncStore {
     public ResyncStore(Pool pool, HealthHook health) {
         this.pool = pool;
         this.health = health;
+        this.subscribers = new ResyncSubscribers(pool);
+    }
+
+    /** The subscribers replays and test deliveries name, in rows of their own. */
+    public ResyncSubscribers subscribers() {
+        return subscribers;
     }
 
     /**
      * An operator's resync or replay, unless the destination has one not DONE yet (then empty): one at a time.
-     * A concurrent request loses on the unique index and is answered the same way.
+     * A concurrent request loses on the unique index and is answered the same way. {@code subscribers} (null: every
+     * subscriber of the tenant) are written with it, in pages, in the same transaction: a resync is never seen half-named.
      */
     public Future<Optional<Resync>> request(String tenantId, DestinationKind kind, String reason, String detail,
                                             List<String> subscribers) {
-        return pool.preparedQuery("INSERT INTO destination_resync (tenant_id, kind, reason, detail, subscribers) "
-                        + "SELECT $1, $2, $3, $4, $5 WHERE NOT EXISTS (SELECT 1 FROM destination_resync "
+        List<String> named = subscribers == null ? null : List.copyOf(new java.util.LinkedHashSet<>(subscribers));
+        return pool.withTransaction(tx -> tx.preparedQuery("INSERT INTO destination_resync (tenant_id, kind, reason, detail, "
+                        + "subscriber_count) SELECT $1, $2, $3, $4, $5 WHERE NOT EXISTS (SELECT 1 FROM destination_resync "
                         + "WHERE tenant_id = $1 AND kind = $2 AND status <> 'DONE') RETURNING " + COLUMNS)
-                .execute(Tuple.of(tenantId, kind.wireName(), reason, detail,
-                        subscribers == null ? null : subscribers.toArray(String[]::new)))
-                .map(rows -> rows.size() == 0 ? Optional.<Resync>empty() : Optional.of(resync(rows.iterator().next())))
+                .execute(Tuple.of(tenantId, kind.wireName(), reason, detail, named == null ? null : (long) named.size()))
+                .compose(rows -> {
+                    if (rows.size() == 0) {
+                        return Future.succeededFuture(Optional.<Resync>empty());
+                    }
+                    Resync created = resync(rows.iterator().next());
+                    return (named == null ? Future.<Void>succeededFuture() : ResyncSubscribers.write(tx, created.id(), named))
+                            .map(Optional.of(created));
+                }))
                 .recover(e -> e instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())
                         ? Future.succeededFuture(Optional.empty()) : Future.failedFuture(e));
     }
@@ -120,7 +138,9 @@ public final class ResyncStore {
                             .put("detail", r.getString("detail")).put("sent", r.getLong("sent")).put("total", r.getLong("total"))
                             .put("startedAt", r.getOffsetDateTime("started_at").toInstant().toString())
                             .put("finishedAt", r.getOffsetDateTime("finished_at").toInstant().toString());
-                    return health.runFinished(tx, r.getString("tenant_id"), kind, details, r.getString("last_error")).map(true);
+                    return ResyncSubscribers.forgetFinished(tx, id)
+                            .compose(v -> health.runFinished(tx, r.getString("tenant_id"), kind, details, r.getString("last_error")))
+                            .map(true);
                 }));
     }
 
@@ -203,9 +223,8 @@ public final class ResyncStore {
     }
 
     private static Resync resync(Row r) {
-        String[] subscribers = r.getArrayOfStrings("subscribers");
         return new Resync(r.getLong("id"), r.getString("tenant_id"), r.getString("reason"), r.getString("detail"),
-                r.getLong("from_offset"), subscribers == null ? null : List.of(subscribers), r.getString("status"),
+                r.getLong("from_offset"), r.getLong("subscriber_count"), r.getString("status"),
                 r.getOffsetDateTime("requested_at"), r.getOffsetDateTime("started_at"), r.getOffsetDateTime("finished_at"),
                 r.getLong("end_offset"), r.getLong("total"), r.getLong("position"), r.getLong("sent"), r.getString("last_error"),
                 r.getOffsetDateTime("last_error_at"), r.getInteger("queue_position"));

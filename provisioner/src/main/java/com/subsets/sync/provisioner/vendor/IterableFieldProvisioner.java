@@ -1,6 +1,8 @@
 package com.subsets.sync.provisioner.vendor;
 
 import com.subsets.sync.model.DestinationField;
+import com.subsets.sync.model.FieldModes;
+import com.subsets.sync.provisioner.core.FieldModeSettings;
 import com.subsets.sync.provisioner.core.FieldRecord;
 import com.subsets.sync.provisioner.core.IterableFieldPlan;
 import com.subsets.sync.provisioner.core.ProvisioningFailure;
@@ -46,8 +48,9 @@ public final class IterableFieldProvisioner implements FieldProvisioner {
         URI base = regionUrls.apply(settings.getString("region"));
         String apiKey = secret.getString("apiKey");
         boolean byEmail = "email".equals(settings.getString("identifier"));
+        FieldModes modes = FieldModeSettings.of(settings);
         return fields(base, apiKey).compose(existing -> {
-            IterableFieldPlan plan = IterableFieldPlan.of(existing);
+            IterableFieldPlan plan = IterableFieldPlan.of(existing, modes);
             if (plan.missing().isEmpty()) {
                 plan.present().forEach((field, type) -> progress.add(record(field, type, FieldRecord.Action.VERIFIED)));
                 return Future.succeededFuture();
@@ -103,9 +106,10 @@ public final class IterableFieldProvisioner implements FieldProvisioner {
     private static Future<Void> verify(Map<String, String> after, IterableFieldPlan plan, List<FieldRecord> progress) {
         for (DestinationField field : DestinationField.values()) {
             String type = after.get(field.iterableName());
-            if (type == null || !type.equals(IterableFieldPlan.expectedType(field))) {
+            String expected = IterableFieldPlan.expectedType(field, plan.modes().of(field));
+            if (type == null || !type.equals(expected)) {
                 return Future.failedFuture(new ProvisioningFailure(true, "Iterable's getFields does not show "
-                        + field.iterableName() + " as " + IterableFieldPlan.expectedType(field) + " after creating it (shows "
+                        + field.iterableName() + " as " + expected + " after creating it (shows "
                         + type + ")"));
             }
             progress.add(record(field, type, plan.missing().contains(field) ? FieldRecord.Action.CREATED : FieldRecord.Action.VERIFIED));

@@ -35,6 +35,20 @@ class DeliveryTargetTest {
     }
 
     @Test
+    void aChangeOfWriteModesIsAnotherTargetAtEitherVendor() {
+        JsonObject add = new JsonObject().put("subsetsExperimentId", new JsonObject().put("mode", "add"));
+        DeliveryTarget before = target(DestinationKind.ITERABLE, iterable());
+        DeliveryTarget after = target(DestinationKind.ITERABLE, iterable().put("fields", add));
+        assertThat(after).isNotEqualTo(before);
+        assertThat(after.changesFrom(before)).isEqualTo("fields: all set_or_clear -> subsetsExperimentId=add");
+        assertThat(target(DestinationKind.ITERABLE, iterable().put("fields", new JsonObject()
+                .put("subsetsExperimentId", new JsonObject().put("mode", "set_or_clear")))))
+                .as("every field set_or_clear, named or not: the same").isEqualTo(before);
+        assertThat(target(DestinationKind.BLUECONIC, blueConic().put("fields", add)))
+                .isNotEqualTo(target(DestinationKind.BLUECONIC, blueConic()));
+    }
+
+    @Test
     void howAnIterableProjectIsWrittenToIsNoTarget() {
         DeliveryTarget before = target(DestinationKind.ITERABLE, iterable());
         assertThat(target(DestinationKind.ITERABLE, iterable().put("preferUserId", true))).isEqualTo(before);

@@ -44,7 +44,7 @@ class FieldPlansTest {
 
         project.put("subsetsExperimentAddedAt", "string");
         assertThatThrownBy(() -> IterableFieldPlan.of(project)).isInstanceOf(ProvisioningFailure.class)
-                .hasMessageContaining("subsetsExperimentAddedAt exists as string but must be date")
+                .hasMessageContaining("subsetsExperimentAddedAt exists as string but its mode set_or_clear needs date")
                 .matches(e -> !((ProvisioningFailure) e).retryable());
 
         Map<String, String> crowded = new HashMap<>();
@@ -55,5 +55,24 @@ class FieldPlansTest {
         crowded.put("one-too-many", "long");
         assertThatThrownBy(() -> IterableFieldPlan.of(crowded)).hasMessage(
                 "the Iterable project has 996 of its 1000 user fields; 5 more are needed");
+    }
+
+    @Test
+    void anIterableAddFieldIsCreatedAsAnArrayAndAFieldTypedOtherwiseIsRefusedNamingItsTypeAndTheMode() {
+        com.subsets.sync.model.FieldModes addIds = com.subsets.sync.model.FieldModes.parse(Map.of("subsetsExperimentId", "add",
+                "subsetsExperimentName", "set"));
+        IterableFieldPlan plan = IterableFieldPlan.of(Map.of(), addIds);
+        assertThat(plan.probeDataFields().getValue("subsetsExperimentId")).isEqualTo(new JsonArray().add("subsets-provisioning-probe"));
+        assertThat(plan.probeDataFields().getValue("subsetsExperimentName")).isEqualTo("subsets-provisioning-probe");
+        assertThat(IterableFieldPlan.of(Map.of("subsetsExperimentId", "array"), addIds).present())
+                .containsEntry(DestinationField.EXPERIMENT_ID, "array");
+
+        assertThatThrownBy(() -> IterableFieldPlan.of(Map.of("subsetsExperimentId", "string"), addIds))
+                .isInstanceOf(ProvisioningFailure.class)
+                .hasMessageContaining("subsetsExperimentId exists as string but its mode add needs array")
+                .hasMessageContaining("Iterable fixes a field's type at its first write")
+                .matches(e -> !((ProvisioningFailure) e).retryable());
+        assertThatThrownBy(() -> IterableFieldPlan.of(Map.of("subsetsExperimentId", "array"), com.subsets.sync.model.FieldModes.DEFAULT))
+                .hasMessageContaining("subsetsExperimentId exists as array but its mode set_or_clear needs string");
     }
 }

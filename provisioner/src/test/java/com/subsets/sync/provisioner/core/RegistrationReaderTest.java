@@ -17,16 +17,49 @@ class RegistrationReaderTest {
     @Test
     void defaultsAreFilledInAndSecretsSplitOff() {
         Registration iterable = reader.read(DestinationKind.ITERABLE, new JsonObject().put("apiKey", "0123456789abcdef"));
+        JsonObject allSetOrClear = new JsonObject();
+        for (String name : List.of("subsetsExperimentId", "subsetsExperimentAddedAt", "subsetsExperimentName",
+                "subsetsSubscriberChurnRisk", "subsetsExperimentAssignment")) {
+            allSetOrClear.put(name, new JsonObject().put("mode", "set_or_clear"));
+        }
         assertThat(iterable.settings()).isEqualTo(new JsonObject().put("region", "us").put("identifier", "userId")
-                .put("preferUserId", false));
+                .put("preferUserId", false).put("fields", allSetOrClear));
         assertThat(iterable.secret()).isEqualTo(new JsonObject().put("apiKey", "0123456789abcdef"));
 
         Registration blueConic = reader.read(DestinationKind.BLUECONIC, new JsonObject().put("instanceUrl", "https://acme.blueconic.net")
                 .put("clientId", "app").put("clientSecret", "s3cret").put("objectiveIds", new JsonArray().add("marketing")));
         assertThat(blueConic.settings()).isEqualTo(new JsonObject().put("instanceUrl", "https://acme.blueconic.net")
                 .put("clientId", "app").put("matchingProperty", "email").put("strategy", "UPDATE")
-                .put("objectiveIds", new JsonArray().add("marketing")));
+                .put("objectiveIds", new JsonArray().add("marketing")).put("fields", allSetOrClear));
         assertThat(blueConic.settings().encode()).doesNotContain("s3cret");
+    }
+
+    @Test
+    void fieldModesAreKeptForEveryFieldAndABadFieldOrModeIsNamedWithBoth() {
+        Registration iterable = reader.read(DestinationKind.ITERABLE, new JsonObject().put("apiKey", "0123456789abcdef")
+                .put("fields", new JsonObject().put("subsetsExperimentId", new JsonObject().put("mode", "add"))
+                        .put("subsetsExperimentAddedAt", new JsonObject().put("mode", "set_if_empty"))));
+        JsonObject fields = iterable.settings().getJsonObject("fields");
+        assertThat(fields.getJsonObject("subsetsExperimentId").getString("mode")).isEqualTo("add");
+        assertThat(fields.getJsonObject("subsetsExperimentAddedAt").getString("mode")).isEqualTo("set_if_empty");
+        assertThat(fields.getJsonObject("subsetsExperimentName").getString("mode")).isEqualTo("set_or_clear");
+        assertThat(FieldModeSettings.of(iterable.settings()).describe())
+                .isEqualTo("subsetsExperimentId=add,subsetsExperimentAddedAt=set_if_empty");
+
+        assertThatThrownBy(() -> reader.read(DestinationKind.BLUECONIC, new JsonObject().put("instanceUrl", "https://acme.blueconic.net")
+                .put("clientId", "app").put("clientSecret", "s3cret").put("fields", new JsonObject()
+                        .put("subsetsExperimentId", new JsonObject().put("mode", "sum"))
+                        .put("subsetsColour", new JsonObject().put("mode", "add"))
+                        .put("subsetsExperimentName", "set"))))
+                .isInstanceOfSatisfying(InvalidRegistration.class, e -> {
+                    assertThat(e.violations()).extracting(Violation::path).containsExactlyInAnyOrder(
+                            "fields.subsetsExperimentId.mode", "fields.subsetsColour", "fields.subsetsExperimentName");
+                    assertThat(e.violations()).filteredOn(v -> v.path().equals("fields.subsetsExperimentId.mode"))
+                            .singleElement().satisfies(v -> assertThat(v.message()).contains("\"sum\"")
+                                    .contains("set_or_clear, set, set_if_empty, add").contains("subsetsExperimentId"));
+                    assertThat(e.violations()).filteredOn(v -> v.path().equals("fields.subsetsColour"))
+                            .singleElement().satisfies(v -> assertThat(v.message()).contains("mode add"));
+                });
     }
 
     @Test

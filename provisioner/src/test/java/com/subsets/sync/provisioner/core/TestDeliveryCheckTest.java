@@ -55,4 +55,25 @@ class TestDeliveryCheckTest {
         assertThat(verdict.getJsonObject("fields").getJsonObject("subsetsExperimentId").getBoolean("agrees")).isTrue();
         assertThat(missing.getBoolean("agrees")).isFalse();
     }
+
+    @Test
+    void theWriteModesDecideWhatWasSentAndAnArrayAgreesWithItsList() {
+        Map<DestinationField, FieldFact> fields = new EnumMap<>(DestinationField.class);
+        com.subsets.sync.model.FieldMemory twoExperiments = com.subsets.sync.model.FieldMemory.of("exp-1", T, 1)
+                .with("exp-2", T.plusSeconds(1), 2);
+        fields.put(DestinationField.EXPERIMENT_ID, new FieldFact(null, T.plusSeconds(2), 3, "e-3", twoExperiments));
+        fields.put(DestinationField.EXPERIMENT_NAME, new FieldFact(null, T.plusSeconds(2), 3, "e-3", twoExperiments));
+        StateRecord unassigned = new StateRecord("acme", new Subscriber("u-1", null), fields);
+        com.subsets.sync.model.FieldModes modes = com.subsets.sync.model.FieldModes.parse(Map.of(
+                "subsetsExperimentId", "add", "subsetsExperimentName", "set"));
+        JsonObject user = new JsonObject().put("dataFields", new JsonObject()
+                .put("subsetsExperimentId", new JsonArray().add("exp-1").add("exp-2")).put("subsetsExperimentName", "exp-2"));
+
+        JsonObject verdict = TestDeliveryCheck.compare(TestDeliveryCheck.sent(unassigned, modes), TestDeliveryCheck.heldByIterable(user));
+
+        assertThat(verdict.getBoolean("agrees")).as(verdict.encode()).isTrue();
+        assertThat(verdict.getJsonObject("fields").getJsonObject("subsetsExperimentId").getString("sent")).isEqualTo("exp-1, exp-2");
+        assertThat(TestDeliveryCheck.compare(TestDeliveryCheck.sent(unassigned), TestDeliveryCheck.heldByIterable(user))
+                .getBoolean("agrees")).as("set_or_clear would have cleared them").isFalse();
+    }
 }

@@ -4,6 +4,7 @@ import com.subsets.sync.model.AssignmentEvent;
 import com.subsets.sync.model.DestinationField;
 import com.subsets.sync.model.FieldFact;
 import com.subsets.sync.model.FieldMapper;
+import com.subsets.sync.model.FieldMemory;
 import com.subsets.sync.model.FieldValue;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -13,7 +14,9 @@ import java.util.Objects;
 /**
  * One subscriber's current five fields, each with the fact that set it. An event applies field by field, and
  * only where it is newer than what the field holds (by event time, then offset), so events that arrive out
- * of order, are replayed or are delivered twice can never put an older value back.
+ * of order, are replayed or are delivered twice can never put an older value back. Every fact, newest or not,
+ * is also folded into the field's {@link FieldMemory} (its first value and the distinct values held), which the
+ * write modes other than {@code set_or_clear} deliver: an older fact arriving late can still be the first value.
  */
 public final class SubscriberState {
 
@@ -56,13 +59,22 @@ public final class SubscriberState {
         boolean changed = false;
         for (Map.Entry<DestinationField, FieldValue> entry : named.entrySet()) {
             FieldFact current = fields.get(entry.getKey());
+            String value = entry.getValue().isClear() ? null : entry.getValue().value();
+            FieldMemory before = current == null ? FieldMemory.EMPTY : current.history();
+            // Every fact teaches the memory (an older one may be the first value), whether or not it is the newest.
+            FieldMemory memory = before.with(value, event.occurredAt(), offset);
             if (current != null && !current.isOlderThan(event.occurredAt(), offset)) {
+                if (memory != before) {
+                    newer = true;
+                    changed |= !memory.sameValuesAs(before);
+                    fields.put(entry.getKey(), new FieldFact(current.value(), current.occurredAt(), current.offset(),
+                            current.eventId(), memory));
+                }
                 continue;
             }
-            String value = entry.getValue().isClear() ? null : entry.getValue().value();
             newer = true;
-            changed |= current == null || !Objects.equals(current.value(), value);
-            fields.put(entry.getKey(), new FieldFact(value, event.occurredAt(), offset, event.eventId()));
+            changed |= current == null || !Objects.equals(current.value(), value) || !memory.sameValuesAs(before);
+            fields.put(entry.getKey(), new FieldFact(value, event.occurredAt(), offset, event.eventId(), memory));
         }
         return changed ? Applied.CHANGED : newer ? Applied.REFRESHED : Applied.STALE;
     }
@@ -76,9 +88,19 @@ public final class SubscriberState {
         for (Map.Entry<DestinationField, FieldFact> entry : other.entrySet()) {
             FieldFact current = fields.get(entry.getKey());
             FieldFact fact = entry.getValue();
-            if (current == null || current.isOlderThan(fact.occurredAt(), fact.offset())) {
-                changed |= current == null || !Objects.equals(current.value(), fact.value());
+            if (current == null) {
                 fields.put(entry.getKey(), fact);
+                changed = true;
+                continue;
+            }
+            FieldMemory memory = current.history().merge(fact.history());
+            changed |= !memory.sameValuesAs(current.history());
+            if (current.isOlderThan(fact.occurredAt(), fact.offset())) {
+                changed |= !Objects.equals(current.value(), fact.value());
+                fields.put(entry.getKey(), new FieldFact(fact.value(), fact.occurredAt(), fact.offset(), fact.eventId(), memory));
+            } else {
+                fields.put(entry.getKey(), new FieldFact(current.value(), current.occurredAt(), current.offset(),
+                        current.eventId(), memory));
             }
         }
         return changed;

@@ -8,6 +8,7 @@ import com.subsets.sync.model.AssignmentEvent;
 import com.subsets.sync.model.DestinationField;
 import com.subsets.sync.model.EventType;
 import com.subsets.sync.model.Experiment;
+import com.subsets.sync.model.FieldMemory;
 import com.subsets.sync.model.Subscriber;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -40,7 +41,9 @@ class SubscriberStateTest {
     void theNewestFactWinsFieldByFieldWhateverTheOrderOfArrival() {
         SubscriberState state = new SubscriberState();
         assertThat(state.apply(scored("s-20", 20, "0.98"), 5)).isEqualTo(SubscriberState.Applied.CHANGED);
-        assertThat(state.apply(scored("s-10", 10, "0.69"), 6)).as("older score, later offset").isEqualTo(SubscriberState.Applied.STALE);
+        assertThat(state.apply(scored("s-10", 10, "0.69"), 6)).as("older score, later offset: only remembered")
+                .isEqualTo(SubscriberState.Applied.CHANGED);
+        assertThat(state.apply(scored("s-11", 11, "0.98"), 9)).as("older, a value already seen").isEqualTo(SubscriberState.Applied.STALE);
         assertThat(state.apply(assigned("a-5", 5, "exp-1"), 7)).isEqualTo(SubscriberState.Applied.CHANGED);
         assertThat(state.apply(unassigned("u-3", 3), 8)).as("an older unassignment clears nothing").isEqualTo(SubscriberState.Applied.STALE);
 
@@ -97,6 +100,8 @@ class SubscriberStateTest {
             for (DestinationField field : DestinationField.values()) {
                 assertThat(shuffled.fields().get(field).value()).as(field + " after " + order)
                         .isEqualTo(inOrder.fields().get(field).value());
+                assertThat(shuffled.fields().get(field).history().sameValuesAs(inOrder.fields().get(field).history()))
+                        .as("first value and values seen of " + field + " after " + order).isTrue();
             }
         }
     }
@@ -118,5 +123,49 @@ class SubscriberStateTest {
         assertThat(SubscriberKey.tenantOf(key.encode())).isEqualTo("acme");
         assertThat(new String(com.subsets.sync.model.StateRecordCodec.encode(record), java.nio.charset.StandardCharsets.UTF_8))
                 .contains("\"subsetsExperimentId\":{\"value\":null").contains("\"subsetsSubscriberChurnRisk\":{\"value\":\"0.42\"");
+    }
+
+    @Test
+    void theMemoryOutlivesAnUnassignmentAndGrowsWithAReassignment() {
+        SubscriberState state = new SubscriberState();
+        state.apply(assigned("a-1", 10, "exp-1"), 1);
+        state.apply(unassigned("u-1", 20), 2);
+        assertThat(state.apply(assigned("a-2", 30, "exp-2"), 3)).isEqualTo(SubscriberState.Applied.CHANGED);
+
+        FieldMemory id = state.fields().get(DestinationField.EXPERIMENT_ID).history();
+        assertThat(id.first().value()).isEqualTo("exp-1");
+        assertThat(id.values()).containsExactly("exp-1", "exp-2");
+        state.apply(unassigned("u-2", 40), 4);
+        assertThat(state.fields().get(DestinationField.EXPERIMENT_ID).value()).isNull();
+        assertThat(state.fields().get(DestinationField.EXPERIMENT_ID).history().values()).containsExactly("exp-1", "exp-2");
+    }
+
+    @Test
+    void anOlderAssignmentArrivingLateChangesNoCurrentValueButBecomesTheFirst() {
+        SubscriberState state = new SubscriberState();
+        state.apply(assigned("a-2", 20, "exp-2"), 1);
+
+        assertThat(state.apply(assigned("a-1", 10, "exp-1"), 2)).as("the memory changed: worth writing")
+                .isEqualTo(SubscriberState.Applied.CHANGED);
+        assertThat(state.fields().get(DestinationField.EXPERIMENT_ID).value()).isEqualTo("exp-2");
+        assertThat(state.fields().get(DestinationField.EXPERIMENT_ID).history().first().value()).isEqualTo("exp-1");
+        assertThat(state.fields().get(DestinationField.EXPERIMENT_ID).history().values()).containsExactly("exp-1", "exp-2");
+        assertThat(state.apply(assigned("a-1", 10, "exp-1"), 2)).as("and again: nothing new").isEqualTo(SubscriberState.Applied.STALE);
+    }
+
+    @Test
+    void mergingAnotherIdentitysStateMergesTheMemories() {
+        SubscriberState byEmail = new SubscriberState();
+        byEmail.apply(assigned("a-1", 10, "exp-1"), 1);
+        byEmail.apply(unassigned("u-1", 15), 2);
+        SubscriberState byUser = new SubscriberState();
+        byUser.apply(assigned("a-2", 20, "exp-2"), 3);
+
+        assertThat(byUser.merge(byEmail.fields())).isTrue();
+
+        FieldMemory id = byUser.fields().get(DestinationField.EXPERIMENT_ID).history();
+        assertThat(byUser.fields().get(DestinationField.EXPERIMENT_ID).value()).isEqualTo("exp-2");
+        assertThat(id.first().value()).isEqualTo("exp-1");
+        assertThat(id.values()).containsExactly("exp-1", "exp-2");
     }
 }

@@ -68,15 +68,20 @@ class StateTopologyTest {
     void onlyRealChangesAreWrittenAndTheyCarryTheNewestValue() {
         send("s-20", 20, "0.98");
         send("s-10", 10, "0.69");
+        send("s-15", 15, "0.98");
         send("s-20", 20, "0.98");
         send("s-30", 30, "0.98");
         send("s-40", 40, "0.12");
 
         List<TestRecord<String, byte[]>> written = states.readRecordsToList();
-        assertThat(written).hasSize(2);
+        // The older score changes no current value, but it is a value the subscriber held (the add mode's list).
+        assertThat(written).hasSize(3);
         assertThat(written).extracting(r -> new JsonObject(new String(r.value(), StandardCharsets.UTF_8))
                 .getJsonObject("fields").getJsonObject("subsetsSubscriberChurnRisk").getString("value"))
-                .containsExactly("0.98", "0.12");
+                .containsExactly("0.98", "0.98", "0.12");
+        assertThat(new JsonObject(new String(written.get(2).value(), StandardCharsets.UTF_8)).getJsonObject("fields")
+                .getJsonObject("subsetsSubscriberChurnRisk").getJsonArray("seen")).extracting(s -> ((io.vertx.core.json.JsonArray) s).getString(0))
+                .containsExactly("0.69", "0.98", "0.12");
         assertThat(written).as("keyed by the userId, the e-mail in the value").extracting(TestRecord::key)
                 .containsOnly("acme\u001Fu-1\u001F");
         assertThat(new JsonObject(new String(written.get(0).value(), StandardCharsets.UTF_8)).getJsonObject("subscriber"))
@@ -84,7 +89,7 @@ class StateTopologyTest {
         assertThat(registry.get("state.events").tag("outcome", "stale").counter().count()).isEqualTo(1);
         assertThat(registry.get("state.events").tag("outcome", "duplicate").counter().count()).isEqualTo(1);
         assertThat(registry.get("state.events").tag("outcome", "refreshed").counter().count()).isEqualTo(1);
-        assertThat(registry.get("state.events").tag("outcome", "changed").counter().count()).isEqualTo(2);
+        assertThat(registry.get("state.events").tag("outcome", "changed").counter().count()).isEqualTo(3);
     }
 
     /** The Kafka path decodes with the same rule as ingest: 1e-30 applies (as 0.00), 1e-30000000 is dead-lettered. */
