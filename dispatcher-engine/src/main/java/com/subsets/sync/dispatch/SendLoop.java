@@ -54,9 +54,18 @@ final class SendLoop<C> {
     void pump() {
         boolean sweep = ++ticks % Lanes.SWEEP_EVERY_TICKS == 0;
         for (Budget<C> budget : lanes.toPump(sweep)) {
-            pump(budget);
-            lanes.settle(budget);
+            pumpOne(budget);
         }
+    }
+
+    /**
+     * One budget's pump, where only it can have changed: an answer of its own, its timer. Pumping every active budget
+     * there cost a thousand tenants' replica 100 µs of CPU per delivery (bench/tenants.sh): each of its many small
+     * requests' answers walked every budget.
+     */
+    private void pumpOne(Budget<C> budget) {
+        pump(budget);
+        lanes.settle(budget);
     }
 
     /**
@@ -119,7 +128,7 @@ final class SendLoop<C> {
             return;
         }
         budget.wakeAtMillis = dueMillis;
-        vertx.setTimer(Math.max(1, dueMillis - now()), t -> pump());
+        vertx.setTimer(Math.max(1, dueMillis - now()), t -> pumpOne(budget));
     }
 
     /**
@@ -156,8 +165,8 @@ final class SendLoop<C> {
                     budget.inFlight--;
                     metrics.request(result.status(), Duration.ofNanos(System.nanoTime() - started));
                     settle(budget, batch.lane(), batch.batch(), result, ticket);
-                    // The answer freed a place in flight: use it now, not at the next tick.
-                    pump();
+                    // The answer freed a place in flight on this budget: use it now, not at the next tick.
+                    pumpOne(budget);
                 });
     }
 
