@@ -55,6 +55,7 @@ public final class DispatcherEngine<C> extends VerticleBase {
     private KafkaClientMetrics consumerMetrics;
     private DeadLetterWriter deadLetters;
     private DeliveryReporter reports;
+    private DeliveryTrail trail;
     private Resolutions resolutions;
     private Routing<C> routing;
     private Resyncs<C> resyncs;
@@ -86,6 +87,7 @@ public final class DispatcherEngine<C> extends VerticleBase {
     public Future<?> start() {
         deadLetters = new DeadLetterWriter(vertx, config, adapter.name());
         reports = new DeliveryReporter(vertx, config, adapter.name());
+        trail = new DeliveryTrail(config, adapter.name(), metrics);
         resolutions = new Resolutions(vertx, metrics, tracker, assignments, backoff, deadLetters, reports, new Resolutions.Listener() {
             @Override
             public void resyncResolved(SourceRecord source) {
@@ -111,9 +113,10 @@ public final class DispatcherEngine<C> extends VerticleBase {
         resyncs = new Resyncs<>(config, consumerConfig(), context, directory, lanes, assignments, metrics, routing::accept,
                 consumerLoop::partitionCount);
         parkings = new Parkings<>(config, adapter.name(), lanes, resolutions, tracker, directory.control(), reports, resyncs::stopFor);
-        Failures<C> failures = new Failures<>(config, parks, adapter.name(), lanes, resolutions, parkings, reports, metrics, backoff);
-        sendLoop = new SendLoop<>(vertx, adapter, lanes, resolutions, parkings, failures, assignments, reports, metrics,
-                () -> draining);
+        Failures<C> failures = new Failures<>(config, parks, adapter.name(), lanes, resolutions, parkings, reports, trail, metrics,
+                backoff);
+        sendLoop = new SendLoop<>(vertx, adapter, lanes, resolutions, parkings, failures, assignments, reports, trail,
+                metrics, () -> draining);
         probeRows = new ProbeRows<>(vertx, consumerConfig(), config.topic(), adapter);
         registerGauges();
         reportTimer = vertx.setPeriodic(config.reportInterval().toMillis(), t -> reports.flush(now()));
@@ -204,6 +207,7 @@ public final class DispatcherEngine<C> extends VerticleBase {
                     return consumerLoop.close();
                 })
                 .eventually(deadLetters::close)
+                .eventually(() -> trail.close(vertx, 5_000))
                 .eventually(() -> reports.close(now()));
     }
 

@@ -31,7 +31,9 @@ public record EngineConfig(
         String reportsTopic,
         Duration reportInterval,
         Duration parkAfter,
-        Duration probeInterval) {
+        Duration probeInterval,
+        String deliveriesTopic,
+        int deliveriesMaxPendingRows) {
 
     /**
      * @param prefix e.g. {@code ITERABLE_}
@@ -65,7 +67,11 @@ public record EngineConfig(
                 env.string(prefix + "REPORTS_TOPIC", Topics.DELIVERY_REPORTS),
                 env.millis(prefix + "REPORT_INTERVAL_MS", Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofMinutes(10)),
                 env.millis(prefix + "PARK_AFTER_MS", Duration.ofMinutes(2), Duration.ZERO, Duration.ofDays(1)),
-                env.millis(prefix + "PARK_PROBE_MS", Duration.ofSeconds(15), Duration.ofMillis(100), Duration.ofMinutes(10)));
+                env.millis(prefix + "PARK_PROBE_MS", Duration.ofSeconds(15), Duration.ofMillis(100), Duration.ofMinutes(10)),
+                // What each answer made of each subscriber (DeliveryTrail); empty: not published.
+                env.string(prefix + "DELIVERIES_TOPIC", Topics.SUBSCRIBER_DELIVERIES),
+                // About 300 bytes each while they wait for the sender thread: 100,000 is some 30 MB at most.
+                env.integer(prefix + "DELIVERIES_MAX_PENDING_ROWS", 100_000, 1_000, 10_000_000));
     }
 
     /**
