@@ -67,7 +67,8 @@ final class DeliveryTrail {
         // Only the sender thread waits here, never an event loop; a topic that is missing or a broker away fills the
         // bounded queue and the rows beyond it are counted as lost.
         props.put("max.block.ms", "2000");
-        props.put("delivery.timeout.ms", "30000");
+        // At least linger.ms + request.timeout.ms (30 s), or the producer refuses to start.
+        props.put("delivery.timeout.ms", "60000");
         this.producer = new KafkaProducer<>(props);
         this.sender = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, destination + "-deliveries-sender");

@@ -68,8 +68,8 @@ public record EngineConfig(
                 env.millis(prefix + "REPORT_INTERVAL_MS", Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofMinutes(10)),
                 env.millis(prefix + "PARK_AFTER_MS", Duration.ofMinutes(2), Duration.ZERO, Duration.ofDays(1)),
                 env.millis(prefix + "PARK_PROBE_MS", Duration.ofSeconds(15), Duration.ofMillis(100), Duration.ofMinutes(10)),
-                // What each answer made of each subscriber (DeliveryTrail); empty: not published.
-                env.string(prefix + "DELIVERIES_TOPIC", Topics.SUBSCRIBER_DELIVERIES),
+                // What each answer made of each subscriber (DeliveryTrail); "none": not published.
+                deliveriesTopic(env.string(prefix + "DELIVERIES_TOPIC", Topics.SUBSCRIBER_DELIVERIES)),
                 // About 300 bytes each while they wait for the sender thread: 100,000 is some 30 MB at most.
                 env.integer(prefix + "DELIVERIES_MAX_PENDING_ROWS", 100_000, 1_000, 10_000_000));
     }
@@ -80,6 +80,11 @@ public record EngineConfig(
      */
     public boolean parks() {
         return input == InputFormat.STATE && !parkAfter.isZero();
+    }
+
+    /** The subscriber-deliveries topic, or null for {@code none} (nothing published: the per-subscriber view stays empty). */
+    private static String deliveriesTopic(String value) {
+        return "none".equals(value) ? null : value;
     }
 
     /** {@code state} (default): the subscriber-state service's topic; {@code events}: the assignment events directly. */

@@ -57,7 +57,8 @@ public record ProvisionerConfig(
         Segments segments,
         int metricsPort,
         HttpServerLimits http,
-        NotificationConfig notifications) {
+        NotificationConfig notifications,
+        Deliveries deliveries) {
 
     public ProvisionerConfig {
         if (httpPort != 0 && httpPort == metricsPort) {
@@ -72,6 +73,13 @@ public record ProvisionerConfig(
      * (operators may too, for every tenant; null: operators only).
      */
     public record Segments(Duration interval, Duration retry, int pageSize, String topic, LookupTokens lookups) {
+    }
+
+    /**
+     * The dispatchers' answers per subscriber: read from {@code topic} in consumer group {@code groupId} into
+     * {@code subscriber_delivery}, served by {@code GET /v1/tenants/{t}/subscribers/{id}/deliveries}.
+     */
+    public record Deliveries(String topic, String groupId) {
     }
 
     /** The variables that name tokens, each a role of its own. */
@@ -119,7 +127,9 @@ public record ProvisionerConfig(
                         LookupTokens.parse(env.list(LookupTokens.VARIABLE))),
                 env.integer("PROVISIONER_METRICS_PORT", 9083, 0, 65535),
                 HttpServerLimits.fromEnv(env, "PROVISIONER"),
-                NotificationConfig.fromEnv(env));
+                NotificationConfig.fromEnv(env),
+                new Deliveries(env.string("PROVISIONER_DELIVERIES_TOPIC", Topics.SUBSCRIBER_DELIVERIES),
+                        env.string("PROVISIONER_DELIVERIES_GROUP_ID", "subsets-sync.provisioner.deliveries")));
     }
 
     /** PostgreSQL, TLS included: {@code PROVISIONER_DB_SSLMODE} (verify-full in production) and its root certificate. */
@@ -252,6 +262,6 @@ public record ProvisionerConfig(
         return new ProvisionerConfig(httpHost, port, operators, dispatchers, database, secrets, instanceUrls, iterableEndpoints,
                 sweepInterval, vendorTimeout, vendorAttempts, runRetryBase, runRetryMax, replica, bootstrapServers, reportsTopic,
                 reportsGroupId, reportsReplayWindow, kafkaProperties, shutdownTimeout, deadLetterTopics, stateTopic, segments, metricsPort, http,
-                notifications);
+                notifications, deliveries);
     }
 }

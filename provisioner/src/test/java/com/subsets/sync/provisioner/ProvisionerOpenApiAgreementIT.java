@@ -96,7 +96,8 @@ class ProvisionerOpenApiAgreementIT {
         iterable.start("127.0.0.1", 0).await(10, TimeUnit.SECONDS);
         blueConic = new BlueConicSimulator(vertx);
         blueConic.start("127.0.0.1", 0).await(10, TimeUnit.SECONDS);
-        kafka.createTopics(1, "openapi-it.reports", "openapi-it.down.reports", "openapi-it.dlq.blueconic", "openapi-it.segments");
+        kafka.createTopics(1, "openapi-it.reports", "openapi-it.down.reports", "openapi-it.dlq.blueconic", "openapi-it.segments",
+                "openapi-it.deliveries");
         kafka.createTopics(1, DLQ);
         db = postgres.createDatabase("openapi_it");
         // A statement waiting longer than this for a lock is refused: how the 500s below are produced.
@@ -118,6 +119,7 @@ class ProvisionerOpenApiAgreementIT {
         env.put("PROVISIONER_ITERABLE_DEAD_LETTER_TOPIC", DLQ);
         env.put("PROVISIONER_BLUECONIC_DEAD_LETTER_TOPIC", "openapi-it.dlq.blueconic");
         env.put("PROVISIONER_SEGMENTS_TOPIC", "openapi-it.segments");
+        env.put("PROVISIONER_DELIVERIES_TOPIC", "openapi-it.deliveries");
         // Never created: a DONE test delivery's state cannot be read, how its 503 state_unavailable is produced.
         env.put("PROVISIONER_STATE_TOPIC", "openapi-it.no-state");
         env.put("PROVISIONER_SEGMENTS_INTERVAL_MS", "3600000");
