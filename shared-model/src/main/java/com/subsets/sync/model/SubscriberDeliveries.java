@@ -32,6 +32,7 @@ public record SubscriberDeliveries(String tenantId, String destination, Instant 
     private static final int MAX_REASON_CHARS = 64;
     private static final JsonFactory JSON = new JsonFactory();
     private static final ObjectMapper MAPPER = new ObjectMapper(JSON);
+    private static final DestinationField[] FIELDS = DestinationField.values();
 
     /** What the destination made of the row. */
     public enum Outcome {
@@ -117,6 +118,11 @@ public record SubscriberDeliveries(String tenantId, String destination, Instant 
                     json.writeStringField("tenantId", tenantId);
                     json.writeStringField("destination", destination);
                     json.writeStringField("at", when);
+                    json.writeArrayFieldStart("fields");
+                    for (DestinationField field : FIELDS) {
+                        json.writeString(field.iterableName());
+                    }
+                    json.writeEndArray();
                     json.writeArrayFieldStart("rows");
                 }
                 writeRow(json, row);
@@ -135,25 +141,32 @@ public record SubscriberDeliveries(String tenantId, String destination, Instant 
         return records;
     }
 
+    /**
+     * A row as a JSON array, compact because an answer holds up to 1,000 of them: {@code [userId, email, outcome,
+     * values]} when accepted, {@code [userId, email, outcome, values, reason, detail]} otherwise; {@code values} has
+     * one slot per name of the record's {@code fields} list: the value sent, {@code null} (cleared), or {@code false}
+     * (not sent: the row did not carry that field).
+     */
     private static void writeRow(JsonGenerator json, Row row) throws IOException {
-        json.writeStartObject();
-        if (row.subscriber().userId() != null) {
-            json.writeStringField("userId", row.subscriber().userId());
+        json.writeStartArray();
+        json.writeString(row.subscriber().userId());
+        json.writeString(row.subscriber().email());
+        json.writeString(row.outcome().wire());
+        json.writeStartArray();
+        for (DestinationField field : FIELDS) {
+            FieldValue value = row.fields().get(field);
+            if (value == null) {
+                json.writeBoolean(false);
+            } else {
+                json.writeString(value.value());
+            }
         }
-        if (row.subscriber().email() != null) {
-            json.writeStringField("email", row.subscriber().email());
-        }
-        json.writeStringField("outcome", row.outcome().wire());
+        json.writeEndArray();
         if (row.outcome() != Outcome.ACCEPTED) {
-            json.writeStringField("reason", row.reason());
-            json.writeStringField("detail", row.detail());
+            json.writeString(row.reason());
+            json.writeString(row.detail());
         }
-        json.writeObjectFieldStart("values");
-        for (Map.Entry<DestinationField, FieldValue> e : row.fields().entrySet()) {
-            json.writeStringField(e.getKey().iterableName(), e.getValue().value());
-        }
-        json.writeEndObject();
-        json.writeEndObject();
+        json.writeEndArray();
     }
 
     private static byte[] finish(JsonGenerator json, ByteArrayOutputStream out) throws IOException {
@@ -172,19 +185,34 @@ public record SubscriberDeliveries(String tenantId, String destination, Instant 
             if (node == null || !node.isObject()) {
                 throw new IllegalArgumentException("not a JSON object");
             }
+            List<DestinationField> names = new ArrayList<>();
+            for (JsonNode name : node.path("fields")) {
+                DestinationField field = DestinationField.byIterableName(name.asText());
+                if (field == null) {
+                    throw new IllegalArgumentException("unknown field " + name.asText());
+                }
+                names.add(field);
+            }
             List<Row> rows = new ArrayList<>();
             for (JsonNode r : node.path("rows")) {
+                if (!r.isArray() || r.size() < 4) {
+                    throw new IllegalArgumentException("a row is an array of at least 4 items");
+                }
+                JsonNode values = r.get(3);
+                if (values.size() != names.size()) {
+                    throw new IllegalArgumentException("a row has " + values.size() + " values for " + names.size() + " fields");
+                }
                 Map<DestinationField, FieldValue> fields = new EnumMap<>(DestinationField.class);
-                r.path("values").fields().forEachRemaining(e -> {
-                    DestinationField field = DestinationField.byIterableName(e.getKey());
-                    if (field == null) {
-                        throw new IllegalArgumentException("unknown field " + e.getKey());
+                for (int i = 0; i < names.size(); i++) {
+                    JsonNode value = values.get(i);
+                    if (value.isNull()) {
+                        fields.put(names.get(i), FieldValue.CLEAR);
+                    } else if (value.isTextual()) {
+                        fields.put(names.get(i), FieldValue.set(value.asText()));
                     }
-                    fields.put(field, e.getValue().isNull() ? FieldValue.CLEAR : FieldValue.set(e.getValue().asText()));
-                });
-                rows.add(new Row(new Subscriber(r.hasNonNull("userId") ? r.get("userId").asText() : null,
-                        r.hasNonNull("email") ? r.get("email").asText() : null), Outcome.ofWire(text(r, "outcome")),
-                        r.path("reason").asText(null), r.path("detail").asText(""), fields));
+                }
+                rows.add(new Row(new Subscriber(r.get(0).isNull() ? null : r.get(0).asText(), r.get(1).isNull() ? null : r.get(1).asText()),
+                        Outcome.ofWire(r.get(2).asText()), r.path(4).asText(null), r.path(5).asText(""), fields));
             }
             return new SubscriberDeliveries(text(node, "tenantId"), text(node, "destination"), Instant.parse(text(node, "at")), rows);
         } catch (IOException | RuntimeException e) {

@@ -72,15 +72,32 @@ class SubscriberDeliveriesTest {
     }
 
     @Test
+    void writesRowsCompactlyAndTellsAFieldNotSentFromAFieldCleared() {
+        SubscriberDeliveries.Row row = new SubscriberDeliveries.Row(new Subscriber("u-1", null), SubscriberDeliveries.Outcome.ACCEPTED,
+                null, null, fields("exp-1"));
+        String json = new String(SubscriberDeliveries.encode("acme", "iterable", AT, List.of(row), 1024).get(0), StandardCharsets.UTF_8);
+        assertThat(json).contains("\"fields\":[\"subsetsExperimentId\",")
+                .contains("[\"u-1\",null,\"accepted\",[\"exp-1\",false,null,false,false]]");
+        SubscriberDeliveries.Row back = SubscriberDeliveries.decode(json.getBytes(StandardCharsets.UTF_8)).rows().get(0);
+        assertThat(back.fields()).containsOnlyKeys(DestinationField.EXPERIMENT_ID, DestinationField.EXPERIMENT_NAME);
+        assertThat(back.fields().get(DestinationField.EXPERIMENT_NAME).isClear()).isTrue();
+    }
+
+    @Test
     void refusesWhatIsNotADeliveriesRecord() {
         assertThatThrownBy(() -> SubscriberDeliveries.decode("[]".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a subscriber deliveries record");
-        String head = "{\"tenantId\":\"a\",\"destination\":\"iterable\",\"at\":\"2026-12-06T10:00:00Z\",\"rows\":[";
-        assertThatThrownBy(() -> SubscriberDeliveries.decode((head + "{\"userId\":\"u\",\"outcome\":\"accepted\",\"values\":{\"evil\":\"x\"}}]}")
+        String head = "{\"tenantId\":\"a\",\"destination\":\"iterable\",\"at\":\"2026-12-06T10:00:00Z\",";
+        assertThatThrownBy(() -> SubscriberDeliveries.decode((head + "\"fields\":[\"evil\"],\"rows\":[]}")
                 .getBytes(StandardCharsets.UTF_8))).hasMessageContaining("unknown field evil");
-        assertThatThrownBy(() -> SubscriberDeliveries.decode((head + "{\"outcome\":\"accepted\"}]}").getBytes(StandardCharsets.UTF_8)))
-                .hasMessageContaining("userId or an email");
-        assertThatThrownBy(() -> SubscriberDeliveries.decode((head + "{\"userId\":\"u\",\"outcome\":\"lost\"}]}").getBytes(StandardCharsets.UTF_8)))
-                .hasMessageContaining("unknown outcome");
+        String fields = "\"fields\":[\"subsetsExperimentId\"],";
+        assertThatThrownBy(() -> SubscriberDeliveries.decode((head + fields + "\"rows\":[[null,null,\"accepted\",[\"x\"]]]}")
+                .getBytes(StandardCharsets.UTF_8))).hasMessageContaining("userId or an email");
+        assertThatThrownBy(() -> SubscriberDeliveries.decode((head + fields + "\"rows\":[[\"u\",null,\"lost\",[\"x\"]]]}")
+                .getBytes(StandardCharsets.UTF_8))).hasMessageContaining("unknown outcome");
+        assertThatThrownBy(() -> SubscriberDeliveries.decode((head + fields + "\"rows\":[[\"u\",null,\"accepted\",[]]]}")
+                .getBytes(StandardCharsets.UTF_8))).hasMessageContaining("0 values for 1 fields");
+        assertThatThrownBy(() -> SubscriberDeliveries.decode((head + fields + "\"rows\":[{\"userId\":\"u\"}]}")
+                .getBytes(StandardCharsets.UTF_8))).hasMessageContaining("an array");
     }
 }

@@ -61,9 +61,13 @@ public final class SubscriberDeliveriesApi {
             if (by.size() > 1) {
                 throw new ApiException(400, "invalid_by", "by must be given at most once");
             }
+            String id = c.pathParam("subscriber");
+            if (id.indexOf('\0') >= 0 || by.stream().anyMatch(b -> b.indexOf('\0') >= 0)) {
+                throw new ApiException(400, "invalid_text", "the path or a query parameter holds a NUL character");
+            }
             SubscriberQuery query;
             try {
-                query = SubscriberQuery.parse(tenantId, c.pathParam("subscriber"), by.isEmpty() ? null : by.get(0));
+                query = SubscriberQuery.parse(tenantId, id, by.isEmpty() ? null : by.get(0));
             } catch (SubscriberQuery.Invalid invalid) {
                 throw new ApiException(400, invalid.code(), invalid.getMessage(), invalid.violations());
             }
