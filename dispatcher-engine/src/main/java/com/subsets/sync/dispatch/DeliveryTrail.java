@@ -66,7 +66,7 @@ final class DeliveryTrail {
         props.put("max.request.size", String.valueOf(2 * 1024 * 1024));
         // Only the sender thread waits here, never an event loop; a topic that is missing or a broker away fills the
         // bounded queue and the rows beyond it are counted as lost.
-        props.put("max.block.ms", "2000");
+        props.put("max.block.ms", "500");
         // At least linger.ms + request.timeout.ms (30 s), or the producer refuses to start.
         props.put("delivery.timeout.ms", "60000");
         this.producer = new KafkaProducer<>(props);
@@ -119,7 +119,25 @@ final class DeliveryTrail {
             lost(true, n, "more than " + maxPendingRows + " rows waiting to be sent");
             return;
         }
-        sender.execute(() -> send(tenant, at, rows));
+        sender.execute(new Send(tenant, at, rows));
+    }
+
+    /** One answer's rows, to encode and send on the sender thread. */
+    private final class Send implements Runnable {
+        private final String tenant;
+        private final Instant at;
+        private final List<SubscriberDeliveries.Row> rows;
+
+        Send(String tenant, Instant at, List<SubscriberDeliveries.Row> rows) {
+            this.tenant = tenant;
+            this.at = at;
+            this.rows = rows;
+        }
+
+        @Override
+        public void run() {
+            send(tenant, at, rows);
+        }
     }
 
     /** On the sender thread. */
@@ -157,16 +175,27 @@ final class DeliveryTrail {
         }
     }
 
-    /** Sends what is waiting (within the timeout), then closes; off the event loop. */
+    /**
+     * Sends what is waiting, within {@code timeoutMillis} at most 1 s for the sender and 1 s for the producer (a
+     * diagnostic never holds a shutdown up); rows still waiting then are counted as lost. Off the event loop.
+     */
     Future<Void> close(io.vertx.core.Vertx vertx, long timeoutMillis) {
         if (producer == null) {
             return Future.succeededFuture();
         }
+        long wait = Math.max(1, Math.min(timeoutMillis, 1_000));
         Promise<Void> closed = Promise.promise();
         vertx.executeBlocking(() -> {
             sender.shutdown();
-            sender.awaitTermination(timeoutMillis, TimeUnit.MILLISECONDS);
-            producer.close(java.time.Duration.ofMillis(timeoutMillis));
+            if (!sender.awaitTermination(wait, TimeUnit.MILLISECONDS)) {
+                // The one running ends interrupted (its rows counted where it fails); those never started are counted here.
+                int left = sender.shutdownNow().stream().mapToInt(task -> ((Send) task).rows.size()).sum();
+                if (left > 0) {
+                    pendingRows.addAndGet(-left);
+                    lost(false, left, "the dispatcher stopped before they were sent");
+                }
+            }
+            producer.close(java.time.Duration.ofMillis(wait));
             return null;
         }, false).onComplete(ar -> closed.complete());
         return closed.future();
