@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link Failures}: the one failure path: a body narrowed down, a vendor outage probed, throttling backed off;</li>
  *   <li>{@link Parkings} and {@link Resyncs}: a failing lane parked and probed, resyncs run from the state topic;</li>
  *   <li>{@link Resolutions}: where every record ends (resolved, or dead-lettered first).</li>
+ *   <li>{@link DeliveryTrail}: what each answer made of each row, published for the provisioner's per-subscriber view.</li>
  * </ul>
  * The arithmetic is the pure core's ({@code OffsetTracker}, {@code LaneBuffer} and its {@code DeliveryGate},
  * {@code Backoff}, {@code AdaptiveRateLimiter}).
