@@ -113,6 +113,65 @@ class SubscriberDeliveriesIT {
         }
     }
 
+    /**
+     * The provisioner's side of the cost: a backfill's answers (50,000 subscribers, each answered twice, 1,000 rows a
+     * record) fold into one row per subscriber, the later answer winning; prints the rows folded per second.
+     */
+    @Test
+    void foldsABackfillsAnswersIntoOneRowPerSubscriber(PostgresService postgres, KafkaService kafka) throws Exception {
+        try (StatePipeline stack = new StatePipeline(postgres, kafka, "subscriber-deliveries-bulk-it")) {
+            stack.iterable.addProject("p-bulk", "iterable-key-bulk", IterableProject.Identity.USER_ID);
+            stack.operator("PUT", "/v1/tenants/bulk/destinations/iterable",
+                    new JsonObject().put("apiKey", "iterable-key-bulk").put("backfill", false).encode());
+            int subscribers = 50_000;
+            java.util.Properties props = new java.util.Properties();
+            props.put("bootstrap.servers", kafka.bootstrapServers());
+            long started = System.nanoTime();
+            try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(props,
+                    new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                    new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+                for (int pass = 0; pass < 2; pass++) {
+                    java.time.Instant at = java.time.Instant.parse("2026-12-06T10:00:00Z").plusSeconds(pass);
+                    for (int from = 0; from < subscribers; from += 1000) {
+                        java.util.List<com.subsets.sync.model.SubscriberDeliveries.Row> rows = new java.util.ArrayList<>();
+                        for (int i = from; i < from + 1000; i++) {
+                            rows.add(new com.subsets.sync.model.SubscriberDeliveries.Row(new Subscriber("u" + i, "u" + i + "@example.com"),
+                                    com.subsets.sync.model.SubscriberDeliveries.Outcome.ACCEPTED, null, null,
+                                    Map.of(com.subsets.sync.model.DestinationField.CHURN_RISK,
+                                            com.subsets.sync.model.FieldValue.set(pass == 0 ? "0.10" : "0.20"))));
+                        }
+                        for (byte[] value : com.subsets.sync.model.SubscriberDeliveries.encode("bulk", "iterable", at, rows, 256 * 1024)) {
+                            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(stack.deliveriesTopic,
+                                    "bulk".getBytes(StandardCharsets.UTF_8), value));
+                        }
+                    }
+                }
+            }
+            String url = "jdbc:postgresql://" + stack.provisionerEnv.get("PROVISIONER_DB_HOST") + ":"
+                    + stack.provisionerEnv.get("PROVISIONER_DB_PORT") + "/" + stack.provisionerEnv.get("PROVISIONER_DB_NAME");
+            long[] counts = new long[2];
+            await("every subscriber's second answer folded", WAIT, () -> {
+                try (var c = java.sql.DriverManager.getConnection(url, stack.provisionerEnv.get("PROVISIONER_DB_USER"),
+                        stack.provisionerEnv.get("PROVISIONER_DB_PASSWORD"));
+                     var rs = c.createStatement().executeQuery("SELECT count(*), count(*) FILTER (WHERE "
+                             + "delivered_values->>'subsetsSubscriberChurnRisk' = '0.20') FROM subscriber_delivery WHERE tenant_id = 'bulk'")) {
+                    rs.next();
+                    counts[0] = rs.getLong(1);
+                    counts[1] = rs.getLong(2);
+                    return counts[1] == subscribers;
+                } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            double seconds = (System.nanoTime() - started) / 1e9;
+            assertThat(counts[0]).as("one row per subscriber, however many answers").isEqualTo(subscribers);
+            System.out.printf("subscriber deliveries: %,d rows (%,d subscribers answered twice) folded into subscriber_delivery "
+                    + "in %.1f s: %,.0f rows/s%n", 2 * subscribers, subscribers, seconds, 2 * subscribers / seconds);
+            JsonObject last = destination(story(stack.port, "bulk", "u123", "", ProvisionerTestKit.OPERATOR_TOKEN));
+            assertThat(last.getJsonObject("lastDelivered").getJsonObject("values").getString(CHURN)).isEqualTo("0.20");
+        }
+    }
+
     private interface AnswerCheck {
         boolean test(JsonObject lastAnswer);
     }
@@ -137,13 +196,21 @@ class SubscriberDeliveriesIT {
     }
 
     private static JsonObject story(StatePipeline stack, String id, String query, String token) {
-        ProvisionerTestKit.Reply reply = storyReply(stack, id, query, token);
+        return story(stack.port, "sd", id, query, token);
+    }
+
+    private static JsonObject story(int port, String tenant, String id, String query, String token) {
+        ProvisionerTestKit.Reply reply = storyReply(port, tenant, id, query, token);
         assertThat(reply.status()).as(reply.body()).isEqualTo(200);
         return reply.json();
     }
 
     private static ProvisionerTestKit.Reply storyReply(StatePipeline stack, String id, String query, String token) {
-        return ProvisionerTestKit.call(stack.port, "GET", "/v1/tenants/sd/subscribers/"
+        return storyReply(stack.port, "sd", id, query, token);
+    }
+
+    private static ProvisionerTestKit.Reply storyReply(int port, String tenant, String id, String query, String token) {
+        return ProvisionerTestKit.call(port, "GET", "/v1/tenants/" + tenant + "/subscribers/"
                 + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20") + "/deliveries" + query, token, null);
     }
 }

@@ -106,12 +106,18 @@ public final class SubscriberDeliveryStore {
      * subscriber has that e-mail or whose state key is the e-mail's. Newest answer first.
      */
     public Future<List<Stored>> find(String tenantId, String stateKey, String email) {
+        // The kinds spelled out, so the state key is found through the primary key (tenant, kind, state key) for each
+        // kind rather than by reading every row of the tenant.
+        String[] kinds = java.util.Arrays.stream(DestinationKind.values()).map(DestinationKind::wireName).toArray(String[]::new);
         String sql = email == null
-                ? "SELECT " + COLUMNS + " FROM subscriber_delivery WHERE tenant_id = $1 AND state_key = $2 "
+                ? "SELECT " + COLUMNS + " FROM subscriber_delivery WHERE tenant_id = $1 AND kind = ANY($3) AND state_key = $2 "
                         + "ORDER BY answered_at DESC"
-                : "SELECT " + COLUMNS + " FROM subscriber_delivery WHERE tenant_id = $1 AND (state_key = $2 OR email = $3) "
-                        + "ORDER BY answered_at DESC LIMIT 20";
-        Tuple args = email == null ? Tuple.of(tenantId, stateKey) : Tuple.of(tenantId, stateKey, email);
+                : "SELECT " + COLUMNS + " FROM subscriber_delivery WHERE tenant_id = $1 AND ((kind = ANY($3) AND state_key = $2) "
+                        + "OR email = $4) ORDER BY answered_at DESC LIMIT 20";
+        Tuple args = Tuple.of(tenantId, stateKey).addArrayOfString(kinds);
+        if (email != null) {
+            args.addString(email);
+        }
         return pool.preparedQuery(sql).execute(args).map(rows -> {
             List<Stored> out = new ArrayList<>();
             rows.forEach(r -> out.add(stored(r)));
