@@ -125,11 +125,6 @@ public final class SubscriberDeliveryStore {
         });
     }
 
-    /** Every row of the table (tests). */
-    public Future<Long> count() {
-        return pool.query("SELECT count(*) FROM subscriber_delivery").execute().map(rows -> rows.iterator().next().getLong(0));
-    }
-
     private static Stored stored(Row r) {
         return new Stored(r.getString("kind"), r.getString("state_key"), r.getString("user_id"), r.getString("email"),
                 r.getOffsetDateTime("delivered_at"), (JsonObject) r.getValue("delivered_values"), r.getOffsetDateTime("answered_at"),
