@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link Failures}: the one failure path: a body narrowed down, a vendor outage probed, throttling backed off;</li>
  *   <li>{@link Parkings} and {@link Resyncs}: a failing lane parked and probed, resyncs run from the state topic;</li>
  *   <li>{@link Resolutions}: where every record ends (resolved, or dead-lettered first).</li>
+ *   <li>{@link DeliveryTrail}: what each answer made of each row, published for the provisioner's per-subscriber view.</li>
  * </ul>
  * The arithmetic is the pure core's ({@code OffsetTracker}, {@code LaneBuffer} and its {@code DeliveryGate},
  * {@code Backoff}, {@code AdaptiveRateLimiter}).
@@ -55,6 +56,7 @@ public final class DispatcherEngine<C> extends VerticleBase {
     private KafkaClientMetrics consumerMetrics;
     private DeadLetterWriter deadLetters;
     private DeliveryReporter reports;
+    private DeliveryTrail trail;
     private Resolutions resolutions;
     private Routing<C> routing;
     private Resyncs<C> resyncs;
@@ -86,6 +88,7 @@ public final class DispatcherEngine<C> extends VerticleBase {
     public Future<?> start() {
         deadLetters = new DeadLetterWriter(vertx, config, adapter.name());
         reports = new DeliveryReporter(vertx, config, adapter.name());
+        trail = new DeliveryTrail(config, adapter.name(), metrics);
         resolutions = new Resolutions(vertx, metrics, tracker, assignments, backoff, deadLetters, reports, new Resolutions.Listener() {
             @Override
             public void resyncResolved(SourceRecord source) {
@@ -112,9 +115,10 @@ public final class DispatcherEngine<C> extends VerticleBase {
         resyncs = new Resyncs<>(config, consumerConfig(), context, directory, lanes, assignments, metrics, routing::accept,
                 consumerLoop::partitionCount, resyncRows);
         parkings = new Parkings<>(config, adapter.name(), lanes, resolutions, tracker, directory.control(), reports, resyncs::stopFor);
-        Failures<C> failures = new Failures<>(config, parks, adapter.name(), lanes, resolutions, parkings, reports, metrics, backoff);
-        sendLoop = new SendLoop<>(vertx, adapter, lanes, resolutions, parkings, failures, assignments, reports, metrics,
-                () -> draining);
+        Failures<C> failures = new Failures<>(config, parks, adapter.name(), lanes, resolutions, parkings, reports, trail, metrics,
+                backoff);
+        sendLoop = new SendLoop<>(vertx, adapter, lanes, resolutions, parkings, failures, assignments, reports, trail,
+                metrics, () -> draining);
         probeRows = new ProbeRows<>(vertx, consumerConfig(), config.topic(), adapter);
         registerGauges();
         reportTimer = vertx.setPeriodic(config.reportInterval().toMillis(), t -> reports.flush(now()));
@@ -211,6 +215,7 @@ public final class DispatcherEngine<C> extends VerticleBase {
                     return consumerLoop.close();
                 })
                 .eventually(deadLetters::close)
+                .eventually(() -> trail.close(vertx, 5_000))
                 .eventually(() -> reports.close(now()));
     }
 

@@ -31,6 +31,9 @@ final class DispatcherMetrics {
     private final Map<String, Counter> skipped = new ConcurrentHashMap<>();
     private final Map<String, Counter> deadLetterFailures = new ConcurrentHashMap<>();
     private final Map<Integer, Timer> latency = new ConcurrentHashMap<>();
+    private final Counter trailPublished;
+    private final Counter trailQueueFull;
+    private final Counter trailSendFailed;
 
     DispatcherMetrics(MeterRegistry registry, String destination) {
         this.registry = registry;
@@ -57,6 +60,26 @@ final class DispatcherMetrics {
         skippedCounter("no_ready_destination");
         deadLetterFailureCounter("permanent");
         deadLetterFailureCounter("retriable");
+        trailPublished = counter("dispatcher.subscriber.deliveries.published",
+                "Rows whose answer (accepted, skipped, dead-lettered) Kafka acknowledged on the subscriber-deliveries topic");
+        trailQueueFull = trailLost("queue_full");
+        trailSendFailed = trailLost("send_failed");
+    }
+
+    private Counter trailLost(String cause) {
+        return Counter.builder("dispatcher.subscriber.deliveries.lost")
+                .description("Rows whose answer never reached the subscriber-deliveries topic (diagnostics only, never retried): "
+                        + "queue_full (more waiting than the bound), send_failed (Kafka refused or timed out)")
+                .tag("destination", destination).tag("cause", cause).register(registry);
+    }
+
+    /** Safe from any thread (the trail's sender and Kafka's callbacks count here). */
+    void trailPublished(int rows) {
+        trailPublished.increment(rows);
+    }
+
+    void trailLost(boolean queueFull, int rows) {
+        (queueFull ? trailQueueFull : trailSendFailed).increment(rows);
     }
 
     private Counter counter(String name, String description) {

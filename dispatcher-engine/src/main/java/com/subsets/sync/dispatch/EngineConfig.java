@@ -33,7 +33,9 @@ public record EngineConfig(
         Duration parkAfter,
         Duration probeInterval,
         int resyncMaxRunning,
-        int resyncMaxReaders) {
+        int resyncMaxReaders,
+        String deliveriesTopic,
+        int deliveriesMaxPendingRows) {
 
     /**
      * @param prefix e.g. {@code ITERABLE_}
@@ -71,7 +73,11 @@ public record EngineConfig(
                 // Their rows share half the buffer bounds whatever their number: these bound threads and lanes at work.
                 env.integer(prefix + "RESYNC_MAX_RUNNING", 100, 1, 100_000),
                 // A thread and a consumer each, reading a partition for every resync of it.
-                env.integer(prefix + "RESYNC_MAX_READERS", 2, 1, 1_000));
+                env.integer(prefix + "RESYNC_MAX_READERS", 2, 1, 1_000),
+                // What each answer made of each subscriber (DeliveryTrail); "none": not published.
+                deliveriesTopic(env.string(prefix + "DELIVERIES_TOPIC", Topics.SUBSCRIBER_DELIVERIES)),
+                // About 300 bytes each while they wait for the sender thread: 100,000 is some 30 MB at most.
+                env.integer(prefix + "DELIVERIES_MAX_PENDING_ROWS", 100_000, 1_000, 10_000_000));
     }
 
     /**
@@ -80,6 +86,11 @@ public record EngineConfig(
      */
     public boolean parks() {
         return input == InputFormat.STATE && !parkAfter.isZero();
+    }
+
+    /** The subscriber-deliveries topic, or null for {@code none} (nothing published: the per-subscriber view stays empty). */
+    private static String deliveriesTopic(String value) {
+        return "none".equals(value) ? null : value;
     }
 
     /** {@code state} (default): the subscriber-state service's topic; {@code events}: the assignment events directly. */

@@ -35,11 +35,12 @@ final class Failures<C> {
     private final Resolutions resolutions;
     private final Parkings<C> parkings;
     private final DeliveryReporter reports;
+    private final DeliveryTrail trail;
     private final DispatcherMetrics metrics;
     private final Backoff backoff;
 
     Failures(EngineConfig config, boolean parks, String vendor, Lanes<C> lanes, Resolutions resolutions, Parkings<C> parkings,
-             DeliveryReporter reports, DispatcherMetrics metrics, Backoff backoff) {
+             DeliveryReporter reports, DeliveryTrail trail, DispatcherMetrics metrics, Backoff backoff) {
         this.config = config;
         this.parks = parks;
         this.vendor = vendor;
@@ -47,6 +48,7 @@ final class Failures<C> {
         this.resolutions = resolutions;
         this.parkings = parkings;
         this.reports = reports;
+        this.trail = trail;
         this.metrics = metrics;
         this.backoff = backoff;
     }
@@ -166,6 +168,8 @@ final class Failures<C> {
         lane.buffer.completed(rows);
         String detail = cause.reason() + ": " + cause.detail();
         rows.forEach(row -> reports.failed(row.tenantId(), "retries_exhausted", detail, now));
+        rows.forEach(row -> trail.deadLettered(row, "retries_exhausted", detail, now));
+        trail.answered();
         rows.forEach(row -> row.sources().forEach(s -> resolutions.deadLetter(s, row.tenantId(), "retries_exhausted", detail,
                 attempts, firstFailureMillis)));
         lane.succeeded();

@@ -30,12 +30,13 @@ final class SendLoop<C> {
     private final Failures<C> failures;
     private final Assignments assignments;
     private final DeliveryReporter reports;
+    private final DeliveryTrail trail;
     private final DispatcherMetrics metrics;
     private final BooleanSupplier draining;
 
     SendLoop(Vertx vertx, DestinationAdapter<C> adapter, Lanes<C> lanes, Resolutions resolutions, Parkings<C> parkings,
-             Failures<C> failures, Assignments assignments, DeliveryReporter reports, DispatcherMetrics metrics,
-             BooleanSupplier draining) {
+             Failures<C> failures, Assignments assignments, DeliveryReporter reports, DeliveryTrail trail,
+             DispatcherMetrics metrics, BooleanSupplier draining) {
         this.vertx = vertx;
         this.adapter = adapter;
         this.lanes = lanes;
@@ -44,6 +45,7 @@ final class SendLoop<C> {
         this.failures = failures;
         this.assignments = assignments;
         this.reports = reports;
+        this.trail = trail;
         this.metrics = metrics;
         this.draining = draining;
     }
@@ -165,6 +167,7 @@ final class SendLoop<C> {
                     budget.inFlight--;
                     metrics.request(result.status(), Duration.ofNanos(System.nanoTime() - started));
                     settle(budget, batch.lane(), batch.batch(), result, ticket);
+                    trail.answered();
                     // The answer freed a place in flight on this budget: use it now, not at the next tick.
                     pumpOne(budget);
                 });
@@ -226,12 +229,14 @@ final class SendLoop<C> {
                 case DELIVERED -> {
                     done.add(row);
                     reports.updated(row.tenantId(), row.identity(), now);
+                    trail.accepted(row, now);
                     metrics.delivered(row.sources().size());
                     row.sources().forEach(resolutions::resolve);
                 }
                 case PERMANENT -> {
                     done.add(row);
                     reports.rejected(row.tenantId(), outcome, now);
+                    trail.refused(row, outcome, now);
                     int attempts = (batch.chunk() != null ? batch.chunk().attempt() : lane.attempt) + 1;
                     long firstFailure = batch.chunk() != null ? batch.chunk().firstFailureMillis()
                             : lane.firstFailureMillis < 0 ? now : lane.firstFailureMillis;
@@ -241,6 +246,7 @@ final class SendLoop<C> {
                 case SKIPPED -> {
                     done.add(row);
                     reports.rejected(row.tenantId(), outcome, now);
+                    trail.refused(row, outcome, now);
                     row.sources().forEach(s -> resolutions.skip(s, outcome.reason()));
                 }
                 case RETRIABLE -> {

@@ -61,7 +61,7 @@ public final class IterableDispatcherBenchmark {
      */
     static String unlimited(EmbeddedKafka kafka, IterableSimulator simulator) throws Exception {
         String topic = "bench.unlimited";
-        kafka.createTopics(8, topic, topic + ".dlq", topic + ".reports");
+        kafka.createTopics(8, topic, topic + ".dlq", topic + ".reports", topic + ".deliveries");
         int tenants = 8;
         int perTenant = 50_000;
         int passes = 3;
@@ -87,8 +87,10 @@ public final class IterableDispatcherBenchmark {
         try {
             Bench.Rate rate = Bench.steadyRate(written::get, warmUp, passes * warmUp, Duration.ofMinutes(10), dispatcher.toHandle());
             return String.format("no rate limit:        %,.0f users/s delivered (%,d user updates after %,d, %d tenants, %.1f s) (target >= 50,000)%n"
-                            + "                      %s",
-                    rate.perSecond(), rate.deliveries(), warmUp, tenants, rate.seconds(), rate.cpuPerDelivery());
+                            + "                      %s%n"
+                            + "                      %,d subscriber-deliveries records (one per answer) on %s",
+                    rate.perSecond(), rate.deliveries(), warmUp, tenants, rate.seconds(), rate.cpuPerDelivery(),
+                    records(kafka, topic + ".deliveries"), topic + ".deliveries");
         } finally {
             ForkedJvm.stop(dispatcher);
             // 400,000 users held on would lengthen this JVM's GC pauses in the cases that follow.
@@ -105,7 +107,7 @@ public final class IterableDispatcherBenchmark {
      */
     private static String rateLimited(EmbeddedKafka kafka, IterableSimulator simulator) throws Exception {
         String topic = "bench.limited";
-        kafka.createTopics(1, topic, topic + ".dlq", topic + ".reports");
+        kafka.createTopics(1, topic, topic + ".dlq", topic + ".reports", topic + ".deliveries");
         IterableProject project = simulator.addProject("lim", "key-lim", IterableProject.Identity.USER_ID, 5);
         long startAllowance = 20_000;
         long warmUp = 10_000;
@@ -153,7 +155,7 @@ public final class IterableDispatcherBenchmark {
     /** 1,000 events/s, each to a new user: from the producer's send to the simulator's write. */
     private static String latency(EmbeddedKafka kafka, IterableSimulator simulator, BenchmarkRun run) throws Exception {
         String topic = "bench.latency";
-        kafka.createTopics(1, topic, topic + ".dlq", topic + ".reports");
+        kafka.createTopics(1, topic, topic + ".dlq", topic + ".reports", topic + ".deliveries");
         IterableProject project = simulator.addProject("lat", "key-lat", IterableProject.Identity.USER_ID, 5);
         project.onWrite(run::arrived);
         Process dispatcher = fork(kafka, topic, "{" + destination("lat", "lat", simulator.port()) + "}", Map.of());
@@ -168,7 +170,7 @@ public final class IterableDispatcherBenchmark {
     /** The destination answers 503 for the whole run while 2,000 events/s keep coming; then it recovers. */
     private static String outage(EmbeddedKafka kafka, IterableSimulator simulator) throws Exception {
         String topic = "bench.outage";
-        kafka.createTopics(1, topic, topic + ".dlq", topic + ".reports");
+        kafka.createTopics(1, topic, topic + ".dlq", topic + ".reports", topic + ".deliveries");
         IterableProject project = simulator.addProject("out", "key-out", IterableProject.Identity.USER_ID, 5);
         project.faults().failNext(Integer.MAX_VALUE, 503);
         int port = Bench.freePort();
@@ -203,6 +205,18 @@ public final class IterableDispatcherBenchmark {
         producer.send(new ProducerRecord<>(topic, event.tenantId(), CODEC.encode(event)));
     }
 
+    /** Records on a topic (the sum of its partitions' end offsets). */
+    private static long records(EmbeddedKafka kafka, String topic) throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            var partitions = admin.describeTopics(java.util.List.of(topic)).allTopicNames().get().get(topic).partitions();
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
+            partitions.forEach(p -> latest.put(new org.apache.kafka.common.TopicPartition(topic, p.partition()),
+                    org.apache.kafka.clients.admin.OffsetSpec.latest()));
+            return admin.listOffsets(latest).all().get().values().stream().mapToLong(r -> r.offset()).sum();
+        }
+    }
+
     static String destination(String tenant, String project, int port) {
         return "\"" + tenant + "\":{\"projectId\":\"" + project + "\",\"apiKey\":\"key-" + project
                 + "\",\"baseUrl\":\"http://127.0.0.1:" + port + "\"}";
@@ -216,10 +230,14 @@ public final class IterableDispatcherBenchmark {
         // Each case stops its dispatcher before the next starts: a short drain keeps cases apart.
         env.put("ITERABLE_SHUTDOWN_TIMEOUT_MS", "3000");
         env.put("ITERABLE_INPUT", "events");
+        // Every answer's rows go to the subscriber-deliveries topic, as in production (its cost is part of the figures).
+        env.put("ITERABLE_DELIVERIES_TOPIC", topic + ".deliveries");
         env.putAll(extra);
         // -Dbench.env.NAME=value sets NAME for every dispatcher of the run (e.g. ITERABLE_MAX_IN_FLIGHT).
         System.getProperties().stringPropertyNames().stream().filter(n -> n.startsWith("bench.env."))
                 .forEach(n -> env.put(n.substring("bench.env.".length()), System.getProperty(n)));
-        return ForkedJvm.start(Main.class, env, null);
+        // -Dbench.dispatcher.log=FILE keeps the dispatcher's output (else discarded).
+        String log = System.getProperty("bench.dispatcher.log");
+        return ForkedJvm.start(Main.class, env, log == null ? null : java.nio.file.Path.of(log));
     }
 }

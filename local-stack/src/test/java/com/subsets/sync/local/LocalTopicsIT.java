@@ -29,7 +29,7 @@ class LocalTopicsIT {
             LocalStack.createTopics(kafka.bootstrapServers(), Map.of());
 
             List<String> names = TopicCatalog.all().stream().map(TopicCatalog.Topic::name).toList();
-            assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).contains(Topics.SEGMENT_MEMBERSHIPS)
+            assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).contains(Topics.SEGMENT_MEMBERSHIPS, Topics.SUBSCRIBER_DELIVERIES)
                     .containsAll(names);
             Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
             assertThat(described.values()).allSatisfy(d -> assertThat(d.partitions()).hasSize(LocalStack.PARTITIONS));

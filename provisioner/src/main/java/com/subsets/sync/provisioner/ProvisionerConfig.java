@@ -58,7 +58,8 @@ public record ProvisionerConfig(
         int metricsPort,
         HttpServerLimits http,
         NotificationConfig notifications,
-        int replayMaxSubscribers) {
+        int replayMaxSubscribers,
+        Deliveries deliveries) {
 
     public ProvisionerConfig {
         if (httpPort != 0 && httpPort == metricsPort) {
@@ -77,6 +78,13 @@ public record ProvisionerConfig(
 
     /** The most subscribers a replay names before it becomes a full resync of the tenant. */
     public static final String REPLAY_MAX_SUBSCRIBERS = "PROVISIONER_REPLAY_MAX_SUBSCRIBERS";
+
+    /**
+     * The dispatchers' answers per subscriber: read from {@code topic} in consumer group {@code groupId} into
+     * {@code subscriber_delivery}, served by {@code GET /v1/tenants/{t}/subscribers/{id}/deliveries}.
+     */
+    public record Deliveries(String topic, String groupId) {
+    }
 
     /** The variables that name tokens, each a role of its own. */
     static final List<String> TOKEN_ROLES = List.of("PROVISIONER_OPERATOR_TOKEN_SHA256", "PROVISIONER_ITERABLE_DISPATCHER_TOKEN_SHA256",
@@ -126,7 +134,9 @@ public record ProvisionerConfig(
                 NotificationConfig.fromEnv(env),
                 // A replay names at most this many subscribers; above it, it is a full resync of the tenant. The replica
                 // running it holds the keys in memory (about 100 bytes each: 100,000 is some 10 MB).
-                env.integer(REPLAY_MAX_SUBSCRIBERS, 100_000, 1, 1_000_000));
+                env.integer(REPLAY_MAX_SUBSCRIBERS, 100_000, 1, 1_000_000),
+                new Deliveries(env.string("PROVISIONER_DELIVERIES_TOPIC", Topics.SUBSCRIBER_DELIVERIES),
+                        env.string("PROVISIONER_DELIVERIES_GROUP_ID", "subsets-sync.provisioner.deliveries")));
     }
 
     /** PostgreSQL, TLS included: {@code PROVISIONER_DB_SSLMODE} (verify-full in production) and its root certificate. */
@@ -259,6 +269,6 @@ public record ProvisionerConfig(
         return new ProvisionerConfig(httpHost, port, operators, dispatchers, database, secrets, instanceUrls, iterableEndpoints,
                 sweepInterval, vendorTimeout, vendorAttempts, runRetryBase, runRetryMax, replica, bootstrapServers, reportsTopic,
                 reportsGroupId, reportsReplayWindow, kafkaProperties, shutdownTimeout, deadLetterTopics, stateTopic, segments, metricsPort, http,
-                notifications, replayMaxSubscribers);
+                notifications, replayMaxSubscribers, deliveries);
     }
 }

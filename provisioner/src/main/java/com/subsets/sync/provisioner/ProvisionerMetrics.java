@@ -107,4 +107,30 @@ public final class ProvisionerMetrics {
                 .tag("outcome", outcome)
                 .register(registry).increment();
     }
+
+    /**
+     * A batch of the dispatchers' answer records folded into {@code subscriber_delivery}: its records, the rows they
+     * carried, the table rows upserted, and how long the one upsert statement took.
+     */
+    public void subscriberDeliveries(int records, int rows, int upserted, long nanos) {
+        Counter.builder("provisioner.subscriber.deliveries.records")
+                .description("Answer records read from the subscriber-deliveries topic, by outcome (applied, unreadable)")
+                .tag("outcome", "applied").register(registry).increment(records);
+        Counter.builder("provisioner.subscriber.deliveries.rows")
+                .description("Subscribers' rows of the answer records folded into subscriber_delivery")
+                .register(registry).increment(rows);
+        Counter.builder("provisioner.subscriber.deliveries.upserted")
+                .description("Table rows upserted into subscriber_delivery (one per subscriber and destination of a batch)")
+                .register(registry).increment(upserted);
+        Timer.builder("provisioner.subscriber.deliveries.upsert")
+                .description("How long one batch's upsert into subscriber_delivery took")
+                .register(registry).record(Duration.ofNanos(nanos));
+    }
+
+    /** An answer record that could not be read (logged and passed over). */
+    public void subscriberDeliveryUnreadable() {
+        Counter.builder("provisioner.subscriber.deliveries.records")
+                .description("Answer records read from the subscriber-deliveries topic, by outcome (applied, unreadable)")
+                .tag("outcome", "unreadable").register(registry).increment();
+    }
 }

@@ -7,6 +7,9 @@ import com.subsets.sync.provisioner.api.ApiGuard;
 import com.subsets.sync.provisioner.api.DestinationsApi;
 import com.subsets.sync.provisioner.api.ResyncApi;
 import com.subsets.sync.provisioner.api.SegmentsApi;
+import com.subsets.sync.provisioner.api.SubscriberDeliveriesApi;
+import com.subsets.sync.provisioner.deliveries.SubscriberDeliveryConsumer;
+import com.subsets.sync.provisioner.deliveries.SubscriberDeliveryStore;
 import com.subsets.sync.provisioner.api.TestDeliveryApi;
 import com.subsets.sync.provisioner.run.ProvisioningLock;
 import com.subsets.sync.provisioner.run.RunSlots;
@@ -75,6 +78,7 @@ public final class ProvisionerService {
     private WebClient client;
     private Reconciler reconciler;
     private DeliveryReportConsumer reports;
+    private SubscriberDeliveryConsumer deliveries;
     private SegmentReader segments;
     private SegmentStore segmentStore;
     private NotificationSender notifier;
@@ -127,6 +131,10 @@ public final class ProvisionerService {
                     new SegmentMetrics(metrics.registry()), config.segments().interval().toMillis(), config.segments().retry().toMillis(),
                     config.segments().pageSize());
             new SegmentsApi(segmentStore, config.operators(), config.segments().lookups()).mount(router);
+            SubscriberDeliveryStore deliveryStore = new SubscriberDeliveryStore(pool);
+            deliveries = new SubscriberDeliveryConsumer(vertx, config.bootstrapServers(), config.kafkaProperties(),
+                    config.deliveries().topic(), config.deliveries().groupId(), deliveryStore, provisionerMetrics);
+            new SubscriberDeliveriesApi(store, deliveryStore, resyncs, config.operators(), config.segments().lookups()).mount(router);
             new DestinationsApi(store, history, resyncs, segmentStore, new RegistrationReader(config.instanceUrls(),
                     new NotificationSettingsReader(config.notifications().allowHttp(), config.notifications().smtp() != null,
                             config.notifications().deadLettersPerHour())), sealer, runner,
@@ -166,7 +174,7 @@ public final class ProvisionerService {
             segments.start();
             notifier.start();
             dailySummaries.start();
-            return reports.start();
+            return reports.start().compose(v -> deliveries.start());
         }).onSuccess(v -> LOG.info("provisioner up on port {} (operations on {}) as replica {}", server.actualPort(),
                 operations.actualPort(), config.replica()));
     }
@@ -185,6 +193,7 @@ public final class ProvisionerService {
         List<String> required = new ArrayList<>(List.of(config.reportsTopic()));
         config.deadLetterTopics().values().stream().sorted().forEach(required::add);
         required.add(config.segments().topic());
+        required.add(config.deliveries().topic());
         return new TopicCheck.Expectation("provisioner", required, List.of());
     }
 
@@ -261,7 +270,9 @@ public final class ProvisionerService {
                             .eventually(() -> within(dailySummaries == null ? Future.succeededFuture() : dailySummaries.stop(), deadline,
                                     "daily summaries"))
                             .eventually(() -> within(reports == null ? Future.succeededFuture() : reports.close(), deadline,
-                                    "delivery-report consumer"));
+                                    "delivery-report consumer"))
+                            .eventually(() -> within(deliveries == null ? Future.succeededFuture() : deliveries.close(), deadline,
+                                    "subscriber-deliveries consumer"));
                 })
                 .eventually(() -> {
                     if (client != null) {

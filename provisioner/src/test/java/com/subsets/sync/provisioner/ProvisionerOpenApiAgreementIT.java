@@ -70,6 +70,7 @@ class ProvisionerOpenApiAgreementIT {
     private static final String DLQ = "openapi-it.dlq.iterable";
     private static final String DESTINATION = "/v1/tenants/{tenantId}/destinations/{kind}";
     private static final String SEGMENTS = "/v1/tenants/{tenantId}/subscribers/{subscriber}/segments";
+    private static final String DELIVERIES = "/v1/tenants/{tenantId}/subscribers/{subscriber}/deliveries";
     private static final String DIRECTORY = "/v1/dispatch/{kind}/destinations";
     private static final String PARKING = "/v1/dispatch/{kind}/parkings/{tenantId}";
     private static final String PROGRESS = "/v1/dispatch/{kind}/resyncs/{id}";
@@ -99,7 +100,8 @@ class ProvisionerOpenApiAgreementIT {
         iterable.start("127.0.0.1", 0).await(10, TimeUnit.SECONDS);
         blueConic = new BlueConicSimulator(vertx);
         blueConic.start("127.0.0.1", 0).await(10, TimeUnit.SECONDS);
-        kafka.createTopics(1, "openapi-it.reports", "openapi-it.down.reports", "openapi-it.dlq.blueconic", "openapi-it.segments");
+        kafka.createTopics(1, "openapi-it.reports", "openapi-it.down.reports", "openapi-it.dlq.blueconic", "openapi-it.segments",
+                "openapi-it.deliveries");
         kafka.createTopics(1, DLQ);
         db = postgres.createDatabase("openapi_it");
         // A statement waiting longer than this for a lock is refused: how the 500s below are produced.
@@ -121,6 +123,7 @@ class ProvisionerOpenApiAgreementIT {
         env.put("PROVISIONER_ITERABLE_DEAD_LETTER_TOPIC", DLQ);
         env.put("PROVISIONER_BLUECONIC_DEAD_LETTER_TOPIC", "openapi-it.dlq.blueconic");
         env.put("PROVISIONER_SEGMENTS_TOPIC", "openapi-it.segments");
+        env.put("PROVISIONER_DELIVERIES_TOPIC", "openapi-it.deliveries");
         // Never created: a DONE test delivery's state cannot be read, how its 503 state_unavailable is produced.
         env.put("PROVISIONER_STATE_TOPIC", "openapi-it.no-state");
         env.put("PROVISIONER_SEGMENTS_INTERVAL_MS", "3600000");
@@ -194,7 +197,7 @@ class ProvisionerOpenApiAgreementIT {
 
     @Test
     void everyDocumentedResponseIsProducedInItsDocumentedShape() {
-        assertThat(DOCUMENT.responses()).hasSize(119 + 20 + 8);
+        assertThat(DOCUMENT.responses()).hasSize(119 + 20 + 8 + 9);
         assertThat(DOCUMENT.disagreements(producers())).as("document and service disagree").isEmpty();
     }
 
@@ -332,6 +335,29 @@ class ProvisionerOpenApiAgreementIT {
                 () -> answer(call(port, "GET", "/v1/tenants/steady/subscribers/m1@example.com/segments", LOOKUP_TOKEN, null)));
         p.put("GET " + SEGMENTS + " 500 internal_error", () -> locked(() -> operator("GET", lookup, null)));
         p.put("GET " + SEGMENTS + " 503 unavailable", () -> answer(call(down.port(), "GET", lookup, LOOKUP_TOKEN, null)));
+
+        // A subscriber's row as the deliveries consumer writes it: delivered once, then dead-lettered (every part non-null).
+        String story = "/v1/tenants/acme/subscribers/m1@example.com/deliveries?by=email";
+        p.put("GET " + DELIVERIES + " 200", () -> {
+            sql(db, "INSERT INTO subscriber_delivery (tenant_id, kind, state_key, user_id, email, delivered_at, delivered_values, "
+                    + "answered_at, answer, answer_reason, answer_detail, dead_letter_at, dead_letter_reason, dead_letter_detail, "
+                    + "dead_letter_values) VALUES ('acme', 'blueconic', 'acme' || chr(31) || chr(31) || 'm1@example.com', NULL, "
+                    + "'m1@example.com', now() - interval '1 hour', '{\"subsetsExperimentId\": \"exp-1\", \"subsetsExperimentName\": null}', "
+                    + "now(), 'dead_lettered', 'unauthorized', 'invalid_client', now(), 'unauthorized', 'invalid_client', "
+                    + "'{\"subsetsSubscriberChurnRisk\": \"0.50\"}') ON CONFLICT DO NOTHING");
+            return answer(call(port, "GET", story, LOOKUP_TOKEN, null));
+        });
+        p.put("GET " + DELIVERIES + " 400 invalid_tenant_id",
+                () -> answer(operator("GET", "/v1/tenants/ACME/subscribers/u-1/deliveries", null)));
+        p.put("GET " + DELIVERIES + " 400 invalid_subscriber",
+                () -> answer(operator("GET", "/v1/tenants/acme/subscribers/" + "u".repeat(257) + "/deliveries", null)));
+        p.put("GET " + DELIVERIES + " 400 invalid_by", () -> answer(operator("GET", "/v1/tenants/acme/subscribers/u-1/deliveries?by=phone", null)));
+        p.put("GET " + DELIVERIES + " 400 invalid_text", () -> answer(operator("GET", "/v1/tenants/acme/subscribers/u%001/deliveries", null)));
+        p.put("GET " + DELIVERIES + " 401 unauthorized", () -> answer(call(port, "GET", story, DISPATCHER_TOKEN, null)));
+        p.put("GET " + DELIVERIES + " 404 not_found",
+                () -> answer(call(port, "GET", "/v1/tenants/steady/subscribers/u-1/deliveries", LOOKUP_TOKEN, null)));
+        p.put("GET " + DELIVERIES + " 500 internal_error", () -> locked(() -> operator("GET", story, null)));
+        p.put("GET " + DELIVERIES + " 503 unavailable", () -> answer(call(down.port(), "GET", story, LOOKUP_TOKEN, null)));
 
         String directory = "/v1/dispatch/iterable/destinations";
         p.put("GET " + DIRECTORY + " 200", () -> answer(dispatcher("GET", directory, null)));

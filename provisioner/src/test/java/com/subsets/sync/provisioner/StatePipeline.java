@@ -42,6 +42,7 @@ final class StatePipeline implements AutoCloseable {
     final BlueConicSimulator blueConic = new BlueConicSimulator(vertx);
     final String stateTopic;
     final String reportsTopic;
+    final String deliveriesTopic;
     final int port;
     final Map<String, String> provisionerEnv;
     private final KafkaService kafka;
@@ -52,18 +53,26 @@ final class StatePipeline implements AutoCloseable {
     private long eventOffset;
 
     StatePipeline(PostgresService postgres, KafkaService kafka, String name) throws Exception {
+        this(postgres, kafka, name, Map.of());
+    }
+
+    /** {@code extraEnv}: the provisioner's variables beyond the kit's (lookup tokens, say). */
+    StatePipeline(PostgresService postgres, KafkaService kafka, String name, Map<String, String> extraEnv) throws Exception {
         this.kafka = kafka;
         iterable.start("127.0.0.1", 0).await(10, TimeUnit.SECONDS);
         blueConic.start("127.0.0.1", 0).await(10, TimeUnit.SECONDS);
         stateTopic = name + ".state";
         reportsTopic = name + ".reports";
-        kafka.createTopics(1, stateTopic, stateTopic + ".dlq.iterable", stateTopic + ".dlq.blueconic", reportsTopic);
+        deliveriesTopic = name + ".deliveries";
+        kafka.createTopics(1, stateTopic, stateTopic + ".dlq.iterable", stateTopic + ".dlq.blueconic", reportsTopic, deliveriesTopic);
         provisionerEnv = ProvisionerTestKit.env(postgres.createDatabase(name.replace('-', '_')), kafka, iterable.port(), reportsTopic);
         port = freePort();
         provisionerEnv.put("PROVISIONER_HTTP_PORT", String.valueOf(port));
         provisionerEnv.put("PROVISIONER_ITERABLE_DEAD_LETTER_TOPIC", stateTopic + ".dlq.iterable");
         provisionerEnv.put("PROVISIONER_BLUECONIC_DEAD_LETTER_TOPIC", stateTopic + ".dlq.blueconic");
         provisionerEnv.put("PROVISIONER_STATE_TOPIC", stateTopic);
+        provisionerEnv.put("PROVISIONER_DELIVERIES_TOPIC", deliveriesTopic);
+        provisionerEnv.putAll(extraEnv);
         provisioner = ProvisionerTestKit.start(provisionerEnv);
         Properties props = new Properties();
         props.put("bootstrap.servers", kafka.bootstrapServers());
@@ -74,6 +83,12 @@ final class StatePipeline implements AutoCloseable {
         Map<String, String> env = dispatcherEnv("ITERABLE_");
         iterableDispatcher = IterableDispatcher.start(IterableDispatcherConfig.fromEnv(new EnvReader(env::get), env.keySet()))
                 .await(60, TimeUnit.SECONDS);
+    }
+
+    /** Stops the Iterable dispatcher (what it has resolved committed): resyncs and replays asked for now stay pending. */
+    void stopIterableDispatcher() throws Exception {
+        iterableDispatcher.close().await(30, TimeUnit.SECONDS);
+        iterableDispatcher = null;
     }
 
     void startBlueConicDispatcher() throws Exception {
@@ -108,7 +123,10 @@ final class StatePipeline implements AutoCloseable {
     }
 
     private Map<String, String> dispatcherEnv(String prefix) {
-        return ProvisionerTestKit.dispatcherEnv(prefix, kafka.bootstrapServers(), "state", stateTopic, reportsTopic, port, 20);
+        Map<String, String> env = ProvisionerTestKit.dispatcherEnv(prefix, kafka.bootstrapServers(), "state", stateTopic, reportsTopic,
+                port, 20);
+        env.put(prefix + "DELIVERIES_TOPIC", deliveriesTopic);
+        return env;
     }
 
     @Override

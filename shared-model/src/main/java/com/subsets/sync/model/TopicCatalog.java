@@ -51,8 +51,12 @@ public final class TopicCatalog {
     public static final Topic SEGMENT_MEMBERSHIPS = new Topic(Topics.SEGMENT_MEMBERSHIPS, TENANT_PARTITIONS, "delete", Optional.of(WEEK),
             "subscribers entering and leaving followed BlueConic segments, keyed by tenant; written by the provisioner");
 
+    public static final Topic SUBSCRIBER_DELIVERIES = new Topic(Topics.SUBSCRIBER_DELIVERIES, 6, "delete", Optional.of(WEEK),
+            "what each destination made of each subscriber's row (one record per answer, keyed by tenant); written by the "
+                    + "dispatchers, folded by the provisioner into one row per subscriber and destination");
+
     private static final List<Topic> ALL = List.of(ASSIGNMENT_EVENTS, SUBSCRIBER_STATE, ITERABLE_DEAD_LETTERS, BLUECONIC_DEAD_LETTERS,
-            STATE_DEAD_LETTERS, DELIVERY_REPORTS, SEGMENT_MEMBERSHIPS);
+            STATE_DEAD_LETTERS, DELIVERY_REPORTS, SEGMENT_MEMBERSHIPS, SUBSCRIBER_DELIVERIES);
 
     private TopicCatalog() {
     }

@@ -20,6 +20,12 @@ public final class Topics {
     /** Dispatchers' delivery reports (counts and last errors per tenant), read by the provisioner. */
     public static final String DELIVERY_REPORTS = "subsets.delivery-reports.v1";
 
+    /**
+     * What each destination made of each subscriber's row (accepted values, refusals, dead letters), one record per
+     * answer keyed by tenant ({@link SubscriberDeliveries}); read by the provisioner.
+     */
+    public static final String SUBSCRIBER_DELIVERIES = "subsets.subscriber-deliveries.v1";
+
     /** Subscribers entering and leaving followed BlueConic segments, keyed by tenant. */
     public static final String SEGMENT_MEMBERSHIPS = "subsets.segment-memberships.v1";
 

@@ -152,6 +152,30 @@ public final class ResyncStore {
                 .map(rows -> rows.size() > 0);
     }
 
+    /**
+     * The oldest resync not DONE that sends every subscriber of the destination (a first READY's backfill, an
+     * operator's resync, a recovery after a parking), if any: such a resync will send this subscriber too.
+     */
+    public Future<Optional<Resync>> pendingForEveryone(String tenantId, DestinationKind kind) {
+        return pool.preparedQuery("SELECT " + COLUMNS + " FROM destination_resync WHERE tenant_id = $1 AND kind = $2 "
+                        + "AND status <> 'DONE' AND subscriber_count IS NULL ORDER BY id LIMIT 1")
+                .execute(Tuple.of(tenantId, kind.wireName()))
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(resync(rows.iterator().next())));
+    }
+
+    /**
+     * The oldest replay not DONE of the destination that names one of these subscribers (their state-topic keys), if
+     * any. The one place that knows where a replay keeps the subscribers it names: its rows of
+     * {@code destination_resync_subscriber}.
+     */
+    public Future<Optional<Resync>> pendingReplayOf(String tenantId, DestinationKind kind, java.util.Collection<String> stateKeys) {
+        return pool.preparedQuery("SELECT " + COLUMNS + " FROM destination_resync WHERE tenant_id = $1 AND kind = $2 "
+                        + "AND status <> 'DONE' AND reason = 'replay' AND EXISTS (SELECT 1 FROM destination_resync_subscriber s "
+                        + "WHERE s.resync_id = destination_resync.id AND s.subscriber = ANY($3::text[])) ORDER BY id LIMIT 1")
+                .execute(Tuple.of(tenantId, kind.wireName(), stateKeys.toArray(String[]::new)))
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(resync(rows.iterator().next())));
+    }
+
     /** Records a parking; a destination parked already keeps its first one (the earlier offset). */
     public Future<Boolean> park(String tenantId, DestinationKind kind, int partition, long fromOffset, String reason,
                                 OffsetDateTime parkedAt) {

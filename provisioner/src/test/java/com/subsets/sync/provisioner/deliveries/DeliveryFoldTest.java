@@ -1,0 +1,72 @@
+package com.subsets.sync.provisioner.deliveries;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.subsets.sync.model.DestinationField;
+import com.subsets.sync.model.FieldValue;
+import com.subsets.sync.model.Subscriber;
+import com.subsets.sync.model.SubscriberDeliveries;
+import com.subsets.sync.model.SubscriberDeliveries.Outcome;
+import com.subsets.sync.model.SubscriberKey;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DeliveryFoldTest {
+
+    private static final Instant T1 = Instant.parse("2026-12-06T10:00:00Z");
+    private static final Instant T2 = T1.plusSeconds(1);
+
+    private static SubscriberDeliveries.Row row(String userId, String email, Outcome outcome, String reason, String churn) {
+        return new SubscriberDeliveries.Row(new Subscriber(userId, email), outcome, reason, reason == null ? null : "words of " + reason,
+                Map.of(DestinationField.CHURN_RISK, FieldValue.set(churn)));
+    }
+
+    @Test
+    void keepsTheLastValuesDeliveredTheLastAnswerAndTheLastDeadLetterApart() {
+        DeliveryFold fold = new DeliveryFold();
+        fold.add(new SubscriberDeliveries("acme", "iterable", T1, List.of(row("u1", null, Outcome.ACCEPTED, null, "0.42"),
+                row("u2", null, Outcome.DEAD_LETTERED, "forgotten", "0.10"))));
+        fold.add(new SubscriberDeliveries("acme", "iterable", T2, List.of(row("u1", "u1@x.example", Outcome.DEAD_LETTERED,
+                "rejected_400", "0.55"))));
+        assertThat(fold.rows()).isEqualTo(3);
+        assertThat(fold.entries()).hasSize(2);
+        DeliveryFold.Entry u1 = fold.entries().iterator().next();
+        assertThat(u1.stateKey).isEqualTo(SubscriberKey.ofUserId("acme", "u1").encode());
+        assertThat(u1.deliveredAt).isEqualTo(T1);
+        assertThat(u1.deliveredValues).containsEntry("subsetsSubscriberChurnRisk", "0.42");
+        assertThat(u1.answeredAt).isEqualTo(T2);
+        assertThat(u1.answer).isEqualTo(Outcome.DEAD_LETTERED);
+        assertThat(u1.answerReason).isEqualTo("rejected_400");
+        assertThat(u1.deadLetterValues).containsEntry("subsetsSubscriberChurnRisk", "0.55");
+        assertThat(u1.subscriber.email()).as("the newest identity").isEqualTo("u1@x.example");
+    }
+
+    @Test
+    void anOlderAnswerArrivingLateChangesNothingNewer() {
+        DeliveryFold fold = new DeliveryFold();
+        fold.add(new SubscriberDeliveries("acme", "iterable", T2, List.of(row("u1", null, Outcome.ACCEPTED, null, "0.55"))));
+        fold.add(new SubscriberDeliveries("acme", "iterable", T1, List.of(row("u1", null, Outcome.ACCEPTED, null, "0.42"),
+                row("u1", null, Outcome.SKIPPED, "consent_mismatch", "0.42"))));
+        DeliveryFold.Entry u1 = fold.entries().iterator().next();
+        assertThat(u1.deliveredValues).containsEntry("subsetsSubscriberChurnRisk", "0.55");
+        assertThat(u1.answer).isEqualTo(Outcome.ACCEPTED);
+        assertThat(u1.answerReason).isNull();
+        assertThat(u1.deadLetterAt).as("a skip is no dead letter").isNull();
+    }
+
+    @Test
+    void separatesTenantsDestinationsAndSubscribersKeyedByEmail() {
+        DeliveryFold fold = new DeliveryFold();
+        fold.add(new SubscriberDeliveries("acme", "iterable", T1, List.of(row("u1", null, Outcome.ACCEPTED, null, "0.1"))));
+        fold.add(new SubscriberDeliveries("acme", "blueconic", T1, List.of(row("u1", null, Outcome.ACCEPTED, null, "0.1"))));
+        fold.add(new SubscriberDeliveries("other", "iterable", T1, List.of(row("u1", null, Outcome.ACCEPTED, null, "0.1"))));
+        fold.add(new SubscriberDeliveries("acme", "iterable", T1, List.of(row(null, "e@x.example", Outcome.ACCEPTED, null, "0.1"))));
+        assertThat(fold.entries()).extracting(e -> e.tenantId + "/" + e.kind + "/" + e.stateKey).containsExactly(
+                "acme/iterable/" + SubscriberKey.ofUserId("acme", "u1").encode(),
+                "acme/blueconic/" + SubscriberKey.ofUserId("acme", "u1").encode(),
+                "other/iterable/" + SubscriberKey.ofUserId("other", "u1").encode(),
+                "acme/iterable/" + SubscriberKey.ofEmail("acme", "e@x.example").encode());
+    }
+}
