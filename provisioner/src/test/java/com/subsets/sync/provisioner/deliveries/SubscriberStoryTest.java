@@ -26,8 +26,8 @@ class SubscriberStoryTest {
         SubscriberStory story = new SubscriberStory(query, List.of("iterable", "blueconic"), List.of(
                 row("blueconic", "dead_lettered", T.plusSeconds(5)), row("iterable", "accepted", T.plusSeconds(2)),
                 row("iterable", "dead_lettered", T.plusSeconds(1))));
-        ResyncStore.Resync replay = new ResyncStore.Resync(7, "acme", "replay", "d", 0, List.of("acme\u001Fu1\u001F"), "PENDING", T,
-                null, null, null, null, null, 0, null, null);
+        ResyncStore.Resync replay = new ResyncStore.Resync(7, "acme", "replay", "d", 0, 1L, "PENDING", T,
+                null, null, null, null, null, 0, null, null, null);
         story.destination("blueconic", Optional.of(new ResyncStore.Parking("acme", 0, 0, "unreachable", T)), Optional.empty(),
                 Optional.of(replay));
         story.destination("iterable", Optional.empty(), Optional.empty(), Optional.empty());
