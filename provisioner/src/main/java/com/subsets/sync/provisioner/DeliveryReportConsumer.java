@@ -5,12 +5,8 @@ import com.subsets.sync.model.DeliveryReport;
 import com.subsets.sync.provisioner.store.DeliveryHistoryStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
-import io.vertx.kafka.client.consumer.OffsetAndMetadata;
-import java.util.HashMap;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +28,7 @@ public final class DeliveryReportConsumer {
     /** Reports queued before the partitions pause (a poll takes at most 200; one more may be on its way). */
     private static final int MAX_QUEUED = 500;
 
-    private final Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
+    private final DoneOffsets done = new DoneOffsets();
     /** Reports taken and not yet written, in order: written one at a time. */
     private final java.util.ArrayDeque<KafkaConsumerRecord<String, byte[]>> queue = new java.util.ArrayDeque<>();
     private final java.time.Duration replayWindow;
@@ -101,7 +97,7 @@ public final class DeliveryReportConsumer {
             LOG.warn("passing over an unreadable report at {}/{}@{}: {}", record.topic(), record.partition(), record.offset(),
                     e.getMessage());
             metrics.report("unreadable");
-            markDone(record);
+            done.done(record);
             writeNext();
             return;
         }
@@ -116,7 +112,7 @@ public final class DeliveryReportConsumer {
                 if (ar.result()) {
                     metrics.delivery(report);
                 }
-                markDone(record);
+                done.done(record);
                 writing = false;
                 writeNext();
             } else {
@@ -127,20 +123,8 @@ public final class DeliveryReportConsumer {
         });
     }
 
-    private void markDone(KafkaConsumerRecord<String, byte[]> record) {
-        done.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1, null));
-    }
-
     private Future<Void> commit() {
-        if (done.isEmpty()) {
-            return Future.succeededFuture();
-        }
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(done);
-        done.clear();
-        return consumer.commit(offsets).mapEmpty().recover(e -> {
-            offsets.forEach(done::putIfAbsent);
-            return Future.succeededFuture();
-        }).mapEmpty();
+        return done.commit(consumer);
     }
 
     public Future<Void> close() {

@@ -19,13 +19,11 @@ import io.vertx.ext.web.RoutingContext;
 public final class SegmentsApi {
 
     private final SegmentStore store;
-    private final TokenAuthenticator operators;
-    private final LookupTokens lookups;
+    private final LookupAccess access;
 
     public SegmentsApi(SegmentStore store, TokenAuthenticator operators, LookupTokens lookups) {
         this.store = store;
-        this.operators = operators;
-        this.lookups = lookups;
+        this.access = new LookupAccess(operators, lookups);
     }
 
     public void mount(Router router) {
@@ -33,17 +31,13 @@ public final class SegmentsApi {
     }
 
     private void lookup(RoutingContext ctx) {
-        String header = ctx.request().getHeader("authorization");
-        boolean operator = operators.isAuthorized(header);
-        if (!operator && (lookups == null || !lookups.any().isAuthorized(header))) {
-            ctx.fail(new ApiException(401, "unauthorized", "a valid bearer token is required"));
+        String header = access.authenticated(ctx);
+        if (header == null) {
             return;
         }
         DestinationsApi.respond(ctx, c -> {
             String tenantId = DestinationsApi.tenantId(c);
-            if (!operator && !lookups.mayRead(header, tenantId)) {
-                throw new ApiException(404, "not_found", "no segments of tenant " + tenantId + " for this token");
-            }
+            access.requireTenant(header, tenantId, "segments");
             String subscriber = c.pathParam("subscriber");
             if (subscriber.isEmpty() || subscriber.length() > 256) {
                 throw new ApiException(400, "invalid_subscriber", "subscriber must be 1 to 256 characters: the e-mail or the id");

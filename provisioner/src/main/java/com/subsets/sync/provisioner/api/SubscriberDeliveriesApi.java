@@ -29,16 +29,14 @@ public final class SubscriberDeliveriesApi {
     private final DestinationStore destinations;
     private final SubscriberDeliveryStore deliveries;
     private final ResyncStore resyncs;
-    private final TokenAuthenticator operators;
-    private final LookupTokens lookups;
+    private final LookupAccess access;
 
     public SubscriberDeliveriesApi(DestinationStore destinations, SubscriberDeliveryStore deliveries, ResyncStore resyncs,
                                    TokenAuthenticator operators, LookupTokens lookups) {
         this.destinations = destinations;
         this.deliveries = deliveries;
         this.resyncs = resyncs;
-        this.operators = operators;
-        this.lookups = lookups;
+        this.access = new LookupAccess(operators, lookups);
     }
 
     public void mount(Router router) {
@@ -46,17 +44,13 @@ public final class SubscriberDeliveriesApi {
     }
 
     private void story(RoutingContext ctx) {
-        String header = ctx.request().getHeader("authorization");
-        boolean operator = operators.isAuthorized(header);
-        if (!operator && (lookups == null || !lookups.any().isAuthorized(header))) {
-            ctx.fail(new ApiException(401, "unauthorized", "a valid bearer token is required"));
+        String header = access.authenticated(ctx);
+        if (header == null) {
             return;
         }
         DestinationsApi.respond(ctx, c -> {
             String tenantId = DestinationsApi.tenantId(c);
-            if (!operator && !lookups.mayRead(header, tenantId)) {
-                throw new ApiException(404, "not_found", "no destinations of tenant " + tenantId + " for this token");
-            }
+            access.requireTenant(header, tenantId, "destinations");
             List<String> by = c.queryParam("by");
             if (by.size() > 1) {
                 throw new ApiException(400, "invalid_by", "by must be given at most once");

@@ -1,17 +1,15 @@
 package com.subsets.sync.provisioner.deliveries;
 
 import com.subsets.sync.model.SubscriberDeliveries;
+import com.subsets.sync.provisioner.DoneOffsets;
 import com.subsets.sync.provisioner.ProvisionerMetrics;
 import com.subsets.sync.runtime.KafkaClientConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
-import io.vertx.kafka.client.consumer.OffsetAndMetadata;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -39,7 +37,7 @@ public final class SubscriberDeliveryConsumer {
     private final ProvisionerMetrics metrics;
     private final KafkaConsumer<String, byte[]> consumer;
     private final String topic;
-    private final Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
+    private final DoneOffsets done = new DoneOffsets();
     private final ArrayDeque<KafkaConsumerRecord<String, byte[]>> queue = new ArrayDeque<>();
     private boolean writing;
     private boolean paused;
@@ -96,7 +94,7 @@ public final class SubscriberDeliveryConsumer {
             }
         }
         if (fold.isEmpty()) {
-            batch.forEach(this::markDone);
+            batch.forEach(done::done);
             writeNext();
             return;
         }
@@ -109,7 +107,7 @@ public final class SubscriberDeliveryConsumer {
         store.upsert(fold).onComplete(ar -> {
             if (ar.succeeded()) {
                 metrics.subscriberDeliveries(batch.size(), fold.rows(), ar.result(), System.nanoTime() - started);
-                batch.forEach(this::markDone);
+                batch.forEach(done::done);
                 writing = false;
                 writeNext();
             } else {
@@ -120,20 +118,8 @@ public final class SubscriberDeliveryConsumer {
         });
     }
 
-    private void markDone(KafkaConsumerRecord<String, byte[]> record) {
-        done.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1, null));
-    }
-
     private Future<Void> commit() {
-        if (done.isEmpty()) {
-            return Future.succeededFuture();
-        }
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(done);
-        done.clear();
-        return consumer.commit(offsets).mapEmpty().recover(e -> {
-            offsets.forEach(done::putIfAbsent);
-            return Future.succeededFuture();
-        }).mapEmpty();
+        return done.commit(consumer);
     }
 
     public Future<Void> close() {
