@@ -76,7 +76,7 @@ public final class TenantsBenchmark {
      */
     private static String mixed(EmbeddedKafka kafka, IterableSimulator simulator) throws Exception {
         String topic = "bench.tenants";
-        kafka.createTopics(12, topic, topic + ".dlq", topic + ".reports");
+        kafka.createTopics(12, topic, topic + ".dlq", topic + ".reports", topic + ".deliveries");
         AtomicLong written = new AtomicLong();
         String destinations = projects(simulator, "mix-", written, TENANTS);
         int perBusy = 40_000;
@@ -129,7 +129,7 @@ public final class TenantsBenchmark {
      */
     private static String idle(EmbeddedKafka kafka, IterableSimulator simulator, int tenants) throws Exception {
         String topic = "bench.idle" + tenants;
-        kafka.createTopics(12, topic, topic + ".dlq", topic + ".reports");
+        kafka.createTopics(12, topic, topic + ".dlq", topic + ".reports", topic + ".deliveries");
         AtomicLong written = new AtomicLong();
         String destinations = projects(simulator, "idle-", written, tenants);
         try (KafkaProducer<String, byte[]> producer = Bench.producer(kafka)) {
