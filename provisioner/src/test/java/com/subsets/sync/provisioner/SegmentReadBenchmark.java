@@ -184,7 +184,7 @@ public final class SegmentReadBenchmark {
                 int after = Integer.parseInt(m.group(3));
                 peak = Math.max(peak, after);
                 count++;
-                if (line.contains("System.gc()")) {
+                if (line.contains("(Diagnostic Command)")) {
                     peakLive = Math.max(peakLive, after);
                     liveSamples++;
                 }
