@@ -126,10 +126,12 @@ class SegmentReadWritesIT {
 
     /**
      * Rows inserted, updated and deleted in each member table since the database was made, once PostgreSQL's statistics
-     * hold every finished transaction (a backend flushes its counts within a second of going idle: read until two
-     * samples a second apart agree).
+     * hold every finished transaction. A backend flushes its counts when it goes idle, but at most once a second: one that
+     * flushed less than a second before (the read's previous transaction) flushes 10 s later (PostgreSQL 15+,
+     * PGSTAT_MIN_INTERVAL and PGSTAT_IDLE_INTERVAL). So wait those 10 s, then read until two samples a second apart agree.
      */
     private static Map<String, Long> rowsWritten() throws Exception {
+        Thread.sleep(10_500);
         Map<String, Long> previous = null;
         for (int i = 0; i < 20; i++) {
             Map<String, Long> now = new HashMap<>();

@@ -39,7 +39,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  *       200 tenants, a quarter naming userId and e-mail, an eighth e-mail only), against the raw rate of Kafka's ConsumerPerformance on the same topic and broker, same run:
  *       once by the JVM's first instance, then in rounds, each a new instance (warm: compiled code), medians compared;</li>
  *   <li>the latency from an event's append to its subscriber's new state being readable (read_committed) on
- *       the state topic, at 1,000 events/s for 30 s.</li>
+ *       the state topic, at 1,000 events/s for 30 s;</li>
+ *   <li>with {@code -Dbench.cases=restore}, the state's size and a new instance's restore time ({@link StateRestoreBenchmark}).</li>
  * </ul>
  * Run by {@code bench/state.sh}.
  */
@@ -54,11 +55,21 @@ public final class StateServiceBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        // -Dbench.cases: throughput,latency by default; restore (StateRestoreBenchmark) takes minutes and gigabytes, so it is asked for.
+        List<String> cases = List.of(System.getProperty("bench.cases", "throughput,latency").split(","));
+        List<String> report = new ArrayList<>();
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            String throughput = throughput(kafka);
-            String latency = latency(kafka);
-            System.out.printf("%nsubscriber-state benchmark (%d cores; broker, service and tools share them)%n%s%n%s%n",
-                    Runtime.getRuntime().availableProcessors(), throughput, latency);
+            if (cases.contains("throughput")) {
+                report.add(throughput(kafka));
+            }
+            if (cases.contains("latency")) {
+                report.add(latency(kafka));
+            }
+            if (cases.contains("restore")) {
+                report.add(StateRestoreBenchmark.restore(kafka));
+            }
+            System.out.printf("%nsubscriber-state benchmark (%d cores; broker, service and tools share them)%n%s%n",
+                    Runtime.getRuntime().availableProcessors(), String.join(System.lineSeparator(), report));
         }
         System.exit(0);
     }

@@ -107,14 +107,16 @@ public final class BlueConicSegments {
         Segment segment = segments.get(id);
         NavigableSet<String> rest = cursor == null || cursor.equals("*") ? segment.members()
                 : segment.members().tailSet(decode(cursor), false);
-        List<String> members = new ArrayList<>(Math.min(count, rest.size()));
+        // Never rest.size(): a tail set of a TreeSet counts by walking every member after the cursor, which made a read of
+        // 5,000,000 members, 1,000 a page, walk 12.5 billion of them (bench/segments.sh).
+        List<String> members = new ArrayList<>(Math.min(count, 1_000));
         for (String member : rest) {
             if (members.size() == count) {
                 break;
             }
             members.add(member);
         }
-        boolean more = rest.size() > members.size();
+        boolean more = !members.isEmpty() && segment.members().higher(members.get(members.size() - 1)) != null;
         return new Page(members, more ? encode(members.get(members.size() - 1)) : null, segment.members().size());
     }
 

@@ -75,6 +75,23 @@ class BlueConicSimulatorTest {
     }
 
     @Test
+    void aSegmentPageIsAnsweredInFullAndRecordedWithoutItsAnswer() throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ids.add(tenant.addProfile(Map.of("email", List.of("s" + i + "@example.com"))));
+        }
+        tenant.segments().define("seg", "Segment").members("seg", ids);
+        HttpResponse<Buffer> page = client.get("/rest/v2/segments/seg/profiles?count=10&properties=email&cursor=*")
+                .putHeader("authorization", "Bearer " + accessToken()).send().await(10, TimeUnit.SECONDS);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.bodyAsJsonObject().getJsonArray("profiles")).hasSize(3);
+        var call = tenant.calls().get(tenant.calls().size() - 1);
+        assertThat(call.path()).isEqualTo("/rest/v2/segments/seg/profiles");
+        assertThat(call.status()).isEqualTo(200);
+        assertThat(call.response()).as("a page's profiles are not kept with the call").isNull();
+    }
+
+    @Test
     void issuesExpiringTokensForClientCredentialsInTheFormOrBasic() throws Exception {
         HttpResponse<Buffer> ok = token(MultiMap.caseInsensitiveMultiMap().add("grant_type", "client_credentials")
                 .add("client_id", "client-1").add("client_secret", "secret-1"));
