@@ -43,6 +43,8 @@ final class Lanes<C> {
     private final Set<Budget<C>> active = new LinkedHashSet<>();
     static final int SWEEP_EVERY_TICKS = 100;
     private int rememberedSends;
+    /** Parked lanes as last counted on the event loop: the metrics scrape reads it from another thread. */
+    private volatile long parkedLanes;
 
     Lanes(BatchLimits limits, DestinationAdapter<C> adapter, DestinationDirectory<C> directory, DispatcherMetrics metrics,
           Function<String, Optional<DeliveryControl.Parking>> earlierParking) {
@@ -185,7 +187,9 @@ final class Lanes<C> {
      */
     void followGates(Map<String, Long> resyncFloors, IntToLongFunction liveFloor) {
         int remembered = 0;
+        long parked = 0;
         for (Lane<C> lane : byTenant.values()) {
+            parked += lane.parked != null ? 1 : 0;
             Long resyncFloor = resyncFloors.get(lane.id);
             lane.buffer.rememberSends(resyncFloor != null);
             if (resyncFloor != null && lane.partition >= 0) {
@@ -194,6 +198,7 @@ final class Lanes<C> {
             remembered += lane.buffer.rememberedSends();
         }
         rememberedSends = remembered;
+        parkedLanes = parked;
     }
 
     /** Subscribers the gates remember, as last counted: one of the engine's memory bounds. */
@@ -216,8 +221,12 @@ final class Lanes<C> {
         });
     }
 
+    /**
+     * Parked lanes as counted at the last {@link #followGates} (every second): iterating the lanes from the scrape's
+     * thread while the event loop changes them threw (ConcurrentModificationException, bench/scale.sh).
+     */
     long parkedCount() {
-        return byTenant.values().stream().filter(lane -> lane.parked != null).count();
+        return parkedLanes;
     }
 
     /** Nothing buffered, waiting or out. */

@@ -30,6 +30,8 @@ final class Routing<C> {
     private final EventCodec codec = new EventCodec();
     /** Records of registered tenants with no READY destination yet, by tenant, until it is READY or they give up. */
     private final Map<String, Held> held = new LinkedHashMap<>();
+    /** Records held as last counted on the event loop (every second): the metrics scrape reads it from another thread. */
+    private volatile int heldCount;
 
     Routing(InputFormat input, DestinationAdapter<C> adapter, DestinationDirectory<C> directory, Lanes<C> lanes,
             Resolutions resolutions, DeliveryReporter reports, DispatcherMetrics metrics, Backoff backoff,
@@ -139,11 +141,12 @@ final class Routing<C> {
                         waiting.sinceMillis));
             }
         }
+        heldCount = held.values().stream().mapToInt(h -> h.records.size()).sum();
     }
 
     /** Records held for a destination not READY yet (they count against the buffer bounds). */
     int heldRecords() {
-        return held.values().stream().mapToInt(h -> h.records.size()).sum();
+        return heldCount;
     }
 
     /** The partitions were revoked: their held records are the new owner's. */
