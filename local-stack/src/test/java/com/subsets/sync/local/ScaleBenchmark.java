@@ -11,10 +11,6 @@ import com.subsets.sync.model.Subscriber;
 import com.subsets.sync.model.Topics;
 import com.subsets.sync.simulator.iterable.IterableProject;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,7 +39,7 @@ public final class ScaleBenchmark {
 
     private static final Instant T0 = Instant.parse("2026-11-01T00:00:00Z");
     private static final EventCodec CODEC = new EventCodec();
-    private static final Pattern THREADS = Pattern.compile("jvm_threads_live_threads(?:\\{[^}]*})? (\\S+)");
+    private static final Pattern THREADS = Pattern.compile("(?m)^Threads:\\s+(\\d+)");
 
     private ScaleBenchmark() {
     }
@@ -75,7 +71,7 @@ public final class ScaleBenchmark {
         }
         produce(stack, tenants, perTenant);
         Process dispatcher = stack.forkIterableDispatcher(Path.of("target/scale-bench-dispatcher.log"));
-        Peaks peaks = Peaks.start(stack.config.iterableDispatcherPort());
+        Peaks peaks = Peaks.start(stack.config.iterableDispatcherPort(), dispatcher.pid());
         try {
             long started = System.nanoTime();
             for (int t = 0; t < tenants; t++) {
@@ -114,7 +110,7 @@ public final class ScaleBenchmark {
         project.onWrite(user -> written.incrementAndGet());
         produce(stack, 0, subscribers);
         Process dispatcher = stack.forkIterableDispatcher(Path.of("target/scale-bench-dispatcher.log"));
-        Peaks peaks = Peaks.start(stack.config.iterableDispatcherPort());
+        Peaks peaks = Peaks.start(stack.config.iterableDispatcherPort(), dispatcher.pid());
         try {
             SyncBenchmark.register(api, "big", "big-project", "big-key-0001", false);
             long deadline = System.nanoTime() + Duration.ofMinutes(60).toNanos();
@@ -168,23 +164,22 @@ public final class ScaleBenchmark {
         System.out.printf("%,d subscribers in the state topic%n", SyncBenchmark.stateChanges(stack));
     }
 
-    /** The dispatcher's peak heap and peak live threads, from its own /metrics. */
+    /** The dispatcher's peak heap (from its own /metrics) and peak live threads (from /proc, Linux). */
     private static final class Peaks extends Thread {
         final HeapSampler heap;
-        private final URI metrics;
-        private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        private final Path status;
         private volatile int threads;
         private volatile boolean running = true;
 
-        private Peaks(int port) {
+        private Peaks(int port, long pid) {
             super("thread-sampler");
             setDaemon(true);
             heap = new HeapSampler(port);
-            metrics = URI.create("http://127.0.0.1:" + port + "/metrics");
+            status = Path.of("/proc/" + pid + "/status");
         }
 
-        static Peaks start(int port) {
-            Peaks peaks = new Peaks(port);
+        static Peaks start(int port, long pid) {
+            Peaks peaks = new Peaks(port, pid);
             peaks.heap.start();
             peaks.start();
             return peaks;
@@ -194,7 +189,7 @@ public final class ScaleBenchmark {
         public void run() {
             while (running) {
                 try {
-                    Matcher m = THREADS.matcher(http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).body());
+                    Matcher m = THREADS.matcher(java.nio.file.Files.readString(status));
                     if (m.find()) {
                         threads = Math.max(threads, (int) Double.parseDouble(m.group(1)));
                     }
