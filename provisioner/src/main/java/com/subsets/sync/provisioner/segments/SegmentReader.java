@@ -1,26 +1,16 @@
 package com.subsets.sync.provisioner.segments;
 
-import com.subsets.sync.client.blueconic.BlueConicCredentials;
-import com.subsets.sync.model.SegmentMembership;
 import com.subsets.sync.provisioner.core.DestinationKind;
 import com.subsets.sync.provisioner.core.CredentialSealer;
 import com.subsets.sync.provisioner.run.ProvisioningLock;
 import com.subsets.sync.provisioner.run.RunSlots;
 import com.subsets.sync.provisioner.store.DestinationStore;
-import com.subsets.sync.provisioner.store.StoredDestination;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
-import java.net.URI;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -41,7 +31,6 @@ import org.slf4j.LoggerFactory;
 public final class SegmentReader {
 
     private static final Logger LOG = LoggerFactory.getLogger(SegmentReader.class);
-    private static final int CHANGES_PER_SLICE = 2_000;
     private static final long CHECK_MILLIS = 2_000;
 
     private final Vertx vertx;
@@ -52,11 +41,12 @@ public final class SegmentReader {
     private final RunSlots slots;
     private final SegmentClient client;
     private final MembershipPublisher publisher;
+    private final ChangeSlices changes;
     private final SegmentMetrics metrics;
     private final long intervalMillis;
     /** After a read that failed somewhere, the next comes this soon (or at the interval, if that is sooner): it resumes. */
     private final long retryMillis;
-    private final int pageSize;
+    private final SegmentPages pages;
     /** Reads under way in this replica, by tenant. */
     private final Map<String, Future<Void>> reading = new java.util.HashMap<>();
     private long timer = -1;
@@ -72,10 +62,11 @@ public final class SegmentReader {
         this.slots = slots;
         this.client = client;
         this.publisher = publisher;
+        this.changes = new ChangeSlices(store, publisher, metrics);
         this.metrics = metrics;
         this.intervalMillis = intervalMillis;
         this.retryMillis = retryMillis;
-        this.pageSize = pageSize;
+        this.pages = new SegmentPages(client, store, metrics, pageSize);
     }
 
     public void start() {
@@ -150,23 +141,11 @@ public final class SegmentReader {
         });
     }
 
-    /** The tenant's READY BlueConic revision: what to follow, how to match, and the credentials. */
-    private record Source(BlueConicCredentials credentials, String matchingProperty, List<String> ids, List<String> tags) {
-        String identifierName() {
-            return matchingProperty.equals("email") ? "email" : "userId";
-        }
-
-        /** Whether a segment not in the listing may still be followed: named by id, or possibly carrying a followed tag. */
-        boolean mayFollow(String segmentId) {
-            return ids.contains(segmentId) || !tags.isEmpty();
-        }
-    }
-
     private Future<Void> readSegments(SqlConnection db, String tenantId, DestinationStore.Dispatchable destination, Outcome outcome) {
         if (destination.ready() == null) {
             return Future.succeededFuture();
         }
-        Source source = source(tenantId, destination.ready());
+        SegmentSource source = SegmentSource.of(secrets, tenantId, destination.ready());
         long started = System.nanoTime();
         return client.segments(source.credentials())
                 .recover(e -> {
@@ -212,30 +191,12 @@ public final class SegmentReader {
                 }));
     }
 
-    private Source source(String tenantId, DestinationStore.ReadyRevision ready) {
-        JsonObject settings = ready.settings();
-        // Opened for use: the instance URL policy again, and the settings bound to the secret.
-        JsonObject secret = secrets.open(tenantId, DestinationKind.BLUECONIC, settings, ready.sealed(), ready.binding());
-        return new Source(new BlueConicCredentials(URI.create(settings.getString("instanceUrl")),
-                settings.getString("clientId"), secret.getString("clientSecret")),
-                settings.getString("matchingProperty", "email"),
-                strings(settings.getJsonArray("followSegments")), strings(settings.getJsonArray("followSegmentTags")));
-    }
-
-    private static List<String> strings(JsonArray array) {
-        List<String> out = new ArrayList<>();
-        if (array != null) {
-            array.forEach(v -> out.add(String.valueOf(v)));
-        }
-        return out;
-    }
-
     /**
      * A followed segment the listing did not show ({@code known}, or a followed id never seen): a read of its first
      * profile decides. Answered, it is read in full as usual; 404, a segment that was read before is deleted (its
      * members exit once) and one never read is reported not found. Never a reason to fail the destination.
      */
-    private Future<Void> direct(SqlConnection db, String tenantId, Source source, String segmentId, SegmentStore.Followed known,
+    private Future<Void> direct(SqlConnection db, String tenantId, SegmentSource source, String segmentId, SegmentStore.Followed known,
                                 Outcome outcome) {
         String name = known == null ? segmentId : known.name();
         return client.page(source.credentials(), segmentId, source.matchingProperty(), "*", 1).transform(ar -> {
@@ -262,9 +223,9 @@ public final class SegmentReader {
     }
 
     /** Every page from where the read stands, then the changes, then the new members; a failure leaves the read to resume. */
-    private Future<Void> readSegment(SqlConnection db, String tenantId, Source source, SegmentClient.Segment segment, Outcome outcome) {
-        return store.read(db, tenantId, segment.id()).compose(read -> pages(db, tenantId, source, segment, read)
-                .compose(v -> publishChanges(db, tenantId, source.identifierName(), segment.id(), segment.name(), read.readId(), false))
+    private Future<Void> readSegment(SqlConnection db, String tenantId, SegmentSource source, SegmentClient.Segment segment, Outcome outcome) {
+        return store.read(db, tenantId, segment.id()).compose(read -> pages.read(db, tenantId, source, segment, read)
+                .compose(v -> changes.publish(db, tenantId, source.identifierName(), segment.id(), segment.name(), read.readId(), false))
                 .compose(v -> store.finish(db, tenantId, segment.id()))
                 .map(members -> {
                     metrics.completed(tenantId, segment.id(), members);
@@ -283,90 +244,12 @@ public final class SegmentReader {
                 }));
     }
 
-    /**
-     * Every page from the read's cursor to the last, one after another. A loop that completes one promise, not a chain of
-     * futures composed page by page: such a chain keeps each page's closure, and so its identifiers, until the last page
-     * completes it, about 70 bytes a member (bench/segments.sh: 188 MB live after 2,400 pages of 1,000; out of a 256 MB
-     * heap before 5,000,000 members were in).
-     */
-    private Future<Void> pages(SqlConnection db, String tenantId, Source source, SegmentClient.Segment segment, SegmentStore.Read read) {
-        if (read.complete()) {
-            return Future.succeededFuture();
-        }
-        Promise<Void> done = Promise.promise();
-        nextPage(db, tenantId, source, segment, read, done);
-        return done.future();
-    }
-
-    private void nextPage(SqlConnection db, String tenantId, Source source, SegmentClient.Segment segment, SegmentStore.Read read,
-                          Promise<Void> done) {
-        client.page(source.credentials(), segment.id(), source.matchingProperty(), read.cursor(), pageSize)
-                .compose(page -> {
-                    // Only values an event could name the subscriber by: the rest (no value, a NUL, kilobytes of text, not
-                    // an address) name nobody, and PostgreSQL could not store or index some of them.
-                    List<String> identifiers = page.identifiers().stream()
-                            .filter(v -> SegmentMembership.isIdentifier(source.identifierName(), v)).distinct().toList();
-                    metrics.unmatched((int) page.identifiers().stream()
-                            .filter(v -> !SegmentMembership.isIdentifier(source.identifierName(), v)).count());
-                    String next = page.nextCursor();
-                    return store.page(db, tenantId, segment.id(), read.pages(), identifiers, next).map(v -> next);
-                })
-                .onSuccess(next -> {
-                    if (next == null) {
-                        done.complete();
-                    } else {
-                        nextPage(db, tenantId, source, segment, new SegmentStore.Read(read.readId(), next, read.pages() + 1, false), done);
-                    }
-                })
-                .onFailure(done::fail);
-    }
-
-    /** Entries then exits (or, when {@code all}, every member's exit), slice by slice, each acknowledged by Kafka. */
-    private Future<Void> publishChanges(SqlConnection db, String tenantId, String identifierName, String segmentId, String name,
-                                        String readId, boolean all) {
-        Instant observedAt = Instant.now();
-        Future<Void> entries = all ? Future.succeededFuture()
-                : slices(db, tenantId, identifierName, segmentId, name, readId, true, false, "", observedAt);
-        return entries.compose(v -> slices(db, tenantId, identifierName, segmentId, name, readId, false, all, "", observedAt));
-    }
-
-    /** Slice after slice, as {@link #pages}: a loop completing one promise, so a published slice is not kept until the last. */
-    private Future<Void> slices(SqlConnection db, String tenantId, String identifierName, String segmentId, String name, String readId,
-                                boolean entered, boolean all, String after, Instant observedAt) {
-        Promise<Void> done = Promise.promise();
-        nextSlice(db, tenantId, identifierName, segmentId, name, readId, entered, all, after, observedAt, done);
-        return done.future();
-    }
-
-    private void nextSlice(SqlConnection db, String tenantId, String identifierName, String segmentId, String name, String readId,
-                           boolean entered, boolean all, String after, Instant observedAt, Promise<Void> done) {
-        store.changes(db, tenantId, segmentId, entered, all, after, CHANGES_PER_SLICE).compose(subscribers -> {
-            if (subscribers.isEmpty()) {
-                return Future.<String>succeededFuture(null);
-            }
-            SegmentMembership.Change change = entered ? SegmentMembership.Change.ENTERED : SegmentMembership.Change.EXITED;
-            List<SegmentMembership> changes = subscribers.stream().map(s -> SegmentMembership.of(tenantId, segmentId, name,
-                    identifierName, s, change, observedAt, readId)).toList();
-            String last = subscribers.size() < CHANGES_PER_SLICE ? null : subscribers.get(subscribers.size() - 1);
-            return publisher.publish(changes).map(v -> {
-                metrics.changes(change, changes.size());
-                return last;
-            });
-        }).onSuccess(last -> {
-            if (last == null) {
-                done.complete();
-            } else {
-                nextSlice(db, tenantId, identifierName, segmentId, name, readId, entered, all, last, observedAt, done);
-            }
-        }).onFailure(done::fail);
-    }
-
     /** BlueConic answers 404 to a read of a segment read before: reported, and each of its members exits once. */
     private Future<Void> deleted(SqlConnection db, String tenantId, SegmentStore.Followed segment, String words, Outcome outcome) {
         LOG.warn("tenant {}: segment {} ({}) is gone from BlueConic: its {} members exit", tenantId, segment.segmentId(),
                 segment.name(), segment.members());
         metrics.failed(tenantId, "segment_deleted");
-        return publishChanges(db, tenantId, segment.identifierName(), segment.segmentId(), segment.name(), "deleted/" + segment.lastReadAt(),
+        return changes.publish(db, tenantId, segment.identifierName(), segment.segmentId(), segment.name(), "deleted/" + segment.lastReadAt(),
                 true)
                 .compose(v -> store.deleted(db, tenantId, segment.segmentId(), "segment_deleted: a read of it answers " + words))
                 .recover(e -> failedChanges(db, tenantId, segment.segmentId(), e, outcome));
@@ -376,7 +259,7 @@ public final class SegmentReader {
     private Future<Void> leave(SqlConnection db, String tenantId, SegmentStore.Followed segment, String why, Outcome outcome) {
         LOG.info("tenant {}: segment {} ({}) is no longer followed ({}): its {} members exit", tenantId, segment.segmentId(),
                 segment.name(), why, segment.members());
-        return publishChanges(db, tenantId, segment.identifierName(), segment.segmentId(), segment.name(),
+        return changes.publish(db, tenantId, segment.identifierName(), segment.segmentId(), segment.name(),
                 why + "/" + segment.lastReadAt(), true)
                 .compose(v -> store.unfollow(db, tenantId, segment.segmentId()))
                 .recover(e -> failedChanges(db, tenantId, segment.segmentId(), e, outcome));
@@ -401,7 +284,7 @@ public final class SegmentReader {
                 chain = chain.compose(v -> {
                     LOG.info("tenant {}: destination deleted: the {} members of segment {} exit", tenantId, segment.members(),
                             segment.segmentId());
-                    return publishChanges(db, tenantId, segment.identifierName(), segment.segmentId(), segment.name(),
+                    return changes.publish(db, tenantId, segment.identifierName(), segment.segmentId(), segment.name(),
                             "destination-deleted/" + segment.lastReadAt(), true)
                             .compose(w -> store.unfollow(db, tenantId, segment.segmentId()));
                 });
