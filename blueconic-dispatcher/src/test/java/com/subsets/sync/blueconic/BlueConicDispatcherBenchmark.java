@@ -1,6 +1,7 @@
 package com.subsets.sync.blueconic;
 
 import com.subsets.sync.infra.Bench;
+import com.subsets.sync.infra.FreePorts;
 import com.subsets.sync.infra.BenchmarkRun;
 import com.subsets.sync.infra.EmbeddedKafka;
 import com.subsets.sync.infra.ForkedJvm;
@@ -123,7 +124,7 @@ public final class BlueConicDispatcherBenchmark {
         kafka.createTopics(1, topic, topic + ".dlq", topic + ".reports");
         BlueConicTenant tenant = tenant(simulator, "out");
         tenant.faults().failNext(Integer.MAX_VALUE, 503);
-        int port = Bench.freePort();
+        int port = FreePorts.any();
         Process dispatcher = fork(kafka, topic, "{" + destination("out", simulator.port()) + "}",
                 Map.of("BLUECONIC_HTTP_PORT", String.valueOf(port)));
         try (KafkaProducer<String, byte[]> producer = Bench.producer(kafka)) {

@@ -1,5 +1,6 @@
 package com.subsets.sync.deploy;
 
+import com.subsets.sync.infra.FreePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -52,9 +53,9 @@ class AlertingIT {
                      // A dead letter over 64 KB is written truncated: the poison record below is one.
                      "KAFKA_PROPERTY_MAX_REQUEST_SIZE", "65536"));
              AlertWebhook webhook = new AlertWebhook();
-             MonitoringServer alertmanager = MonitoringServer.alertmanager(alertmanagerConfig(work, webhook), MonitoringServer.freePort());
+             MonitoringServer alertmanager = MonitoringServer.alertmanager(alertmanagerConfig(work, webhook), FreePorts.on("127.0.0.1"));
              MonitoringServer prometheus = MonitoringServer.prometheus(prometheusConfig(work, deployments, stack, alertmanager),
-                     MonitoringServer.freePort())) {
+                     FreePorts.on("127.0.0.1"))) {
             Instant scraping = Instant.now();
             log(t0, "stack with its demo delivered; Prometheus and Alertmanager running");
             PrometheusApi api = new PrometheusApi(prometheus.address);

@@ -1,8 +1,6 @@
 package com.subsets.sync.deploy;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -88,12 +86,6 @@ final class MonitoringServer implements AutoCloseable {
         }
     }
 
-    /** A loopback port free now (the server binds it a moment later). */
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 
     @Override
     public void close() throws Exception {

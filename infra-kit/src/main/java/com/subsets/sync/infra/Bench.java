@@ -1,7 +1,5 @@
 package com.subsets.sync.infra;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.util.Properties;
 import java.time.Duration;
 import java.util.function.LongConsumer;
@@ -93,9 +91,4 @@ public final class Bench {
         return to == null || from == null ? null : to.minus(from);
     }
 
-    public static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -1,8 +1,5 @@
 package com.subsets.sync.infra;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.util.Map;
 import kafka.server.BrokerServer;
 import kafka.testkit.KafkaClusterTestKit;
@@ -33,7 +30,7 @@ public final class EmbeddedKafka implements KafkaService {
     public static EmbeddedKafka start() {
         for (int attempt = 1; ; attempt++) {
             try {
-                return start(freePort());
+                return start(FreePorts.on("localhost"));
             } catch (IllegalStateException e) {
                 if (attempt == 5 || !causedByBindFailure(e)) {
                     throw e;
@@ -127,13 +124,6 @@ public final class EmbeddedKafka implements KafkaService {
         return cluster.brokers().values().iterator().next();
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     @Override
     public void close() {

@@ -1,5 +1,6 @@
 package com.subsets.sync.ingest;
 
+import com.subsets.sync.infra.FreePorts;
 import com.subsets.sync.runtime.TokenAuthenticator;
 import com.subsets.sync.infra.EmbeddedKafka;
 import com.subsets.sync.infra.HeapSampler;
@@ -12,7 +13,6 @@ import io.vertx.core.http.PoolOptions;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -70,8 +70,8 @@ public final class IngestBenchmark {
     public static void main(String[] args) throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             kafka.createTopics(6, "bench.ingest.events", "bench.producer-performance");
-            int port = freePort();
-            int metricsPort = freePort();
+            int port = FreePorts.any();
+            int metricsPort = FreePorts.any();
             Process service = startService(kafka.bootstrapServers(), port, metricsPort);
             Vertx vertx = Vertx.vertx();
             try {
@@ -289,11 +289,6 @@ public final class IngestBenchmark {
         throw new IllegalStateException("the ingest service did not become ready");
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 
     private static String javaBinary() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();

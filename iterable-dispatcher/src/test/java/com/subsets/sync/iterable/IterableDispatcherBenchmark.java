@@ -1,6 +1,7 @@
 package com.subsets.sync.iterable;
 
 import com.subsets.sync.infra.Bench;
+import com.subsets.sync.infra.FreePorts;
 import com.subsets.sync.infra.BenchmarkRun;
 import com.subsets.sync.infra.EmbeddedKafka;
 import com.subsets.sync.infra.ForkedJvm;
@@ -173,7 +174,7 @@ public final class IterableDispatcherBenchmark {
         kafka.createTopics(1, topic, topic + ".dlq", topic + ".reports", topic + ".deliveries");
         IterableProject project = simulator.addProject("out", "key-out", IterableProject.Identity.USER_ID, 5);
         project.faults().failNext(Integer.MAX_VALUE, 503);
-        int port = Bench.freePort();
+        int port = FreePorts.any();
         Process dispatcher = fork(kafka, topic, "{" + destination("out", "out", simulator.port()) + "}",
                 Map.of("ITERABLE_HTTP_PORT", String.valueOf(port)));
         try (KafkaProducer<String, byte[]> producer = Bench.producer(kafka)) {

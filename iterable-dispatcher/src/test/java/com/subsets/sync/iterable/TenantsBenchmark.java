@@ -1,6 +1,7 @@
 package com.subsets.sync.iterable;
 
 import com.subsets.sync.infra.Bench;
+import com.subsets.sync.infra.FreePorts;
 import com.subsets.sync.infra.BenchmarkRun;
 import com.subsets.sync.infra.EmbeddedKafka;
 import com.subsets.sync.infra.ForkedJvm;
@@ -102,7 +103,7 @@ public final class TenantsBenchmark {
                 }
             }
         }
-        int port = Bench.freePort();
+        int port = FreePorts.any();
         Process dispatcher = IterableDispatcherBenchmark.fork(kafka, topic, "{}", Map.of("ITERABLE_DESTINATIONS_FILE", destinations,
                 // 100 requests/s a project, far above what a tenant's 1,000-user batches need here: a budget's limiter keeps
                 // two timestamps per request of its second (AdaptiveRateLimiter), 160 KB a budget at 10,000/s, 160 MB for

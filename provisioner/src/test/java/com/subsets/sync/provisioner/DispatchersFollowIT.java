@@ -1,5 +1,6 @@
 package com.subsets.sync.provisioner;
 
+import com.subsets.sync.infra.FreePorts;
 import static com.subsets.sync.provisioner.ProvisionerTestKit.await;
 import static com.subsets.sync.provisioner.ProvisionerTestKit.operator;
 import static com.subsets.sync.provisioner.ProvisionerTestKit.status;
@@ -30,7 +31,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -70,7 +70,7 @@ class DispatchersFollowIT {
         String reports = "follow-it.reports";
         kafka.createTopics(2, topic, topic + ".dlq.iterable", topic + ".dlq.blueconic", reports);
         Map<String, String> provisionerEnv = ProvisionerTestKit.env(postgres.createDatabase("follow_it"), kafka, iterable.port(), reports);
-        int port = freePort();
+        int port = FreePorts.any();
         provisionerEnv.put("PROVISIONER_HTTP_PORT", String.valueOf(port));
         ProvisionerService provisioner = ProvisionerTestKit.start(provisionerEnv);
         Properties props = new Properties();
@@ -195,9 +195,4 @@ class DispatchersFollowIT {
                 .map(line -> line.replaceAll(".*budget=\"([^\"]*)\".*", "$1")).toList();
     }
 
-    private static int freePort() throws java.io.IOException {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

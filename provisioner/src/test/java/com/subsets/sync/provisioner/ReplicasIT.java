@@ -1,5 +1,6 @@
 package com.subsets.sync.provisioner;
 
+import com.subsets.sync.infra.FreePorts;
 import static com.subsets.sync.provisioner.ProvisionerTestKit.await;
 import static com.subsets.sync.provisioner.ProvisionerTestKit.operator;
 import static com.subsets.sync.provisioner.ProvisionerTestKit.status;
@@ -18,7 +19,6 @@ import com.subsets.sync.simulator.iterable.IterableProject;
 import com.subsets.sync.simulator.iterable.IterableSimulator;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -141,12 +141,8 @@ class ReplicasIT {
     void aReplicaKilledMidRunLeavesTheDestinationToAnotherWhichResumes() throws Exception {
         BlueConicTenant tenant = blueConic.addTenant("crash", "client-crash", "secret-crash");
         tenant.faults().apply(new JsonObject().put("latencyMs", 700));
-        int port;
-        int metricsPort;
-        try (ServerSocket socket = new ServerSocket(0); ServerSocket metrics = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-            metricsPort = metrics.getLocalPort();
-        }
+        int port = FreePorts.any();
+        int metricsPort = FreePorts.any();
         Map<String, String> forked = new HashMap<>(env);
         forked.put("PROVISIONER_HTTP_PORT", String.valueOf(port));
         forked.put("PROVISIONER_METRICS_PORT", String.valueOf(metricsPort));

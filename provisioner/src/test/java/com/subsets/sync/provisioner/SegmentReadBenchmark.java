@@ -1,7 +1,7 @@
 package com.subsets.sync.provisioner;
 
 import com.subsets.sync.infra.Await;
-import com.subsets.sync.infra.Bench;
+import com.subsets.sync.infra.FreePorts;
 import com.subsets.sync.infra.EmbeddedKafka;
 import com.subsets.sync.infra.EmbeddedPostgres;
 import com.subsets.sync.infra.ForkedJvm;
@@ -63,8 +63,8 @@ public final class SegmentReadBenchmark {
                     com.subsets.sync.model.Topics.deadLetter("blueconic"));
             kafka.createTopics(3, TOPIC);
             Path gcLog = Files.createTempFile("provisioner-gc", ".log");
-            int port = Bench.freePort();
-            int metricsPort = Bench.freePort();
+            int port = FreePorts.any();
+            int metricsPort = FreePorts.any();
             Map<String, String> env = ProvisionerTestKit.env(db, kafka, 1, "bench-segments.reports");
             env.put("PROVISIONER_HTTP_PORT", String.valueOf(port));
             env.put("PROVISIONER_METRICS_PORT", String.valueOf(metricsPort));

@@ -1,5 +1,6 @@
 package com.subsets.sync.provisioner;
 
+import com.subsets.sync.infra.FreePorts;
 import com.subsets.sync.blueconic.BlueConicDestination;
 import com.subsets.sync.blueconic.BlueConicDispatcher;
 import com.subsets.sync.blueconic.BlueConicDispatcherConfig;
@@ -21,7 +22,6 @@ import com.subsets.sync.simulator.iterable.IterableSimulator;
 import io.vertx.core.Vertx;
 import java.time.Instant;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -66,7 +66,7 @@ final class StatePipeline implements AutoCloseable {
         deliveriesTopic = name + ".deliveries";
         kafka.createTopics(1, stateTopic, stateTopic + ".dlq.iterable", stateTopic + ".dlq.blueconic", reportsTopic, deliveriesTopic);
         provisionerEnv = ProvisionerTestKit.env(postgres.createDatabase(name.replace('-', '_')), kafka, iterable.port(), reportsTopic);
-        port = freePort();
+        port = FreePorts.any();
         provisionerEnv.put("PROVISIONER_HTTP_PORT", String.valueOf(port));
         provisionerEnv.put("PROVISIONER_ITERABLE_DEAD_LETTER_TOPIC", stateTopic + ".dlq.iterable");
         provisionerEnv.put("PROVISIONER_BLUECONIC_DEAD_LETTER_TOPIC", stateTopic + ".dlq.blueconic");
@@ -141,9 +141,4 @@ final class StatePipeline implements AutoCloseable {
         ProvisionerTestKit.stop(provisioner, vertx);
     }
 
-    private static int freePort() throws java.io.IOException {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }
