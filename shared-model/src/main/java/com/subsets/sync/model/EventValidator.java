@@ -57,7 +57,7 @@ public final class EventValidator {
         Optional<EventType> known = type.isTextual() ? EventType.fromWireName(type.asText()) : Optional.empty();
         if (known.isEmpty()) {
             problems.add(new Violation("type",
-                    "must be one of experiment.assigned, experiment.unassigned, churn_risk.scored"));
+                    "must be one of experiment.assigned, experiment.unassigned, churn_risk.scored, subscriber.erased"));
         }
         return known;
     }
@@ -118,6 +118,7 @@ public final class EventValidator {
                 checkChurnRisk(event.get("churnRisk"), true, problems);
                 forbid(event, type, problems, "experiment", "assignment", "addedAt");
             }
+            case ERASED -> forbid(event, type, problems, "experiment", "assignment", "addedAt", "churnRisk");
         }
     }
 

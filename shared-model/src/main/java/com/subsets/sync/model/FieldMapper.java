@@ -12,7 +12,7 @@ import java.util.Map;
 /**
  * How each kind of event changes the five fields. experiment.assigned sets the four experiment fields
  * (and churn risk when it carries one); experiment.unassigned clears the four; churn_risk.scored sets
- * churn risk only. Fields an event does not name are absent from the result: left as they are.
+ * churn risk only; subscriber.erased clears all five. Fields an event does not name are absent from the result: left as they are.
  */
 public final class FieldMapper {
 
@@ -39,6 +39,11 @@ public final class FieldMapper {
             }
             case CHURN_RISK_SCORED ->
                     fields.put(DestinationField.CHURN_RISK, FieldValue.set(formatChurnRisk(event.churnRisk())));
+            case ERASED -> {
+                for (DestinationField field : DestinationField.values()) {
+                    fields.put(field, FieldValue.CLEAR);
+                }
+            }
         }
         return Collections.unmodifiableMap(fields);
     }

@@ -69,8 +69,16 @@ public record SubscriberDeliveries(String tenantId, String destination, Instant 
      * @param fields the fields as sent ({@link FieldValue#CLEAR}: cleared)
      * @param reason a stable label (the dead-letter reason; the outcome's name when accepted)
      * @param detail the vendor's own words, at most {@value #MAX_DETAIL_CHARS} characters (empty when accepted)
+     * @param erasureId the erasure this row carried out ({@link Erasure#erasureId()}), or null for a row of values: the
+     *                  provisioner records it as the erasure's outcome at this destination, never as a delivery
      */
-    public record Row(Subscriber subscriber, Outcome outcome, String reason, String detail, Map<DestinationField, FieldValue> fields) {
+    public record Row(Subscriber subscriber, Outcome outcome, String reason, String detail, Map<DestinationField, FieldValue> fields,
+                      String erasureId) {
+
+        public Row(Subscriber subscriber, Outcome outcome, String reason, String detail, Map<DestinationField, FieldValue> fields) {
+            this(subscriber, outcome, reason, detail, fields, null);
+        }
+
         public Row {
             if (subscriber == null || outcome == null) {
                 throw new IllegalArgumentException("a row needs a subscriber and an outcome");
@@ -143,7 +151,8 @@ public record SubscriberDeliveries(String tenantId, String destination, Instant 
 
     /**
      * A row as a JSON array, compact because an answer holds up to 1,000 of them: {@code [userId, email, outcome,
-     * values]} when accepted, {@code [userId, email, outcome, values, reason, detail]} otherwise; {@code values} has
+     * values]} when accepted, {@code [userId, email, outcome, values, reason, detail]} otherwise, and
+     * {@code [userId, email, outcome, values, reason, detail, erasureId]} for a row that carried out an erasure; {@code values} has
      * one slot per name of the record's {@code fields} list: the value sent, {@code null} (cleared), or {@code false}
      * (not sent: the row did not carry that field).
      */
@@ -162,9 +171,12 @@ public record SubscriberDeliveries(String tenantId, String destination, Instant 
             }
         }
         json.writeEndArray();
-        if (row.outcome() != Outcome.ACCEPTED) {
+        if (row.outcome() != Outcome.ACCEPTED || row.erasureId() != null) {
             json.writeString(row.reason());
             json.writeString(row.detail());
+        }
+        if (row.erasureId() != null) {
+            json.writeString(row.erasureId());
         }
         json.writeEndArray();
     }
@@ -212,7 +224,7 @@ public record SubscriberDeliveries(String tenantId, String destination, Instant 
                     }
                 }
                 rows.add(new Row(new Subscriber(r.get(0).isNull() ? null : r.get(0).asText(), r.get(1).isNull() ? null : r.get(1).asText()),
-                        Outcome.ofWire(r.get(2).asText()), r.path(4).asText(null), r.path(5).asText(""), fields));
+                        Outcome.ofWire(r.get(2).asText()), r.path(4).asText(null), r.path(5).asText(""), fields, r.path(6).asText(null)));
             }
             return new SubscriberDeliveries(text(node, "tenantId"), text(node, "destination"), Instant.parse(text(node, "at")), rows);
         } catch (IOException | RuntimeException e) {

@@ -55,8 +55,13 @@ public final class TopicCatalog {
             "what each destination made of each subscriber's row (one record per answer, keyed by tenant); written by the "
                     + "dispatchers, folded by the provisioner into one row per subscriber and destination");
 
+    /** A week, as the events that name the same identifiers: a provisioner down longer misses erasures (alerted on lag). */
+    public static final Topic ERASURES = new Topic(Topics.ERASURES, TENANT_PARTITIONS, "delete", Optional.of(WEEK),
+            "one record per erasure applied (the subscriber's every known identifier), keyed by tenant; written by "
+                    + "subscriber-state, read by the provisioner");
+
     private static final List<Topic> ALL = List.of(ASSIGNMENT_EVENTS, SUBSCRIBER_STATE, ITERABLE_DEAD_LETTERS, BLUECONIC_DEAD_LETTERS,
-            STATE_DEAD_LETTERS, DELIVERY_REPORTS, SEGMENT_MEMBERSHIPS, SUBSCRIBER_DELIVERIES);
+            STATE_DEAD_LETTERS, DELIVERY_REPORTS, SEGMENT_MEMBERSHIPS, SUBSCRIBER_DELIVERIES, ERASURES);
 
     private TopicCatalog() {
     }

@@ -26,6 +26,12 @@ public final class Topics {
      */
     public static final String SUBSCRIBER_DELIVERIES = "subsets.subscriber-deliveries.v1";
 
+    /**
+     * One record per erasure the state service applied ({@link Erasure}, keyed by tenant): who was forgotten, by every
+     * identifier of theirs it knew; read by the provisioner (erasure status, segment memberships, deliveries kept).
+     */
+    public static final String ERASURES = "subsets.erasures.v1";
+
     /** Subscribers entering and leaving followed BlueConic segments, keyed by tenant. */
     public static final String SEGMENT_MEMBERSHIPS = "subsets.segment-memberships.v1";
 

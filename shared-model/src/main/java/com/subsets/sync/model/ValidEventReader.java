@@ -182,6 +182,7 @@ final class ValidEventReader {
             case UNASSIGNED -> (seen & (ASSIGNMENT | ADDED_AT | CHURN_RISK)) == 0 && (seen & EXPERIMENT) != 0
                     && experiment.id() != null;
             case CHURN_RISK_SCORED -> (seen & (EXPERIMENT | ASSIGNMENT | ADDED_AT)) == 0 && (seen & CHURN_RISK) != 0;
+            case ERASED -> (seen & (EXPERIMENT | ASSIGNMENT | ADDED_AT | CHURN_RISK)) == 0;
         };
     }
 
@@ -268,6 +269,7 @@ final class ValidEventReader {
             case "experiment.assigned" -> EventType.ASSIGNED;
             case "experiment.unassigned" -> EventType.UNASSIGNED;
             case "churn_risk.scored" -> EventType.CHURN_RISK_SCORED;
+            case "subscriber.erased" -> EventType.ERASED;
             default -> null;
         };
     }

@@ -12,7 +12,7 @@ class TopicCatalogTest {
         assertThat(TopicCatalog.all()).extracting(TopicCatalog.Topic::name).doesNotHaveDuplicates().containsExactlyInAnyOrder(
                 Topics.ASSIGNMENT_EVENTS, Topics.SUBSCRIBER_STATE, Topics.deadLetter("iterable"), Topics.deadLetter("blueconic"),
                 Topics.deadLetter("subscriber-state"), Topics.DELIVERY_REPORTS, Topics.SEGMENT_MEMBERSHIPS,
-                Topics.SUBSCRIBER_DELIVERIES);
+                Topics.SUBSCRIBER_DELIVERIES, Topics.ERASURES);
         assertThat(TopicCatalog.SUBSCRIBER_DELIVERIES.configs()).containsEntry("cleanup.policy", "delete")
                 .containsEntry("retention.ms", "604800000");
     }
