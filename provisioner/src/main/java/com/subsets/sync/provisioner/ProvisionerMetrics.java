@@ -42,7 +42,7 @@ public final class ProvisionerMetrics {
             AtomicLong gauge = new AtomicLong();
             Gauge.builder("provisioner.credentials.old.key", gauge, AtomicLong::get)
                     .description("Rows whose credentials are sealed with a key other than the active one, by table "
-                            + "(destination, destination_ready); remove an old key once both are 0")
+                            + "(destination, destination_ready, destination_notification: webhook secrets); remove an old key once all are 0")
                     .tag("table", t).register(registry);
             return gauge;
         }).set(n));

@@ -25,6 +25,7 @@ import com.subsets.sync.provisioner.notifications.NotificationMetrics;
 import com.subsets.sync.provisioner.notifications.NotificationSender;
 import com.subsets.sync.provisioner.notifications.NotificationSettingsReader;
 import com.subsets.sync.provisioner.notifications.NotificationStore;
+import com.subsets.sync.provisioner.notifications.WebhookResealer;
 import com.subsets.sync.provisioner.notifications.WebhookSecrets;
 import com.subsets.sync.provisioner.run.ProvisioningRunner;
 import com.subsets.sync.provisioner.run.Reconciler;
@@ -118,7 +119,8 @@ public final class ProvisionerService {
                     new com.subsets.sync.provisioner.notifications.DeadLetterAlarm(config.notifications().deadLettersPerHour()));
             CredentialSealer sealer = new CredentialSealer(config.secrets(), config.instanceUrls());
             ProvisioningRunner runner = runner(store, sealer, provisionerMetrics);
-            reconciler = new Reconciler(vertx, store, runner, sealer, config.sweepInterval().toMillis(), provisionerMetrics);
+            reconciler = new Reconciler(vertx, store, runner, sealer, config.sweepInterval().toMillis(), provisionerMetrics,
+                    new WebhookResealer(pool, webhookSecrets, provisionerMetrics, 50));
             reports = new DeliveryReportConsumer(vertx, config, history, provisionerMetrics);
             Router router = Router.router(vertx);
             ApiDocument.mount(router);

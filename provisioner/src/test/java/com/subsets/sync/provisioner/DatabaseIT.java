@@ -10,7 +10,9 @@ import com.subsets.sync.infra.KafkaService;
 import com.subsets.sync.infra.PostgresEndpoint;
 import com.subsets.sync.infra.PostgresService;
 import com.subsets.sync.infra.RealServices;
+import com.subsets.sync.provisioner.core.DestinationKind;
 import com.subsets.sync.provisioner.core.SecretBox;
+import com.subsets.sync.provisioner.notifications.WebhookSecrets;
 import com.subsets.sync.simulator.iterable.IterableProject;
 import com.subsets.sync.simulator.iterable.IterableSimulator;
 import io.vertx.core.Vertx;
@@ -30,6 +32,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** The provisioner and its database: migrations, refusing a schema it does not know, key rotation. */
 @ExtendWith(RealServices.class)
 class DatabaseIT {
+
+    private static final String WEBHOOK_URL = "https://hooks.example.test/subsets";
+    private static final String WEBHOOK_SECRET = "webhook-secret-to-rotate";
 
     @Test
     void refusesADatabaseItDoesNotUnderstand(PostgresService postgres, KafkaService kafka) throws Exception {
@@ -131,12 +136,14 @@ class DatabaseIT {
         ProvisionerService before = ProvisionerTestKit.start(env);
         try {
             operator(before.port(), "PUT", "/v1/tenants/rotate/destinations/iterable",
-                    new JsonObject().put("apiKey", "iterable-key-rotate").encode());
+                    new JsonObject().put("apiKey", "iterable-key-rotate").put("notifications", new JsonObject()
+                            .put("webhook", new JsonObject().put("url", WEBHOOK_URL).put("secret", WEBHOOK_SECRET))).encode());
             await("READY", Duration.ofSeconds(30), () -> status(before.port(), "rotate", "iterable").equals("READY"));
         } finally {
             before.close().await(30, TimeUnit.SECONDS);
         }
         assertThat(keyIds(db)).isEqualTo("k1");
+        assertThat(webhookKeyId(db)).isEqualTo("k1");
 
         // A replica that lacks the key the credentials are sealed with still answers, naming the tenants it cannot
         // serve (the dispatchers keep their last known destinations), and counts the rows still under the old key.
@@ -154,6 +161,8 @@ class DatabaseIT {
             String metrics = ProvisionerTestKit.call(missing.metricsPort(), "GET", "/metrics", null, null).body();
             assertThat(metrics).contains("provisioner_credentials_old_key{service=\"provisioner\",table=\"destination\"} 1.0",
                     "provisioner_credentials_old_key{service=\"provisioner\",table=\"destination_ready\"} 1.0",
+                    "provisioner_credentials_old_key{service=\"provisioner\",table=\"destination_notification\"} 1.0",
+                    "provisioner_credentials_unresealable_total{service=\"provisioner\",table=\"destination_notification\"}",
                     "provisioner_dispatch_credentials_unopenable_total{destination=\"iterable\",service=\"provisioner\",tenant=\"rotate\"} 1.0");
         } finally {
             missing.close().await(30, TimeUnit.SECONDS);
@@ -164,12 +173,18 @@ class DatabaseIT {
         rotated.put("PROVISIONER_ENCRYPTION_KEY_ID", "k2");
         ProvisionerService after = ProvisionerTestKit.start(rotated);
         try {
-            await("resealed", Duration.ofSeconds(30), () -> keyIds(db).equals("k2"));
+            await("resealed", Duration.ofSeconds(30), () -> keyIds(db).equals("k2") && webhookKeyId(db).equals("k2"));
+            // The webhook secret opens under the new key, bound to its row as before.
+            SecretBox k2 = new SecretBox(Map.of("k2", new javax.crypto.spec.SecretKeySpec(new byte[32], "AES")), "k2", new java.security.SecureRandom());
+            assertThat(new WebhookSecrets(k2).open("rotate", DestinationKind.ITERABLE, WEBHOOK_URL, webhookSecret(db)))
+                    .isEqualTo(WEBHOOK_SECRET);
             JsonObject entry = ProvisionerTestKit.call(after.port(), "GET", "/v1/dispatch/iterable/destinations",
                     ProvisionerTestKit.DISPATCHER_TOKEN, null).json().getJsonObject("destinations").getJsonObject("rotate");
             assertThat(entry.getString("apiKey")).isEqualTo("iterable-key-rotate");
             await("no row under the old key", Duration.ofSeconds(30), () -> ProvisionerTestKit.call(after.metricsPort(), "GET", "/metrics",
-                    null, null).body().contains("provisioner_credentials_old_key{service=\"provisioner\",table=\"destination_ready\"} 0.0"));
+                    null, null).body().contains("provisioner_credentials_old_key{service=\"provisioner\",table=\"destination_ready\"} 0.0")
+                    && ProvisionerTestKit.call(after.metricsPort(), "GET", "/metrics", null, null).body()
+                    .contains("provisioner_credentials_old_key{service=\"provisioner\",table=\"destination_notification\"} 0.0"));
         } finally {
             after.close().await(30, TimeUnit.SECONDS);
             vertx.close().await(10, TimeUnit.SECONDS);
@@ -224,6 +239,22 @@ class DatabaseIT {
                     .body().contains("provisioner_credentials_old_key{service=\"provisioner\",table=\"destination\"} 60.0"));
         } finally {
             provisioner.close().await(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static String webhookKeyId(PostgresEndpoint db) {
+        return webhookSecret(db).keyId();
+    }
+
+    private static SecretBox.Sealed webhookSecret(PostgresEndpoint db) {
+        try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
+             Statement s = c.createStatement();
+             ResultSet rows = s.executeQuery("SELECT webhook_secret_key_id, webhook_secret_nonce, webhook_secret_sealed "
+                     + "FROM destination_notification")) {
+            rows.next();
+            return new SecretBox.Sealed(rows.getString(1), rows.getBytes(2), rows.getBytes(3));
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 

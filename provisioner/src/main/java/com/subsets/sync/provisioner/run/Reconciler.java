@@ -3,6 +3,7 @@ package com.subsets.sync.provisioner.run;
 import com.subsets.sync.provisioner.ProvisionerMetrics;
 import com.subsets.sync.provisioner.core.CredentialSealer;
 import com.subsets.sync.provisioner.core.SecretBox;
+import com.subsets.sync.provisioner.notifications.WebhookResealer;
 import com.subsets.sync.provisioner.store.DestinationStore;
 import com.subsets.sync.provisioner.store.StoredDestination;
 import io.vertx.core.Future;
@@ -29,17 +30,19 @@ public final class Reconciler {
     private final CredentialSealer secrets;
     private final long intervalMillis;
     private final ProvisionerMetrics metrics;
+    private final WebhookResealer webhooks;
     private long timer = -1;
     private boolean sweeping;
 
     public Reconciler(Vertx vertx, DestinationStore store, ProvisioningRunner runner, CredentialSealer secrets, long intervalMillis,
-                      ProvisionerMetrics metrics) {
+                      ProvisionerMetrics metrics, WebhookResealer webhooks) {
         this.vertx = vertx;
         this.store = store;
         this.runner = runner;
         this.secrets = secrets;
         this.intervalMillis = intervalMillis;
         this.metrics = metrics;
+        this.webhooks = webhooks;
     }
 
     public void start() {
@@ -83,7 +86,8 @@ public final class Reconciler {
 
     /**
      * Reseals, under the active key and the current binding, every credential still under an older key or binding,
-     * in both tables: the READY revisions too, which dispatchers read while a newer revision is provisioned. Each
+     * in both tables: the READY revisions too, which dispatchers read while a newer revision is provisioned; then the
+     * webhook secrets ({@link WebhookResealer}). Each
      * pass pages through every such row in (tenant, kind) order; a row that cannot be opened is logged, counted and
      * passed over, so it never blocks the rows behind it. Also run once at start, before the API answers.
      */
@@ -91,6 +95,10 @@ public final class Reconciler {
         return resealDestinations(DestinationStore.Position.START)
                 .compose(v -> resealReady(DestinationStore.Position.START))
                 .compose(v -> store.countOldKey(secrets.activeKeyId()))
+                .compose(counts -> webhooks.reseal().map(n -> {
+                    counts.put(WebhookResealer.TABLE, n);
+                    return counts;
+                }))
                 .onSuccess(metrics::sealedWithOldKey)
                 .mapEmpty();
     }
