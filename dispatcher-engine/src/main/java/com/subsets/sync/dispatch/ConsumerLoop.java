@@ -42,8 +42,17 @@ final class ConsumerLoop {
      * Vert.x's default (1 s) left the buffers empty for up to a second after each resume.
      */
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
+    /**
+     * The poll's wait once nothing has arrived for {@link #QUIET_NANOS} and nothing is paused: a quiet replica polls
+     * once a second instead of ten times (bench/tenants.sh, idle case). A record arriving ends a poll at once whatever
+     * its timeout, and the first batch brings the short wait back.
+     */
+    private static final Duration QUIET_POLL_TIMEOUT = Duration.ofSeconds(1);
+    private static final long QUIET_NANOS = 5_000_000_000L;
 
     private final Vertx vertx;
+    private long lastRecordsNanos = System.nanoTime();
+    private boolean quietPolls;
     private final EngineConfig config;
     private final KafkaConsumer<String, byte[]> consumer;
     private final OffsetTracker tracker;
@@ -86,6 +95,11 @@ final class ConsumerLoop {
         // a context of its own, and polls again only when they are all taken; that capped intake near
         // 25,000 records/s with the machine mostly idle (bench/iterable.sh, no rate limit).
         consumer.batchHandler(records -> {
+            lastRecordsNanos = System.nanoTime();
+            if (quietPolls) {
+                quietPolls = false;
+                consumer.pollTimeout(POLL_TIMEOUT);
+            }
             for (int i = 0; i < records.size(); i++) {
                 KafkaConsumerRecord<String, byte[]> record = records.recordAt(i);
                 intake.add(record);
@@ -159,6 +173,14 @@ final class ConsumerLoop {
 
     boolean paused() {
         return paused;
+    }
+
+    /** Called every second: a consumer that has had nothing for a while, and pauses nothing, polls less often. */
+    void followQuiet() {
+        if (!quietPolls && !paused && !draining && System.nanoTime() - lastRecordsNanos > QUIET_NANOS) {
+            quietPolls = true;
+            consumer.pollTimeout(QUIET_POLL_TIMEOUT);
+        }
     }
 
     void applyBackpressure() {

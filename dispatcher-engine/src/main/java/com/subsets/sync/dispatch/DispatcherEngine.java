@@ -35,7 +35,6 @@ import org.slf4j.LoggerFactory;
 public final class DispatcherEngine<C> extends VerticleBase {
 
     private static final Logger LOG = LoggerFactory.getLogger(DispatcherEngine.class);
-    private static final long PUMP_INTERVAL_MS = 10;
     /** How often the held records, the directory, parkings, resyncs and gates are looked at (the directory refreshes every 10 s). */
     private static final long FOLLOW_INTERVAL_MS = 1_000;
     /** The most records a poll hands over, however large the buffer bounds. */
@@ -64,7 +63,7 @@ public final class DispatcherEngine<C> extends VerticleBase {
     private SendLoop<C> sendLoop;
     private ProbeRows<C> probeRows;
     private boolean draining;
-    private long pumpTimer;
+    private PumpClock pumpClock;
     private long commitTimer;
     private long followTimer;
     private long reportTimer;
@@ -122,7 +121,9 @@ public final class DispatcherEngine<C> extends VerticleBase {
         probeRows = new ProbeRows<>(vertx, consumerConfig(), config.topic(), adapter);
         registerGauges();
         reportTimer = vertx.setPeriodic(config.reportInterval().toMillis(), t -> reports.flush(now()));
-        pumpTimer = vertx.setPeriodic(PUMP_INTERVAL_MS, t -> sendLoop.pump());
+        pumpClock = new PumpClock(vertx, sendLoop::pump, lanes::anyActive);
+        lanes.onActive(pumpClock::wake);
+        pumpClock.start();
         commitTimer = vertx.setPeriodic(config.commitInterval().toMillis(), t -> consumerLoop.commit());
         followTimer = vertx.setPeriodic(FOLLOW_INTERVAL_MS, t -> follow());
         return consumerLoop.subscribe()
@@ -188,6 +189,7 @@ public final class DispatcherEngine<C> extends VerticleBase {
         }
         lanes.followGates(resyncs.floors(), consumerLoop::liveFloor);
         consumerLoop.applyBackpressure();
+        consumerLoop.followQuiet();
     }
 
     /** Stops taking records, sends what is buffered, waits for requests in flight, commits what is done. */
@@ -207,7 +209,7 @@ public final class DispatcherEngine<C> extends VerticleBase {
                 .compose(v -> resyncs.stopAll())
                 .compose(v -> consumerLoop.commit())
                 .eventually(() -> {
-                    vertx.cancelTimer(pumpTimer);
+                    pumpClock.stop();
                     vertx.cancelTimer(commitTimer);
                     vertx.cancelTimer(followTimer);
                     vertx.cancelTimer(reportTimer);

@@ -37,11 +37,14 @@ final class Lanes<C> {
     private final Map<String, Budget<C>> budgets = new LinkedHashMap<>();
     /**
      * The budgets the send loop pumps every tick: those with rows, requests out or an outage. A quiet budget leaves it
-     * and comes back with its next row, so a thousand quiet tenants cost the 10 ms tick nothing; every
-     * {@link #SWEEP_EVERY_TICKS}th tick looks at all of them, so a way in that forgot to wake one costs a second, not a stall.
+     * and comes back with its next row, so a thousand quiet tenants cost the tick nothing (and, none active, the tick
+     * slows down: {@link PumpClock}); a sweep every {@link #SWEEP_MILLIS} looks at all of them, so a way in that forgot to
+     * wake one costs a second, not a stall.
      */
     private final Set<Budget<C>> active = new LinkedHashSet<>();
-    static final int SWEEP_EVERY_TICKS = 100;
+    static final long SWEEP_MILLIS = 1_000;
+    /** Told when a budget becomes active: the pump clock leaves its idle pace. */
+    private Runnable onActive = () -> { };
     private int rememberedSends;
     /** Parked lanes as last counted on the event loop: the metrics scrape reads it from another thread. */
     private volatile long parkedLanes;
@@ -72,10 +75,19 @@ final class Lanes<C> {
         return List.copyOf(sweep ? budgets.values() : active);
     }
 
+    /** Whether any budget has work: the pump clock keeps its busy pace while one has. */
+    boolean anyActive() {
+        return !active.isEmpty();
+    }
+
+    void onActive(Runnable listener) {
+        this.onActive = listener;
+    }
+
     /** The lane got rows (or a probe row): its budget is pumped from the next tick on. */
     void wake(Lane<C> lane) {
         if (lane.budget != null) {
-            active.add(lane.budget);
+            activate(lane.budget);
         }
     }
 
@@ -84,7 +96,13 @@ final class Lanes<C> {
         if (budget.quiet()) {
             active.remove(budget);
         } else if (budgets.get(budget.id) == budget) {
-            active.add(budget);
+            activate(budget);
+        }
+    }
+
+    private void activate(Budget<C> budget) {
+        if (active.add(budget)) {
+            onActive.run();
         }
     }
 

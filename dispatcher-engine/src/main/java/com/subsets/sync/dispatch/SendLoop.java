@@ -50,11 +50,15 @@ final class SendLoop<C> {
         this.draining = draining;
     }
 
-    private int ticks;
+    private long lastSweep = now();
 
-    /** Pumps the active budgets (every budget each {@link Lanes#SWEEP_EVERY_TICKS}th time): idle tenants cost no tick. */
+    /** Pumps the active budgets (every budget once each {@link Lanes#SWEEP_MILLIS}): idle tenants cost no tick. */
     void pump() {
-        boolean sweep = ++ticks % Lanes.SWEEP_EVERY_TICKS == 0;
+        long now = now();
+        boolean sweep = now - lastSweep >= Lanes.SWEEP_MILLIS;
+        if (sweep) {
+            lastSweep = now;
+        }
         for (Budget<C> budget : lanes.toPump(sweep)) {
             pumpOne(budget);
         }
