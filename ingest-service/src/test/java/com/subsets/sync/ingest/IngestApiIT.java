@@ -2,13 +2,17 @@ package com.subsets.sync.ingest;
 
 import static com.subsets.sync.ingest.IngestTestKit.TOKEN;
 import static com.subsets.sync.ingest.IngestTestKit.assigned;
+import static com.subsets.sync.ingest.IngestTestKit.erased;
 import static com.subsets.sync.ingest.IngestTestKit.event;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.subsets.sync.infra.KafkaService;
 import com.subsets.sync.infra.RealServices;
+import com.subsets.sync.model.AssignmentEvent;
 import com.subsets.sync.model.EventCodec;
+import com.subsets.sync.model.EventType;
+import com.subsets.sync.model.Subscriber;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -159,6 +163,14 @@ class IngestApiIT {
         cases.add(invalid("scored without churn risk", event("s", "acme", "u", 0.5).replace(",\"churnRisk\":0.5", ""), "churnRisk"));
         cases.add(invalid("scored with experiment", new JsonObject(event("s", "acme", "u", 0.5)).put("experiment", new JsonObject().put("id", "x")).encode(), "experiment"));
         cases.add(invalid("unassigned with assignment", unassignedWithAssignment(base), "assignment"));
+        String erasure = erased("erase-bad", "acme", "u-1", "ada@example.com");
+        cases.add(invalid("erased with churn risk", new JsonObject(erasure).put("churnRisk", 0.5).encode(), "churnRisk"));
+        cases.add(invalid("erased with experiment", new JsonObject(erasure).put("experiment", new JsonObject().put("id", "x")).encode(), "experiment"));
+        cases.add(invalid("erased with assignment", new JsonObject(erasure).put("assignment", "control").encode(), "assignment"));
+        cases.add(invalid("erased with addedAt", new JsonObject(erasure).put("addedAt", "2026-11-22T09:00:00Z").encode(), "addedAt"));
+        cases.add(invalid("erased without subscriber", without(new JsonObject(erasure), "subscriber"), "subscriber"));
+        cases.add(invalid("erased with an empty subscriber", new JsonObject(erasure).put("subscriber", new JsonObject()).encode(), "subscriber"));
+        cases.add(invalid("erased with a bad email", erased("erase-bad", "acme", null, "ada@example"), "subscriber.email"));
         // Batches
         cases.add(new BadRequest("mixed valid and invalid", HttpMethod.POST, "/v1/events", json(),
                 "[" + ok + "," + base.copy().put("assignment", "x").encode() + "]", 400, "invalid_events", List.of("1:assignment")));
@@ -261,6 +273,58 @@ class IngestApiIT {
         assertThat(error.getString("code")).isEqualTo("malformed_json");
         assertThat(error.getString("message")).contains("byte offset " + offset);
         assertThat(kit.recordCount()).as("nothing published").isEqualTo(before);
+    }
+
+    /** An erasure goes through like any event: on the topic under its tenant, typed, its eventId the erasure's id. */
+    @Test
+    void erasuresByEitherIdentifierOrBothAreAcceptedAndLandOnTheTopic() throws Exception {
+        long before = kit.recordCount();
+
+        HttpResponse<Buffer> single = kit.post(erased("erase-1", "acme", null, "ada@example.com"));
+        HttpResponse<Buffer> batch = kit.post("[" + erased("erase-2", "acme", "u-2", null) + "," + assigned("erase-3", "acme", "u-3")
+                + "," + erased("erase-4", "globex", "u-4", "grace@example.com") + "]");
+
+        assertThat(single.statusCode()).as(single.bodyAsString()).isEqualTo(202);
+        assertThat(single.bodyAsJsonObject().getJsonArray("eventIds").getList()).containsExactly("erase-1");
+        assertThat(batch.statusCode()).as(batch.bodyAsString()).isEqualTo(202);
+        assertThat(batch.bodyAsJsonObject().getInteger("accepted")).isEqualTo(3);
+        EventCodec codec = new EventCodec();
+        Map<String, ConsumerRecord<String, byte[]>> published = kit.readAll((int) before + 4).stream()
+                .filter(r -> new String(r.value(), UTF_8).contains("\"erase-"))
+                .collect(Collectors.toMap(r -> codec.decode(r.value()).event().eventId(), r -> r));
+        assertThat(published).containsOnlyKeys("erase-1", "erase-2", "erase-3", "erase-4");
+        ConsumerRecord<String, byte[]> byEmail = published.get("erase-1");
+        assertThat(byEmail.key()).isEqualTo("acme");
+        assertThat(new String(byEmail.headers().lastHeader("event-type").value(), UTF_8)).isEqualTo("subscriber.erased");
+        assertThat(new String(byEmail.value(), UTF_8)).as("canonical, nothing but the subscriber").isEqualTo(
+                "{\"eventId\":\"erase-1\",\"type\":\"subscriber.erased\",\"tenantId\":\"acme\","
+                        + "\"occurredAt\":\"2026-11-24T08:00:00Z\",\"subscriber\":{\"email\":\"ada@example.com\"}}");
+        AssignmentEvent both = codec.decode(published.get("erase-4").value()).event();
+        assertThat(both.type()).isEqualTo(EventType.ERASED);
+        assertThat(both.subscriber()).isEqualTo(new Subscriber("u-4", "grace@example.com"));
+        assertThat(published.get("erase-4").key()).isEqualTo("globex");
+        assertThat(codec.decode(published.get("erase-2").value()).event().subscriber()).isEqualTo(new Subscriber("u-2", null));
+        assertThat(new String(published.get("erase-3").headers().lastHeader("event-type").value(), UTF_8))
+                .isEqualTo("experiment.assigned");
+    }
+
+    /** A malformed erasure is refused, nothing published, each violation naming the field and why. */
+    @Test
+    void aMalformedErasureIsRefusedNamingTheField() throws Exception {
+        long before = kit.recordCount();
+        String bad = new JsonObject(erased("erase-bad-1", "acme", "u-1", null)).put("churnRisk", 0.2).encode();
+
+        HttpResponse<Buffer> response = kit.post("[" + erased("erase-ok", "acme", "u-9", null) + "," + bad + "]");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        JsonObject error = response.bodyAsJsonObject();
+        assertThat(error.getString("code")).isEqualTo("invalid_events");
+        assertThat(error.getJsonArray("violations").getList()).hasSize(1);
+        JsonObject violation = error.getJsonArray("violations").getJsonObject(0);
+        assertThat(violation.getInteger("index")).isEqualTo(1);
+        assertThat(violation.getString("path")).isEqualTo("churnRisk");
+        assertThat(violation.getString("message")).isEqualTo("is not allowed for subscriber.erased");
+        assertThat(kit.recordCount()).as("nothing published, not even the valid erasure").isEqualTo(before);
     }
 
     @Test

@@ -123,6 +123,19 @@ final class IngestTestKit implements AutoCloseable {
                  "assignment":"treatment","addedAt":"2026-11-22T09:00:00Z","churnRisk":0.73}""".formatted(id, tenant, userId, userId);
     }
 
+    /** A subscriber.erased event naming the subscriber by {@code userId} and/or {@code email} (null: left out). */
+    static String erased(String id, String tenant, String userId, String email) {
+        io.vertx.core.json.JsonObject subscriber = new io.vertx.core.json.JsonObject();
+        if (userId != null) {
+            subscriber.put("userId", userId);
+        }
+        if (email != null) {
+            subscriber.put("email", email);
+        }
+        return new io.vertx.core.json.JsonObject().put("eventId", id).put("type", "subscriber.erased").put("tenantId", tenant)
+                .put("occurredAt", "2026-11-24T09:00:00+01:00").put("subscriber", subscriber).encode();
+    }
+
     @Override
     public void close() throws Exception {
         client.close();

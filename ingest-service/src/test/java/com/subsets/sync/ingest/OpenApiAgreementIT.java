@@ -8,12 +8,17 @@ import com.subsets.sync.infra.KafkaService;
 import com.subsets.sync.infra.OpenApiDocument;
 import com.subsets.sync.infra.OpenApiDocument.Answer;
 import com.subsets.sync.infra.RealServices;
+import com.subsets.sync.model.EventType;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -91,6 +96,25 @@ class OpenApiAgreementIT {
                         response.version(), response.statusCode(), response.statusMessage(), response.headers(),
                         io.vertx.core.MultiMap.caseInsensitiveMultiMap(), java.util.List.of(), body, java.util.List.of())))
                 .await(60, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    /** The request examples show every type of contract v1, and each is an event the service accepts as it stands. */
+    @Test
+    void everyRequestExampleIsAnEventTheServiceAccepts() throws Exception {
+        var examples = DOCUMENT.json().at("/paths/~1v1~1events/post/requestBody/content/application~1json/examples");
+        assertThat(examples.isObject()).as("request examples documented").isTrue();
+        Set<String> types = new TreeSet<>();
+        for (var example : (Iterable<com.fasterxml.jackson.databind.JsonNode>) examples::elements) {
+            String event = example.get("value").toString();
+            types.add(example.get("value").get("type").asText());
+
+            HttpResponse<Buffer> response = up.post(event);
+
+            assertThat(response.statusCode()).as(event + " answered " + response.bodyAsString()).isEqualTo(202);
+            assertThat(response.bodyAsJsonObject().getJsonArray("eventIds").getList())
+                    .containsExactly(new JsonObject(event).getString("eventId"));
+        }
+        assertThat(types).containsExactlyInAnyOrderElementsOf(Arrays.stream(EventType.values()).map(EventType::wireName).toList());
     }
 
     @Test

@@ -54,6 +54,21 @@ class EventCodecTest {
     }
 
     @Test
+    void anErasedEventRoundTripsCarryingOnlyItsSubscriber() {
+        String erased = """
+                {"eventId":"erase-1","type":"subscriber.erased","tenantId":"acme","occurredAt":"2026-11-22T10:59:00+01:00",
+                 "subscriber":{"userId":"u-1","email":"ada@example.com"}}""";
+        AssignmentEvent event = codec.decode(erased.getBytes(UTF_8)).event();
+
+        assertThat(event).isEqualTo(new AssignmentEvent("erase-1", EventType.ERASED, "acme",
+                Instant.parse("2026-11-22T09:59:00Z"), new Subscriber("u-1", "ada@example.com"), null, null, null, null));
+        String json = new String(codec.encode(event), UTF_8);
+        assertThat(json).isEqualTo("{\"eventId\":\"erase-1\",\"type\":\"subscriber.erased\",\"tenantId\":\"acme\","
+                + "\"occurredAt\":\"2026-11-22T09:59:00Z\",\"subscriber\":{\"userId\":\"u-1\",\"email\":\"ada@example.com\"}}");
+        assertThat(codec.decode(json.getBytes(UTF_8)).event()).isEqualTo(event);
+    }
+
+    @Test
     void malformedJsonNamesThePosition() {
         assertThatThrownBy(() -> codec.readTree("{\"eventId\":\n  \"e1\" \"type\"}".getBytes(UTF_8)))
                 .isInstanceOf(MalformedJsonException.class)

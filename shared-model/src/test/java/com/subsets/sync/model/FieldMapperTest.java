@@ -52,6 +52,16 @@ class FieldMapperTest {
     }
 
     @Test
+    void erasedClearsAllFiveFields() {
+        AssignmentEvent event = new AssignmentEvent("erase-1", EventType.ERASED, "acme", AT,
+                new Subscriber("u-1", "ada@example.com"), null, null, null, null);
+
+        Map<DestinationField, FieldValue> fields = FieldMapper.fieldsOf(event);
+        assertThat(fields).containsOnlyKeys(DestinationField.values());
+        assertThat(fields.values()).allMatch(FieldValue::isClear);
+    }
+
+    @Test
     void churnRiskHasTwoDecimalsRoundedHalfUp() {
         assertThat(FieldMapper.formatChurnRisk(new BigDecimal("0.125"))).isEqualTo("0.13");
         assertThat(FieldMapper.formatChurnRisk(new BigDecimal("0.124999"))).isEqualTo("0.12");

@@ -107,6 +107,7 @@ class ValidEventReaderTest {
             "\"" + "x".repeat(129) + "\"", "\"" + "é".repeat(256) + "\"", "\"" + "é".repeat(257) + "\"", "\"\\ud83d\\ude00\"",
             "\"acme\"", "\"Acme\"", "\"-acme\"", "\"" + "a".repeat(63) + "\"", "\"" + "a".repeat(64) + "\"",
             "\"experiment.assigned\"", "\"experiment.unassigned\"", "\"churn_risk.scored\"", "\"Experiment.assigned\"",
+            "\"subscriber.erased\"", "\"Subscriber.erased\"",
             "\"treatment\"", "\"control\"", "\"TREATMENT\"",
             "\"2026-11-22T09:59:00Z\"", "\"2026-11-22T10:59:00.123456789+01:00\"", "\"2026-02-30T00:00:00Z\"",
             "\"2026-11-22 09:59:00Z\"", "\"2026-11-22T09:59:00\"", "\"2024-02-29T23:59:59-18:00\"",

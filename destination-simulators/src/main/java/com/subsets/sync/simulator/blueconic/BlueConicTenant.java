@@ -43,6 +43,8 @@ public final class BlueConicTenant {
     private final Map<String, Map<String, String>> refusedValues = new HashMap<>();
     /** Profiles that refuse every write, with the state BlueConic answers for them. */
     private final Map<String, String> refusals = new HashMap<>();
+    /** Profiles deleted by DELETE entries, in order. */
+    private final List<String> deleted = new ArrayList<>();
     private int maxConcurrentRequests = 4;
     private int maxEntriesPerRequest = BulkProfiles.MAX_ENTRIES;
     private long entriesApplied;
@@ -279,11 +281,23 @@ public final class BlueConicTenant {
         writeListener.accept(java.util.Collections.unmodifiableMap(profile));
     }
 
+    /** A DELETE entry's work: the profile, its values, its index entries and its consent are gone. */
     synchronized void remove(String profileId) {
         Map<String, List<String>> profile = profiles.remove(profileId);
         if (profile != null) {
             index.values().forEach(byValue -> byValue.values().removeIf(profileId::equals));
+            consent.remove(profileId);
+            deleted.add(profileId);
         }
+    }
+
+    /** The ids of the profiles DELETE entries deleted, oldest first. */
+    public synchronized List<String> deletedProfiles() {
+        return List.copyOf(deleted);
+    }
+
+    public synchronized boolean hasProfile(String profileId) {
+        return profiles.containsKey(profileId);
     }
 
     /** Called with a profile's values after each write to it, under the tenant's lock (benchmarks measure latency). */

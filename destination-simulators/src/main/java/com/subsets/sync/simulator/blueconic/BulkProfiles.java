@@ -14,9 +14,16 @@ import java.util.Set;
  * {@code PUT /rest/v2/profiles} against one tenant, as BlueConic documents it: one result per entry
  * ({@code identifier} echoed), profiles found by {@code profileId} or by {@code matching} on unique
  * identifier properties (outer list OR, inner AND), {@code UPDATE} never creates (NOTFOUND),
- * {@code UPSERT} creates, {@code DELETE} deletes; property rules SET, SET_IF_EMPTY, ADD, INCREMENT,
- * REMOVE; a property that does not exist is the entry's validation error; {@code objectiveIds} admits
- * only profiles that consented to one of them (CONSENT_MISMATCH otherwise).
+ * {@code UPSERT} creates, {@code DELETE} deletes the profile found (DELETED; NOTFOUND when there is none);
+ * property rules SET, SET_IF_EMPTY, ADD, INCREMENT, REMOVE; a property that does not exist is the entry's
+ * validation error; {@code objectiveIds} admits only profiles that consented to one of them (CONSENT_MISMATCH
+ * otherwise) to be created or updated.
+ *
+ * <p>DELETE and what the document leaves unsaid: it says only "Will delete the profile with the given ID", and that
+ * objectiveIds decide whether profiles are "updated or created". So a DELETE entry may find its profile by
+ * {@code matching} as any entry does; its {@code properties}, if any, are accepted (their shape is checked as any
+ * entry's) and ignored, never validated against the tenant's properties nor applied; and consent does not hold a
+ * deletion back.
  */
 final class BulkProfiles {
 
@@ -98,7 +105,7 @@ final class BulkProfiles {
         if (refusal != null) {
             return result.put("profileId", profileId).put("state", refusal);
         }
-        if (!objectives.isEmpty() && !consented(profileId, rules)) {
+        if (!"DELETE".equals(strategy) && !objectives.isEmpty() && !consented(profileId, rules)) {
             return result.put("state", "CONSENT_MISMATCH");
         }
         if ("DELETE".equals(strategy)) {
@@ -125,7 +132,7 @@ final class BulkProfiles {
      */
     private JsonObject validate(JsonObject entry, JsonArray rules, JsonArray matching, String strategy) {
         JsonObject errors = new JsonObject();
-        for (Object o : rules) {
+        for (Object o : "DELETE".equals(strategy) ? NONE : rules) {
             String id = ((JsonObject) o).getString("id");
             if (!tenant.properties.containsKey(id)) {
                 addError(errors, id, "property does not exist");

@@ -18,13 +18,26 @@ public final class SlidingWindowLimiter {
     }
 
     public synchronized boolean tryAcquire(long nowMillis) {
-        while (!accepted.isEmpty() && accepted.peekFirst() <= nowMillis - windowMillis) {
-            accepted.pollFirst();
-        }
-        if (accepted.size() >= limit) {
+        if (!hasRoom(nowMillis)) {
             return false;
         }
         accepted.addLast(nowMillis);
         return true;
+    }
+
+    /** Whether a request now would be admitted, without admitting it (for a limit checked before another one). */
+    public synchronized boolean hasRoom(long nowMillis) {
+        while (!accepted.isEmpty() && accepted.peekFirst() <= nowMillis - windowMillis) {
+            accepted.pollFirst();
+        }
+        return accepted.size() < limit;
+    }
+
+    public int limit() {
+        return limit;
+    }
+
+    public long windowMillis() {
+        return windowMillis;
     }
 }

@@ -125,8 +125,13 @@ final class BulkUpdate {
             invalidUserIds.add(userId);
             return false;
         }
-        if ((email != null && project.isForgotten(email)) || (userId != null && project.isForgotten(userId))) {
-            fail(email != null ? "forgottenEmails" : "forgottenUserIds", email != null ? email : userId);
+        // Listed by the identifier that was forgotten.
+        if (email != null && project.forgotten().isForgottenEmail(email)) {
+            fail("forgottenEmails", email);
+            return false;
+        }
+        if (userId != null && project.forgotten().isForgottenUserId(userId)) {
+            fail("forgottenUserIds", userId);
             return false;
         }
         User existing = project.find(email, userId);

@@ -48,7 +48,7 @@ public final class IterableProject {
     private final Map<String, User> users = new LinkedHashMap<>();
     private final Map<String, User> bySecondaryId = new HashMap<>();
     final Map<String, String> fieldTypes = new TreeMap<>();
-    private final Set<String> forgotten = new HashSet<>();
+    private final ForgottenUsers forgotten = new ForgottenUsers();
     private final List<RecordedCall> calls = new ArrayList<>();
     final SlidingWindowLimiter bulkUpdateLimit;
     final SlidingWindowLimiter getFieldsLimit;
@@ -157,19 +157,34 @@ public final class IterableProject {
         writeListener.accept(identifier);
     }
 
+    /**
+     * Forgets a user as {@code POST /api/users/forget} does, without its limits: {@code identifier} is an e-mail in an
+     * email-based project and a userId in a userID-based one. The user's data is deleted (if there was such a user),
+     * and the identifier remembered: later writes for it fail as forgotten, reads answer as for an unknown user.
+     */
     public synchronized void forget(String identifier) {
-        forgotten.add(identifier);
-        User u = users.remove(identifier);
+        if (identity == Identity.EMAIL) {
+            forgotten.addEmail(identifier);
+        } else {
+            forgotten.addUserId(identifier);
+        }
+        User u = users.get(identifier);
         if (u == null) {
-            u = bySecondaryId.remove(identifier);
-            if (u != null) {
-                users.remove(primary(u));
-            }
+            u = bySecondaryId.get(identifier);
+        }
+        if (u != null) {
+            delete(u.email, u.userId);
         }
     }
 
-    synchronized boolean isForgotten(String identifier) {
-        return forgotten.contains(identifier);
+    /** The forgotten identifiers, the forget endpoint's limits ({@link ForgottenUsers#limits}) and its calls. */
+    public ForgottenUsers forgotten() {
+        return forgotten;
+    }
+
+    /** Whether a project user holds this identifier (e-mail or userId): a bulkUpdate for an unknown one creates them. */
+    public synchronized boolean hasUser(String identifier) {
+        return users.containsKey(identifier) || bySecondaryId.containsKey(identifier);
     }
 
     /** The user with this email or userId, or null. */
@@ -264,6 +279,6 @@ public final class IterableProject {
         calls.forEach(c -> callLog.add(c.toJson()));
         return new JsonObject().put("id", id).put("identity", identity.name()).put("userCount", users.size())
                 .put("fields", new JsonObject(new LinkedHashMap<>(fieldTypes))).put("users", profiles)
-                .put("forgotten", new JsonArray(new ArrayList<>(forgotten))).put("calls", callLog);
+                .put("forgotten", new JsonArray(forgotten.identifiers())).put("forgetting", forgotten.toJson()).put("calls", callLog);
     }
 }

@@ -28,6 +28,7 @@ public final class IterableSimulator extends SimulatorServer {
     /** Iterable: "request body at most 4 MB". */
     static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
     private static final String ADMITTED_AT = "iterable.admittedAt";
+    static final String FORGET = "/api/users/forget";
 
     private final Map<String, IterableProject> byKey = new ConcurrentHashMap<>();
     private final Map<String, IterableProject> byId = new ConcurrentHashMap<>();
@@ -84,6 +85,12 @@ public final class IterableSimulator extends SimulatorServer {
                 (p, body) -> deleted(p.delete(null, ctx.pathParam("userId"))), body -> 1));
         router.delete("/api/users/:email").handler(ctx -> call(ctx, p -> p.updateLimit.tryAcquire(now()),
                 (p, body) -> deleted(p.delete(ctx.pathParam("email"), null)), body -> 1));
+        // GDPR: 3 requests/s and 1,000 per 24 h per project (ForgottenUsers), 429 RateLimitExceeded beyond either.
+        router.post(FORGET).handler(ctx -> call(ctx, p -> p.forgotten().admit(now()), Forget::apply, body -> 1));
+        router.get("/api/users/forgotten").handler(ctx -> call(ctx, p -> p.forgotten().listLimit.tryAcquire(now()),
+                (p, body) -> Forget.hashedEmails(p), body -> 0));
+        router.get("/api/users/forgottenUserIds").handler(ctx -> call(ctx, p -> p.forgotten().listLimit.tryAcquire(now()),
+                (p, body) -> Forget.hashedUserIds(p), body -> 0));
         router.get("/_sim/iterable/projects/:id").handler(ctx -> inspect(ctx, p -> p.toJson(10_000)));
         router.post("/_sim/iterable/projects/:id/faults").handler(ctx -> inspect(ctx, p -> {
             p.faults().apply(ctx.body().asJsonObject());
@@ -132,7 +139,14 @@ public final class IterableSimulator extends SimulatorServer {
             ctx.request().connection().close();
             return;
         }
-        if (fault == Faults.Action.THROTTLE || !rateLimit.apply(project)) {
+        boolean admitted;
+        try {
+            admitted = fault != Faults.Action.THROTTLE && rateLimit.apply(project);
+        } catch (Rejection r) {
+            respond(ctx, project, r.status, r.body, 0);
+            return;
+        }
+        if (!admitted) {
             respond(ctx, project, 429, IterableErrors.body("RateLimitExceeded", "Rate limit exceeded", null), 0);
             return;
         }
@@ -199,10 +213,28 @@ public final class IterableSimulator extends SimulatorServer {
     private static void respond(RoutingContext ctx, IterableProject project, int status, JsonObject body, int items) {
         if (project != null) {
             Long admitted = ctx.get(ADMITTED_AT);
-            project.record(new RecordedCall(admitted == null ? now() : admitted, ctx.request().method().name(),
-                    ctx.request().path(), status, items, bodyBytes(ctx), body));
+            long at = admitted == null ? now() : admitted;
+            project.record(new RecordedCall(at, ctx.request().method().name(), ctx.request().path(), status, items, bodyBytes(ctx), body));
+            if (FORGET.equals(ctx.request().path())) {
+                JsonObject asked = requestObject(ctx);
+                project.forgotten().record(new ForgottenUsers.Call(at, text(asked, "email"), text(asked, "userId"), status,
+                        body.getString("code")));
+            }
         }
         ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(body.encode());
+    }
+
+    /** The request's JSON object, or an empty one when it has none or is not one. */
+    private static JsonObject requestObject(RoutingContext ctx) {
+        try {
+            return ctx.body() == null || ctx.body().buffer() == null ? new JsonObject() : ctx.body().asJsonObject();
+        } catch (DecodeException | ClassCastException e) {
+            return new JsonObject();
+        }
+    }
+
+    private static String text(JsonObject json, String name) {
+        return json != null && json.getValue(name) instanceof String value ? value : null;
     }
 
     private static int bodyBytes(RoutingContext ctx) {

@@ -169,6 +169,68 @@ class IterableContractTest {
                 .getJsonObject("properties").getJsonObject("code").getJsonArray("enum").getList();
     }
 
+    /** The GDPR endpoints: forget's request and its documented answers, and both forgotten lists, against the document. */
+    @Test
+    void forgetAndTheForgottenListsFollowTheDocument() throws Exception {
+        simulator.addProject("gdpr-ids", "key-gdpr-ids", IterableProject.Identity.USER_ID).forgotten().limits(100, 100);
+        simulator.addProject("gdpr-mail", "key-gdpr-mail", IterableProject.Identity.EMAIL).forgotten().limits(100, 100);
+        client.post("/api/users/bulkUpdate").putHeader("Api-Key", "key-gdpr-ids").sendJsonObject(new JsonObject().put("users",
+                new JsonArray().add(new JsonObject().put("userId", "u-9").put("dataFields", new JsonObject().put("subsetsExperimentId", "x")))))
+                .await(10, TimeUnit.SECONDS);
+
+        assertThat(exchange(HttpMethod.POST, "/api/users/forget", "key-gdpr-ids", new JsonObject().put("userId", "u-9")).getMessages())
+                .as("200 IterableApiResponse").isEmpty();
+        assertThat(exchange(HttpMethod.POST, "/api/users/forget", "key-gdpr-mail", new JsonObject().put("email", "ada@example.com"))
+                .getMessages()).isEmpty();
+        assertThat(exchange(HttpMethod.POST, "/api/users/forget", "key-gdpr-ids", new JsonObject().put("email", "ada@example.com"))
+                .getMessages()).as("400 is documented").isEmpty();
+        assertThat(exchange(HttpMethod.POST, "/api/users/forget", "wrong", new JsonObject().put("userId", "u-9")).getMessages())
+                .as("401 is documented").isEmpty();
+        assertThat(exchange(HttpMethod.GET, "/api/users/forgottenUserIds", "key-gdpr-ids", null).getMessages()).isEmpty();
+        assertThat(exchange(HttpMethod.GET, "/api/users/forgotten", "key-gdpr-mail", null).getMessages()).isEmpty();
+        assertThat(exchange(HttpMethod.GET, "/api/users/forgotten", "key-gdpr-ids", null).getMessages())
+                .as("a userID-based project: the documented 400").isEmpty();
+        assertThat(client.post("/api/users/bulkUpdate").putHeader("Api-Key", "key-gdpr-ids").sendJsonObject(dispatcherBatch()
+                .put("users", new JsonArray().add(new JsonObject().put("userId", "u-9")))).await(10, TimeUnit.SECONDS).bodyAsJsonObject()
+                .getJsonObject("failedUpdates").getJsonArray("forgottenUserIds").getList()).containsExactly("u-9");
+    }
+
+    /** The limits the document gives forget (its description, the only place they are) are the simulator's defaults. */
+    @Test
+    void forgetsLimitsAreTheDocumentsAndAnswerInItsErrorShape() throws Exception {
+        String description = new JsonObject(Files.readString(SPEC)).getJsonObject("paths").getJsonObject("/api/users/forget")
+                .getJsonObject("post").getString("description");
+        java.util.regex.Matcher perSecond = java.util.regex.Pattern.compile("Rate limit</b>: (\\d+) requests/second, per project")
+                .matcher(description);
+        java.util.regex.Matcher daily = java.util.regex.Pattern.compile("Daily Cap</b>: (\\d+) requests per 24 hour period, per project")
+                .matcher(description);
+        assertThat(perSecond.find()).as(description).isTrue();
+        assertThat(daily.find()).as(description).isTrue();
+        assertThat(ForgottenUsers.FORGET_PER_SECOND).isEqualTo(Integer.parseInt(perSecond.group(1)));
+        assertThat(ForgottenUsers.FORGET_DAILY_CAP).isEqualTo(Integer.parseInt(daily.group(1)));
+        assertThat(ForgottenUsers.CAP_WINDOW).isEqualTo(java.time.Duration.ofHours(24));
+
+        simulator.addProject("fast", "key-fast", IterableProject.Identity.USER_ID).forgotten().limits(1, 10);
+        simulator.addProject("capped", "key-capped", IterableProject.Identity.USER_ID).forgotten().limits(100, 1);
+        for (String key : java.util.List.of("key-fast", "key-capped")) {
+            HttpResponse<Buffer> first = client.post("/api/users/forget").putHeader("Api-Key", key)
+                    .sendJsonObject(new JsonObject().put("userId", "a")).await(10, TimeUnit.SECONDS);
+            HttpResponse<Buffer> second = client.post("/api/users/forget").putHeader("Api-Key", key)
+                    .sendJsonObject(new JsonObject().put("userId", "b")).await(10, TimeUnit.SECONDS);
+            assertThat(first.statusCode()).isEqualTo(200);
+            assertThat(second.statusCode()).as(key).isEqualTo(429);
+            JsonObject body = second.bodyAsJsonObject();
+            assertThat(errorCodes()).contains(body.getString("code"));
+            assertThat(body.getString("msg")).isNotBlank();
+            if (body.containsKey("params")) {
+                assertThat(body.getValue("params")).as("params, when present, is an object").isInstanceOf(JsonObject.class);
+            }
+            if (key.equals("key-capped")) {
+                assertThat(body.getString("msg")).contains("Daily cap");
+            }
+        }
+    }
+
     @Test
     void throttlingAnswersInTheDocumentsErrorShape() throws Exception {
         simulator.project("acme").faults().throttleNext(1);
