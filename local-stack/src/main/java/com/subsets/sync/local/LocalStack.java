@@ -261,6 +261,8 @@ final class LocalStack implements AutoCloseable {
         env.put("STATE_HTTP_HOST", config.host());
         env.put("STATE_HTTP_PORT", String.valueOf(config.statePort()));
         env.put("STATE_DIR", stateDir.toString());
+        // Local only, and fixed: against an external broker the erasures remembered by an earlier run still match.
+        env.putIfAbsent("STATE_ERASURE_SALT", "local-stack-erasure-salt");
         return env;
     }
 

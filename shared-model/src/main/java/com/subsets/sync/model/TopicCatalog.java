@@ -22,14 +22,25 @@ public final class TopicCatalog {
      *
      * @param retention how long a record is kept ({@link Optional#empty()}: kept until compaction replaces it)
      * @param purpose what it holds, who writes and who reads it
+     * @param tombstoneRetention a compacted topic's {@code delete.retention.ms}: how long a tombstone stays readable
+     *                           after compaction reached it ({@link Optional#empty()}: the broker's default, a day)
      */
-    public record Topic(String name, int partitions, String cleanupPolicy, Optional<Duration> retention, String purpose) {
+    public record Topic(String name, int partitions, String cleanupPolicy, Optional<Duration> retention, String purpose,
+                        Optional<Duration> tombstoneRetention) {
 
-        /** The topic-level configuration to create it with ({@code cleanup.policy}, {@code retention.ms}). */
+        public Topic(String name, int partitions, String cleanupPolicy, Optional<Duration> retention, String purpose) {
+            this(name, partitions, cleanupPolicy, retention, purpose, Optional.empty());
+        }
+
+        /**
+         * The topic-level configuration to create it with ({@code cleanup.policy}, {@code retention.ms},
+         * {@code delete.retention.ms}).
+         */
         public Map<String, String> configs() {
             Map<String, String> configs = new LinkedHashMap<>();
             configs.put("cleanup.policy", cleanupPolicy);
             retention.ifPresent(r -> configs.put("retention.ms", String.valueOf(r.toMillis())));
+            tombstoneRetention.ifPresent(r -> configs.put("delete.retention.ms", String.valueOf(r.toMillis())));
             return configs;
         }
     }
@@ -40,9 +51,14 @@ public final class TopicCatalog {
     public static final Topic ASSIGNMENT_EVENTS = new Topic(Topics.ASSIGNMENT_EVENTS, TENANT_PARTITIONS, "delete", Optional.of(WEEK),
             "assignment events, keyed by tenant; written by ingest and platform services, read by subscriber-state (which "
                     + "rebuilds from the start of this retention) and by dispatchers with *_INPUT=events");
+    /**
+     * Tombstones kept a week ({@code delete.retention.ms}): an erasure's tombstones, with their {@link Erasure#HEADER}
+     * header, are what tells the dispatchers to clear the subscriber at the vendors, so a dispatcher may lag (or be down)
+     * up to a week and still see them; past that it only sees the key gone.
+     */
     public static final Topic SUBSCRIBER_STATE = new Topic(Topics.SUBSCRIBER_STATE, TENANT_PARTITIONS, "compact", Optional.empty(),
             "each subscriber's current state, partitioned by tenant like the events (same partition count); written by "
-                    + "subscriber-state, read by the dispatchers");
+                    + "subscriber-state, read by the dispatchers", Optional.of(WEEK));
     public static final Topic ITERABLE_DEAD_LETTERS = deadLetters("iterable", "the Iterable dispatcher");
     public static final Topic BLUECONIC_DEAD_LETTERS = deadLetters("blueconic", "the BlueConic dispatcher");
     public static final Topic STATE_DEAD_LETTERS = deadLetters("subscriber-state", "subscriber-state");

@@ -20,7 +20,10 @@ class TopicCatalogTest {
     @Test
     void theStateTopicIsCompactedAndPartitionedAsTheEvents() {
         assertThat(TopicCatalog.SUBSCRIBER_STATE.partitions()).isEqualTo(TopicCatalog.ASSIGNMENT_EVENTS.partitions());
-        assertThat(TopicCatalog.SUBSCRIBER_STATE.configs()).containsEntry("cleanup.policy", "compact").doesNotContainKey("retention.ms");
+        assertThat(TopicCatalog.SUBSCRIBER_STATE.configs()).containsEntry("cleanup.policy", "compact").doesNotContainKey("retention.ms")
+                .as("an erasure's tombstones readable a week").containsEntry("delete.retention.ms", "604800000");
+        assertThat(TopicCatalog.ASSIGNMENT_EVENTS.configs()).as("the broker's default where none is declared")
+                .doesNotContainKey("delete.retention.ms");
         assertThat(TopicCatalog.ASSIGNMENT_EVENTS.configs()).containsEntry("cleanup.policy", "delete")
                 .containsEntry("retention.ms", "604800000");
         assertThat(TopicCatalog.named(Topics.SEGMENT_MEMBERSHIPS)).contains(TopicCatalog.SEGMENT_MEMBERSHIPS);

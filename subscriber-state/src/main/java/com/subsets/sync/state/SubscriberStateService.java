@@ -51,7 +51,7 @@ public final class SubscriberStateService {
         Properties properties = properties(config);
         properties.put(StateProductionErrors.METRICS_CONFIG, stateMetrics);
         this.streams = new KafkaStreams(StateTopology.build(config.eventsTopic(), config.stateTopic(), config.deadLetterTopic(),
-                stateMetrics, maxRequestSize(properties)), properties);
+                config.erasuresTopic(), config.erasure(), stateMetrics, maxRequestSize(properties)), properties);
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(metrics.registry());
         streams.setUncaughtExceptionHandler(e -> {
@@ -94,10 +94,10 @@ public final class SubscriberStateService {
         return Integer.parseInt(value.toString().trim());
     }
 
-    /** What it depends on: its three topics, and the events and state topics with one partition count. */
+    /** What it depends on: its four topics, and the events and state topics with one partition count. */
     static TopicCheck.Expectation topics(SubscriberStateConfig config) {
         return new TopicCheck.Expectation("subscriber-state", List.of(config.eventsTopic(), config.stateTopic(),
-                config.deadLetterTopic()), List.of(List.of(config.eventsTopic(), config.stateTopic())));
+                config.deadLetterTopic(), config.erasuresTopic()), List.of(List.of(config.eventsTopic(), config.stateTopic())));
     }
 
     public static Future<SubscriberStateService> start(SubscriberStateConfig config) {
@@ -140,6 +140,12 @@ public final class SubscriberStateService {
     /** Kafka Streams' own metrics (RocksDB's among them), for tests to read. */
     Map<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> streamsMetrics() {
         return streams.metrics();
+    }
+
+    /** What the store of that name holds under the key, read from the running application (tests: an interactive query). */
+    byte[] stored(String store, String key) {
+        return streams.store(org.apache.kafka.streams.StoreQueryParameters.fromNameAndType(store,
+                org.apache.kafka.streams.state.QueryableStoreTypes.<String, byte[]>keyValueStore())).get(key);
     }
 
     public KafkaStreams.State state() {

@@ -49,7 +49,7 @@ class StatePoisonRecordIT {
     void aDeadLetterOverMaxRequestSizeIsTruncatedAndThePartitionGoesOn(KafkaService kafka) throws Exception {
         String events = "poison-size.events";
         String state = "poison-size.state";
-        kafka.createTopics(1, events, state, events + ".dlq");
+        kafka.createTopics(1, events, state, events + ".dlq", StateServiceEnv.erasures(events));
         Map<String, String> env = StateServiceEnv.of(kafka.bootstrapServers(), "poison-size", events, state);
         env.put("KAFKA_PROPERTY_MAX_REQUEST_SIZE", "20000");
         send(kafka, events, "acme", ("{" + "x".repeat(30_000)).getBytes(StandardCharsets.UTF_8));
@@ -76,7 +76,7 @@ class StatePoisonRecordIT {
         String events = "poison-store.events";
         String state = "poison-store.state";
         String application = "poison-store";
-        kafka.createTopics(1, events, state, events + ".dlq", application + "-subscriber-state-changelog");
+        kafka.createTopics(1, events, state, events + ".dlq", StateServiceEnv.erasures(events), application + "-subscriber-state-changelog");
         // A stored state that cannot be read: restored into the store from its changelog when the service starts.
         send(kafka, application + "-subscriber-state-changelog", "acme\u001Fu-1\u001F", "not a state".getBytes(StandardCharsets.UTF_8));
         send(kafka, events, "acme", codec.encode(score("p-1", "acme", "u-1", "0.10")));
@@ -100,7 +100,7 @@ class StatePoisonRecordIT {
 
     @Test
     void refusesToRunWhenTheEventsAndStateTopicsDisagreeOnPartitions(KafkaService kafka) throws Exception {
-        kafka.createTopics(2, "mismatch.events", "mismatch.events.dlq");
+        kafka.createTopics(2, "mismatch.events", "mismatch.events.dlq", StateServiceEnv.erasures("mismatch.events"));
         kafka.createTopics(1, "mismatch.state");
         Map<String, String> env = StateServiceEnv.of(kafka.bootstrapServers(), "mismatch", "mismatch.events", "mismatch.state");
 

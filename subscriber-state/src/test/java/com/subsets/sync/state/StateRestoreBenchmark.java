@@ -63,7 +63,7 @@ final class StateRestoreBenchmark {
         String app = "bench-restore";
         String events = app + ".events";
         String state = app + ".state";
-        kafka.createTopics(PARTITIONS, events, state, events + ".dlq");
+        kafka.createTopics(PARTITIONS, events, state, events + ".dlq", StateServiceEnv.erasures(events));
 
         long produceStart = System.nanoTime();
         produce(kafka, events, subscribers, tenants);

@@ -133,7 +133,7 @@ public final class StateServiceBenchmark {
      * routed through their link), by userId only otherwise; both 0 is the mix before identity links.
      */
     private static String preload(EmbeddedKafka kafka, String events) throws Exception {
-        kafka.createTopics(PARTITIONS, events, "bench-state.state", events + ".dlq");
+        kafka.createTopics(PARTITIONS, events, "bench-state.state", events + ".dlq", StateServiceEnv.erasures(events));
         double both = Double.parseDouble(System.getProperty("bench.bothShare", "0.25"));
         double emailOnly = Double.parseDouble(System.getProperty("bench.emailShare", "0.125"));
         java.util.Random random = new java.util.Random(25);
@@ -200,7 +200,7 @@ public final class StateServiceBenchmark {
     private static String latency(EmbeddedKafka kafka) throws Exception {
         String events = "bench-latency.events";
         String state = "bench-latency.state";
-        kafka.createTopics(PARTITIONS, events, state, events + ".dlq");
+        kafka.createTopics(PARTITIONS, events, state, events + ".dlq", StateServiceEnv.erasures(events));
         Map<String, String> env = StateServiceEnv.of(kafka.bootstrapServers(), "bench-latency", events, state);
         SubscriberStateService service = SubscriberStateService.start(SubscriberStateConfig.fromEnv(new EnvReader(env::get),
                 env.keySet())).await(60, TimeUnit.SECONDS);

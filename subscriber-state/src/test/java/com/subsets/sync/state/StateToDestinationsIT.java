@@ -59,7 +59,7 @@ class StateToDestinationsIT {
     void outOfOrderEventsAcrossRestartsEndAtTheNewestFactsAtBothVendors(KafkaService kafka) throws Exception {
         String events = "state-e2e.events";
         String state = "state-e2e.state";
-        kafka.createTopics(3, events, state, events + ".dlq", state + ".dlq.iterable", state + ".dlq.blueconic",
+        kafka.createTopics(3, events, state, events + ".dlq", StateServiceEnv.erasures(events), state + ".dlq.iterable", state + ".dlq.blueconic",
                 "state-e2e.reports");
         Vertx vertx = Vertx.vertx();
         IterableSimulator iterable = new IterableSimulator(vertx);
@@ -154,7 +154,7 @@ class StateToDestinationsIT {
     void factsNamingDifferentIdentifiersReachEveryVendorUnderItsOwnIdentifier(KafkaService kafka) throws Exception {
         String events = "identity-e2e.events";
         String state = "identity-e2e.state";
-        kafka.createTopics(3, events, state, events + ".dlq", state + ".dlq.iterable", state + ".dlq.blueconic",
+        kafka.createTopics(3, events, state, events + ".dlq", StateServiceEnv.erasures(events), state + ".dlq.iterable", state + ".dlq.blueconic",
                 "state-e2e.reports");
         Vertx vertx = Vertx.vertx();
         IterableSimulator iterable = new IterableSimulator(vertx);

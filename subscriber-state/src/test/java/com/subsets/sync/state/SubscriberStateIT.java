@@ -57,7 +57,7 @@ class SubscriberStateIT {
     void outOfOrderAndRepeatedEventsEndAtTheNewestFactOnTheTenantsPartition(KafkaService kafka) throws Exception {
         String events = "state-it.events";
         String state = "state-it.state";
-        kafka.createTopics(3, events, state, events + ".dlq");
+        kafka.createTopics(3, events, state, events + ".dlq", StateServiceEnv.erasures(events));
         Map<String, String> env = StateServiceEnv.of(kafka.bootstrapServers(), "state-it", events, state);
         List<AssignmentEvent> scores = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
@@ -110,7 +110,7 @@ class SubscriberStateIT {
     void killedMidRunThenRestartedNoChangeIsLostOrWrittenTwice(KafkaService kafka) throws Exception {
         String events = "state-kill.events";
         String state = "state-kill.state";
-        kafka.createTopics(3, events, state, events + ".dlq");
+        kafka.createTopics(3, events, state, events + ".dlq", StateServiceEnv.erasures(events));
         Map<String, String> env = StateServiceEnv.of(kafka.bootstrapServers(), "state-kill", events, state);
         // A killed member keeps its partitions until its session expires (45 s by default): 6 s here.
         env.put("KAFKA_PROPERTY_SESSION_TIMEOUT_MS", "6000");
@@ -191,7 +191,7 @@ class SubscriberStateIT {
     void theIssuesExampleLeavesOneLiveRecordAndATombstoneOnTheCompactedTopic(KafkaService kafka) throws Exception {
         String events = "state-links.events";
         String state = "state-links.state";
-        kafka.createTopics(3, events, state, events + ".dlq");
+        kafka.createTopics(3, events, state, events + ".dlq", StateServiceEnv.erasures(events));
         compact(kafka, state);
         Map<String, String> env = StateServiceEnv.of(kafka.bootstrapServers(), "state-links", events, state);
         Subscriber both = new Subscriber("u-1", "ada@example.com");

@@ -1,9 +1,14 @@
 package com.subsets.sync.state.stream;
 
+import com.subsets.sync.model.AssignmentEvent;
 import com.subsets.sync.model.DecodeResult;
+import com.subsets.sync.model.Erasure;
 import com.subsets.sync.model.EventCodec;
+import com.subsets.sync.model.EventType;
 import com.subsets.sync.model.StateRecord;
 import com.subsets.sync.model.StateRecordCodec;
+import com.subsets.sync.state.core.ErasedIdentifiers;
+import com.subsets.sync.state.core.Erasures;
 import com.subsets.sync.state.core.Link;
 import com.subsets.sync.state.core.LinkedSubscribers;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +23,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.AbstractRecords;
 import org.apache.kafka.common.record.CompressionType;
 import org.apache.kafka.common.record.RecordBatch;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -31,6 +37,12 @@ import org.slf4j.LoggerFactory;
  * two stores) and forwards each state it changed, whole, to the state topic, or a tombstone for a state a link
  * superseded. Records that are not valid events go to the dead-letter topic with the reason, with the dispatchers'
  * headers. Stale and repeated events change nothing and are counted.
+ *
+ * <p>A {@code subscriber.erased} event goes to {@link Erasures}: the subscriber's states and links are deleted, each of
+ * its keys tombstoned on the state topic with the {@link Erasure#HEADER} header, the {@link Erasure} written to the
+ * erasures topic, and its identifiers remembered ({@link ErasureMemory}), all in the event's transaction. An event
+ * naming an identifier erased at or after its time is dropped (counted {@code erased}); the memory is swept of
+ * expired entries on a wall-clock punctuator.
  *
  * <p>No record can stop its partition: an event whose application throws (a stored state or link that cannot be read,
  * say) is dead-lettered as {@code processing_failed} with nothing of it kept (its link changes are held until it has
@@ -49,6 +61,9 @@ final class ApplyEvents implements Processor<String, byte[], String, byte[]>, Li
     private final StateMetrics metrics;
     private final int maxRecordBytes;
     private final LinkedSubscribers subscribers = new LinkedSubscribers(this);
+    private final Erasures erasures = new Erasures(this);
+    private final ErasureSettings erasureSettings;
+    private ErasureMemory memory;
     /** Link changes of the event being applied (null: deleted), written to the store once it has applied whole. */
     private final Map<String, Link> pendingLinks = new HashMap<>();
     private ProcessorContext<String, byte[]> context;
@@ -56,9 +71,10 @@ final class ApplyEvents implements Processor<String, byte[], String, byte[]>, Li
     private KeyValueStore<String, byte[]> links;
 
     /** @param maxRecordBytes the producer's max.request.size: a dead letter above it is written truncated */
-    ApplyEvents(StateMetrics metrics, int maxRecordBytes) {
+    ApplyEvents(StateMetrics metrics, int maxRecordBytes, ErasureSettings erasureSettings) {
         this.metrics = metrics;
         this.maxRecordBytes = maxRecordBytes;
+        this.erasureSettings = erasureSettings;
     }
 
     @Override
@@ -66,6 +82,10 @@ final class ApplyEvents implements Processor<String, byte[], String, byte[]>, Li
         this.context = context;
         this.states = context.getStateStore(StateTopology.STORE);
         this.links = context.getStateStore(StateTopology.LINKS_STORE);
+        this.memory = new ErasureMemory(context.getStateStore(StateTopology.ERASED_STORE), new ErasedIdentifiers(erasureSettings.salt()),
+                erasureSettings.memory());
+        context.schedule(erasureSettings.sweepInterval(), PunctuationType.WALL_CLOCK_TIME,
+                now -> metrics.erasedIdentifiersExpired(memory.expire(Instant.ofEpochMilli(now))));
     }
 
     @Override
@@ -75,11 +95,20 @@ final class ApplyEvents implements Processor<String, byte[], String, byte[]>, Li
             deadLetter(record, decoded.failure().name().toLowerCase(Locale.ROOT), decoded.describe());
             return;
         }
+        if (decoded.event().type() == EventType.ERASED) {
+            erase(record, decoded.event());
+            return;
+        }
         long offset = context.recordMetadata().map(RecordMetadata::offset).orElse(-1L);
         LinkedSubscribers.Result result;
         List<byte[]> values = new ArrayList<>();
         pendingLinks.clear();
         try {
+            if (memory.overtakes(decoded.event())) {
+                // An erasure at or after its time named one of its identifiers: applied, it would bring them back.
+                metrics.overtakenByErasure();
+                return;
+            }
             result = subscribers.apply(decoded.event(), offset);
             for (LinkedSubscribers.Write write : result.writes()) {
                 values.add(write.record() == null ? null : StateRecordCodec.encode(write.record()));
@@ -114,6 +143,44 @@ final class ApplyEvents implements Processor<String, byte[], String, byte[]>, Li
                 context.forward(new Record<>(write.key(), value, record.timestamp()), StateTopology.STATE_SINK);
             }
         }
+    }
+
+    /**
+     * The erasure: states and links deleted, a tombstone with the erasure's header for each of the subscriber's keys,
+     * the erasure on its topic, the identifiers remembered. A failure keeps nothing of it and dead-letters the event.
+     */
+    private void erase(Record<String, byte[]> record, AssignmentEvent event) {
+        Erasures.Result result;
+        List<byte[]> rewrites = new ArrayList<>();
+        try {
+            result = erasures.erase(event);
+            for (LinkedSubscribers.Write write : result.rewrites()) {
+                rewrites.add(StateRecordCodec.encode(write.record()));
+            }
+            memory.remember(result.erasure(), Instant.ofEpochMilli(context.currentSystemTimeMs()));
+        } catch (RuntimeException e) {
+            LOG.error("erasure {} of tenant {} at {} could not be applied, dead-lettered as {}: {}", event.eventId(), event.tenantId(),
+                    source(), PROCESSING_FAILED, e.toString());
+            deadLetter(record, PROCESSING_FAILED, e.toString());
+            return;
+        }
+        result.deletedLinks().forEach(links::delete);
+        for (int i = 0; i < rewrites.size(); i++) {
+            String key = result.rewrites().get(i).key();
+            states.put(key, rewrites.get(i));
+            context.forward(new Record<>(key, rewrites.get(i), record.timestamp()), StateTopology.STATE_SINK);
+        }
+        byte[] header = result.header();
+        for (String key : result.tombstones()) {
+            states.delete(key);
+            RecordHeaders headers = new RecordHeaders();
+            headers.add(Erasure.HEADER, header);
+            context.forward(new Record<String, byte[]>(key, null, record.timestamp(), headers), StateTopology.STATE_SINK);
+        }
+        context.forward(new Record<>(event.tenantId(), header, record.timestamp()), StateTopology.ERASURES_SINK);
+        metrics.erased(result.tombstones().size());
+        LOG.info("erasure {} of tenant {} applied: {} key(s) tombstoned, {} link(s) deleted", event.eventId(), event.tenantId(),
+                result.tombstones().size(), result.deletedLinks().size());
     }
 
     @Override

@@ -11,7 +11,7 @@ import org.rocksdb.WriteBufferManager;
 /**
  * Bounds RocksDB's memory over every store of the process (Kafka Streams' {@code rocksdb.config.setter}): one
  * {@link LRUCache} holds the blocks read, the index and filter blocks and, through one {@link WriteBufferManager}
- * charging the cache, the memtables of every store, so however many partitions (two stores each) a replica owns, RocksDB
+ * charging the cache, the memtables of every store, so however many partitions (three stores each) a replica owns, RocksDB
  * holds about {@link #MEMORY_CONFIG} bytes. Without it each store got Kafka Streams' defaults: a 50 MB cache and up to
  * 3 x 16 MB memtables, about 100 MB per store.
  *

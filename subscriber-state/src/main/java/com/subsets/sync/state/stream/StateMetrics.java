@@ -9,25 +9,40 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Every meter of the state service: events by what they did to the state, identity links, dead letters by reason. */
+/**
+ * Every meter of the state service: events by what they did to the state, identity links, erasures, dead letters by
+ * reason.
+ */
 public final class StateMetrics {
+
+    private static final String EVENTS_DESCRIPTION = "Events by what they did to their subscriber's state: changed (a value, "
+            + "or its identity through a link), refreshed (newer, same values), stale (older than every field it names), duplicate "
+            + "(the event that set them, again), erased (dropped: it names an identifier erased at or after its time)";
 
     private final MeterRegistry registry;
     private final Map<SubscriberState.Applied, Counter> applied = new EnumMap<>(SubscriberState.Applied.class);
     private final Map<LinkedSubscribers.LinkChange, Counter> links = new EnumMap<>(LinkedSubscribers.LinkChange.class);
     private final Map<String, Counter> deadLettered = new ConcurrentHashMap<>();
+    private final Counter overtaken;
+    private final Counter erasures;
+    private final Counter erasureTombstones;
+    private final Counter erasedExpired;
     private final Counter truncated;
     private final Counter productionFailures;
 
     public StateMetrics(MeterRegistry registry) {
         this.registry = registry;
         for (SubscriberState.Applied outcome : SubscriberState.Applied.values()) {
-            applied.put(outcome, Counter.builder("state.events").description(
-                            "Events by what they did to their subscriber's state: changed (a value, or its identity through a link), "
-                                    + "refreshed (newer, same values), stale (older than every field it names), duplicate (the event "
-                                    + "that set them, again)")
+            applied.put(outcome, Counter.builder("state.events").description(EVENTS_DESCRIPTION)
                     .tag("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT)).register(registry));
         }
+        overtaken = Counter.builder("state.events").description(EVENTS_DESCRIPTION).tag("outcome", "erased").register(registry);
+        erasures = Counter.builder("state.erasures").description("subscriber.erased events applied (a repeated one too): the "
+                + "subscriber's states and links deleted, its keys tombstoned, the erasure written to the erasures topic").register(registry);
+        erasureTombstones = Counter.builder("state.erasure.tombstones").description("Tombstones written to the state topic by "
+                + "erasures, each with the subsets-erasure header (one per key of the erased subscriber)").register(registry);
+        erasedExpired = Counter.builder("state.erased.identifiers.expired").description("Salted hashes of erased identifiers "
+                + "forgotten after STATE_ERASURE_MEMORY: events naming them apply again whatever their time").register(registry);
         truncated = Counter.builder("state.dead.letters.truncated")
                 .description("Dead letters larger than the producer's max.request.size, written truncated (no value, none of the "
                         + "original headers, dlq-source naming the original)").register(registry);
@@ -52,6 +67,21 @@ public final class StateMetrics {
         if (change != LinkedSubscribers.LinkChange.NONE) {
             links.get(change).increment();
         }
+    }
+
+    /** An event dropped: an erasure at or after its time named one of its identifiers. */
+    void overtakenByErasure() {
+        overtaken.increment();
+    }
+
+    /** An erasure applied, with the tombstones it wrote. */
+    void erased(int tombstones) {
+        erasures.increment();
+        erasureTombstones.increment(tombstones);
+    }
+
+    void erasedIdentifiersExpired(int count) {
+        erasedExpired.increment(count);
     }
 
     void deadLettered(String reason) {

@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -35,6 +36,7 @@ class StateTopologyTest {
 
     private static final Instant T0 = Instant.parse("2026-11-22T09:00:00Z");
     private static final int MAX_RECORD_BYTES = 20_000;
+    static final ErasureSettings ERASURE = new ErasureSettings("topology-test-salt".getBytes(StandardCharsets.UTF_8), Duration.ofDays(30));
     private final EventCodec codec = new EventCodec();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private TopologyTestDriver driver;
@@ -47,7 +49,8 @@ class StateTopologyTest {
         Properties props = new Properties();
         props.put("application.id", "state-test");
         props.put("bootstrap.servers", "unused:9092");
-        driver = new TopologyTestDriver(StateTopology.build("events", "state", "state.dlq", new StateMetrics(registry), MAX_RECORD_BYTES), props);
+        driver = new TopologyTestDriver(StateTopology.build("events", "state", "state.dlq", "erasures", ERASURE, new StateMetrics(registry),
+                MAX_RECORD_BYTES), props);
         events = driver.createInputTopic("events", new StringSerializer(), new ByteArraySerializer());
         states = driver.createOutputTopic("state", new StringDeserializer(), new ByteArrayDeserializer());
         deadLetters = driver.createOutputTopic("state.dlq", new StringDeserializer(), new ByteArrayDeserializer());
