@@ -100,7 +100,7 @@ public final class DispatcherEngine<C> extends VerticleBase {
                 consumerLoop.applyBackpressure();
             }
         });
-        routing = new Routing<>(config.input(), adapter, directory, lanes, resolutions, reports, metrics, backoff,
+        routing = new Routing<>(config.input(), adapter, directory, lanes, resolutions, reports, trail, metrics, backoff,
                 (lane, source) -> parkings.parked(lane, source));
         KafkaConsumer<String, byte[]> consumer = KafkaConsumer.create(vertx, consumerConfig());
         ResyncRows resyncRows = new ResyncRows(config.maxBufferedRecords(), config.maxBufferedBytes());
