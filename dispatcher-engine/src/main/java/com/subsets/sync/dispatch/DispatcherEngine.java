@@ -146,6 +146,8 @@ public final class DispatcherEngine<C> extends VerticleBase {
                 + "buffer bounds at most)", resyncs::bufferedRecords);
         metrics.gauge("dispatcher.gate.remembered", "Subscribers whose newest version sent is remembered, while a resync of "
                 + "their tenant runs beside the live path", lanes::rememberedSends);
+        metrics.gauge("dispatcher.gate.erasures.remembered", "Erasures the lanes' gates remember so that no path sends an older "
+                + "state of an erased subscriber (at most 10,000 per lane, the oldest forgotten first)", lanes::rememberedErasures);
         metrics.gauge("dispatcher.buffered.bytes", "Bytes of records polled and not yet resolved",
                 () -> tracker.unresolvedBytes() + consumerLoop.queuedBytes());
     }

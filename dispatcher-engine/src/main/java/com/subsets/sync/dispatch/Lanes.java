@@ -43,6 +43,8 @@ final class Lanes<C> {
     private final Set<Budget<C>> active = new LinkedHashSet<>();
     static final int SWEEP_EVERY_TICKS = 100;
     private int rememberedSends;
+    /** Erase rows the gates remember, as last counted on the event loop (the metrics scrape reads it). */
+    private volatile long rememberedErasures;
     /** Parked lanes as last counted on the event loop: the metrics scrape reads it from another thread. */
     private volatile long parkedLanes;
 
@@ -187,6 +189,7 @@ final class Lanes<C> {
      */
     void followGates(Map<String, Long> resyncFloors, IntToLongFunction liveFloor) {
         int remembered = 0;
+        long erasures = 0;
         long parked = 0;
         for (Lane<C> lane : byTenant.values()) {
             parked += lane.parked != null ? 1 : 0;
@@ -196,9 +199,16 @@ final class Lanes<C> {
                 lane.buffer.forgetSentBelow(Math.min(resyncFloor, liveFloor.applyAsLong(lane.partition)));
             }
             remembered += lane.buffer.rememberedSends();
+            erasures += lane.buffer.rememberedErasures();
         }
         rememberedSends = remembered;
+        rememberedErasures = erasures;
         parkedLanes = parked;
+    }
+
+    /** Erase rows the gates remember, as counted at the last {@link #followGates} (each second). */
+    long rememberedErasures() {
+        return rememberedErasures;
     }
 
     /** Subscribers the gates remember, as last counted: one of the engine's memory bounds. */

@@ -172,6 +172,11 @@ public final class LaneBuffer {
         return gate.remembered();
     }
 
+    /** Erase rows the gate remembers (at most {@link DeliveryGate#ERASURES_REMEMBERED}). */
+    public int rememberedErasures() {
+        return gate.erasuresRemembered();
+    }
+
     /** The gate's check alone, for a row that does not come from this buffer (a parked lane's probe). */
     public boolean admits(SubscriberUpdate row) {
         return gate.admits(row.key(), row.version());
