@@ -195,7 +195,7 @@ final class Resyncs<C> {
                 var record = m.record();
                 SourceRecord source = new SourceRecord(record.topic(), record.partition(), record.offset(),
                         record.key().getBytes(StandardCharsets.UTF_8), record.value() == null ? new byte[0] : record.value(),
-                        headersOf(record), resync.generation, resync.job.id());
+                        PartitionReader.headersOf(record), resync.generation, resync.job.id());
                 resync.taken(record.offset(), size);
                 accept.accept(source, record.value() == null);
             }
@@ -293,17 +293,5 @@ final class Resyncs<C> {
 
     private Future<Void> reportProgress(Resync resync) {
         return reports.progress(resync, r -> running.remove(r.job.id()), this::stop);
-    }
-
-    /** A record's headers (an erasure tombstone's {@code subsets-erasure} among them), for routing and dead letters. */
-    static Map<String, byte[]> headersOf(org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]> record) {
-        if (!record.headers().iterator().hasNext()) {
-            return Map.of();
-        }
-        Map<String, byte[]> headers = new java.util.LinkedHashMap<>();
-        for (org.apache.kafka.common.header.Header header : record.headers()) {
-            headers.put(header.key(), header.value());
-        }
-        return headers;
     }
 }
