@@ -129,6 +129,39 @@ class IterableErasureIT {
         }
     }
 
+    @Test
+    void withEventsInputASubscriberErasedEventIsTheSameErasure(KafkaService kafka) throws Exception {
+        try (DispatcherTestKit kit = new DispatcherTestKit(kafka, 50)) {
+            String deliveries = kit.topic + ".deliveries";
+            kafka.createTopics(3, deliveries);
+            kit.startDispatcher(Map.of("ITERABLE_LINGER_MS", "20", "ITERABLE_DELIVERIES_TOPIC", deliveries));
+            kit.send(Events.assigned("acme", "u-1", "exp-1", "Winback", 1));
+            DispatcherTestKit.await("u-1 written", Duration.ofSeconds(30), () -> kit.project.profile("u-1") != null);
+
+            kit.send(erased("er-1", new Subscriber("u-1", null), 10), erased("er-2", new Subscriber("u-404", null), 11),
+                    erased("er-3", new Subscriber(null, "zed@example.com"), 12));
+
+            DispatcherTestKit.await("u-1's fields cleared", Duration.ofSeconds(30),
+                    () -> !kit.project.profile("u-1").containsKey("subsetsExperimentId"));
+            Map<String, SubscriberDeliveries.Row> trail = new java.util.HashMap<>();
+            DispatcherTestKit.await("the three erasures on the trail", Duration.ofSeconds(30), () -> {
+                kit.records(deliveries, 1).forEach(r -> SubscriberDeliveries.decode(r.value()).rows().stream()
+                        .filter(row -> row.erasureId() != null).forEach(row -> trail.put(row.erasureId(), row)));
+                return trail.size() == 3;
+            });
+            assertThat(trail.get("er-1").reason()).isEqualTo("cleared");
+            assertThat(trail.get("er-2").reason()).isEqualTo("not_found");
+            assertThat(trail.get("er-3").reason()).as("an e-mail-only erasure in a userId project").isEqualTo("no_identifier");
+            assertThat(kit.project.profile("u-404")).isNull();
+            assertThat(kit.deadLetters(0)).as("an erasure without the project's identifier is reported, not dead-lettered").isEmpty();
+        }
+    }
+
+    private static com.subsets.sync.model.AssignmentEvent erased(String id, Subscriber who, int second) {
+        return new com.subsets.sync.model.AssignmentEvent(id, com.subsets.sync.model.EventType.ERASED, "acme", T0.plusSeconds(second),
+                who, null, null, null, null);
+    }
+
     private static byte[] state(Subscriber who, String experiment, int second) {
         return StateRecordCodec.encode(new StateRecord("acme", who, Map.of(DestinationField.EXPERIMENT_ID,
                 new FieldFact(experiment, T0.plusSeconds(second), second, "e-" + second))));
