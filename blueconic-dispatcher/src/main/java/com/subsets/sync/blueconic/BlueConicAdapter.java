@@ -52,28 +52,48 @@ final class BlueConicAdapter implements DestinationAdapter<BlueConicDestination>
      * One deadline for the whole send (token, PUT, and the PUT again after a renewed token): each step is given
      * what is left of it as its timeout, which resets the request when it passes, and none starts once it has
      * passed. So a send is over, really over, within the request timeout, and the engine releases its
-     * subscribers only then.
+     * subscribers only then. A batch of a destination with consent objectives that holds erase rows goes as two PUTs, one
+     * after the other, within that deadline: the rows of values with {@code objectiveIds}, the erase rows without, since an erasure
+     * clears what Subsets wrote whether or not the profile consents now ({@link ConsentSplit}).
      */
     @Override
     public PreparedRequest prepare(BlueConicDestination destination, List<SubscriberUpdate> rows) {
-        Buffer body = ProfilesWriter.body(destination, rows);
+        ConsentSplit split = ConsentSplit.of(destination, rows);
+        if (split == null) {
+            Buffer body = ProfilesWriter.body(destination, rows);
+            return () -> send(destination, rows, body, true, System.currentTimeMillis() + timeoutMillis);
+        }
+        if (split.values().isEmpty()) {
+            Buffer body = ProfilesWriter.body(destination, rows);
+            return () -> send(destination, rows, body, false, System.currentTimeMillis() + timeoutMillis);
+        }
+        Buffer values = ProfilesWriter.body(destination, split.values());
+        Buffer erasures = ProfilesWriter.body(destination, split.erasures());
         return () -> {
             long deadline = System.currentTimeMillis() + timeoutMillis;
-            return attempt(destination, rows, body, true, deadline)
-                    .recover(e -> Future.succeededFuture(e instanceof TokenProvider.TokenException refused
-                            ? DeliveryResult.uniform(rows.size(), outcomeOf(refused), 0) : DeliveryResult.failed(rows.size(), e)));
+            // One after the other: the budget counts the send as one request, and BlueConic limits concurrency.
+            return send(destination, split.values(), values, true, deadline).compose(ofValues ->
+                    send(destination, split.erasures(), erasures, false, deadline).map(ofErasures -> split.join(ofValues, ofErasures)));
         };
     }
 
+    /** One PUT of {@code rows} (with the destination's objectives or without), read into their outcomes; never fails. */
+    private Future<DeliveryResult> send(BlueConicDestination destination, List<SubscriberUpdate> rows, Buffer body,
+                                        boolean withObjectives, long deadline) {
+        return attempt(destination, rows, body, withObjectives, true, deadline)
+                .recover(e -> Future.succeededFuture(e instanceof TokenProvider.TokenException refused
+                        ? DeliveryResult.uniform(rows.size(), outcomeOf(refused), 0) : DeliveryResult.failed(rows.size(), e)));
+    }
+
     private Future<DeliveryResult> attempt(BlueConicDestination destination, List<SubscriberUpdate> rows, Buffer body,
-                                           boolean mayRefresh, long deadline) {
+                                           boolean withObjectives, boolean mayRefresh, long deadline) {
         // A token fetch shared with other sends keeps its own bound: this send stops waiting at its deadline.
         return remaining(deadline).compose(left -> tokens.token(destination.credentials(), left)
                         .timeout(left, java.util.concurrent.TimeUnit.MILLISECONDS))
-                .compose(token -> remaining(deadline).compose(left -> put(destination, token, body, left)).compose(response -> {
+                .compose(token -> remaining(deadline).compose(left -> put(destination, token, body, withObjectives, left)).compose(response -> {
                     if (response.statusCode() == 401 && mayRefresh) {
                         tokens.invalidate(destination.credentials(), token);
-                        return attempt(destination, rows, body, false, deadline);
+                        return attempt(destination, rows, body, withObjectives, false, deadline);
                     }
                     return Future.succeededFuture(ProfilesReader.read(response.statusCode(), response.bodyAsString(), rows));
                 }));
@@ -86,9 +106,11 @@ final class BlueConicAdapter implements DestinationAdapter<BlueConicDestination>
                 : Future.failedFuture(new java.util.concurrent.TimeoutException("the send's deadline passed"));
     }
 
-    private Future<HttpResponse<Buffer>> put(BlueConicDestination destination, String token, Buffer body, long timeout) {
+    private Future<HttpResponse<Buffer>> put(BlueConicDestination destination, String token, Buffer body, boolean withObjectives,
+                                             long timeout) {
         String url = destination.instanceUrl().resolve("/rest/v2/profiles").toString()
-                + (destination.objectiveIds().isEmpty() ? "" : "?objectiveIds=" + String.join(",", destination.objectiveIds()));
+                + (!withObjectives || destination.objectiveIds().isEmpty() ? ""
+                        : "?objectiveIds=" + String.join(",", destination.objectiveIds()));
         return client.putAbs(url)
                 .putHeader("authorization", "Bearer " + token)
                 .putHeader("content-type", "application/json")

@@ -1,6 +1,7 @@
 package com.subsets.sync.blueconic;
 
 import com.subsets.sync.client.blueconic.BlueConicCredentials;
+import com.subsets.sync.dispatch.ErasureMode;
 import com.subsets.sync.model.FieldModes;
 import java.net.URI;
 import java.util.List;
@@ -14,12 +15,21 @@ import java.util.List;
  * @param strategy {@code UPDATE} (default: never create profiles) or {@code UPSERT}
  * @param objectiveIds consent objectives: only profiles that consented to one of them are written
  * @param modes how each field is written (issue 28)
+ * @param erasure what an erasure does: {@code clear} the five properties ({@code UPDATE}, never creating a profile,
+ *     whatever {@code strategy} says), or {@code forget}: delete the profile (the {@code DELETE} strategy)
  */
 public record BlueConicDestination(URI instanceUrl, String clientId, String clientSecret, String matchingProperty,
-                                   String strategy, List<String> objectiveIds, FieldModes modes) {
+                                   String strategy, List<String> objectiveIds, FieldModes modes, ErasureMode erasure) {
 
     public BlueConicDestination {
         objectiveIds = List.copyOf(objectiveIds);
+        erasure = erasure == null ? ErasureMode.CLEAR : erasure;
+    }
+
+    /** Erasures clear the five properties. */
+    public BlueConicDestination(URI instanceUrl, String clientId, String clientSecret, String matchingProperty,
+                                String strategy, List<String> objectiveIds, FieldModes modes) {
+        this(instanceUrl, clientId, clientSecret, matchingProperty, strategy, objectiveIds, modes, ErasureMode.CLEAR);
     }
 
     /** Every field {@code set_or_clear}. */
@@ -39,6 +49,6 @@ public record BlueConicDestination(URI instanceUrl, String clientId, String clie
     @Override
     public String toString() {
         return "BlueConicDestination[instance=" + instanceUrl + ", client=" + clientId + ", matching=" + matchingProperty
-                + ", strategy=" + strategy + ", fields=" + modes.describe() + "]";
+                + ", strategy=" + strategy + ", fields=" + modes.describe() + ", erasure=" + erasure.wire() + "]";
     }
 }

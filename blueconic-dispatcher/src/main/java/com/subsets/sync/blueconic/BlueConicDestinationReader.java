@@ -1,6 +1,7 @@
 package com.subsets.sync.blueconic;
 
 import com.subsets.sync.client.blueconic.InstanceUrlPolicy;
+import com.subsets.sync.dispatch.ErasureMode;
 import com.subsets.sync.dispatch.LaneConfig;
 import com.subsets.sync.dispatch.StaticDestinations;
 import com.subsets.sync.runtime.ConfigException;
@@ -12,8 +13,9 @@ import java.util.List;
 /**
  * Reads one tenant's BlueConic destination from configuration:
  * {@code {"instanceUrl":"https://acme.blueconic.net","clientId":"...","clientSecret":"...",
- * "matchingProperty":"email","strategy":"UPDATE","objectiveIds":["marketing"],"fields":{"subsetsExperimentId":{"mode":"add"}}}}
- * (write modes: every field {@code set_or_clear} by default). The budget is the instance
+ * "matchingProperty":"email","strategy":"UPDATE","objectiveIds":["marketing"],"fields":{"subsetsExperimentId":{"mode":"add"}},
+ * "erasure":"clear"}} (write modes: every field {@code set_or_clear} by default; {@code erasure}: {@code clear}, the
+ * default, or {@code forget}: see {@link ErasureMode}). The budget is the instance
  * and OAuth application, whose concurrency limit is what 429 protects.
  */
 final class BlueConicDestinationReader {
@@ -33,7 +35,8 @@ final class BlueConicDestinationReader {
             entry.getJsonArray("objectiveIds", new JsonArray()).forEach(o -> objectives.add(String.valueOf(o)));
             BlueConicDestination destination = new BlueConicDestination(instance,
                     StaticDestinations.required(entry, "clientId", where), StaticDestinations.required(entry, "clientSecret", where),
-                    entry.getString("matchingProperty", "email"), strategy, objectives, StaticDestinations.fieldModes(entry, where));
+                    entry.getString("matchingProperty", "email"), strategy, objectives, StaticDestinations.fieldModes(entry, where),
+                    ErasureMode.of(entry, where));
             // BlueConic limits concurrency per instance and application: tenants sharing both share the budget.
             return LaneConfig.adaptive("blueconic:" + instance.getHost() + ":" + instance.getPort() + "/" + destination.clientId(),
                     destination, requestsPerSecond, initialInFlight, maxInFlight);

@@ -20,7 +20,9 @@ import java.util.stream.Collectors;
  * is skipped and counted, not dead-lettered: the subscriber withheld consent, so writing would be wrong,
  * and a replay would resurrect stale values. A 413 applied the first 1,000 entries: those are read as
  * answered, and an entry without a result is retried, never resent whole. An answer of any other shape
- * is an {@link UnexpectedResponse}.
+ * is an {@link UnexpectedResponse}. An erase row's result says what became of the erasure: DELETED is
+ * {@code deleted}, MODIFIED and UNCHANGED {@code cleared}, NOTFOUND a skip ({@code not_found}: nothing of the
+ * subscriber there, and nothing created), anything else read as for any row.
  */
 final class ProfilesReader {
 
@@ -66,9 +68,22 @@ final class ProfilesReader {
         for (SubscriberUpdate row : rows) {
             BulkResults.Result result = byIdentifier.get(row.key());
             outcomes.add(result == null ? Outcome.retriable("not_processed", "no result for this entry (HTTP " + status + ")")
-                    : outcome(result));
+                    : row.erasure() != null ? erasureOutcome(result) : outcome(result));
         }
         return new DeliveryResult(outcomes, false, 0, false, status);
+    }
+
+    /** An erase row's result: done (cleared, deleted), nothing there (not_found), or what it is for any row. */
+    static Outcome erasureOutcome(BulkResults.Result result) {
+        if (!result.validationErrors().isEmpty()) {
+            return outcome(result);
+        }
+        return switch (result.state()) {
+            case "DELETED" -> Outcome.DELETED;
+            case "MODIFIED", "UNCHANGED" -> Outcome.CLEARED;
+            case "NOTFOUND" -> Outcome.NOT_FOUND;
+            default -> outcome(result);
+        };
     }
 
     static Outcome outcome(BulkResults.Result result) {

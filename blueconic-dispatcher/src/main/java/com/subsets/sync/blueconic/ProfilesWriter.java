@@ -2,6 +2,7 @@ package com.subsets.sync.blueconic;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import com.subsets.sync.dispatch.ErasureMode;
 import com.subsets.sync.dispatch.core.SubscriberUpdate;
 import com.subsets.sync.model.EventCodec;
 import io.vertx.core.buffer.Buffer;
@@ -19,6 +20,9 @@ import java.util.List;
  * and a backfill could not make the list what live delivery made it; SET of the list can. Likewise {@code set_if_empty}
  * SETs the first value the state knows rather than using SET_IF_EMPTY, so an older fact arriving late corrects it.
  * The tenant's strategy, and {@code identifier} = the subscriber's key so results correlate whatever their order.
+ * An erase row never creates a profile: with the destination's erasure {@code clear}, strategy {@code UPDATE} whatever
+ * the tenant's, clearing the five properties and nothing else; with {@code forget}, strategy {@code DELETE} and no
+ * properties (BlueConic deletes the matched profile).
  * Written with a streaming generator: a
  * tree of JsonObjects per row was a quarter of the dispatcher's event-loop time at full speed.
  */
@@ -33,8 +37,10 @@ final class ProfilesWriter {
             json.writeStartArray();
             for (SubscriberUpdate row : rows) {
                 json.writeStartObject();
+                boolean erase = row.erasure() != null;
+                boolean delete = erase && destination.erasure() == ErasureMode.FORGET;
                 json.writeStringField("identifier", row.key());
-                json.writeStringField("strategy", destination.strategy());
+                json.writeStringField("strategy", delete ? "DELETE" : erase ? "UPDATE" : destination.strategy());
                 json.writeArrayFieldStart("matching");
                 json.writeStartArray();
                 json.writeStartObject();
@@ -43,8 +49,14 @@ final class ProfilesWriter {
                 json.writeEndObject();
                 json.writeEndArray();
                 json.writeEndArray();
+                if (delete) {
+                    json.writeEndObject();
+                    continue;
+                }
                 json.writeArrayFieldStart("properties");
-                set(json, destination.matchingProperty(), List.of(row.key()));
+                if (!erase) {
+                    set(json, destination.matchingProperty(), List.of(row.key()));
+                }
                 for (var field : row.writes(destination.modes()).entrySet()) {
                     set(json, field.getKey().blueConicId(), field.getValue().values());
                 }

@@ -104,6 +104,13 @@ class BlueConicContractTest {
         return row;
     }
 
+    private static SubscriberUpdate erase(String email, int offset) {
+        SubscriberUpdate row = new SubscriberUpdate(email);
+        row.merge(new com.subsets.sync.model.Erasure("er-" + offset, "acme", Instant.parse("2026-12-01T10:00:00Z"),
+                new Subscriber("u-" + offset, email)), new SourceRecord("t", 0, offset, null, new byte[0], Map.of()));
+        return row;
+    }
+
     @Test
     void everyExchangeAgreesWithBlueConicsOwnDocument() throws Exception {
         BlueConicAdapter adapter = new BlueConicAdapter(vertx, Duration.ofSeconds(10));
@@ -124,6 +131,15 @@ class BlueConicContractTest {
             tooMany.add(row("user" + i + "@example.com", 100 + i));
         }
         adapter.prepare(plain, tooMany).send().await(30, TimeUnit.SECONDS);
+        // Erasures: clearing (UPDATE, even on an UPSERT destination, known and unknown), forgetting (DELETE), and both beside
+        // rows of values on a destination with consent objectives (two PUTs).
+        adapter.prepare(destination("email", "UPSERT", List.of()), List.of(erase("known@example.com", 8), erase("gone@example.com", 9)))
+                .send().await(10, TimeUnit.SECONDS);
+        adapter.prepare(new BlueConicDestination(URI.create("http://127.0.0.1:" + proxy.actualPort()), "client-acme", "secret-acme",
+                "email", "UPDATE", List.of(), com.subsets.sync.model.FieldModes.DEFAULT, com.subsets.sync.dispatch.ErasureMode.FORGET),
+                List.of(erase("leaving@example.com", 10))).send().await(10, TimeUnit.SECONDS);
+        adapter.prepare(consenting, List.of(row("known@example.com", 11), erase("no-consent@example.com", 12))).send()
+                .await(10, TimeUnit.SECONDS);
         tenant.faults().throttleNext(1);
         adapter.prepare(plain, List.of(row("known@example.com", 6))).send().await(10, TimeUnit.SECONDS);
         tenant.faults().failNext(1, 503);
@@ -135,12 +151,7 @@ class BlueConicContractTest {
         String token = client.postAbs(base + "/oauth/token").sendForm(MultiMap.caseInsensitiveMultiMap()
                 .add("grant_type", "client_credentials").add("client_id", "client-acme").add("client_secret", "secret-acme"))
                 .await(10, TimeUnit.SECONDS).bodyAsJsonObject().getString("access_token");
-        // What the dispatcher never sends, so that the simulator's every answer is judged: a DELETE, a body that is not an array.
-        JsonObject delete = new JsonObject().put("identifier", "leaving@example.com").put("strategy", "DELETE")
-                .put("matching", new io.vertx.core.json.JsonArray().add(new io.vertx.core.json.JsonArray()
-                        .add(new JsonObject().put("id", "email").put("value", "leaving@example.com"))));
-        client.putAbs(base + "/profiles").bearerTokenAuthentication(token).putHeader("content-type", "application/json")
-                .sendBuffer(Buffer.buffer(new io.vertx.core.json.JsonArray().add(delete).encode())).await(10, TimeUnit.SECONDS);
+        // What the dispatcher never sends, so that the simulator's every answer is judged: a body that is not an array.
         client.putAbs(base + "/profiles").bearerTokenAuthentication(token).putHeader("content-type", "application/json")
                 .sendBuffer(Buffer.buffer(NOT_AN_ARRAY)).await(10, TimeUnit.SECONDS);
         client.postAbs(base + "/oauth/token").sendForm(MultiMap.caseInsensitiveMultiMap()

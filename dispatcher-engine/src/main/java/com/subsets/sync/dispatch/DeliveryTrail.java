@@ -2,6 +2,9 @@ package com.subsets.sync.dispatch;
 
 import com.subsets.sync.dispatch.core.Outcome;
 import com.subsets.sync.dispatch.core.SubscriberUpdate;
+import com.subsets.sync.model.DestinationField;
+import com.subsets.sync.model.Erasure;
+import com.subsets.sync.model.FieldValue;
 import com.subsets.sync.model.SubscriberDeliveries;
 import com.subsets.sync.runtime.KafkaClientConfig;
 import io.vertx.core.Future;
@@ -33,6 +36,8 @@ final class DeliveryTrail {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryTrail.class);
     /** Well under the producer's max.request.size (1 MiB) with a compressed batch's overhead. */
     static final int MAX_RECORD_BYTES = 256 * 1024;
+    /** The five fields cleared: what an erasure asks of every destination. */
+    private static final Map<DestinationField, FieldValue> CLEARED = cleared();
 
     private final String destination;
     private final String topic;
@@ -77,9 +82,19 @@ final class DeliveryTrail {
         });
     }
 
-    /** A row the vendor took. */
-    void accepted(SubscriberUpdate row, long nowMillis) {
-        add(row, SubscriberDeliveries.Outcome.ACCEPTED, null, null, nowMillis);
+    /** A row the vendor took; an erase row's reason says what the vendor did ({@code cleared}, {@code deleted}). */
+    void accepted(SubscriberUpdate row, Outcome outcome, long nowMillis) {
+        add(row, SubscriberDeliveries.Outcome.ACCEPTED, row.erasure() == null ? null : outcome.reason(), null, nowMillis);
+    }
+
+    /** An erasure nothing was sent for (the identity lacks the destination's identifier): its outcome all the same. */
+    void erasureSkipped(Erasure erasure, String reason, String detail, long nowMillis) {
+        if (producer == null) {
+            return;
+        }
+        gatheringAt = nowMillis;
+        gathering.computeIfAbsent(erasure.tenantId(), t -> new ArrayList<>()).add(new SubscriberDeliveries.Row(
+                erasure.subscriber(), SubscriberDeliveries.Outcome.SKIPPED, reason, detail, CLEARED, erasure.erasureId()));
     }
 
     /** A row the vendor refused ({@code outcome} PERMANENT: dead-lettered) or rightly did not write (SKIPPED). */
@@ -99,7 +114,8 @@ final class DeliveryTrail {
         }
         gatheringAt = nowMillis;
         gathering.computeIfAbsent(row.tenantId(), t -> new ArrayList<>())
-                .add(new SubscriberDeliveries.Row(row.identity(), outcome, reason, detail, row.fields()));
+                .add(new SubscriberDeliveries.Row(row.identity(), outcome, reason, detail, row.fields(),
+                        row.erasure() == null ? null : row.erasure().erasureId()));
     }
 
     /** Hands what was gathered since the last call to the sender; called at the end of each settle (event loop). */
@@ -200,5 +216,13 @@ final class DeliveryTrail {
             return null;
         }, false).onComplete(ar -> closed.complete());
         return closed.future();
+    }
+
+    private static Map<DestinationField, FieldValue> cleared() {
+        Map<DestinationField, FieldValue> fields = new java.util.EnumMap<>(DestinationField.class);
+        for (DestinationField field : DestinationField.values()) {
+            fields.put(field, FieldValue.CLEAR);
+        }
+        return java.util.Collections.unmodifiableMap(fields);
     }
 }

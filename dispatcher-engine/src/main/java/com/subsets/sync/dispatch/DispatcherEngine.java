@@ -99,7 +99,7 @@ public final class DispatcherEngine<C> extends VerticleBase {
                 consumerLoop.applyBackpressure();
             }
         });
-        routing = new Routing<>(config.input(), adapter, directory, lanes, resolutions, reports, metrics, backoff,
+        routing = new Routing<>(config.input(), adapter, directory, lanes, resolutions, reports, trail, metrics, backoff,
                 (lane, source) -> parkings.parked(lane, source));
         KafkaConsumer<String, byte[]> consumer = KafkaConsumer.create(vertx, consumerConfig());
         ResyncRows resyncRows = new ResyncRows(config.maxBufferedRecords(), config.maxBufferedBytes());
@@ -147,6 +147,8 @@ public final class DispatcherEngine<C> extends VerticleBase {
                 + "buffer bounds at most)", resyncs::bufferedRecords);
         metrics.gauge("dispatcher.gate.remembered", "Subscribers whose newest version sent is remembered, while a resync of "
                 + "their tenant runs beside the live path", lanes::rememberedSends);
+        metrics.gauge("dispatcher.gate.erasures.remembered", "Erasures the lanes' gates remember so that no path sends an older "
+                + "state of an erased subscriber (at most 10,000 per lane, the oldest forgotten first)", lanes::rememberedErasures);
         metrics.gauge("dispatcher.buffered.bytes", "Bytes of records polled and not yet resolved",
                 () -> tracker.unresolvedBytes() + consumerLoop.queuedBytes());
     }

@@ -1,6 +1,7 @@
 package com.subsets.sync.dispatch;
 
 import com.subsets.sync.model.DecodeResult;
+import com.subsets.sync.model.Erasure;
 import com.subsets.sync.model.EventCodec;
 import com.subsets.sync.model.StateRecordCodec;
 import com.subsets.sync.model.Topics;
@@ -23,6 +24,22 @@ public enum InputFormat {
 
     InputFormat(String defaultTopic) {
         this.defaultTopic = defaultTopic;
+    }
+
+    /**
+     * A state-topic tombstone: with the {@link Erasure#HEADER} header, the erasure it carries (or why it cannot be
+     * read); without, null (a state merged into another key: nothing to deliver).
+     */
+    static Decoded tombstone(java.util.Map<String, byte[]> headers) {
+        byte[] header = headers.get(Erasure.HEADER);
+        if (header == null) {
+            return null;
+        }
+        try {
+            return new Decoded(new Incoming.Erase(Erasure.decode(header)), null, null);
+        } catch (IllegalArgumentException e) {
+            return new Decoded(null, "invalid_erasure", "the " + Erasure.HEADER + " header: " + e.getMessage());
+        }
     }
 
     Decoded decode(EventCodec codec, byte[] bytes) {

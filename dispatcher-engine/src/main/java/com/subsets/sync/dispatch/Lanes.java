@@ -46,6 +46,8 @@ final class Lanes<C> {
     /** Told when a budget becomes active: the pump clock leaves its idle pace. */
     private Runnable onActive = () -> { };
     private int rememberedSends;
+    /** Erase rows the gates remember, as last counted on the event loop (the metrics scrape reads it). */
+    private volatile long rememberedErasures;
     /** Parked lanes as last counted on the event loop: the metrics scrape reads it from another thread. */
     private volatile long parkedLanes;
 
@@ -205,6 +207,7 @@ final class Lanes<C> {
      */
     void followGates(Map<String, Long> resyncFloors, IntToLongFunction liveFloor) {
         int remembered = 0;
+        long erasures = 0;
         long parked = 0;
         for (Lane<C> lane : byTenant.values()) {
             parked += lane.parked != null ? 1 : 0;
@@ -214,9 +217,16 @@ final class Lanes<C> {
                 lane.buffer.forgetSentBelow(Math.min(resyncFloor, liveFloor.applyAsLong(lane.partition)));
             }
             remembered += lane.buffer.rememberedSends();
+            erasures += lane.buffer.rememberedErasures();
         }
         rememberedSends = remembered;
+        rememberedErasures = erasures;
         parkedLanes = parked;
+    }
+
+    /** Erase rows the gates remember, as counted at the last {@link #followGates} (each second). */
+    long rememberedErasures() {
+        return rememberedErasures;
     }
 
     /** Subscribers the gates remember, as last counted: one of the engine's memory bounds. */

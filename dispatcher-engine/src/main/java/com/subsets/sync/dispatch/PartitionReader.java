@@ -194,4 +194,16 @@ final class PartitionReader {
     static long sizeOf(ConsumerRecord<String, byte[]> record) {
         return record.key().length() + (record.value() == null ? 0 : record.value().length);
     }
+
+    /** A record's headers (an erasure tombstone's {@code subsets-erasure} among them), for routing and dead letters. */
+    static Map<String, byte[]> headersOf(ConsumerRecord<String, byte[]> record) {
+        if (!record.headers().iterator().hasNext()) {
+            return Map.of();
+        }
+        Map<String, byte[]> headers = new java.util.LinkedHashMap<>();
+        for (org.apache.kafka.common.header.Header header : record.headers()) {
+            headers.put(header.key(), header.value());
+        }
+        return headers;
+    }
 }

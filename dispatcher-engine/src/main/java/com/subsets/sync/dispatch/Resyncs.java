@@ -195,7 +195,7 @@ final class Resyncs<C> {
                 var record = m.record();
                 SourceRecord source = new SourceRecord(record.topic(), record.partition(), record.offset(),
                         record.key().getBytes(StandardCharsets.UTF_8), record.value() == null ? new byte[0] : record.value(),
-                        Map.of(), resync.generation, resync.job.id());
+                        PartitionReader.headersOf(record), resync.generation, resync.job.id());
                 resync.taken(record.offset(), size);
                 accept.accept(source, record.value() == null);
             }

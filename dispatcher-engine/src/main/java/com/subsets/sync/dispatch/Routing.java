@@ -23,6 +23,7 @@ final class Routing<C> {
     private final Lanes<C> lanes;
     private final Resolutions resolutions;
     private final DeliveryReporter reports;
+    private final DeliveryTrail trail;
     private final DispatcherMetrics metrics;
     private final Backoff backoff;
     /** A record of a parked lane: resolved as parked, or held until the parking is recorded. */
@@ -34,8 +35,9 @@ final class Routing<C> {
     private volatile int heldCount;
 
     Routing(InputFormat input, DestinationAdapter<C> adapter, DestinationDirectory<C> directory, Lanes<C> lanes,
-            Resolutions resolutions, DeliveryReporter reports, DispatcherMetrics metrics, Backoff backoff,
+            Resolutions resolutions, DeliveryReporter reports, DeliveryTrail trail, DispatcherMetrics metrics, Backoff backoff,
             java.util.function.BiConsumer<Lane<C>, SourceRecord> parked) {
+        this.trail = trail;
         this.input = input;
         this.adapter = adapter;
         this.directory = directory;
@@ -47,14 +49,22 @@ final class Routing<C> {
         this.parked = parked;
     }
 
-    /** One record, understood or dead-lettered; {@code tombstone}: it had no value. */
+    /**
+     * One record, understood or dead-lettered; {@code tombstone}: it had no value. A state-topic tombstone is an erasure
+     * when it carries the {@link com.subsets.sync.model.Erasure#HEADER} header, otherwise nothing to deliver.
+     */
     void accept(SourceRecord source, boolean tombstone) {
+        InputFormat.Decoded decoded;
         if (tombstone && input == InputFormat.STATE) {
-            // A state superseded by an identity link: the subscriber's current state is under another key.
-            resolutions.skip(source, "superseded");
-            return;
+            decoded = InputFormat.tombstone(source.headers());
+            if (decoded == null) {
+                // A state superseded by an identity link: the subscriber's current state is under another key.
+                resolutions.skip(source, "superseded");
+                return;
+            }
+        } else {
+            decoded = input.decode(codec, source.value());
         }
-        InputFormat.Decoded decoded = input.decode(codec, source.value());
         if (decoded.incoming() == null) {
             // Not a valid record, so no tenant to attribute it to: the raw key could be anything a producer chose.
             resolutions.deadLetter(source, null, decoded.reason(), decoded.detail(), 0, now());
@@ -77,7 +87,14 @@ final class Routing<C> {
         LaneConfig<C> laneConfig = destination.get();
         Optional<String> key = adapter.subscriberKey(incoming.subscriber(), laneConfig.destination());
         if (key.isEmpty()) {
-            if (input == InputFormat.STATE) {
+            if (incoming.erasure() != null) {
+                // Nothing of the subscriber can be at this destination under its identifier: said on the trail, so
+                // the erasure's status shows why nothing was cleared there.
+                resolutions.skip(source, "no_identifier");
+                trail.erasureSkipped(incoming.erasure(), "no_identifier",
+                        "the subscriber has no identifier this destination uses", now());
+                trail.answered();
+            } else if (input == InputFormat.STATE) {
                 // A subscriber known only by the other identifier: nothing of it can go to this destination (yet).
                 resolutions.skip(source, "missing_identifier");
             } else {

@@ -233,7 +233,7 @@ final class SendLoop<C> {
                 case DELIVERED -> {
                     done.add(row);
                     reports.updated(row.tenantId(), row.identity(), now);
-                    trail.accepted(row, now);
+                    trail.accepted(row, outcome, now);
                     metrics.delivered(row.sources().size());
                     row.sources().forEach(resolutions::resolve);
                 }

@@ -47,7 +47,7 @@ class DeliveryTrailTest {
         Vertx vertx = Vertx.vertx();
         try {
             for (int i = 0; i < 1000; i++) {
-                trail.accepted(row(i), 1_000L);
+                trail.accepted(row(i), com.subsets.sync.dispatch.core.Outcome.DELIVERED, 1_000L);
             }
             trail.answered();
             // The sender now waits for Kafka's metadata (max.block.ms): another answer is over the bound, dropped at once.
@@ -60,7 +60,7 @@ class DeliveryTrailTest {
             }
             assertThat(lost(registry, "send_failed")).as("Kafka never answered: counted, not retried").isEqualTo(1000);
             assertThat(registry.find("dispatcher.subscriber.deliveries.published").counter().count()).isZero();
-            trail.accepted(row(2000), 3_000L);
+            trail.accepted(row(2000), com.subsets.sync.dispatch.core.Outcome.DELIVERED, 3_000L);
             trail.answered();
             long started = System.nanoTime();
             trail.close(vertx, 30_000).await(10, TimeUnit.SECONDS);

@@ -1,6 +1,7 @@
 package com.subsets.sync.iterable;
 
 import com.subsets.sync.client.iterable.IterableRegion;
+import com.subsets.sync.dispatch.ErasureMode;
 import com.subsets.sync.dispatch.LaneConfig;
 import com.subsets.sync.dispatch.StaticDestinations;
 import com.subsets.sync.runtime.ConfigException;
@@ -9,7 +10,8 @@ import java.net.URI;
 /**
  * Reads one tenant's Iterable destination from configuration:
  * {@code {"projectId":"p1","apiKey":"...","region":"us","identifier":"userId","preferUserId":false,
- * "fields":{"subsetsExperimentId":{"mode":"add"}}}} (write modes: every field {@code set_or_clear} by default);
+ * "fields":{"subsetsExperimentId":{"mode":"add"}},"erasure":"clear"}} (write modes: every field {@code set_or_clear} by
+ * default; {@code erasure}: {@code clear}, the default, or {@code forget}: see {@link ErasureMode});
  * {@code baseUrl} replaces {@code region} for a simulator. The budget is the project: tenants writing to
  * one project share its 5 requests/s, each with its own lane and settings.
  */
@@ -31,7 +33,7 @@ final class IterableDestinationReader {
             IterableDestination destination = new IterableDestination(projectId, apiKey, baseUrl,
                     identifier.equals("email") ? IterableDestination.Identifier.EMAIL : IterableDestination.Identifier.USER_ID,
                     entry.getBoolean("preferUserId", false), requestsPerSecond, maxInFlight,
-                    StaticDestinations.fieldModes(entry, where));
+                    StaticDestinations.fieldModes(entry, where), ErasureMode.of(entry, where));
             // Iterable limits the request rate, not concurrency: the in-flight limit is fixed.
             return LaneConfig.fixed("iterable:" + projectId + "@" + baseUrl.getHost(), destination, requestsPerSecond,
                     maxInFlight);

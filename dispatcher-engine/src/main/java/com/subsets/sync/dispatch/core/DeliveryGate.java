@@ -1,6 +1,7 @@
 package com.subsets.sync.dispatch.core;
 
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -14,20 +15,58 @@ import java.util.Map;
  * from an older offset while the live consumer is ahead, or the other way round). So the gate remembers sends only
  * while the lane has another path running ({@link #remember}), and forgets every version below the lowest one any
  * path may still send ({@link #forgetBelow}): it holds the subscribers sent between the two readers' positions.
+ *
+ * <p>Erasures are the exception: the version of every erase row let out is remembered always, whether another path
+ * runs or not, and {@link #forgetBelow} keeps it. A resync started after an erasure went out reads the subscriber's
+ * older state before the tombstone (the state topic keeps it until compaction), and must never write it again, even
+ * to a destination that creates profiles. That memory is bounded: the {@value #ERASURES_REMEMBERED} most recent
+ * erasures per lane (about 150 bytes each with a short key: 1.5 MB per lane when full), the oldest forgotten first.
+ * Past it (or after a restart) a resync may send a forgotten erasure's older state again; the tombstone, read after it
+ * by the same resync, clears the fields once more, and compaction of the state topic ends both.
  */
 public final class DeliveryGate {
 
+    /** Erase rows remembered per lane (the lane's most recent ones). */
+    public static final int ERASURES_REMEMBERED = 10_000;
+
     private final Map<String, Long> sent = new HashMap<>();
+    /** Erase rows let out, by subscriber, in the order they went (the eldest first out when full). */
+    private final LinkedHashMap<String, Long> erased;
     private boolean remembering;
 
-    /** False when a newer version of subscriber {@code key} was already sent or is in flight. */
+    public DeliveryGate() {
+        this(ERASURES_REMEMBERED);
+    }
+
+    /** A gate remembering at most {@code erasuresBound} erase rows. */
+    public DeliveryGate(int erasuresBound) {
+        this.erased = new LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+                return size() > erasuresBound;
+            }
+        };
+    }
+
+    /** False when a newer version of subscriber {@code key} (or an erasure of it) was already sent or is in flight. */
     public boolean admits(String key, long version) {
         Long newest = sent.get(key);
-        return newest == null || version >= newest;
+        Long erasure = erased.get(key);
+        return (newest == null || version >= newest) && (erasure == null || version >= erasure);
     }
 
     /** A row of {@code key} at {@code version} goes out now. */
     public void sending(String key, long version) {
+        sending(key, version, false);
+    }
+
+    /** A row of {@code key} at {@code version} goes out now; {@code erasure}: it is an erase row (always remembered). */
+    public void sending(String key, long version, boolean erasure) {
+        if (erasure) {
+            // Removed first, so a key erased again counts as the most recent.
+            Long before = erased.remove(key);
+            erased.put(key, before == null ? version : Math.max(before, version));
+        }
         if (remembering) {
             sent.merge(key, version, Math::max);
         }
@@ -58,8 +97,13 @@ public final class DeliveryGate {
         }
     }
 
-    /** Subscribers remembered: what the gate holds in memory (about 150 bytes each with a short key). */
+    /** Subscribers remembered while another path runs: what the gate holds beyond its erasures (about 150 bytes each). */
     public int remembered() {
         return sent.size();
+    }
+
+    /** Erase rows remembered (at most the bound given). */
+    public int erasuresRemembered() {
+        return erased.size();
     }
 }

@@ -1,6 +1,7 @@
 package com.subsets.sync.dispatch.core;
 
 import com.subsets.sync.model.AssignmentEvent;
+import com.subsets.sync.model.Erasure;
 import com.subsets.sync.model.StateRecord;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -24,14 +25,20 @@ public final class LaneBuffer {
     private final Map<String, SubscriberUpdate> pending = new LinkedHashMap<>();
     /** Subscribers in flight, with the version of their row. */
     private final Map<String, Long> inFlight = new HashMap<>();
-    private final DeliveryGate gate = new DeliveryGate();
+    private final DeliveryGate gate;
     private final List<SubscriberUpdate> superseded = new ArrayList<>();
     private long bytes;
     private int records;
     private long oldestMillis = Long.MAX_VALUE;
 
     public LaneBuffer(BatchLimits limits) {
+        this(limits, new DeliveryGate());
+    }
+
+    /** A buffer with a gate of its own making (tests of the gate's bound). */
+    public LaneBuffer(BatchLimits limits, DeliveryGate gate) {
         this.limits = limits;
+        this.gate = gate;
     }
 
     /** Adds one event for subscriber {@code key}; returns true when it was coalesced into a pending row. */
@@ -42,6 +49,11 @@ public final class LaneBuffer {
     /** Adds a subscriber's whole state for {@code key}; returns true when it was coalesced into a pending row. */
     public boolean add(String key, StateRecord state, SourceRecord source, long nowMillis) {
         return add(key, row -> row.merge(state, source), nowMillis);
+    }
+
+    /** Adds an erasure of the subscriber at {@code key}; returns true when it was coalesced into a pending row. */
+    public boolean add(String key, Erasure erasure, SourceRecord source, long nowMillis) {
+        return add(key, row -> row.merge(erasure, source), nowMillis);
     }
 
     private boolean add(String key, java.util.function.Predicate<SubscriberUpdate> merge, long nowMillis) {
@@ -122,7 +134,7 @@ public final class LaneBuffer {
             }
             it.remove();
             inFlight.put(row.key(), row.version());
-            gate.sending(row.key(), row.version());
+            gate.sending(row.key(), row.version(), row.erasure() != null);
             batch.add(row);
             batchBytes += size;
             bytes -= size;
@@ -160,6 +172,11 @@ public final class LaneBuffer {
         return gate.remembered();
     }
 
+    /** Erase rows the gate remembers (at most {@link DeliveryGate#ERASURES_REMEMBERED}). */
+    public int rememberedErasures() {
+        return gate.erasuresRemembered();
+    }
+
     /** The gate's check alone, for a row that does not come from this buffer (a parked lane's probe). */
     public boolean admits(SubscriberUpdate row) {
         return gate.admits(row.key(), row.version());
@@ -167,7 +184,7 @@ public final class LaneBuffer {
 
     /** A row that does not come from this buffer goes out (a probe). */
     public void sending(SubscriberUpdate row) {
-        gate.sending(row.key(), row.version());
+        gate.sending(row.key(), row.version(), row.erasure() != null);
     }
 
     /** Takes every pending row, whatever the limits (a lane closing down). */

@@ -18,6 +18,12 @@ public record Outcome(Kind kind, String reason, String detail) {
     }
 
     public static final Outcome DELIVERED = new Outcome(Kind.DELIVERED, "delivered", "");
+    /** An erase row done: the five fields cleared at the vendor. */
+    public static final Outcome CLEARED = new Outcome(Kind.DELIVERED, "cleared", "");
+    /** An erase row done: the profile deleted at the vendor. */
+    public static final Outcome DELETED = new Outcome(Kind.DELIVERED, "deleted", "");
+    /** An erase row with nothing to do: the vendor has no such subscriber (nothing is created to clear it). */
+    public static final Outcome NOT_FOUND = new Outcome(Kind.SKIPPED, "not_found", "the destination has no such subscriber");
 
     public static Outcome retriable(String reason, String detail) {
         return new Outcome(Kind.RETRIABLE, reason, detail);

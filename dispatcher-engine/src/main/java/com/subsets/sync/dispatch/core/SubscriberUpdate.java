@@ -2,11 +2,14 @@ package com.subsets.sync.dispatch.core;
 
 import com.subsets.sync.model.AssignmentEvent;
 import com.subsets.sync.model.DestinationField;
+import com.subsets.sync.model.Erasure;
+import com.subsets.sync.model.EventType;
 import com.subsets.sync.model.FieldFact;
 import com.subsets.sync.model.FieldMapper;
 import com.subsets.sync.model.FieldModes;
 import com.subsets.sync.model.FieldWrite;
 import com.subsets.sync.model.FieldWrites;
+import com.subsets.sync.model.WriteMode;
 import com.subsets.sync.model.FieldValue;
 import com.subsets.sync.model.StateRecord;
 import com.subsets.sync.model.Subscriber;
@@ -24,6 +27,11 @@ import java.util.Map;
  * destination key may be two subscribers (an e-mail moved to another userId). Its {@link #version()} is the newest
  * offset folded in, what {@link DeliveryGate} compares. It carries all the records it was made of, which are
  * resolved together when the row is delivered or dead-lettered.
+ *
+ * <p>An <em>erase row</em> ({@link #erasure()} set) carries out an erasure: a state-topic tombstone with the
+ * {@link Erasure#HEADER} header, or a {@code subscriber.erased} event. The newest version wins either way: an erasure
+ * newer than the row's pending state (or events) replaces it, a newer state (or event) replaces the erasure. Its
+ * {@link #fields()} are all five CLEAR, and it writes them cleared whatever the destination's write modes.
  */
 public final class SubscriberUpdate {
 
@@ -52,6 +60,11 @@ public final class SubscriberUpdate {
     private long version = -1;
     /** Made of state records, not events. */
     private boolean ofStates;
+    /** The erasure this row carries out, while it is the newest thing folded in (null: a row of values). */
+    private Erasure erasure;
+    /** Rows of events: the newest event folded in, by event time then offset (an erasure holds while it is that one). */
+    private Instant newestAt;
+    private long newestOffset = -1;
 
     public SubscriberUpdate(String key) {
         this.key = key;
@@ -63,6 +76,11 @@ public final class SubscriberUpdate {
         sources.add(source);
         version = Math.max(version, source.offset());
         tenantId = event.tenantId();
+        if (newestAt == null || !FieldFact.isBefore(event.occurredAt(), source.offset(), newestAt, newestOffset)) {
+            newestAt = event.occurredAt();
+            newestOffset = source.offset();
+            erasure = event.type() == EventType.ERASED ? Erasure.of(event) : null;
+        }
         if (identity == null || !event.occurredAt().isBefore(identityAt)) {
             identity = event.subscriber();
             identityAt = event.occurredAt();
@@ -88,8 +106,31 @@ public final class SubscriberUpdate {
         if (source.offset() >= version) {
             version = source.offset();
             identity = state.subscriber();
+            erasure = null;
             fields.clear();
             state.fields().forEach((field, fact) -> fields.put(field, new Stamped(fact)));
+        }
+        return coalesced;
+    }
+
+    /**
+     * Folds an erasure in (a state-topic tombstone with the {@link Erasure#HEADER} header): newer than the row's
+     * state, it replaces it, every field cleared and the identity the erasure's (the subscriber's whole identity);
+     * older, it only adds its record, to be resolved with the row.
+     */
+    public boolean merge(Erasure erased, SourceRecord source) {
+        boolean coalesced = !sources.isEmpty();
+        sources.add(source);
+        tenantId = erased.tenantId();
+        ofStates = true;
+        if (source.offset() >= version) {
+            version = source.offset();
+            identity = erased.subscriber();
+            erasure = erased;
+            fields.clear();
+            for (DestinationField field : DestinationField.values()) {
+                fields.put(field, new Stamped(new FieldFact(null, erased.erasedAt(), source.offset(), erased.erasureId())));
+            }
         }
         return coalesced;
     }
@@ -104,8 +145,15 @@ public final class SubscriberUpdate {
                 fields.clear();
                 fields.putAll(other.fields);
                 identity = other.identity;
+                erasure = other.erasure;
             }
         } else {
+            if (other.newestAt != null && (newestAt == null
+                    || FieldFact.isBefore(newestAt, newestOffset, other.newestAt, other.newestOffset))) {
+                newestAt = other.newestAt;
+                newestOffset = other.newestOffset;
+                erasure = other.erasure;
+            }
             other.fields.forEach((field, stamped) -> {
                 Stamped current = fields.get(field);
                 if (current == null || current.isNotNewerThan(stamped.occurredAt(), stamped.offset())) {
@@ -130,6 +178,9 @@ public final class SubscriberUpdate {
         copy.fields.putAll(fields);
         copy.version = version;
         copy.ofStates = ofStates;
+        copy.erasure = erasure;
+        copy.newestAt = newestAt;
+        copy.newestOffset = newestOffset;
         return copy;
     }
 
@@ -151,6 +202,11 @@ public final class SubscriberUpdate {
         return identity;
     }
 
+    /** The erasure this row carries out, or null for a row of values. */
+    public Erasure erasure() {
+        return erasure;
+    }
+
     /** The coalesced current field values (what {@code set_or_clear} writes). */
     public Map<DestinationField, FieldValue> fields() {
         Map<DestinationField, FieldValue> values = new EnumMap<>(DestinationField.class);
@@ -164,6 +220,14 @@ public final class SubscriberUpdate {
      * rows of every path). A row of events has no memory: each field's memory is its own value.
      */
     public Map<DestinationField, FieldWrite> writes(FieldModes modes) {
+        if (erasure != null) {
+            // An erasure clears the five fields whatever the modes: a kept value or list is what must leave.
+            Map<DestinationField, FieldWrite> cleared = new EnumMap<>(DestinationField.class);
+            for (DestinationField field : DestinationField.values()) {
+                cleared.put(field, new FieldWrite(WriteMode.SET_OR_CLEAR, List.of()));
+            }
+            return Collections.unmodifiableMap(cleared);
+        }
         Map<DestinationField, FieldFact> facts = new EnumMap<>(DestinationField.class);
         fields.forEach((field, stamped) -> facts.put(field, stamped.fact()));
         return FieldWrites.of(modes, facts);

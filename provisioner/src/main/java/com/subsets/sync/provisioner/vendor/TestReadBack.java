@@ -26,7 +26,7 @@ import java.util.function.Supplier;
 public final class TestReadBack {
 
     /** Iterable {@code GET /api/users/byUserId} and {@code getByEmail}: at most 20 a second from one replica. */
-    public static final long ITERABLE_GAP_MS = 50;
+    public static final long ITERABLE_GAP_MS = com.subsets.sync.client.iterable.IterableUserRead.GAP_MS;
     /** BlueConic {@code GET /profiles} and {@code /profiles/{id}}: at most 10 a second from one replica. */
     public static final long BLUECONIC_GAP_MS = 100;
 
@@ -53,12 +53,11 @@ public final class TestReadBack {
     /** Iterable's {@code user} ({@code {}}, no such user: null), by userId unless the project is e-mail based and it has one. */
     public Future<JsonObject> iterableUser(String baseUrl, String apiKey, boolean emailProject, Subscriber subscriber) {
         boolean byEmail = subscriber.userId() == null || (emailProject && subscriber.email() != null);
-        String url = byEmail ? baseUrl + "/api/users/getByEmail?email=" + encode(subscriber.email())
-                : baseUrl + "/api/users/byUserId/" + encode(subscriber.userId()).replace("+", "%20");
+        String url = com.subsets.sync.client.iterable.IterableUserRead.url(baseUrl, byEmail,
+                byEmail ? subscriber.email() : subscriber.userId());
         return paced(ITERABLE_GAP_MS, () -> client.getAbs(url).putHeader("Api-Key", apiKey).timeout(timeoutMillis).send())
                 .map(response -> {
-                    JsonObject body = json(response, "Iterable");
-                    return body.getValue("user") instanceof JsonObject user ? user : null;
+                    return com.subsets.sync.client.iterable.IterableUserRead.userOf(json(response, "Iterable"));
                 });
     }
 
