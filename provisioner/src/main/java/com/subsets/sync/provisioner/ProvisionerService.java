@@ -79,6 +79,8 @@ public final class ProvisionerService {
     private Reconciler reconciler;
     private DeliveryReportConsumer reports;
     private SubscriberDeliveryConsumer deliveries;
+    private com.subsets.sync.provisioner.erasure.ErasureConsumer erasures;
+    private com.subsets.sync.provisioner.erasure.ForgetWorker forgets;
     private SegmentReader segments;
     private SegmentStore segmentStore;
     private NotificationSender notifier;
@@ -125,15 +127,26 @@ public final class ProvisionerService {
             ApiGuard.mount(router, callers(), config.http().bodyTimeout());
             ResyncStore resyncs = new ResyncStore(pool, notices);
             segmentStore = new SegmentStore(pool);
+            MembershipPublisher memberships = new MembershipPublisher(vertx, config.bootstrapServers(), config.kafkaProperties(),
+                    config.segments().topic());
             segments = new SegmentReader(vertx, segmentStore, store, sealer, new ProvisioningLock(pool), slots,
-                    new SegmentClient(client, blueConicTokens, config.vendorTimeout().toMillis()),
-                    new MembershipPublisher(vertx, config.bootstrapServers(), config.kafkaProperties(), config.segments().topic()),
+                    new SegmentClient(client, blueConicTokens, config.vendorTimeout().toMillis()), memberships,
                     new SegmentMetrics(metrics.registry()), config.segments().interval().toMillis(), config.segments().retry().toMillis(),
                     config.segments().pageSize());
             new SegmentsApi(segmentStore, config.operators(), config.segments().lookups()).mount(router);
             SubscriberDeliveryStore deliveryStore = new SubscriberDeliveryStore(pool);
+            com.subsets.sync.provisioner.erasure.ErasureStore erasureStore = new com.subsets.sync.provisioner.erasure.ErasureStore(pool);
             deliveries = new SubscriberDeliveryConsumer(vertx, config.bootstrapServers(), config.kafkaProperties(),
-                    config.deliveries().topic(), config.deliveries().groupId(), deliveryStore, provisionerMetrics);
+                    config.deliveries().topic(), config.deliveries().groupId(), deliveryStore, erasureStore, provisionerMetrics);
+            ProvisionerConfig.Erasures erasing = config.erasures();
+            erasures = new com.subsets.sync.provisioner.erasure.ErasureConsumer(vertx, config.bootstrapServers(), config.kafkaProperties(),
+                    erasing.topic(), erasing.groupId(), erasureStore, memberships::publish);
+            forgets = new com.subsets.sync.provisioner.erasure.ForgetWorker(vertx,
+                    new com.subsets.sync.provisioner.erasure.ForgetQueue(pool, erasing.forgetPerSecond(), erasing.forgetPerDay()), store,
+                    sealer, config.iterableEndpoints(), client, config.replica(), new com.subsets.sync.provisioner.erasure.ForgetWorker.Settings(
+                            erasing.forgetInterval().toMillis(), erasing.forgetRetryBase().toMillis(), erasing.forgetRetryMax().toMillis(),
+                            config.vendorTimeout().toMillis()));
+            new com.subsets.sync.provisioner.api.ErasuresApi(erasureStore, config.operators(), config.segments().lookups()).mount(router);
             new SubscriberDeliveriesApi(store, deliveryStore, resyncs, config.operators(), config.segments().lookups()).mount(router);
             new DestinationsApi(store, history, resyncs, segmentStore, new RegistrationReader(config.instanceUrls(),
                     new NotificationSettingsReader(config.notifications().allowHttp(), config.notifications().smtp() != null,
@@ -174,7 +187,8 @@ public final class ProvisionerService {
             segments.start();
             notifier.start();
             dailySummaries.start();
-            return reports.start().compose(v -> deliveries.start());
+            forgets.start();
+            return reports.start().compose(v -> deliveries.start()).compose(v -> erasures.start());
         }).onSuccess(v -> LOG.info("provisioner up on port {} (operations on {}) as replica {}", server.actualPort(),
                 operations.actualPort(), config.replica()));
     }
@@ -188,12 +202,13 @@ public final class ProvisionerService {
         });
     }
 
-    /** What it reads and writes: the reports, each kind's dead letters (replays), the segment memberships. */
+    /** What it reads and writes: the reports, each kind's dead letters (replays), the segment memberships, the trail, the erasures. */
     static TopicCheck.Expectation topics(ProvisionerConfig config) {
         List<String> required = new ArrayList<>(List.of(config.reportsTopic()));
         config.deadLetterTopics().values().stream().sorted().forEach(required::add);
         required.add(config.segments().topic());
         required.add(config.deliveries().topic());
+        required.add(config.erasures().topic());
         return new TopicCheck.Expectation("provisioner", required, List.of());
     }
 
@@ -263,8 +278,12 @@ public final class ProvisionerService {
                     if (reconciler != null) {
                         reconciler.stop();
                     }
-                    Future<Void> segmentsStopped = segments == null ? Future.succeededFuture() : segments.stop();
-                    return within(segmentsStopped, deadline, "segment reads")
+                    // The erasures first: their segment exits go out through the segment reads' producer, closed with them.
+                    Future<Void> erasuresStopped = within(erasures == null ? Future.succeededFuture() : erasures.close(), deadline,
+                            "erasures consumer")
+                            .eventually(() -> within(forgets == null ? Future.succeededFuture() : forgets.stop(), deadline, "forget worker"));
+                    return erasuresStopped.eventually(() -> within(segments == null ? Future.succeededFuture() : segments.stop(), deadline,
+                                    "segment reads"))
                             .eventually(() -> within(notifier == null ? Future.succeededFuture() : notifier.stop(), deadline,
                                     "notification sender"))
                             .eventually(() -> within(dailySummaries == null ? Future.succeededFuture() : dailySummaries.stop(), deadline,

@@ -283,7 +283,7 @@ public final class DestinationsApi {
                 return new JsonObject()
                         .put("tenantId", d.tenantId())
                         .put("destination", d.kind().wireName())
-                        .put("settings", d.settings())
+                        .put("settings", com.subsets.sync.provisioner.core.ErasureSetting.withDefault(d.settings()))
                         .put("credentialFingerprint", d.fingerprint())
                         .put("revision", d.revision())
                         .put("status", status(d, parking))

@@ -1,0 +1,63 @@
+package com.subsets.sync.provisioner.erasure;
+
+import com.subsets.sync.model.Subscriber;
+import com.subsets.sync.model.SubscriberDeliveries;
+import com.subsets.sync.provisioner.core.DestinationKind;
+import com.subsets.sync.provisioner.core.ErasureSetting;
+
+/**
+ * Where an erasure stands at one destination, from a dispatcher's answer to its erase row (the subscriber-deliveries
+ * trail, a row with an erasureId). Pure: the trail consumer turns each such row into one of these, and the store keeps
+ * it unless the destination's row already went further ({@code erasure_status_rank}).
+ *
+ * <ul>
+ *   <li>ACCEPTED, reason {@code cleared} or {@code deleted}: that status;</li>
+ *   <li>SKIPPED, reason {@code no_identifier}: no_identifier (the identity lacks the one the destination uses);
+ *   any other reason ({@code not_found}): not_found, nothing there;</li>
+ *   <li>DEAD_LETTERED: failed, with the dispatcher's reason and the vendor's words;</li>
+ *   <li>at Iterable in mode {@code forget}, a clear that left nothing of Subsets there (cleared, not_found) is queued
+ *   for Iterable's forget: forget_queued with the identifier the project identifies users by (none: no_identifier).</li>
+ * </ul>
+ *
+ * @param forgetIdentifier what {@code POST /api/users/forget} is called with (forget_queued only), else null
+ */
+public record ErasureStatus(String status, String reason, String detail, String forgetIdentifier) {
+
+    public static final String PENDING = "pending";
+    public static final String CLEARED = "cleared";
+    public static final String DELETED = "deleted";
+    public static final String NOT_FOUND = "not_found";
+    public static final String NO_IDENTIFIER = "no_identifier";
+    public static final String FAILED = "failed";
+    public static final String FORGET_QUEUED = "forget_queued";
+    public static final String FORGOTTEN = "forgotten";
+
+    /**
+     * @param mode the destination's erasure mode (clear, forget)
+     * @param iterableIdentifier how the Iterable project identifies users ({@code userId}, {@code email}); unused elsewhere
+     */
+    public static ErasureStatus of(SubscriberDeliveries.Row row, DestinationKind kind, String mode, String iterableIdentifier) {
+        ErasureStatus answered = switch (row.outcome()) {
+            case ACCEPTED -> new ErasureStatus(DELETED.equals(row.reason()) ? DELETED : CLEARED, null, null, null);
+            case SKIPPED -> new ErasureStatus(NO_IDENTIFIER.equals(row.reason()) ? NO_IDENTIFIER : NOT_FOUND, row.reason(),
+                    emptyToNull(row.detail()), null);
+            case DEAD_LETTERED -> new ErasureStatus(FAILED, row.reason(), emptyToNull(row.detail()), null);
+        };
+        boolean forgets = kind == DestinationKind.ITERABLE && ErasureSetting.FORGET.equals(mode)
+                && (answered.status.equals(CLEARED) || answered.status.equals(NOT_FOUND));
+        if (!forgets) {
+            return answered;
+        }
+        Subscriber who = row.subscriber();
+        String identifier = "email".equals(iterableIdentifier) ? who.email() : who.userId();
+        if (identifier == null) {
+            return new ErasureStatus(NO_IDENTIFIER, "no_identifier", "the Iterable project identifies users by "
+                    + ("email".equals(iterableIdentifier) ? "email" : "userId") + "; the erasure names none to forget", null);
+        }
+        return new ErasureStatus(FORGET_QUEUED, null, null, identifier);
+    }
+
+    private static String emptyToNull(String text) {
+        return text == null || text.isEmpty() ? null : text;
+    }
+}
