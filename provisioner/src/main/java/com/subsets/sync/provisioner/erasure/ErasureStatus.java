@@ -31,6 +31,8 @@ public record ErasureStatus(String status, String reason, String detail, String 
     public static final String FAILED = "failed";
     public static final String FORGET_QUEUED = "forget_queued";
     public static final String FORGOTTEN = "forgotten";
+    /** What stands for an erased identifier in a vendor's words. */
+    public static final String ERASED = "[erased]";
 
     /**
      * @param mode the destination's erasure mode (clear, forget)
@@ -40,8 +42,9 @@ public record ErasureStatus(String status, String reason, String detail, String 
         ErasureStatus answered = switch (row.outcome()) {
             case ACCEPTED -> new ErasureStatus(DELETED.equals(row.reason()) ? DELETED : CLEARED, null, null, null);
             case SKIPPED -> new ErasureStatus(NO_IDENTIFIER.equals(row.reason()) ? NO_IDENTIFIER : NOT_FOUND, row.reason(),
-                    emptyToNull(row.detail()), null);
-            case DEAD_LETTERED -> new ErasureStatus(FAILED, row.reason(), emptyToNull(row.detail()), null);
+                    scrub(row.detail(), row.subscriber().userId(), row.subscriber().email()), null);
+            case DEAD_LETTERED -> new ErasureStatus(FAILED, row.reason(),
+                    scrub(row.detail(), row.subscriber().userId(), row.subscriber().email()), null);
         };
         boolean forgets = kind == DestinationKind.ITERABLE && ErasureSetting.FORGET.equals(mode)
                 && (answered.status.equals(CLEARED) || answered.status.equals(NOT_FOUND));
@@ -57,7 +60,20 @@ public record ErasureStatus(String status, String reason, String detail, String 
         return new ErasureStatus(FORGET_QUEUED, null, null, identifier);
     }
 
-    private static String emptyToNull(String text) {
-        return text == null || text.isEmpty() ? null : text;
+    /**
+     * A vendor's words without the erased subscriber's identifiers (each replaced by {@value #ERASED}): the status row
+     * outlives the erasure, and must not keep what it erased. Null for no words.
+     */
+    public static String scrub(String words, String... identifiers) {
+        if (words == null || words.isEmpty()) {
+            return null;
+        }
+        String scrubbed = words;
+        // The longest first: a userId may be part of the e-mail address.
+        for (String identifier : java.util.Arrays.stream(identifiers).filter(i -> i != null && !i.isEmpty())
+                .sorted(java.util.Comparator.comparingInt(String::length).reversed()).toList()) {
+            scrubbed = scrubbed.replace(identifier, ERASED);
+        }
+        return scrubbed;
     }
 }

@@ -122,7 +122,7 @@ public final class ErasureStore {
                     }
                     return tx.preparedQuery("UPDATE segment_followed SET members = GREATEST(0, members - 1) WHERE tenant_id = $1 "
                                     + "AND segment_id = ANY($2)")
-                            .execute(Tuple.of(erasure.tenantId(), segments.toArray(String[]::new))).map(exits);
+                            .execute(Tuple.of(erasure.tenantId()).addArrayOfString(segments.toArray(String[]::new))).map(exits);
                 });
     }
 

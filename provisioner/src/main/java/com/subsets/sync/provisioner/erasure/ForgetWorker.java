@@ -107,7 +107,8 @@ public final class ForgetWorker {
                     .timeout(settings.timeoutMillis())
                     .sendBuffer(Buffer.buffer(new JsonObject().put(name, row.identifier()).encode()))
                     .transform(ar -> ar.succeeded() ? answered(row, ar.result())
-                            : queue.retry(row, replica, delay(row.attempt()), "unreachable", clip(ar.cause().toString())));
+                            : queue.retry(row, replica, delay(row.attempt()), "unreachable",
+                                    ErasureStatus.scrub(clip(ar.cause().toString()), row.identifier())));
         });
     }
 
@@ -117,9 +118,10 @@ public final class ForgetWorker {
             LOG.info("erasure {} of tenant {}: forgotten by Iterable", row.erasureId(), row.tenantId());
             return queue.forgotten(row, replica);
         }
-        String words = message(response);
+        // Iterable's words may name the user: kept without the identifier, and never logged.
+        String words = ErasureStatus.scrub(message(response), row.identifier());
         if (status == 400 || status == 401) {
-            LOG.warn("erasure {} of tenant {}: Iterable refused the forget ({}): {}", row.erasureId(), row.tenantId(), status, words);
+            LOG.warn("erasure {} of tenant {}: Iterable refused the forget ({})", row.erasureId(), row.tenantId(), status);
             return queue.refused(row, replica, "forget_refused_" + status, words);
         }
         return queue.retry(row, replica, delay(row.attempt()), "forget_retry_" + status, words);

@@ -31,6 +31,14 @@ class ErasureStatusTest {
     }
 
     @Test
+    void theVendorsWordsAreKeptWithoutTheErasedIdentifiers() {
+        assertThat(ErasureStatus.of(row(BOTH, Outcome.DEAD_LETTERED, "rejected_400", "profile u1@example.com (u1) is locked"),
+                DestinationKind.BLUECONIC, "clear", null).detail()).isEqualTo("profile [erased] ([erased]) is locked");
+        assertThat(ErasureStatus.scrub("", "u1")).isNull();
+        assertThat(ErasureStatus.scrub("nothing of theirs", null, "u1")).isEqualTo("nothing of theirs");
+    }
+
+    @Test
     void iterableInForgetModeQueuesTheForgetWithTheProjectsIdentifierAfterTheClear() {
         assertThat(ErasureStatus.of(row(BOTH, Outcome.ACCEPTED, "cleared", null), DestinationKind.ITERABLE, "forget", "userId"))
                 .isEqualTo(new ErasureStatus("forget_queued", null, null, "u1"));
