@@ -5,11 +5,13 @@ import com.subsets.sync.dispatch.core.Backoff;
 import com.subsets.sync.provisioner.api.ApiDocument;
 import com.subsets.sync.provisioner.api.ApiGuard;
 import com.subsets.sync.provisioner.api.DestinationsApi;
+import com.subsets.sync.provisioner.api.ErasuresApi;
 import com.subsets.sync.provisioner.api.ResyncApi;
 import com.subsets.sync.provisioner.api.SegmentsApi;
 import com.subsets.sync.provisioner.api.SubscriberDeliveriesApi;
 import com.subsets.sync.provisioner.deliveries.SubscriberDeliveryConsumer;
 import com.subsets.sync.provisioner.deliveries.SubscriberDeliveryStore;
+import com.subsets.sync.provisioner.erasure.ErasureService;
 import com.subsets.sync.provisioner.api.TestDeliveryApi;
 import com.subsets.sync.provisioner.run.ProvisioningLock;
 import com.subsets.sync.provisioner.run.RunSlots;
@@ -79,8 +81,7 @@ public final class ProvisionerService {
     private Reconciler reconciler;
     private DeliveryReportConsumer reports;
     private SubscriberDeliveryConsumer deliveries;
-    private com.subsets.sync.provisioner.erasure.ErasureConsumer erasures;
-    private com.subsets.sync.provisioner.erasure.ForgetWorker forgets;
+    private ErasureService erasures;
     private SegmentReader segments;
     private SegmentStore segmentStore;
     private NotificationSender notifier;
@@ -135,18 +136,10 @@ public final class ProvisionerService {
                     config.segments().pageSize());
             new SegmentsApi(segmentStore, config.operators(), config.segments().lookups()).mount(router);
             SubscriberDeliveryStore deliveryStore = new SubscriberDeliveryStore(pool);
-            com.subsets.sync.provisioner.erasure.ErasureStore erasureStore = new com.subsets.sync.provisioner.erasure.ErasureStore(pool);
+            erasures = new ErasureService(vertx, config, pool, store, sealer, client, memberships::publish, metrics.registry());
             deliveries = new SubscriberDeliveryConsumer(vertx, config.bootstrapServers(), config.kafkaProperties(),
-                    config.deliveries().topic(), config.deliveries().groupId(), deliveryStore, erasureStore, provisionerMetrics);
-            ProvisionerConfig.Erasures erasing = config.erasures();
-            erasures = new com.subsets.sync.provisioner.erasure.ErasureConsumer(vertx, config.bootstrapServers(), config.kafkaProperties(),
-                    erasing.topic(), erasing.groupId(), erasureStore, memberships::publish);
-            forgets = new com.subsets.sync.provisioner.erasure.ForgetWorker(vertx,
-                    new com.subsets.sync.provisioner.erasure.ForgetQueue(pool, erasing.forgetPerSecond(), erasing.forgetPerDay()), store,
-                    sealer, config.iterableEndpoints(), client, config.replica(), new com.subsets.sync.provisioner.erasure.ForgetWorker.Settings(
-                            erasing.forgetInterval().toMillis(), erasing.forgetRetryBase().toMillis(), erasing.forgetRetryMax().toMillis(),
-                            config.vendorTimeout().toMillis()));
-            new com.subsets.sync.provisioner.api.ErasuresApi(erasureStore, config.operators(), config.segments().lookups()).mount(router);
+                    config.deliveries().topic(), config.deliveries().groupId(), deliveryStore, erasures.store(), provisionerMetrics);
+            new ErasuresApi(erasures.store(), config.operators(), config.segments().lookups()).mount(router);
             new SubscriberDeliveriesApi(store, deliveryStore, resyncs, config.operators(), config.segments().lookups()).mount(router);
             new DestinationsApi(store, history, resyncs, segmentStore, new RegistrationReader(config.instanceUrls(),
                     new NotificationSettingsReader(config.notifications().allowHttp(), config.notifications().smtp() != null,
@@ -187,7 +180,6 @@ public final class ProvisionerService {
             segments.start();
             notifier.start();
             dailySummaries.start();
-            forgets.start();
             return reports.start().compose(v -> deliveries.start()).compose(v -> erasures.start());
         }).onSuccess(v -> LOG.info("provisioner up on port {} (operations on {}) as replica {}", server.actualPort(),
                 operations.actualPort(), config.replica()));
@@ -280,8 +272,7 @@ public final class ProvisionerService {
                     }
                     // The erasures first: their segment exits go out through the segment reads' producer, closed with them.
                     Future<Void> erasuresStopped = within(erasures == null ? Future.succeededFuture() : erasures.close(), deadline,
-                            "erasures consumer")
-                            .eventually(() -> within(forgets == null ? Future.succeededFuture() : forgets.stop(), deadline, "forget worker"));
+                            "erasures consumer and forget worker");
                     return erasuresStopped.eventually(() -> within(segments == null ? Future.succeededFuture() : segments.stop(), deadline,
                                     "segment reads"))
                             .eventually(() -> within(notifier == null ? Future.succeededFuture() : notifier.stop(), deadline,

@@ -244,6 +244,15 @@ class ErasuresIT {
         assertThat(badId.json().getString("code")).isEqualTo("invalid_erasure_id");
         assertThat(call(port, "GET", "/v1/tenants/er/erasures/er%201", LOOKUP, null).json().getString("code")).isEqualTo("invalid_erasure_id");
         assertThat(call(port, "GET", "/v1/tenants/er/erasures/unknown", LOOKUP, null).status()).isEqualTo(404);
+
+        // Counted: the unreadable record, the 429 retried, the 400 refused.
+        List<String> meters = call(provisioner.metricsPort(), "GET", "/metrics", null, null).body().lines().toList();
+        assertThat(meters).filteredOn(l -> l.startsWith("provisioner_erasures_records_total{") && l.contains("outcome=\"unreadable\""))
+                .singleElement().satisfies(l -> assertThat(l).endsWith(" 1.0"));
+        assertThat(meters).filteredOn(l -> l.startsWith("provisioner_erasures_forget_calls_total{") && l.contains("outcome=\"retry\""))
+                .singleElement().satisfies(l -> assertThat(l).endsWith(" 1.0"));
+        assertThat(meters).filteredOn(l -> l.startsWith("provisioner_erasures_forget_calls_total{") && l.contains("outcome=\"refused\""))
+                .singleElement().satisfies(l -> assertThat(l).endsWith(" 1.0"));
     }
 
     /**

@@ -31,6 +31,7 @@ public final class ErasureConsumer {
 
     private final Vertx vertx;
     private final ErasureStore store;
+    private final ErasureMetrics metrics;
     private final Function<List<SegmentMembership>, Future<Void>> publishExits;
     private final KafkaConsumer<String, byte[]> consumer;
     private final String topic;
@@ -42,9 +43,10 @@ public final class ErasureConsumer {
     private long commitTimer = -1;
 
     public ErasureConsumer(Vertx vertx, String bootstrapServers, Map<String, String> kafkaProperties, String topic, String groupId,
-                           ErasureStore store, Function<List<SegmentMembership>, Future<Void>> publishExits) {
+                           ErasureStore store, Function<List<SegmentMembership>, Future<Void>> publishExits, ErasureMetrics metrics) {
         this.vertx = vertx;
         this.store = store;
+        this.metrics = metrics;
         this.publishExits = publishExits;
         this.topic = topic;
         this.consumer = KafkaConsumer.create(vertx, KafkaClientConfig.consumer(bootstrapServers, kafkaProperties,
@@ -86,6 +88,7 @@ public final class ErasureConsumer {
             // Never the decoder's message: it may quote the record, and the record names the subscriber.
             LOG.warn("passing over an unreadable erasure record at {}/{}@{} ({})", record.topic(), record.partition(), record.offset(),
                     e.getClass().getSimpleName());
+            metrics.unreadable();
             done.done(record);
             applyNext();
             return;
@@ -99,6 +102,7 @@ public final class ErasureConsumer {
             if (ar.succeeded()) {
                 LOG.info("erasure {} of tenant {} recorded ({} segment exits published)", erasure.erasureId(), erasure.tenantId(),
                         ar.result());
+                metrics.recorded();
                 done.done(record);
                 applying = false;
                 applyNext();

@@ -38,12 +38,14 @@ public final class ForgetWorker {
     private final WebClient client;
     private final String replica;
     private final Settings settings;
+    private final ErasureMetrics metrics;
     private long timer = -1;
     private Future<Void> running = Future.succeededFuture();
     private boolean passing;
 
     public ForgetWorker(Vertx vertx, ForgetQueue queue, DestinationStore destinations, CredentialSealer sealer,
-                        IterableEndpoints endpoints, WebClient client, String replica, Settings settings) {
+                        IterableEndpoints endpoints, WebClient client, String replica, Settings settings, ErasureMetrics metrics) {
+        this.metrics = metrics;
         this.vertx = vertx;
         this.queue = queue;
         this.destinations = destinations;
@@ -91,6 +93,7 @@ public final class ForgetWorker {
     private Future<Void> call(ForgetQueue.Claimed row) {
         return destinations.dispatchable(row.tenantId(), DestinationKind.ITERABLE).compose(found -> {
             if (found.isEmpty() || found.get().ready() == null) {
+                metrics.refused();
                 return queue.refused(row, replica, "no_destination", "the tenant's Iterable destination is deleted or was never READY");
             }
             var ready = found.get().ready();
@@ -98,6 +101,7 @@ public final class ForgetWorker {
             try {
                 secret = sealer.open(row.tenantId(), DestinationKind.ITERABLE, ready.settings(), ready.sealed(), ready.binding());
             } catch (RuntimeException e) {
+                metrics.retried();
                 return queue.retry(row, replica, delay(row.attempt()), "credentials_unavailable",
                         "the destination's credentials cannot be opened: " + e.getClass().getSimpleName());
             }
@@ -106,24 +110,30 @@ public final class ForgetWorker {
             return client.postAbs(url).putHeader("Api-Key", secret.getString("apiKey")).putHeader("content-type", "application/json")
                     .timeout(settings.timeoutMillis())
                     .sendBuffer(Buffer.buffer(new JsonObject().put(name, row.identifier()).encode()))
-                    .transform(ar -> ar.succeeded() ? answered(row, ar.result())
-                            : queue.retry(row, replica, delay(row.attempt()), "unreachable",
-                                    ErasureStatus.scrub(clip(ar.cause().toString()), row.identifier())));
+                    .transform(ar -> ar.succeeded() ? answered(row, ar.result()) : unanswered(row, ar.cause()));
         });
+    }
+
+    private Future<Void> unanswered(ForgetQueue.Claimed row, Throwable cause) {
+        metrics.retried();
+        return queue.retry(row, replica, delay(row.attempt()), "unreachable", ErasureStatus.scrub(clip(cause.toString()), row.identifier()));
     }
 
     private Future<Void> answered(ForgetQueue.Claimed row, HttpResponse<Buffer> response) {
         int status = response.statusCode();
         if (status == 200) {
             LOG.info("erasure {} of tenant {}: forgotten by Iterable", row.erasureId(), row.tenantId());
+            metrics.forgotten();
             return queue.forgotten(row, replica);
         }
         // Iterable's words may name the user: kept without the identifier, and never logged.
         String words = ErasureStatus.scrub(message(response), row.identifier());
         if (status == 400 || status == 401) {
             LOG.warn("erasure {} of tenant {}: Iterable refused the forget ({})", row.erasureId(), row.tenantId(), status);
+            metrics.refused();
             return queue.refused(row, replica, "forget_refused_" + status, words);
         }
+        metrics.retried();
         return queue.retry(row, replica, delay(row.attempt()), "forget_retry_" + status, words);
     }
 
