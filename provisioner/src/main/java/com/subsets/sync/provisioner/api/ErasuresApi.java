@@ -1,13 +1,13 @@
 package com.subsets.sync.provisioner.api;
 
 import com.subsets.sync.provisioner.core.LookupTokens;
+import com.subsets.sync.provisioner.erasure.ErasureStatus;
 import com.subsets.sync.provisioner.erasure.ErasureStore;
 import com.subsets.sync.runtime.TokenAuthenticator;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * {@code GET /v1/tenants/{tenantId}/erasures/{erasureId}}: where an erasure (a {@code subscriber.erased} event, its
@@ -16,9 +16,6 @@ import java.util.regex.Pattern;
  * record has reached the provisioner. Mounted before {@link DestinationsApi}.
  */
 public final class ErasuresApi {
-
-    /** The contract's eventId: 1 to 128 of A-Z a-z 0-9 . _ : - (an erasure's id is its event's). */
-    private static final Pattern ERASURE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
     private final ErasureStore erasures;
     private final LookupAccess access;
@@ -40,10 +37,10 @@ public final class ErasuresApi {
         DestinationsApi.respond(ctx, c -> {
             String tenantId = DestinationsApi.tenantId(c);
             String erasureId = c.pathParam("erasureId");
-            if (!ERASURE_ID.matcher(erasureId).matches()) {
+            if (!ErasureStatus.isErasureId(erasureId)) {
                 throw new ApiException(400, "invalid_erasure_id", "erasureId must be 1 to 128 characters of A-Z a-z 0-9 . _ : - "
                         + "(the subscriber.erased event's eventId)", List.of(new com.subsets.sync.model.Violation("erasureId",
-                        "does not match " + ERASURE_ID.pattern())));
+                        "does not match " + ErasureStatus.ERASURE_ID.pattern())));
             }
             access.requireTenant(header, tenantId, "erasures");
             return erasures.find(tenantId, erasureId).compose(found -> found.isEmpty()

@@ -2,6 +2,7 @@ package com.subsets.sync.provisioner.deliveries;
 
 import com.subsets.sync.model.SubscriberDeliveries;
 import com.subsets.sync.model.Subscriber;
+import com.subsets.sync.provisioner.erasure.ErasureStatus;
 import com.subsets.sync.provisioner.erasure.ErasureStore;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -70,7 +71,10 @@ public final class DeliveryFold {
     public void add(SubscriberDeliveries record) {
         for (SubscriberDeliveries.Row row : record.rows()) {
             if (row.erasureId() != null) {
-                erasures.add(new ErasureStore.Answer(record.tenantId(), record.destination(), row));
+                // An id off the contract's rule names no erasure: passed over (never a delivery either).
+                if (ErasureStatus.isErasureId(row.erasureId())) {
+                    erasures.add(new ErasureStore.Answer(record.tenantId(), record.destination(), row));
+                }
                 continue;
             }
             String stateKey = row.stateKey(record.tenantId());

@@ -1,6 +1,7 @@
 package com.subsets.sync.provisioner.erasure;
 
 import com.subsets.sync.model.Erasure;
+import com.subsets.sync.model.EventValidator;
 import com.subsets.sync.model.SegmentMembership;
 import com.subsets.sync.provisioner.DoneOffsets;
 import com.subsets.sync.runtime.KafkaClientConfig;
@@ -84,6 +85,9 @@ public final class ErasureConsumer {
         Erasure erasure;
         try {
             erasure = Erasure.decode(record.value());
+            if (!ErasureStatus.isErasureId(erasure.erasureId()) || !EventValidator.TENANT_ID.matcher(erasure.tenantId()).matches()) {
+                throw new IllegalArgumentException("an erasure id or a tenant id off the contract's rules");
+            }
         } catch (IllegalArgumentException | NullPointerException e) {
             // Never the decoder's message: it may quote the record, and the record names the subscriber.
             LOG.warn("passing over an unreadable erasure record at {}/{}@{} ({})", record.topic(), record.partition(), record.offset(),

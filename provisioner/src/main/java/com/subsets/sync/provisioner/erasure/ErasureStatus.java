@@ -31,6 +31,9 @@ public record ErasureStatus(String status, String reason, String detail, String 
     public static final String FAILED = "failed";
     public static final String FORGET_QUEUED = "forget_queued";
     public static final String FORGOTTEN = "forgotten";
+    /** The contract's eventId, which an erasure's id is: 1 to 128 of A-Z a-z 0-9 . _ : - (bounded wherever it is read). */
+    public static final java.util.regex.Pattern ERASURE_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
     /** What stands for an erased identifier in a vendor's words. */
     public static final String ERASED = "[erased]";
 
@@ -58,6 +61,11 @@ public record ErasureStatus(String status, String reason, String detail, String 
                     + ("email".equals(iterableIdentifier) ? "email" : "userId") + "; the erasure names none to forget", null);
         }
         return new ErasureStatus(FORGET_QUEUED, null, null, identifier);
+    }
+
+    /** Whether {@code id} can be an erasure's id (the contract's eventId rule). */
+    public static boolean isErasureId(String id) {
+        return id != null && ERASURE_ID.matcher(id).matches();
     }
 
     /**

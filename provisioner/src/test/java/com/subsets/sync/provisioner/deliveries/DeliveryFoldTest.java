@@ -28,10 +28,12 @@ class DeliveryFoldTest {
         DeliveryFold fold = new DeliveryFold();
         SubscriberDeliveries.Row erased = new SubscriberDeliveries.Row(new Subscriber("u1", "u1@x.example"), Outcome.ACCEPTED, "cleared",
                 null, Map.of(DestinationField.CHURN_RISK, FieldValue.CLEAR), "er-1");
+        SubscriberDeliveries.Row unbounded = new SubscriberDeliveries.Row(new Subscriber("u3", null), Outcome.ACCEPTED, "cleared", null,
+                Map.of(), "e".repeat(129));
         fold.add(SubscriberDeliveries.decode(SubscriberDeliveries.encode("acme", "iterable", T1,
-                List.of(erased, row("u2", null, Outcome.ACCEPTED, null, "0.42")), 1 << 20).get(0)));
+                List.of(erased, row("u2", null, Outcome.ACCEPTED, null, "0.42"), unbounded), 1 << 20).get(0)));
         assertThat(fold.entries()).extracting(e -> e.subscriber.userId()).containsExactly("u2");
-        assertThat(fold.erasures()).singleElement().satisfies(a -> {
+        assertThat(fold.erasures()).as("an erasure id off the eventId rule is passed over").singleElement().satisfies(a -> {
             assertThat(a.tenantId()).isEqualTo("acme");
             assertThat(a.kind()).isEqualTo("iterable");
             assertThat(a.row().erasureId()).isEqualTo("er-1");

@@ -31,6 +31,16 @@ class ErasureStatusTest {
     }
 
     @Test
+    void anErasureIdFollowsTheContractsEventIdRule() {
+        assertThat(ErasureStatus.isErasureId("evt-2026.12:06_x")).isTrue();
+        assertThat(ErasureStatus.isErasureId("e".repeat(128))).isTrue();
+        assertThat(ErasureStatus.isErasureId("e".repeat(129))).isFalse();
+        assertThat(ErasureStatus.isErasureId("")).isFalse();
+        assertThat(ErasureStatus.isErasureId("er 1")).isFalse();
+        assertThat(ErasureStatus.isErasureId(null)).isFalse();
+    }
+
+    @Test
     void theVendorsWordsAreKeptWithoutTheErasedIdentifiers() {
         assertThat(ErasureStatus.of(row(BOTH, Outcome.DEAD_LETTERED, "rejected_400", "profile u1@example.com (u1) is locked"),
                 DestinationKind.BLUECONIC, "clear", null).detail()).isEqualTo("profile [erased] ([erased]) is locked");
