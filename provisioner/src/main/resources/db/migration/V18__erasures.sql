@@ -1,3 +1,8 @@
+-- A destination's erasure setting (issue 29): clear (the default, also for destinations registered before) or forget.
+-- Kept apart from the settings, as the test subscribers are: changing it provisions nothing again; the dispatchers
+-- read it in each destination's directory entry ("erasure").
+ALTER TABLE destination ADD COLUMN erasure text NOT NULL DEFAULT 'clear' CHECK (erasure IN ('clear', 'forget'));
+
 -- Erasures (issue 29): one row per subscriber.erased the state service applied (subsets.erasures.v1), and where it
 -- stands at each destination the tenant had registered when it arrived. Neither holds an identifier of the subscriber,
 -- except forget_identifier: what Iterable's POST /api/users/forget is called with, kept only until the call succeeded

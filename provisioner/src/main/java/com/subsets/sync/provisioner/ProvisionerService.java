@@ -145,7 +145,7 @@ public final class ProvisionerService {
                     new NotificationSettingsReader(config.notifications().allowHttp(), config.notifications().smtp() != null,
                             config.notifications().deadLettersPerHour())), sealer, runner,
                     config.iterableEndpoints(), config.operators(), config.dispatchers(), provisionerMetrics, notices, webhookSecrets,
-                    testSubscribers)
+                    testSubscribers, new com.subsets.sync.provisioner.store.ErasureModes(pool))
                     .mount(router);
             DeadLetterScan deadLetters = new DeadLetterScan(vertx, config);
             new ResyncApi(store, resyncs, deadLetters, config.deadLetterTopics(), config.replayMaxSubscribers()).mount(router);

@@ -141,8 +141,16 @@ class ErasuresIT {
                 .put("apiKey", "iterable-key-er").put("erasure", "shred").encode());
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.body()).contains("erasure").contains("clear, forget");
-        assertThat(operator(port, "GET", "/v1/tenants/er/destinations/iterable", null).json().getJsonObject("settings")
-                .getString("erasure")).isEqualTo("forget");
+        JsonObject before = operator(port, "GET", "/v1/tenants/er/destinations/iterable", null).json();
+        assertThat(before.getJsonObject("settings").getString("erasure")).isEqualTo("forget");
+        // Its own column: changing it alone is no new revision, nothing is provisioned again.
+        for (String mode : List.of("clear", "forget")) {
+            ProvisionerTestKit.Reply changed = operator(port, "PUT", "/v1/tenants/er/destinations/iterable", new JsonObject()
+                    .put("apiKey", "iterable-key-er").put("backfill", false).put("erasure", mode).encode());
+            assertThat(changed.status()).as(changed.body()).isEqualTo(200);
+            assertThat(changed.json().getJsonObject("settings").getString("erasure")).isEqualTo(mode);
+            assertThat(changed.json().getLong("revision")).isEqualTo(before.getLong("revision"));
+        }
         assertThat(operator(port, "GET", "/v1/tenants/er/destinations/blueconic", null).json().getJsonObject("settings")
                 .getString("erasure")).as("the default").isEqualTo("clear");
         JsonObject directory = call(port, "GET", "/v1/dispatch/iterable/destinations", ProvisionerTestKit.DISPATCHER_TOKEN, null).json();

@@ -1,14 +1,16 @@
 package com.subsets.sync.provisioner.core;
 
-import io.vertx.core.json.JsonObject;
+import com.subsets.sync.model.Violation;
+import java.util.List;
 import java.util.Set;
 
 /**
  * A registration's {@code "erasure": "clear" | "forget"} (issue 29): how the destination carries out a subscriber's
  * erasure. {@code clear} (the default): the five Subsets fields are cleared, no profile is ever created to do so;
  * {@code forget}: Iterable's {@code POST /api/users/forget} (the provisioner's forget queue, after the clear) or
- * BlueConic's {@code DELETE} strategy. Kept in the settings (as the fields' write modes are), so GET shows it and the
- * directory hands it to the dispatchers with the READY revision; settings stored before it carry none: clear.
+ * BlueConic's {@code DELETE} strategy. Read apart from the settings (as the test subscribers are) and kept in its own
+ * column ({@code destination.erasure}, V18): changing it provisions nothing again; GET shows it among the settings and
+ * the directory hands it to the dispatchers in each destination's entry.
  */
 public final class ErasureSetting {
 
@@ -20,19 +22,21 @@ public final class ErasureSetting {
     private ErasureSetting() {
     }
 
-    /** The body's mode: the default when absent, a violation naming the field and the allowed values otherwise. */
-    static String read(BodyRules rules) {
-        return rules.oneOf(KEY, CLEAR, MODES);
+    /** The body's mode, or its problem naming the field and the allowed values. */
+    public record Read(String mode, List<Violation> problems) {
     }
 
-    /** The mode stored settings carry (none: clear). */
-    public static String of(JsonObject settings) {
-        String mode = settings == null ? null : settings.getString(KEY);
-        return mode == null ? CLEAR : mode;
-    }
-
-    /** The settings with the mode filled in (settings stored before the setting existed have none). */
-    public static JsonObject withDefault(JsonObject settings) {
-        return settings == null || settings.containsKey(KEY) ? settings : settings.copy().put(KEY, CLEAR);
+    /** {@code present}: whether the body has the key at all (absent: the default, clear; null is a problem). */
+    public static Read read(boolean present, Object value) {
+        if (!present) {
+            return new Read(CLEAR, List.of());
+        }
+        if (value instanceof String text && MODES.contains(text)) {
+            return new Read(text, List.of());
+        }
+        String shown = value == null ? "null" : value instanceof String text
+                ? "\"" + (text.length() <= 40 ? text : text.substring(0, 40) + "…") + "\"" : String.valueOf(value);
+        return new Read(CLEAR, List.of(new Violation(KEY, "must be one of clear, forget, was " + (shown.length() <= 60 ? shown
+                : shown.substring(0, 60) + "…"))));
     }
 }

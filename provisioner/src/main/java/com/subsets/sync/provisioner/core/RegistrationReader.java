@@ -49,7 +49,7 @@ public final class RegistrationReader {
 
     private Registration iterable(JsonObject body) {
         BodyRules rules = new BodyRules(body, Set.of("apiKey", "region", "identifier", "preferUserId", "projectId", "backfill",
-                "notifications", FieldModeSettings.KEY, ErasureSetting.KEY));
+                "notifications", FieldModeSettings.KEY));
         String apiKey = rules.text("apiKey", null, API_KEY, "8 to 500 printable ASCII characters without spaces", true);
         String region = rules.oneOf("region", "us", Set.of("us", "eu"));
         String identifier = rules.oneOf("identifier", "userId", Set.of("userId", "email"));
@@ -59,10 +59,9 @@ public final class RegistrationReader {
                 ? rules.text("projectId", null, NAME, "must be 1 to 100 letters, digits, '.', '_' or '-'", false) : null;
         NotificationSettings notified = notifications.read(body.getValue("notifications"), rules::violation);
         FieldModes modes = FieldModeSettings.read(body.getValue(FieldModeSettings.KEY), rules);
-        String erasure = ErasureSetting.read(rules);
         rules.check();
         JsonObject settings = new JsonObject().put("region", region).put("identifier", identifier).put("preferUserId", preferUserId)
-                .put(FieldModeSettings.KEY, FieldModeSettings.toWire(modes)).put(ErasureSetting.KEY, erasure);
+                .put(FieldModeSettings.KEY, FieldModeSettings.toWire(modes));
         if (projectId != null) {
             settings.put("projectId", projectId);
         }
@@ -71,8 +70,7 @@ public final class RegistrationReader {
 
     private Registration blueConic(JsonObject body) {
         BodyRules rules = new BodyRules(body, Set.of("instanceUrl", "clientId", "clientSecret", "matchingProperty", "strategy",
-                "objectiveIds", "backfill", "followSegments", "followSegmentTags", "notifications", FieldModeSettings.KEY,
-                ErasureSetting.KEY));
+                "objectiveIds", "backfill", "followSegments", "followSegmentTags", "notifications", FieldModeSettings.KEY));
         String url = rules.text("instanceUrl", null, ANY_URL, "must be an https URL", false);
         String instanceUrl = null;
         if (url != null) {
@@ -92,11 +90,10 @@ public final class RegistrationReader {
         List<String> followTags = rules.texts("followSegmentTags", TAG, "must be a tag: 1 to 100 characters without control characters", 20);
         NotificationSettings notified = notifications.read(body.getValue("notifications"), rules::violation);
         FieldModes modes = FieldModeSettings.read(body.getValue(FieldModeSettings.KEY), rules);
-        String erasure = ErasureSetting.read(rules);
         rules.check();
         JsonObject settings = new JsonObject().put("instanceUrl", instanceUrl).put("clientId", clientId)
                 .put("matchingProperty", matching).put("strategy", strategy).put("objectiveIds", new JsonArray(objectives))
-                .put(FieldModeSettings.KEY, FieldModeSettings.toWire(modes)).put(ErasureSetting.KEY, erasure);
+                .put(FieldModeSettings.KEY, FieldModeSettings.toWire(modes));
         if (!followSegments.isEmpty() || !followTags.isEmpty()) {
             settings.put("followSegments", new JsonArray(followSegments)).put("followSegmentTags", new JsonArray(followTags));
         }

@@ -57,7 +57,7 @@ public final class ErasureStore {
                                 + "ON CONFLICT DO NOTHING")
                         .execute(Tuple.of(tenantId, erasure.erasureId(), erasure.erasedAt().atOffset(ZoneOffset.UTC)))
                 .compose(v -> tx.preparedQuery("INSERT INTO erasure_destination (tenant_id, erasure_id, kind, mode, status) "
-                                + "SELECT tenant_id, $2, kind, COALESCE(settings->>'erasure', 'clear'), 'pending' FROM destination "
+                                + "SELECT tenant_id, $2, kind, erasure, 'pending' FROM destination "
                                 + "WHERE tenant_id = $1 ON CONFLICT DO NOTHING")
                         .execute(Tuple.of(tenantId, erasure.erasureId())))
                 .compose(v -> deleteDeliveries(tx, tenantId, who))
@@ -144,7 +144,7 @@ public final class ErasureStore {
     private static Future<Void> answer(SqlConnection tx, Answer answer) {
         DestinationKind kind = DestinationKind.of(answer.kind()).orElse(null);
         String erasureId = answer.row().erasureId();
-        return tx.preparedQuery("SELECT COALESCE(x.mode, d.settings->>'erasure', 'clear') AS mode, d.settings->>'identifier' AS identifier "
+        return tx.preparedQuery("SELECT COALESCE(x.mode, d.erasure, 'clear') AS mode, d.settings->>'identifier' AS identifier "
                         + "FROM (SELECT 1) one LEFT JOIN destination d ON d.tenant_id = $1 AND d.kind = $3 "
                         + "LEFT JOIN erasure_destination x ON x.tenant_id = $1 AND x.erasure_id = $2 AND x.kind = $3")
                 .execute(Tuple.from(Arrays.asList(answer.tenantId(), erasureId, answer.kind())))

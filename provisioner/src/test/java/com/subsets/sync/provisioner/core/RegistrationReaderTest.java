@@ -23,33 +23,15 @@ class RegistrationReaderTest {
             allSetOrClear.put(name, new JsonObject().put("mode", "set_or_clear"));
         }
         assertThat(iterable.settings()).isEqualTo(new JsonObject().put("region", "us").put("identifier", "userId")
-                .put("preferUserId", false).put("fields", allSetOrClear).put("erasure", "clear"));
+                .put("preferUserId", false).put("fields", allSetOrClear));
         assertThat(iterable.secret()).isEqualTo(new JsonObject().put("apiKey", "0123456789abcdef"));
 
         Registration blueConic = reader.read(DestinationKind.BLUECONIC, new JsonObject().put("instanceUrl", "https://acme.blueconic.net")
                 .put("clientId", "app").put("clientSecret", "s3cret").put("objectiveIds", new JsonArray().add("marketing")));
         assertThat(blueConic.settings()).isEqualTo(new JsonObject().put("instanceUrl", "https://acme.blueconic.net")
                 .put("clientId", "app").put("matchingProperty", "email").put("strategy", "UPDATE")
-                .put("objectiveIds", new JsonArray().add("marketing")).put("fields", allSetOrClear).put("erasure", "clear"));
+                .put("objectiveIds", new JsonArray().add("marketing")).put("fields", allSetOrClear));
         assertThat(blueConic.settings().encode()).doesNotContain("s3cret");
-    }
-
-    @Test
-    void erasureIsClearOrForgetAndAnyOtherValueIsNamedWithTheAllowedOnes() {
-        Registration forget = reader.read(DestinationKind.ITERABLE, new JsonObject().put("apiKey", "0123456789abcdef").put("erasure", "forget"));
-        assertThat(forget.settings().getString("erasure")).isEqualTo("forget");
-        assertThat(ErasureSetting.of(forget.settings())).isEqualTo("forget");
-        assertThat(ErasureSetting.of(new JsonObject())).as("settings stored before the setting").isEqualTo("clear");
-        assertThat(ErasureSetting.withDefault(new JsonObject().put("region", "us")).getString("erasure")).isEqualTo("clear");
-        for (Object bad : new Object[] {"delete", "", 1, null}) {
-            assertThatThrownBy(() -> reader.read(DestinationKind.BLUECONIC, new JsonObject().put("instanceUrl", "https://acme.blueconic.net")
-                    .put("clientId", "app").put("clientSecret", "s3cret").put("erasure", bad)))
-                    .as(String.valueOf(bad))
-                    .isInstanceOfSatisfying(InvalidRegistration.class, e -> assertThat(e.violations()).singleElement().satisfies(v -> {
-                        assertThat(v.path()).isEqualTo("erasure");
-                        assertThat(v.message()).contains("clear, forget");
-                    }));
-        }
     }
 
     @Test
