@@ -59,7 +59,8 @@ public record ProvisionerConfig(
         HttpServerLimits http,
         NotificationConfig notifications,
         int replayMaxSubscribers,
-        Deliveries deliveries) {
+        Deliveries deliveries,
+        Erasures erasures) {
 
     public ProvisionerConfig {
         if (httpPort != 0 && httpPort == metricsPort) {
@@ -84,6 +85,16 @@ public record ProvisionerConfig(
      * {@code subscriber_delivery}, served by {@code GET /v1/tenants/{t}/subscribers/{id}/deliveries}.
      */
     public record Deliveries(String topic, String groupId) {
+    }
+
+    /**
+     * Erasures (issue 29): read from {@code topic} in consumer group {@code groupId}; Iterable forgets (destinations in
+     * mode forget) called at most {@code forgetPerSecond} a second and {@code forgetPerDay} per 24 hours per project,
+     * shared by every replica, the queue looked at every {@code forgetInterval}, a failed call tried again after
+     * {@code forgetRetryBase}, doubling up to {@code forgetRetryMax}.
+     */
+    public record Erasures(String topic, String groupId, int forgetPerSecond, int forgetPerDay, Duration forgetInterval,
+                           Duration forgetRetryBase, Duration forgetRetryMax) {
     }
 
     /** The variables that name tokens, each a role of its own. */
@@ -136,7 +147,17 @@ public record ProvisionerConfig(
                 // running it holds the keys in memory (about 100 bytes each: 100,000 is some 10 MB).
                 env.integer(REPLAY_MAX_SUBSCRIBERS, 100_000, 1, 1_000_000),
                 new Deliveries(env.string("PROVISIONER_DELIVERIES_TOPIC", Topics.SUBSCRIBER_DELIVERIES),
-                        env.string("PROVISIONER_DELIVERIES_GROUP_ID", "subsets-sync.provisioner.deliveries")));
+                        env.string("PROVISIONER_DELIVERIES_GROUP_ID", "subsets-sync.provisioner.deliveries")),
+                new Erasures(env.string("PROVISIONER_ERASURES_TOPIC", Topics.ERASURES),
+                        env.string("PROVISIONER_ERASURES_GROUP_ID", "subsets-sync.provisioner.erasures"),
+                        // Iterable's documented limits of POST /api/users/forget (iterable-api-v1.8.swagger.json): "Rate limit:
+                        // 3 requests/second, per project. Daily Cap: 1000 requests per 24 hour period, per project". Lower
+                        // values for tests; higher ones only earn 429s unless Iterable raised the project's limits.
+                        env.integer("PROVISIONER_FORGET_PER_SECOND", 3, 1, 100),
+                        env.integer("PROVISIONER_FORGET_PER_DAY", 1_000, 1, 1_000_000),
+                        env.millis("PROVISIONER_FORGET_INTERVAL_MS", Duration.ofMillis(250), Duration.ofMillis(10), Duration.ofMinutes(10)),
+                        env.millis("PROVISIONER_FORGET_RETRY_BASE_MS", Duration.ofSeconds(5), Duration.ofMillis(10), Duration.ofHours(1)),
+                        env.millis("PROVISIONER_FORGET_RETRY_MAX_MS", Duration.ofHours(1), Duration.ofMillis(10), Duration.ofDays(1))));
     }
 
     /** PostgreSQL, TLS included: {@code PROVISIONER_DB_SSLMODE} (verify-full in production) and its root certificate. */
@@ -269,6 +290,6 @@ public record ProvisionerConfig(
         return new ProvisionerConfig(httpHost, port, operators, dispatchers, database, secrets, instanceUrls, iterableEndpoints,
                 sweepInterval, vendorTimeout, vendorAttempts, runRetryBase, runRetryMax, replica, bootstrapServers, reportsTopic,
                 reportsGroupId, reportsReplayWindow, kafkaProperties, shutdownTimeout, deadLetterTopics, stateTopic, segments, metricsPort, http,
-                notifications, replayMaxSubscribers, deliveries);
+                notifications, replayMaxSubscribers, deliveries, erasures);
     }
 }

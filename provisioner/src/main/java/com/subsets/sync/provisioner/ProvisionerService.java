@@ -5,11 +5,13 @@ import com.subsets.sync.dispatch.core.Backoff;
 import com.subsets.sync.provisioner.api.ApiDocument;
 import com.subsets.sync.provisioner.api.ApiGuard;
 import com.subsets.sync.provisioner.api.DestinationsApi;
+import com.subsets.sync.provisioner.api.ErasuresApi;
 import com.subsets.sync.provisioner.api.ResyncApi;
 import com.subsets.sync.provisioner.api.SegmentsApi;
 import com.subsets.sync.provisioner.api.SubscriberDeliveriesApi;
 import com.subsets.sync.provisioner.deliveries.SubscriberDeliveryConsumer;
 import com.subsets.sync.provisioner.deliveries.SubscriberDeliveryStore;
+import com.subsets.sync.provisioner.erasure.ErasureService;
 import com.subsets.sync.provisioner.api.TestDeliveryApi;
 import com.subsets.sync.provisioner.run.ProvisioningLock;
 import com.subsets.sync.provisioner.run.RunSlots;
@@ -80,6 +82,7 @@ public final class ProvisionerService {
     private Reconciler reconciler;
     private DeliveryReportConsumer reports;
     private SubscriberDeliveryConsumer deliveries;
+    private ErasureService erasures;
     private SegmentReader segments;
     private SegmentStore segmentStore;
     private NotificationSender notifier;
@@ -127,21 +130,24 @@ public final class ProvisionerService {
             ApiGuard.mount(router, callers(), config.http().bodyTimeout());
             ResyncStore resyncs = new ResyncStore(pool, notices);
             segmentStore = new SegmentStore(pool);
+            MembershipPublisher memberships = new MembershipPublisher(vertx, config.bootstrapServers(), config.kafkaProperties(),
+                    config.segments().topic());
             segments = new SegmentReader(vertx, segmentStore, store, sealer, new ProvisioningLock(pool), slots,
-                    new SegmentClient(client, blueConicTokens, config.vendorTimeout().toMillis()),
-                    new MembershipPublisher(vertx, config.bootstrapServers(), config.kafkaProperties(), config.segments().topic()),
+                    new SegmentClient(client, blueConicTokens, config.vendorTimeout().toMillis()), memberships,
                     new SegmentMetrics(metrics.registry()), config.segments().interval().toMillis(), config.segments().retry().toMillis(),
                     config.segments().pageSize());
             new SegmentsApi(segmentStore, config.operators(), config.segments().lookups()).mount(router);
             SubscriberDeliveryStore deliveryStore = new SubscriberDeliveryStore(pool);
+            erasures = new ErasureService(vertx, config, pool, store, sealer, client, memberships::publish, metrics.registry());
             deliveries = new SubscriberDeliveryConsumer(vertx, config.bootstrapServers(), config.kafkaProperties(),
-                    config.deliveries().topic(), config.deliveries().groupId(), deliveryStore, provisionerMetrics);
+                    config.deliveries().topic(), config.deliveries().groupId(), deliveryStore, erasures.store(), provisionerMetrics);
+            new ErasuresApi(erasures.store(), config.operators(), config.segments().lookups()).mount(router);
             new SubscriberDeliveriesApi(store, deliveryStore, resyncs, config.operators(), config.segments().lookups()).mount(router);
             new DestinationsApi(store, history, resyncs, segmentStore, new RegistrationReader(config.instanceUrls(),
                     new NotificationSettingsReader(config.notifications().allowHttp(), config.notifications().smtp() != null,
                             config.notifications().deadLettersPerHour())), sealer, runner,
                     config.iterableEndpoints(), config.operators(), config.dispatchers(), provisionerMetrics, notices, webhookSecrets,
-                    testSubscribers)
+                    testSubscribers, new com.subsets.sync.provisioner.store.ErasureModes(pool))
                     .mount(router);
             DeadLetterScan deadLetters = new DeadLetterScan(vertx, config);
             new ResyncApi(store, resyncs, deadLetters, config.deadLetterTopics(), config.replayMaxSubscribers()).mount(router);
@@ -176,7 +182,7 @@ public final class ProvisionerService {
             segments.start();
             notifier.start();
             dailySummaries.start();
-            return reports.start().compose(v -> deliveries.start());
+            return reports.start().compose(v -> deliveries.start()).compose(v -> erasures.start());
         }).onSuccess(v -> LOG.info("provisioner up on port {} (operations on {}) as replica {}", server.actualPort(),
                 operations.actualPort(), config.replica()));
     }
@@ -190,12 +196,13 @@ public final class ProvisionerService {
         });
     }
 
-    /** What it reads and writes: the reports, each kind's dead letters (replays), the segment memberships. */
+    /** What it reads and writes: the reports, each kind's dead letters (replays), the segment memberships, the trail, the erasures. */
     static TopicCheck.Expectation topics(ProvisionerConfig config) {
         List<String> required = new ArrayList<>(List.of(config.reportsTopic()));
         config.deadLetterTopics().values().stream().sorted().forEach(required::add);
         required.add(config.segments().topic());
         required.add(config.deliveries().topic());
+        required.add(config.erasures().topic());
         return new TopicCheck.Expectation("provisioner", required, List.of());
     }
 
@@ -265,8 +272,11 @@ public final class ProvisionerService {
                     if (reconciler != null) {
                         reconciler.stop();
                     }
-                    Future<Void> segmentsStopped = segments == null ? Future.succeededFuture() : segments.stop();
-                    return within(segmentsStopped, deadline, "segment reads")
+                    // The erasures first: their segment exits go out through the segment reads' producer, closed with them.
+                    Future<Void> erasuresStopped = within(erasures == null ? Future.succeededFuture() : erasures.close(), deadline,
+                            "erasures consumer and forget worker");
+                    return erasuresStopped.eventually(() -> within(segments == null ? Future.succeededFuture() : segments.stop(), deadline,
+                                    "segment reads"))
                             .eventually(() -> within(notifier == null ? Future.succeededFuture() : notifier.stop(), deadline,
                                     "notification sender"))
                             .eventually(() -> within(dailySummaries == null ? Future.succeededFuture() : dailySummaries.stop(), deadline,

@@ -35,9 +35,10 @@ class ProvisionerHttpLimitsIT {
     void start(PostgresService postgres, KafkaService kafka) throws Exception {
         vertx = io.vertx.core.Vertx.vertx();
         kafka.createTopics(1, "http-limits-it.reports");
-        // Readiness needs every topic it uses (the default dead-letter, segment and subscriber-deliveries topics here).
+        // Readiness needs every topic it uses (the default dead-letter, segment, subscriber-deliveries and erasures topics here).
         kafka.createTopics(1, com.subsets.sync.model.Topics.deadLetter("iterable"), com.subsets.sync.model.Topics.deadLetter("blueconic"),
-                com.subsets.sync.model.Topics.SEGMENT_MEMBERSHIPS, com.subsets.sync.model.Topics.SUBSCRIBER_DELIVERIES);
+                com.subsets.sync.model.Topics.SEGMENT_MEMBERSHIPS, com.subsets.sync.model.Topics.SUBSCRIBER_DELIVERIES,
+                com.subsets.sync.model.Topics.ERASURES);
         Map<String, String> env = ProvisionerTestKit.env(postgres.createDatabase("http_limits_it"), kafka, 1, "http-limits-it.reports");
         Path keys = Files.createTempFile("encryption-keys", "");
         Files.writeString(keys, env.remove("PROVISIONER_ENCRYPTION_KEYS") + "\n");

@@ -71,6 +71,7 @@ class ProvisionerOpenApiAgreementIT {
     private static final String DESTINATION = "/v1/tenants/{tenantId}/destinations/{kind}";
     private static final String SEGMENTS = "/v1/tenants/{tenantId}/subscribers/{subscriber}/segments";
     private static final String DELIVERIES = "/v1/tenants/{tenantId}/subscribers/{subscriber}/deliveries";
+    private static final String ERASURE = "/v1/tenants/{tenantId}/erasures/{erasureId}";
     private static final String DIRECTORY = "/v1/dispatch/{kind}/destinations";
     private static final String PARKING = "/v1/dispatch/{kind}/parkings/{tenantId}";
     private static final String PROGRESS = "/v1/dispatch/{kind}/resyncs/{id}";
@@ -101,7 +102,7 @@ class ProvisionerOpenApiAgreementIT {
         blueConic = new BlueConicSimulator(vertx);
         blueConic.start("127.0.0.1", 0).await(10, TimeUnit.SECONDS);
         kafka.createTopics(1, "openapi-it.reports", "openapi-it.down.reports", "openapi-it.dlq.blueconic", "openapi-it.segments",
-                "openapi-it.deliveries");
+                "openapi-it.deliveries", "openapi-it.erasures");
         kafka.createTopics(1, DLQ);
         db = postgres.createDatabase("openapi_it");
         // A statement waiting longer than this for a lock is refused: how the 500s below are produced.
@@ -124,6 +125,7 @@ class ProvisionerOpenApiAgreementIT {
         env.put("PROVISIONER_BLUECONIC_DEAD_LETTER_TOPIC", "openapi-it.dlq.blueconic");
         env.put("PROVISIONER_SEGMENTS_TOPIC", "openapi-it.segments");
         env.put("PROVISIONER_DELIVERIES_TOPIC", "openapi-it.deliveries");
+        env.put("PROVISIONER_ERASURES_TOPIC", "openapi-it.erasures");
         // Never created: a DONE test delivery's state cannot be read, how its 503 state_unavailable is produced.
         env.put("PROVISIONER_STATE_TOPIC", "openapi-it.no-state");
         env.put("PROVISIONER_SEGMENTS_INTERVAL_MS", "3600000");
@@ -197,7 +199,7 @@ class ProvisionerOpenApiAgreementIT {
 
     @Test
     void everyDocumentedResponseIsProducedInItsDocumentedShape() {
-        assertThat(DOCUMENT.responses()).hasSize(119 + 20 + 8 + 9);
+        assertThat(DOCUMENT.responses()).hasSize(119 + 20 + 8 + 9 + 7);
         assertThat(DOCUMENT.disagreements(producers())).as("document and service disagree").isEmpty();
     }
 
@@ -358,6 +360,23 @@ class ProvisionerOpenApiAgreementIT {
                 () -> answer(call(port, "GET", "/v1/tenants/steady/subscribers/u-1/deliveries", LOOKUP_TOKEN, null)));
         p.put("GET " + DELIVERIES + " 500 internal_error", () -> locked(() -> operator("GET", story, null)));
         p.put("GET " + DELIVERIES + " 503 unavailable", () -> answer(call(down.port(), "GET", story, LOOKUP_TOKEN, null)));
+
+        // An erasure as the erasures consumer and the dispatchers' answers leave it (every part of a status non-null).
+        String erasure = "/v1/tenants/acme/erasures/er-1";
+        p.put("GET " + ERASURE + " 200", () -> {
+            sql(db, "INSERT INTO erasure (tenant_id, erasure_id, erased_at) VALUES ('acme', 'er-1', now() - interval '1 minute') "
+                    + "ON CONFLICT DO NOTHING");
+            sql(db, "INSERT INTO erasure_destination (tenant_id, erasure_id, kind, mode, status, reason, detail) VALUES "
+                    + "('acme', 'er-1', 'blueconic', 'forget', 'failed', 'unauthorized', 'invalid_client') ON CONFLICT DO NOTHING");
+            return answer(call(port, "GET", erasure, LOOKUP_TOKEN, null));
+        });
+        p.put("GET " + ERASURE + " 400 invalid_tenant_id", () -> answer(operator("GET", "/v1/tenants/ACME/erasures/er-1", null)));
+        p.put("GET " + ERASURE + " 400 invalid_erasure_id",
+                () -> answer(operator("GET", "/v1/tenants/acme/erasures/" + "e".repeat(129), null)));
+        p.put("GET " + ERASURE + " 401 unauthorized", () -> answer(call(port, "GET", erasure, DISPATCHER_TOKEN, null)));
+        p.put("GET " + ERASURE + " 404 not_found", () -> answer(call(port, "GET", "/v1/tenants/acme/erasures/er-unknown", LOOKUP_TOKEN, null)));
+        p.put("GET " + ERASURE + " 500 internal_error", () -> locked(() -> operator("GET", erasure, null)));
+        p.put("GET " + ERASURE + " 503 unavailable", () -> answer(call(down.port(), "GET", erasure, LOOKUP_TOKEN, null)));
 
         String directory = "/v1/dispatch/iterable/destinations";
         p.put("GET " + DIRECTORY + " 200", () -> answer(dispatcher("GET", directory, null)));

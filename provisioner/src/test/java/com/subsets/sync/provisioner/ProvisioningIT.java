@@ -172,7 +172,7 @@ class ProvisioningIT {
             everyFieldSetOrClear.put(field.iterableName(), new JsonObject().put("mode", "set_or_clear"));
         }
         assertThat(view.getJsonObject("settings")).isEqualTo(new JsonObject().put("region", "eu").put("identifier", "userId")
-                .put("preferUserId", false).put("fields", everyFieldSetOrClear));
+                .put("preferUserId", false).put("fields", everyFieldSetOrClear).put("erasure", "clear"));
         assertThat(calls(project.calls(), "POST", "/bulkUpdate")).isEqualTo(1);
 
         var again = operator(port, "POST", path("it-scratch", "iterable") + "/provision", null).json();

@@ -66,9 +66,10 @@ class ReplicasIT {
         db = postgres.createDatabase("replicas_it");
         String reports = "replicas-it-" + (++run) + ".reports";
         kafka.createTopics(1, reports);
-        // Readiness needs every topic it uses (the default dead-letter, segment and subscriber-deliveries topics here).
+        // Readiness needs every topic it uses (the default dead-letter, segment, subscriber-deliveries and erasures topics here).
         kafka.createTopics(1, com.subsets.sync.model.Topics.deadLetter("iterable"), com.subsets.sync.model.Topics.deadLetter("blueconic"),
-                com.subsets.sync.model.Topics.SEGMENT_MEMBERSHIPS, com.subsets.sync.model.Topics.SUBSCRIBER_DELIVERIES);
+                com.subsets.sync.model.Topics.SEGMENT_MEMBERSHIPS, com.subsets.sync.model.Topics.SUBSCRIBER_DELIVERIES,
+                com.subsets.sync.model.Topics.ERASURES);
         env = ProvisionerTestKit.env(db, kafka, iterable.port(), reports);
     }
 

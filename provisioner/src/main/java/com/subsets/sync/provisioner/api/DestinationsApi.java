@@ -3,6 +3,7 @@ package com.subsets.sync.provisioner.api;
 import com.subsets.sync.model.EventValidator;
 import com.subsets.sync.provisioner.IterableEndpoints;
 import com.subsets.sync.provisioner.core.DestinationKind;
+import com.subsets.sync.provisioner.core.ErasureSetting;
 import com.subsets.sync.provisioner.core.Fingerprint;
 import com.subsets.sync.provisioner.core.Registration;
 import com.subsets.sync.provisioner.core.RegistrationReader;
@@ -16,6 +17,7 @@ import com.subsets.sync.provisioner.run.ProvisioningRunner;
 import com.subsets.sync.provisioner.run.RunResult;
 import com.subsets.sync.provisioner.store.DeliveryHistoryStore;
 import com.subsets.sync.provisioner.store.DestinationStore;
+import com.subsets.sync.provisioner.store.ErasureModes;
 import com.subsets.sync.provisioner.segments.SegmentStore;
 import com.subsets.sync.provisioner.store.ResyncStore;
 import com.subsets.sync.provisioner.store.StoredDestination;
@@ -59,13 +61,15 @@ public final class DestinationsApi {
     private final NotificationStore notifications;
     private final WebhookSecrets webhookSecrets;
     private final com.subsets.sync.provisioner.store.TestSubscriberStore testSubscribers;
+    private final ErasureModes erasureModes;
 
     public DestinationsApi(DestinationStore store, DeliveryHistoryStore history, ResyncStore resyncs, SegmentStore segments,
                            RegistrationReader reader, CredentialSealer secrets,
                            ProvisioningRunner runner, IterableEndpoints endpoints, TokenAuthenticator operators,
                            java.util.Map<DestinationKind, TokenAuthenticator> dispatchers, ProvisionerMetrics metrics,
                            NotificationStore notifications, WebhookSecrets webhookSecrets,
-                           com.subsets.sync.provisioner.store.TestSubscriberStore testSubscribers) {
+                           com.subsets.sync.provisioner.store.TestSubscriberStore testSubscribers, ErasureModes erasureModes) {
+        this.erasureModes = erasureModes;
         this.notifications = notifications;
         this.testSubscribers = testSubscribers;
         this.webhookSecrets = webhookSecrets;
@@ -160,22 +164,27 @@ public final class DestinationsApi {
         // The saved test subscribers are read apart from the rest (RegistrationReader), their problems reported with its.
         com.subsets.sync.provisioner.core.TestSubscribers.Read tests =
                 com.subsets.sync.provisioner.core.TestSubscribers.saved(registered.remove("testSubscribers"));
+        // So is the erasure setting (its own column: changing it provisions nothing again).
+        ErasureSetting.Read erasure = ErasureSetting.read(registered.containsKey(ErasureSetting.KEY), registered.remove(ErasureSetting.KEY));
+        List<com.subsets.sync.model.Violation> apart = new java.util.ArrayList<>(tests.problems());
+        apart.addAll(erasure.problems());
         Registration registration;
         try {
             registration = reader.read(kind, registered);
         } catch (com.subsets.sync.provisioner.core.InvalidRegistration invalid) {
             List<com.subsets.sync.model.Violation> all = new java.util.ArrayList<>(invalid.violations());
-            all.addAll(tests.problems());
+            all.addAll(apart);
             throw new com.subsets.sync.provisioner.core.InvalidRegistration(all);
         }
-        if (!tests.problems().isEmpty()) {
-            throw new com.subsets.sync.provisioner.core.InvalidRegistration(tests.problems());
+        if (!apart.isEmpty()) {
+            throw new com.subsets.sync.provisioner.core.InvalidRegistration(apart);
         }
         SecretBox.Sealed sealed = secrets.seal(tenantId, kind, registration.settings(), registration.secret());
         String fingerprint = Fingerprint.of(registration.secret().getString(registration.secret().fieldNames().iterator().next()));
         return store.register(tenantId, kind, registration.settings(), sealed, fingerprint, registration.backfill())
                 .compose(change -> saveNotifications(tenantId, kind, registration.notifications()).map(change))
                 .compose(change -> testSubscribers.save(tenantId, kind, tests.subscribers()).map(change))
+                .compose(change -> erasureModes.save(tenantId, kind, erasure.mode()).map(change))
                 .compose(change -> {
             LOG.info("tenant {} {} destination {}", tenantId, kind.wireName(), change.name().toLowerCase(Locale.ROOT));
             if (change != DestinationStore.Change.UNCHANGED) {
@@ -268,6 +277,7 @@ public final class DestinationsApi {
         return store.find(tenantId, kind).compose(found -> {
             StoredDestination d = found.orElseThrow(() -> notRegistered(tenantId, kind));
             return notifications.find(tenantId, kind).compose(notified -> testSubscribers.find(tenantId, kind).compose(tests ->
+                    erasureModes.find(tenantId, kind).compose(erasure ->
                     store.ledger(tenantId, kind).compose(ledger -> resyncs.parking(tenantId, kind).compose(parking ->
                     (kind == DestinationKind.BLUECONIC ? segments.followed(tenantId) : Future.succeededFuture(
                             List.<SegmentStore.Followed>of())).map(followed -> {
@@ -283,7 +293,7 @@ public final class DestinationsApi {
                 return new JsonObject()
                         .put("tenantId", d.tenantId())
                         .put("destination", d.kind().wireName())
-                        .put("settings", d.settings())
+                        .put("settings", d.settings().copy().put(ErasureSetting.KEY, erasure))
                         .put("credentialFingerprint", d.fingerprint())
                         .put("revision", d.revision())
                         .put("status", status(d, parking))
@@ -296,7 +306,7 @@ public final class DestinationsApi {
                         .put("segments", kind == DestinationKind.BLUECONIC ? segmentsView(followed) : null)
                         .put("notifications", notified.map(NotificationStore.Stored::view).orElse(null))
                         .put("testSubscribers", com.subsets.sync.provisioner.core.TestSubscribers.json(tests));
-            })))));
+            }))))));
         });
     }
 
@@ -341,7 +351,7 @@ public final class DestinationsApi {
                     unavailable.add(d.tenantId());
                     continue;
                 }
-                destinations.put(d.tenantId(), entries.entry(d.tenantId(), kind, d.ready().settings(), secret));
+                destinations.put(d.tenantId(), entries.entry(d.tenantId(), kind, d.ready().settings(), secret, d.erasure()));
             }
             return new Reply(200, new JsonObject().put("destination", kind.wireName()).put("destinations", destinations)
                     .put("registered", registered).put("unavailable", unavailable).mergeIn(control));

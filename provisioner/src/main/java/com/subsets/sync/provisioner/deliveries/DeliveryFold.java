@@ -2,7 +2,11 @@ package com.subsets.sync.provisioner.deliveries;
 
 import com.subsets.sync.model.SubscriberDeliveries;
 import com.subsets.sync.model.Subscriber;
+import com.subsets.sync.provisioner.erasure.ErasureStatus;
+import com.subsets.sync.provisioner.erasure.ErasureStore;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -60,11 +64,19 @@ public final class DeliveryFold {
     }
 
     private final Map<String, Entry> entries = new LinkedHashMap<>();
+    private final List<ErasureStore.Answer> erasures = new ArrayList<>();
     private int rows;
 
-    /** Folds one record's rows in. */
+    /** Folds one record's rows in; a row that carried out an erasure is no delivery: it is kept apart, as the erasure's answer. */
     public void add(SubscriberDeliveries record) {
         for (SubscriberDeliveries.Row row : record.rows()) {
+            if (row.erasureId() != null) {
+                // An id off the contract's rule names no erasure: passed over (never a delivery either).
+                if (ErasureStatus.isErasureId(row.erasureId())) {
+                    erasures.add(new ErasureStore.Answer(record.tenantId(), record.destination(), row));
+                }
+                continue;
+            }
             String stateKey = row.stateKey(record.tenantId());
             entries.computeIfAbsent(record.tenantId() + '\n' + record.destination() + '\n' + stateKey,
                     k -> new Entry(record.tenantId(), record.destination(), stateKey)).add(record.at(), row);
@@ -84,5 +96,10 @@ public final class DeliveryFold {
 
     public boolean isEmpty() {
         return entries.isEmpty();
+    }
+
+    /** The erase rows' answers, in the order read (each becomes its erasure's status at the destination, never a row here). */
+    public List<ErasureStore.Answer> erasures() {
+        return erasures;
     }
 }

@@ -3,6 +3,7 @@ package com.subsets.sync.provisioner.deliveries;
 import com.subsets.sync.model.SubscriberDeliveries;
 import com.subsets.sync.provisioner.DoneOffsets;
 import com.subsets.sync.provisioner.ProvisionerMetrics;
+import com.subsets.sync.provisioner.erasure.ErasureStore;
 import com.subsets.sync.runtime.KafkaClientConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -19,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * Folds the dispatchers' answer records ({@link SubscriberDeliveries}) into {@code subscriber_delivery}: the records
  * taken since the last write are folded ({@link DeliveryFold}: one row per subscriber and destination) and upserted in
  * one statement, one batch at a time; offsets are committed (on a timer) only after their batch is written. A record
- * that cannot be read is logged and passed over; a write that fails is tried again with backoff until it succeeds,
+ * that cannot be read is logged and passed over; a row that carried out an erasure (its erasureId set) is written as that
+ * erasure's status at the destination ({@link ErasureStore#answers}), never as a delivery; a write that fails is tried again with backoff until it succeeds,
  * with the partitions paused once the queue reaches its bound (the consumer keeps polling, so it stays in its group).
  */
 public final class SubscriberDeliveryConsumer {
@@ -34,6 +36,7 @@ public final class SubscriberDeliveryConsumer {
 
     private final Vertx vertx;
     private final SubscriberDeliveryStore store;
+    private final ErasureStore erasures;
     private final ProvisionerMetrics metrics;
     private final KafkaConsumer<String, byte[]> consumer;
     private final String topic;
@@ -44,9 +47,10 @@ public final class SubscriberDeliveryConsumer {
     private long commitTimer = -1;
 
     public SubscriberDeliveryConsumer(Vertx vertx, String bootstrapServers, Map<String, String> kafkaProperties, String topic,
-                                      String groupId, SubscriberDeliveryStore store, ProvisionerMetrics metrics) {
+                                      String groupId, SubscriberDeliveryStore store, ErasureStore erasures, ProvisionerMetrics metrics) {
         this.vertx = vertx;
         this.store = store;
+        this.erasures = erasures;
         this.metrics = metrics;
         this.topic = topic;
         this.consumer = KafkaConsumer.create(vertx, KafkaClientConfig.consumer(bootstrapServers, kafkaProperties,
@@ -93,7 +97,7 @@ public final class SubscriberDeliveryConsumer {
                 metrics.subscriberDeliveryUnreadable();
             }
         }
-        if (fold.isEmpty()) {
+        if (fold.isEmpty() && fold.erasures().isEmpty()) {
             batch.forEach(done::done);
             writeNext();
             return;
@@ -104,7 +108,10 @@ public final class SubscriberDeliveryConsumer {
 
     private void write(DeliveryFold fold, List<KafkaConsumerRecord<String, byte[]>> batch, int attempt) {
         long started = System.nanoTime();
-        store.upsert(fold).onComplete(ar -> {
+        Future<Integer> written = fold.isEmpty() ? Future.succeededFuture(0) : store.upsert(fold);
+        // Both are idempotent: a batch tried again writes the same rows, and an erasure's status never goes back.
+        written.compose(n -> fold.erasures().isEmpty() ? Future.succeededFuture(n)
+                : erasures.answers(fold.erasures()).map(n)).onComplete(ar -> {
             if (ar.succeeded()) {
                 metrics.subscriberDeliveries(batch.size(), fold.rows(), ar.result(), System.nanoTime() - started);
                 batch.forEach(done::done);

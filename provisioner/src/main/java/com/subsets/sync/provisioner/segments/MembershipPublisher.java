@@ -31,7 +31,7 @@ public final class MembershipPublisher {
      * Completes once Kafka has every one of them; fails with reason {@code publish_failed} if the topic is not there (a
      * single metadata wait, not one per change) or any change was refused: the read then publishes them again.
      */
-    Future<Void> publish(List<SegmentMembership> changes) {
+    public Future<Void> publish(List<SegmentMembership> changes) {
         return producer.partitionsFor(topic)
                 .recover(e -> Future.failedFuture(new SegmentReadException("publish_failed",
                         "Kafka topic " + topic + " is not available: " + e.getMessage())))

@@ -105,7 +105,7 @@ public final class DestinationStore {
      * if one ever became READY (a changed revision being provisioned does not take the last READY one away).
      */
     public Future<List<Dispatchable>> dispatchable(DestinationKind kind) {
-        return pool.preparedQuery("SELECT d.tenant_id, r.revision, r.settings, r.secret_key_id, r.secret_nonce, r.secret_sealed, "
+        return pool.preparedQuery("SELECT d.tenant_id, d.erasure, r.revision, r.settings, r.secret_key_id, r.secret_nonce, r.secret_sealed, "
                         + "r.secret_binding "
                         + "FROM destination d LEFT JOIN destination_ready r ON r.tenant_id = d.tenant_id AND r.kind = d.kind "
                         + "WHERE d.kind = $1 ORDER BY d.tenant_id")
@@ -113,8 +113,8 @@ public final class DestinationStore {
                 .map(rows -> {
                     List<Dispatchable> out = new ArrayList<>();
                     for (Row r : rows) {
-                        out.add(r.getValue("revision") == null ? new Dispatchable(r.getString("tenant_id"), kind, null)
-                                : new Dispatchable(r.getString("tenant_id"), kind, readyRevision(r)));
+                        out.add(new Dispatchable(r.getString("tenant_id"), kind, r.getValue("revision") == null ? null : readyRevision(r),
+                                r.getString("erasure")));
                     }
                     return out;
                 });
@@ -130,8 +130,8 @@ public final class DestinationStore {
      * (a segment read's lock connection); empty when the tenant has no such destination.
      */
     public Future<Optional<Dispatchable>> dispatchable(SqlClient client, String tenantId, DestinationKind kind) {
-        return client.preparedQuery("SELECT d.tenant_id, r.revision, r.settings, r.secret_key_id, r.secret_nonce, r.secret_sealed, "
-                        + "r.secret_binding "
+        return client.preparedQuery("SELECT d.tenant_id, d.erasure, r.revision, r.settings, r.secret_key_id, r.secret_nonce, "
+                        + "r.secret_sealed, r.secret_binding "
                         + "FROM destination d LEFT JOIN destination_ready r ON r.tenant_id = d.tenant_id AND r.kind = d.kind "
                         + "WHERE d.tenant_id = $1 AND d.kind = $2")
                 .execute(Tuple.of(tenantId, kind.wireName()))
@@ -140,12 +140,19 @@ public final class DestinationStore {
                         return Optional.empty();
                     }
                     Row r = rows.iterator().next();
-                    return Optional.of(new Dispatchable(tenantId, kind, r.getValue("revision") == null ? null : readyRevision(r)));
+                    return Optional.of(new Dispatchable(tenantId, kind, r.getValue("revision") == null ? null : readyRevision(r),
+                            r.getString("erasure")));
                 });
     }
 
-    /** A registered tenant's destination and its last READY revision, or null when none was ever READY. */
-    public record Dispatchable(String tenantId, DestinationKind kind, ReadyRevision ready) {
+    /**
+     * A registered tenant's destination and its last READY revision, or null when none was ever READY; its erasure
+     * setting ({@code destination.erasure}, V18; clear where it was not read).
+     */
+    public record Dispatchable(String tenantId, DestinationKind kind, ReadyRevision ready, String erasure) {
+        public Dispatchable(String tenantId, DestinationKind kind, ReadyRevision ready) {
+            this(tenantId, kind, ready, com.subsets.sync.provisioner.core.ErasureSetting.CLEAR);
+        }
     }
 
     /** A revision that became READY: its settings and its credentials, still sealed ({@code binding}: how). */

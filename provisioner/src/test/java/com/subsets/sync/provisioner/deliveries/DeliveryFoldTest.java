@@ -24,6 +24,24 @@ class DeliveryFoldTest {
     }
 
     @Test
+    void anEraseRowsAnswerIsKeptApartAndNeverADelivery() {
+        DeliveryFold fold = new DeliveryFold();
+        SubscriberDeliveries.Row erased = new SubscriberDeliveries.Row(new Subscriber("u1", "u1@x.example"), Outcome.ACCEPTED, "cleared",
+                null, Map.of(DestinationField.CHURN_RISK, FieldValue.CLEAR), "er-1");
+        SubscriberDeliveries.Row unbounded = new SubscriberDeliveries.Row(new Subscriber("u3", null), Outcome.ACCEPTED, "cleared", null,
+                Map.of(), "e".repeat(129));
+        fold.add(SubscriberDeliveries.decode(SubscriberDeliveries.encode("acme", "iterable", T1,
+                List.of(erased, row("u2", null, Outcome.ACCEPTED, null, "0.42"), unbounded), 1 << 20).get(0)));
+        assertThat(fold.entries()).extracting(e -> e.subscriber.userId()).containsExactly("u2");
+        assertThat(fold.erasures()).as("an erasure id off the eventId rule is passed over").singleElement().satisfies(a -> {
+            assertThat(a.tenantId()).isEqualTo("acme");
+            assertThat(a.kind()).isEqualTo("iterable");
+            assertThat(a.row().erasureId()).isEqualTo("er-1");
+            assertThat(a.row().reason()).isEqualTo("cleared");
+        });
+    }
+
+    @Test
     void keepsTheLastValuesDeliveredTheLastAnswerAndTheLastDeadLetterApart() {
         DeliveryFold fold = new DeliveryFold();
         fold.add(new SubscriberDeliveries("acme", "iterable", T1, List.of(row("u1", null, Outcome.ACCEPTED, null, "0.42"),
