@@ -128,7 +128,7 @@ final class Demo {
         blueConicTenant.segments().define(SEGMENT, "High churn risk (demo)").members(SEGMENT, segmentMembers);
         progress.step("registering tenant '" + TENANT + "' with both destinations through the provisioner's API");
         operator("PUT", "/v1/tenants/" + TENANT + "/destinations/iterable",
-                new JsonObject().put("apiKey", apiKey).put("region", "us").put("identifier", "userId"));
+                new JsonObject().put("apiKey", apiKey).put("region", "us").put("identifier", "userId").put("erasure", "forget"));
         operator("PUT", "/v1/tenants/" + TENANT + "/destinations/blueconic",
                 new JsonObject().put("instanceUrl", stack.config.url(stack.config.blueConicSimulatorPort()))
                         .put("clientId", "demo-client").put("clientSecret", clientSecret).put("strategy", "UPDATE")

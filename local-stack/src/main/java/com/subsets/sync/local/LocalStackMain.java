@@ -43,6 +43,7 @@ public final class LocalStackMain {
             delivered &= demo.backfillLateDestination(Duration.ofSeconds(120)) == config.demoSubscribers();
             delivered &= demo.replayAfterTheCauseIsFixed(Duration.ofSeconds(120)) > 0;
             delivered &= demo.readSegmentBack(Duration.ofSeconds(60)) != null;
+            delivered &= new ErasureDemo(stack, demo, progress).eraseOne(config.demoSubscribers(), Duration.ofSeconds(60)).complete();
         }
         progress.print(Summary.endpoints(stack));
         if (!config.exitAfterDemo()) {

@@ -65,6 +65,15 @@ class LocalStackIT {
             // The followed BlueConic segment read back: its members entered, and the tenant's lookup token finds one.
             String lookup = demo.readSegmentBack(Duration.ofSeconds(60));
             assertThat(lookup).as(printed.toString(StandardCharsets.UTF_8)).isNotNull().contains("200", Demo.SEGMENT);
+            // A subscriber of that segment asks to be forgotten: Iterable (forget) clears then forgets them, BlueConic (clear)
+            // clears the five properties, the membership leaves the segment, and a late, older event changes nothing.
+            ErasureDemo.Outcome erased = new ErasureDemo(stack, demo, progress).eraseOne(50, Duration.ofSeconds(60));
+            assertThat(erased.complete()).as(printed.toString(StandardCharsets.UTF_8) + erased).isTrue();
+            assertThat(erased.status().getJsonArray("destinations").stream().map(d -> ((io.vertx.core.json.JsonObject) d).getString("status")))
+                    .containsExactlyInAnyOrder("forgotten", "cleared");
+            assertThat(erased.iterableProfile()).as("forgotten at Iterable").isNull();
+            assertThat(erased.blueConicProfile()).as("the profile stays, without the subsets properties").isNotNull()
+                    .containsKey("email");
         } finally {
             stack.close();
         }
