@@ -222,6 +222,8 @@ final class LocalStack implements AutoCloseable {
         env.put("PROVISIONER_ITERABLE_DISPATCHER_TOKEN_SHA256", TokenAuthenticator.sha256Hex(config.iterableDispatcherToken()));
         env.put("PROVISIONER_BLUECONIC_DISPATCHER_TOKEN_SHA256", TokenAuthenticator.sha256Hex(config.blueConicDispatcherToken()));
         env.put("PROVISIONER_ENCRYPTION_KEYS", config.encryptionKeys());
+        // Local only, and fixed, as the state service's: an earlier run's erasures still keep their subscribers out of segments.
+        env.putIfAbsent("PROVISIONER_ERASURE_SALT", "local-stack-erasure-salt");
         env.put("PROVISIONER_SWEEP_INTERVAL_MS", "2000");
         // Local mode: a webhook receiver on this machine may be plain http.
         env.put("PROVISIONER_NOTIFICATIONS_ALLOW_HTTP", "true");

@@ -10,6 +10,7 @@ import com.subsets.sync.provisioner.notifications.NotificationConfig;
 import com.subsets.sync.provisioner.store.Database;
 import com.subsets.sync.runtime.ConfigException;
 import com.subsets.sync.runtime.EnvReader;
+import com.subsets.sync.runtime.ErasureMemoryConfig;
 import com.subsets.sync.runtime.HttpServerLimits;
 import com.subsets.sync.runtime.TokenAuthenticator;
 import java.io.IOException;
@@ -93,8 +94,13 @@ public record ProvisionerConfig(
      * shared by every replica, the queue looked at every {@code forgetInterval}, a failed call tried again after
      * {@code forgetRetryBase}, doubling up to {@code forgetRetryMax}.
      */
+    /** @param salt the erased identifiers' hash key (a secret, never printed); {@code memory}: how long they are remembered */
     public record Erasures(String topic, String groupId, int forgetPerSecond, int forgetPerDay, Duration forgetInterval,
-                           Duration forgetRetryBase, Duration forgetRetryMax) {
+                           Duration forgetRetryBase, Duration forgetRetryMax, byte[] salt, Duration memory) {
+        @Override
+        public String toString() {
+            return "Erasures[topic=" + topic + ", groupId=" + groupId + ", memory=" + memory + "]";
+        }
     }
 
     /** The variables that name tokens, each a role of its own. */
@@ -157,7 +163,8 @@ public record ProvisionerConfig(
                         env.integer("PROVISIONER_FORGET_PER_DAY", 1_000, 1, 1_000_000),
                         env.millis("PROVISIONER_FORGET_INTERVAL_MS", Duration.ofMillis(250), Duration.ofMillis(10), Duration.ofMinutes(10)),
                         env.millis("PROVISIONER_FORGET_RETRY_BASE_MS", Duration.ofSeconds(5), Duration.ofMillis(10), Duration.ofHours(1)),
-                        env.millis("PROVISIONER_FORGET_RETRY_MAX_MS", Duration.ofHours(1), Duration.ofMillis(10), Duration.ofDays(1))));
+                        env.millis("PROVISIONER_FORGET_RETRY_MAX_MS", Duration.ofHours(1), Duration.ofMillis(10), Duration.ofDays(1)),
+                        ErasureMemoryConfig.salt(env, "PROVISIONER"), ErasureMemoryConfig.memory(env, "PROVISIONER")));
     }
 
     /** PostgreSQL, TLS included: {@code PROVISIONER_DB_SSLMODE} (verify-full in production) and its root certificate. */

@@ -11,6 +11,7 @@ import com.subsets.sync.provisioner.api.SegmentsApi;
 import com.subsets.sync.provisioner.api.SubscriberDeliveriesApi;
 import com.subsets.sync.provisioner.deliveries.SubscriberDeliveryConsumer;
 import com.subsets.sync.provisioner.deliveries.SubscriberDeliveryStore;
+import com.subsets.sync.provisioner.erasure.ErasedSubscribers;
 import com.subsets.sync.provisioner.erasure.ErasureService;
 import com.subsets.sync.provisioner.api.TestDeliveryApi;
 import com.subsets.sync.provisioner.run.ProvisioningLock;
@@ -129,7 +130,7 @@ public final class ProvisionerService {
             ApiDocument.mount(router);
             ApiGuard.mount(router, callers(), config.http().bodyTimeout());
             ResyncStore resyncs = new ResyncStore(pool, notices);
-            segmentStore = new SegmentStore(pool);
+            segmentStore = new SegmentStore(pool, new ErasedSubscribers(config.erasures().salt(), config.erasures().memory()));
             MembershipPublisher memberships = new MembershipPublisher(vertx, config.bootstrapServers(), config.kafkaProperties(),
                     config.segments().topic());
             segments = new SegmentReader(vertx, segmentStore, store, sealer, new ProvisioningLock(pool), slots,

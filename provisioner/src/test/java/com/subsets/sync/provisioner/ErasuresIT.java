@@ -201,6 +201,14 @@ class ErasuresIT {
             assertThat(exit.changeId()).isEqualTo(SegmentMembership.of("er", "seg-1", "Loyal", "email", "m1@example.com",
                     SegmentMembership.Change.EXITED, AT, "erasure/er-1").changeId());
         });
+        // BlueConic still lists them in the segment (a clear keeps the profile): the next read does not bring them back,
+        // and the database holds no identifier of theirs for it, only two keyed hashes (userId, e-mail).
+        provisioner.readSegments().await(60, TimeUnit.SECONDS);
+        assertThat(strings("SELECT subscriber FROM segment_member WHERE tenant_id = 'er'")).containsExactly("m2@example.com");
+        assertThat(published("er").stream().filter(c -> c.change() == SegmentMembership.Change.ENTERED)
+                .map(SegmentMembership::identifier)).as("m1 entered once, at the first read").doesNotHaveDuplicates();
+        assertThat(count("SELECT count(*) FROM erased_subscriber WHERE tenant_id = 'er' AND expires_at > now() + interval '29 days'"))
+                .isEqualTo(2);
 
         // The same record again: nothing changes, nothing is published twice with another id.
         producer.send(new ProducerRecord<>(ERASURES, "er", new Erasure("er-1", "er", AT, erased).encode())).get();

@@ -26,6 +26,7 @@ class ProvisionerConfigTest {
         env.put("PROVISIONER_BLUECONIC_DISPATCHER_TOKEN_SHA256", TokenAuthenticator.sha256Hex("blueconic"));
         env.put("PROVISIONER_LOOKUP_TOKEN_SHA256", "acme:" + TokenAuthenticator.sha256Hex("lookup"));
         env.put("PROVISIONER_ENCRYPTION_KEYS", KEY);
+        env.put("PROVISIONER_ERASURE_SALT", "provisioner-test-erasure-salt");
         return env;
     }
 

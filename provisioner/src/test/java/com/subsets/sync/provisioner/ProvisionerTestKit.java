@@ -47,6 +47,7 @@ final class ProvisionerTestKit {
         env.put("PROVISIONER_DB_USER", db.user());
         env.put("PROVISIONER_DB_PASSWORD", db.password());
         env.put("PROVISIONER_ENCRYPTION_KEYS", "k1:" + KEY);
+        env.put("PROVISIONER_ERASURE_SALT", "provisioner-test-erasure-salt");
         env.put("BLUECONIC_INSECURE_HOSTS", "127.0.0.1");
         env.put("PROVISIONER_ITERABLE_US_URL", "http://127.0.0.1:" + iterablePort);
         env.put("PROVISIONER_ITERABLE_EU_URL", "http://127.0.0.1:" + iterablePort);

@@ -1,12 +1,10 @@
 package com.subsets.sync.state;
 
 import com.subsets.sync.model.Topics;
-import com.subsets.sync.runtime.ConfigException;
 import com.subsets.sync.runtime.EnvReader;
+import com.subsets.sync.runtime.ErasureMemoryConfig;
 import com.subsets.sync.state.stream.ErasureSettings;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Set;
 
@@ -36,12 +34,6 @@ public record SubscriberStateConfig(String bootstrapServers, Map<String, String>
     /** RocksDB's bound when none is configured: 64 MiB, a third of what a 768 MiB pod leaves beside a 75 % heap. */
     public static final long DEFAULT_ROCKSDB_MEMORY_BYTES = 64L << 20;
 
-    /** How long erased identifiers are remembered when {@code STATE_ERASURE_MEMORY} is not set. */
-    public static final Duration DEFAULT_ERASURE_MEMORY = Duration.ofDays(30);
-
-    /** The shortest salt accepted: 16 characters (128 bits of a random one). */
-    static final int MIN_SALT_CHARS = 16;
-
     public static SubscriberStateConfig fromEnv(EnvReader env, Set<String> names) {
         return new SubscriberStateConfig(
                 env.string("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
@@ -60,41 +52,9 @@ public record SubscriberStateConfig(String bootstrapServers, Map<String, String>
                 env.longValue("STATE_ROCKSDB_MEMORY_BYTES", DEFAULT_ROCKSDB_MEMORY_BYTES, 8L << 20, 64L << 30),
                 // None locally (one instance); the manifests keep one, so a scale event does not restore from the changelog.
                 env.integer("STATE_STANDBY_REPLICAS", 0, 0, 5),
-                new ErasureSettings(salt(env), memory(env)),
+                new ErasureSettings(ErasureMemoryConfig.salt(env, "STATE"), ErasureMemoryConfig.memory(env, "STATE")),
                 env.string("STATE_HTTP_HOST", "0.0.0.0"),
                 env.integer("STATE_HTTP_PORT", 8084, 0, 65535),
                 env.millis("STATE_SHUTDOWN_TIMEOUT_MS", Duration.ofSeconds(30), Duration.ZERO, Duration.ofMinutes(5)));
-    }
-
-    /** {@code STATE_ERASURE_SALT}: required, at least {@value #MIN_SALT_CHARS} characters; its value is never in a message. */
-    static byte[] salt(EnvReader env) {
-        String salt = env.string("STATE_ERASURE_SALT", null);
-        if (salt == null) {
-            throw new ConfigException("STATE_ERASURE_SALT is required: the secret key of the erased identifiers' hashes "
-                    + "(e.g. $(head -c 32 /dev/urandom | base64)); keep it for as long as STATE_ERASURE_MEMORY, a new one forgets every erasure");
-        }
-        if (salt.length() < MIN_SALT_CHARS) {
-            throw new ConfigException("STATE_ERASURE_SALT must be at least " + MIN_SALT_CHARS + " characters, has " + salt.length());
-        }
-        return salt.getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** {@code STATE_ERASURE_MEMORY}: an ISO-8601 duration ({@code P30D}, {@code PT12H}) or a whole number of days. */
-    static Duration memory(EnvReader env) {
-        String raw = env.string("STATE_ERASURE_MEMORY", null);
-        if (raw == null) {
-            return DEFAULT_ERASURE_MEMORY;
-        }
-        Duration memory;
-        try {
-            memory = raw.chars().allMatch(Character::isDigit) ? Duration.ofDays(Long.parseLong(raw)) : Duration.parse(raw);
-        } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
-            memory = null;
-        }
-        if (memory == null || memory.compareTo(Duration.ofMinutes(1)) < 0 || memory.compareTo(Duration.ofDays(3650)) > 0) {
-            throw new ConfigException("STATE_ERASURE_MEMORY must be an ISO-8601 duration (P30D, PT12H) or a whole number of days, "
-                    + "from one minute to 3650 days, was '" + raw + "'");
-        }
-        return memory;
     }
 }

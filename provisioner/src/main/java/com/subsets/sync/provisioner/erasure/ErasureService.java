@@ -26,7 +26,7 @@ public final class ErasureService {
                           WebClient client, Function<List<SegmentMembership>, Future<Void>> publishExits, MeterRegistry registry) {
         ProvisionerConfig.Erasures erasures = config.erasures();
         ErasureMetrics metrics = new ErasureMetrics(registry);
-        this.store = new ErasureStore(pool);
+        this.store = new ErasureStore(pool, new ErasedSubscribers(erasures.salt(), erasures.memory()));
         this.consumer = new ErasureConsumer(vertx, config.bootstrapServers(), config.kafkaProperties(), erasures.topic(),
                 erasures.groupId(), store, publishExits, metrics);
         this.forgets = new ForgetWorker(vertx, new ForgetQueue(pool, erasures.forgetPerSecond(), erasures.forgetPerDay()), destinations,

@@ -7,6 +7,7 @@ import com.subsets.sync.model.Subscriber;
 import com.subsets.sync.model.SubscriberDeliveries;
 import com.subsets.sync.provisioner.core.DestinationKind;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -38,9 +39,11 @@ public final class ErasureStore {
     private static final String[] KINDS = Arrays.stream(DestinationKind.values()).map(DestinationKind::wireName).toArray(String[]::new);
 
     private final Pool pool;
+    private final ErasedSubscribers erased;
 
-    public ErasureStore(Pool pool) {
+    public ErasureStore(Pool pool, ErasedSubscribers erased) {
         this.pool = pool;
+        this.erased = erased;
     }
 
     /**
@@ -62,6 +65,7 @@ public final class ErasureStore {
                         .execute(Tuple.of(tenantId, erasure.erasureId())))
                 .compose(v -> deleteDeliveries(tx, tenantId, who))
                 .compose(v -> forgetRecentlyUpdated(tx, tenantId, who))
+                .compose(v -> remember(tx, erasure))
                 .compose(v -> removeMemberships(tx, erasure))
                 .compose(exits -> exits.isEmpty() ? Future.succeededFuture(0) : publishExits.apply(exits).map(exits.size())));
     }
@@ -88,6 +92,20 @@ public final class ErasureStore {
                         + "FROM jsonb_array_elements(last_updated) WITH ORDINALITY AS t(x, o) WHERE NOT (" + theirs + ")), '[]'::jsonb) "
                         + "WHERE tenant_id = $1 AND EXISTS (SELECT 1 FROM jsonb_array_elements(last_updated) AS t(x) WHERE " + theirs + ")")
                 .execute(Tuple.from(Arrays.asList(tenantId, who.userId(), who.email())))
+                .mapEmpty();
+    }
+
+    /**
+     * Their identifiers' hashes, for {@link ErasedSubscribers#memory()} from now, so that a segment read does not bring
+     * them back; the hashes whose time is up go.
+     */
+    private Future<Void> remember(SqlConnection tx, Erasure erasure) {
+        List<Buffer> hashes = erased.hashesOf(erasure.tenantId(), erasure.subscriber());
+        return tx.preparedQuery("DELETE FROM erased_subscriber WHERE expires_at < now()").execute()
+                .compose(v -> tx.preparedQuery("INSERT INTO erased_subscriber (tenant_id, hash, expires_at) "
+                                + "SELECT $1, h, now() + $3::bigint * interval '1 millisecond' FROM unnest($2::bytea[]) h "
+                                + "ON CONFLICT (tenant_id, hash) DO UPDATE SET expires_at = EXCLUDED.expires_at")
+                        .execute(Tuple.of(erasure.tenantId(), hashes.toArray(Buffer[]::new), erased.memory().toMillis())))
                 .mapEmpty();
     }
 

@@ -1,6 +1,8 @@
 package com.subsets.sync.provisioner.segments;
 
+import com.subsets.sync.provisioner.erasure.ErasedSubscribers;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
@@ -28,8 +30,11 @@ public final class SegmentStore {
     }
 
     private final Pool pool;
+    /** Subscribers erased lately: a read does not bring them back as members (issue 29). */
+    private final ErasedSubscribers erased;
 
-    public SegmentStore(Pool pool) {
+    public SegmentStore(Pool pool, ErasedSubscribers erased) {
+        this.erased = erased;
         this.pool = pool;
     }
 
@@ -84,7 +89,8 @@ public final class SegmentStore {
     /**
      * A page stored with where the next one starts, in one transaction: a crash resumes after the last page stored. Only
      * the subscribers that are not members are written one a row (the read's entries); the members the page saw are one
-     * row for the page. With the last page the members no page saw are staged as the read's exits. So a read of an
+     * row for the page; a subscriber erased lately ({@link ErasedSubscribers}) is never an entry. With the last page the
+     * members no page saw are staged as the read's exits. So a read of an
      * unchanged segment writes one row per page and none per member.
      *
      * @param page the page's number in the read ({@link Read#pages()} before it)
@@ -94,9 +100,12 @@ public final class SegmentStore {
         return inTransaction(db, tx -> {
             Future<?> staged = subscribers.isEmpty() ? Future.succeededFuture()
                     : tx.preparedQuery("INSERT INTO segment_read_member (tenant_id, segment_id, subscriber) "
-                                    + "SELECT $1, $2, u FROM unnest($3::text[]) u WHERE NOT EXISTS (SELECT 1 FROM segment_member m "
-                                    + "WHERE m.tenant_id = $1 AND m.segment_id = $2 AND m.subscriber = u) ON CONFLICT DO NOTHING")
-                            .execute(Tuple.of(tenantId, segmentId, subscribers.toArray(String[]::new)))
+                                    + "SELECT $1, $2, u FROM unnest($3::text[], $4::bytea[]) AS t(u, h) WHERE NOT EXISTS (SELECT 1 "
+                                    + "FROM segment_member m WHERE m.tenant_id = $1 AND m.segment_id = $2 AND m.subscriber = u) "
+                                    + "AND NOT EXISTS (SELECT 1 FROM erased_subscriber e WHERE e.tenant_id = $1 AND e.hash = h "
+                                    + "AND e.expires_at > now()) ON CONFLICT DO NOTHING")
+                            .execute(Tuple.of(tenantId, segmentId, subscribers.toArray(String[]::new),
+                                    erased.hashes(tenantId, subscribers).toArray(Buffer[]::new)))
                             .compose(v -> tx.preparedQuery("INSERT INTO segment_read_seen (tenant_id, segment_id, page, subscribers) "
                                             + "SELECT $1, $2, $4, array_agg(u) FROM unnest($3::text[]) u WHERE EXISTS (SELECT 1 "
                                             + "FROM segment_member m WHERE m.tenant_id = $1 AND m.segment_id = $2 AND m.subscriber = u) "
