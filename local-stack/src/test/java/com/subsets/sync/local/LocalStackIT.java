@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  * PostgreSQL, both simulators, the five services): the demo events reach both simulators, the refused
  * ones are dead-lettered with their reason, the history agrees, a late destination is backfilled, a replay
  * writes what was refused once its cause is fixed, a followed BlueConic segment is read back (members entered, the
- * lookup answering), and closing frees every port.
+ * lookup answering), one of its members is erased (forgotten at Iterable, cleared at BlueConic, out of the segment, a
+ * late older event changing nothing), and closing frees every port.
  */
 class LocalStackIT {
 
