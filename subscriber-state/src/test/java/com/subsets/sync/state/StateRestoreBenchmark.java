@@ -45,7 +45,8 @@ import org.apache.kafka.streams.KafkaStreams;
  * applies them all; then the stores' size on disk (its state directory, once closed), the changelog and state topics'
  * size (the broker's log directories), and a second instance of the same application with an empty state directory:
  * the time from its start to Streams RUNNING, to its readiness answering 200, and to the state record of an event
- * produced as it started (it can only be applied once its partition's stores are restored).
+ * produced as it started (it can only be applied once its partition's stores are restored). {@code -Dbench.rocksdb.bytes}:
+ * both instances' RocksDB bound ({@code STATE_ROCKSDB_MEMORY_BYTES}; the service's default otherwise).
  */
 final class StateRestoreBenchmark {
 
@@ -70,6 +71,11 @@ final class StateRestoreBenchmark {
         double produceSeconds = (System.nanoTime() - produceStart) / 1e9;
 
         Map<String, String> env = StateServiceEnv.of(kafka.bootstrapServers(), app, events, state);
+        // -Dbench.rocksdb.bytes: the RocksDB bound of both instances (STATE_ROCKSDB_MEMORY_BYTES; the service's default otherwise).
+        String rocksDbBytes = System.getProperty("bench.rocksdb.bytes");
+        if (rocksDbBytes != null) {
+            env.put("STATE_ROCKSDB_MEMORY_BYTES", rocksDbBytes);
+        }
         long applyStart = System.nanoTime();
         SubscriberStateService first = start(env);
         try {
