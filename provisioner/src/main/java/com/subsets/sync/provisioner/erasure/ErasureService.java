@@ -21,6 +21,7 @@ public final class ErasureService {
     private final ErasureStore store;
     private final ErasureConsumer consumer;
     private final ForgetWorker forgets;
+    private final OverdueErasures overdue;
 
     public ErasureService(Vertx vertx, ProvisionerConfig config, Pool pool, DestinationStore destinations, CredentialSealer sealer,
                           WebClient client, Function<List<SegmentMembership>, Future<Void>> publishExits, MeterRegistry registry) {
@@ -32,20 +33,23 @@ public final class ErasureService {
         this.forgets = new ForgetWorker(vertx, new ForgetQueue(pool, erasures.forgetPerSecond(), erasures.forgetPerDay()), destinations,
                 sealer, config.iterableEndpoints(), client, config.replica(), new ForgetWorker.Settings(erasures.forgetInterval().toMillis(),
                 erasures.forgetRetryBase().toMillis(), erasures.forgetRetryMax().toMillis(), config.vendorTimeout().toMillis()), metrics);
+        this.overdue = new OverdueErasures(vertx, pool, registry);
     }
 
     public ErasureStore store() {
         return store;
     }
 
-    /** The forget worker's timer, then the consumer's subscription. */
+    /** The forget worker's and the overdue count's timers, then the consumer's subscription. */
     public Future<Void> start() {
         forgets.start();
+        overdue.start();
         return consumer.start();
     }
 
     /** The consumer (its done offsets committed), then the forget worker (its call under way finished). */
     public Future<Void> close() {
+        overdue.stop();
         return consumer.close().eventually(forgets::stop);
     }
 }
