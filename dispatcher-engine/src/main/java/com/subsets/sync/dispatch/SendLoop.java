@@ -232,7 +232,9 @@ final class SendLoop<C> {
             switch (outcome.kind()) {
                 case DELIVERED -> {
                     done.add(row);
-                    reports.updated(row.tenantId(), row.identity(), now);
+                    // An erasure carried out is counted, never remembered by who: not among the unique ones, not among
+                    // the day's last updated (the provisioner just removed them from there).
+                    reports.updated(row.tenantId(), row.erasure() == null ? row.identity() : null, now);
                     trail.accepted(row, outcome, now);
                     metrics.delivered(row.sources().size());
                     row.sources().forEach(resolutions::resolve);
