@@ -43,9 +43,12 @@ CREATE TABLE erasure_destination (
 );
 CREATE INDEX erasure_forget_due ON erasure_destination (forget_next_at) WHERE status = 'forget_queued';
 
--- How far an erasure has come at a destination: a write of a lower rank is no news and changes nothing.
+-- How far an erasure has come at a destination: a write of a lower rank is no news and changes nothing. A success
+-- outranks "nothing there", which outranks a failure: a repeated erase row (a second DELETE answers NOTFOUND, a retry
+-- may fail) never takes back what a destination did.
 CREATE FUNCTION erasure_status_rank(status text) RETURNS integer LANGUAGE sql IMMUTABLE AS $$
-    SELECT CASE status WHEN 'pending' THEN 0 WHEN 'forget_queued' THEN 2 WHEN 'forgotten' THEN 3 ELSE 1 END
+    SELECT CASE status WHEN 'pending' THEN 0 WHEN 'failed' THEN 1 WHEN 'not_found' THEN 2 WHEN 'no_identifier' THEN 2
+                       WHEN 'cleared' THEN 3 WHEN 'deleted' THEN 3 WHEN 'forget_queued' THEN 4 WHEN 'forgotten' THEN 5 END
 $$;
 
 -- Iterable forget calls per project (Iterable's limits are per project: 3 a second, 1,000 per 24 hours), shared by

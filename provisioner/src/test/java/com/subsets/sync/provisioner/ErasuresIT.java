@@ -215,7 +215,13 @@ class ErasuresIT {
 
         // The dispatchers' answers: BlueConic cleared; Iterable found nothing, so the forget is queued and called (a 429
         // first, then 200): forgotten, the identifier no longer kept.
+        // First, an answer about them to a state sent before the erasure, read after its record: not kept once the erase
+        // row's answer is in.
+        trail("blueconic", new SubscriberDeliveries.Row(erased, Outcome.ACCEPTED, null, null,
+                Map.of(DestinationField.CHURN_RISK, FieldValue.set("0.50"))));
         trail("blueconic", erase(erased, Outcome.ACCEPTED, "cleared", null, "er-1"));
+        // A repeated erase row's answer (a second pass finds nothing there) never takes back what was done.
+        trail("blueconic", erase(erased, Outcome.SKIPPED, "not_found", null, "er-1"));
         trail("iterable", erase(erased, Outcome.SKIPPED, "not_found", null, "er-1"));
         JsonObject done = awaitErasure("er-1", e -> "forgotten".equals(destination(e, "iterable").getString("status")));
         assertThat(destination(done, "blueconic").getString("status")).isEqualTo("cleared");

@@ -73,7 +73,9 @@ public final class DeliveryFold {
             if (row.erasureId() != null) {
                 // An id off the contract's rule names no erasure: passed over (never a delivery either).
                 if (ErasureStatus.isErasureId(row.erasureId())) {
-                    erasures.add(new ErasureStore.Answer(record.tenantId(), record.destination(), row));
+                    erasures.add(new ErasureStore.Answer(record.tenantId(), record.destination(), row, record.at()));
+                    // Answers about them folded earlier in this batch came before the erasure was carried out: not kept.
+                    forgetEntries(record.tenantId(), record.destination(), row.subscriber());
                 }
                 continue;
             }
@@ -82,6 +84,12 @@ public final class DeliveryFold {
                     k -> new Entry(record.tenantId(), record.destination(), stateKey)).add(record.at(), row);
             rows++;
         }
+    }
+
+    private void forgetEntries(String tenantId, String kind, Subscriber who) {
+        entries.values().removeIf(e -> e.tenantId.equals(tenantId) && e.kind.equals(kind) && e.subscriber != null
+                && ((who.userId() != null && who.userId().equals(e.subscriber.userId()))
+                || (who.email() != null && who.email().equals(e.subscriber.email()))));
     }
 
     /** One entry per tenant, destination and subscriber, in the order first seen. */

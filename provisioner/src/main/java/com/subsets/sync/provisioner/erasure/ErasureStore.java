@@ -33,7 +33,8 @@ import java.util.function.Function;
 public final class ErasureStore {
 
     /** A dispatcher's answer to an erase row: the trail row with its erasureId, at a destination of a tenant. */
-    public record Answer(String tenantId, String kind, SubscriberDeliveries.Row row) {
+    /** @param at when the dispatcher had the answer (its record's time) */
+    public record Answer(String tenantId, String kind, SubscriberDeliveries.Row row, Instant at) {
     }
 
     private static final String[] KINDS = Arrays.stream(DestinationKind.values()).map(DestinationKind::wireName).toArray(String[]::new);
@@ -162,7 +163,7 @@ public final class ErasureStore {
     private static Future<Void> answer(SqlConnection tx, Answer answer) {
         DestinationKind kind = DestinationKind.of(answer.kind()).orElse(null);
         String erasureId = answer.row().erasureId();
-        return tx.preparedQuery("SELECT COALESCE(x.mode, d.erasure, 'clear') AS mode, d.settings->>'identifier' AS identifier "
+        return forgetDeliveriesBefore(tx, answer).compose(v -> tx.preparedQuery("SELECT COALESCE(x.mode, d.erasure, 'clear') AS mode, d.settings->>'identifier' AS identifier "
                         + "FROM (SELECT 1) one LEFT JOIN destination d ON d.tenant_id = $1 AND d.kind = $3 "
                         + "LEFT JOIN erasure_destination x ON x.tenant_id = $1 AND x.erasure_id = $2 AND x.kind = $3")
                 .execute(Tuple.from(Arrays.asList(answer.tenantId(), erasureId, answer.kind())))
@@ -179,11 +180,32 @@ public final class ErasureStore {
                                 forget_next_at = EXCLUDED.forget_next_at, forget_attempts = 0, forget_claimed_by = NULL,
                                 forget_claimed_until = NULL, updated_at = now()
                             WHERE erasure_status_rank(x.status) < erasure_status_rank(EXCLUDED.status)
-                               OR (erasure_status_rank(x.status) = 1 AND erasure_status_rank(EXCLUDED.status) = 1)""")
+                               OR (x.status = 'failed' AND EXCLUDED.status = 'failed')""")
                             .execute(Tuple.from(Arrays.asList(answer.tenantId(), erasureId, answer.kind(), mode, status.status(),
                                     status.reason(), status.detail(), status.forgetIdentifier())))
                             .mapEmpty();
-                });
+                }));
+    }
+
+    /**
+     * The destination's answers about the subscriber up to the erase row's, read after the erasure record took them away
+     * (a dispatcher behind, answers of states sent before the erasure): gone again. Answers after it (the subscriber came
+     * back) stay.
+     */
+    private static Future<Void> forgetDeliveriesBefore(SqlConnection tx, Answer answer) {
+        Subscriber who = answer.row().subscriber();
+        List<String> keys = new ArrayList<>(2);
+        if (who.userId() != null) {
+            keys.add(SubscriberKey.ofUserId(answer.tenantId(), who.userId()).encode());
+        }
+        if (who.email() != null) {
+            keys.add(SubscriberKey.ofEmail(answer.tenantId(), who.email()).encode());
+        }
+        return tx.preparedQuery("DELETE FROM subscriber_delivery WHERE tenant_id = $1 AND kind = $2 AND answered_at <= $5 "
+                        + "AND (state_key = ANY($3) OR email = $4)")
+                .execute(Tuple.from(Arrays.asList(answer.tenantId(), answer.kind(), keys.toArray(String[]::new), who.email(),
+                        answer.at().atOffset(ZoneOffset.UTC))))
+                .mapEmpty();
     }
 
     /** The erasure as the endpoint shows it; empty when its record has not arrived (or never will). */

@@ -42,6 +42,24 @@ class DeliveryFoldTest {
     }
 
     @Test
+    void answersBeforeAnErasureAreNotKeptThoseAfterItAre() {
+        DeliveryFold fold = new DeliveryFold();
+        SubscriberDeliveries.Row erased = new SubscriberDeliveries.Row(new Subscriber("u1", "u1@x.example"), Outcome.ACCEPTED, "cleared",
+                null, Map.of(DestinationField.CHURN_RISK, FieldValue.CLEAR), "er-1");
+        // Before the erasure: u1 by userId and by e-mail, u2, and u1 at another destination.
+        fold.add(new SubscriberDeliveries("acme", "iterable", T1, List.of(row("u1", null, Outcome.ACCEPTED, null, "0.42"),
+                row(null, "u1@x.example", Outcome.ACCEPTED, null, "0.43"), row("u2", null, Outcome.ACCEPTED, null, "0.44"))));
+        fold.add(new SubscriberDeliveries("acme", "blueconic", T1, List.of(row("u1", null, Outcome.ACCEPTED, null, "0.42"))));
+        fold.add(new SubscriberDeliveries("acme", "iterable", T2, List.of(erased)));
+        assertThat(fold.entries()).extracting(e -> e.kind + ":" + e.subscriber.userId()).containsExactly("iterable:u2", "blueconic:u1");
+        assertThat(fold.erasures()).singleElement().satisfies(a -> assertThat(a.at()).isEqualTo(T2));
+        // After it: they came back.
+        fold.add(new SubscriberDeliveries("acme", "iterable", T2.plusSeconds(1), List.of(row("u1", null, Outcome.ACCEPTED, null, "0.9"))));
+        assertThat(fold.entries()).extracting(e -> e.kind + ":" + e.subscriber.userId()).containsExactly("iterable:u2", "blueconic:u1",
+                "iterable:u1");
+    }
+
+    @Test
     void keepsTheLastValuesDeliveredTheLastAnswerAndTheLastDeadLetterApart() {
         DeliveryFold fold = new DeliveryFold();
         fold.add(new SubscriberDeliveries("acme", "iterable", T1, List.of(row("u1", null, Outcome.ACCEPTED, null, "0.42"),
