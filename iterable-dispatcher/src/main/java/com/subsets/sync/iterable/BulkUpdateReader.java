@@ -101,7 +101,10 @@ final class BulkUpdateReader {
         List<Outcome> outcomes = new ArrayList<>(rows.size());
         for (SubscriberUpdate row : rows) {
             String failure = failedBy.get(matchable(row.key(), byEmail));
-            if (failure != null) {
+            if (failure != null && row.erasure() != null && (failure.startsWith("not_found|") || failure.startsWith("forgotten|"))) {
+                // An erase row for a user who is gone (deleted since the lookup, or forgotten): nothing there to clear.
+                outcomes.add(Outcome.skipped("not_found", "Iterable listed the user in " + failure.split("\\|", 2)[1]));
+            } else if (failure != null) {
                 String[] parts = failure.split("\\|", 2);
                 outcomes.add(Outcome.permanent(parts[0], "Iterable listed the user in " + parts[1]));
             } else if (!ours.isEmpty()) {

@@ -29,7 +29,8 @@ final class BulkUpdateWriter {
                     .put(destination.identifier() == IterableDestination.Identifier.EMAIL ? "email" : "userId", row.key())
                     .put("dataFields", fields)
                     .put("mergeNestedObjects", true);
-            if (destination.preferUserId() && destination.identifier() == IterableDestination.Identifier.USER_ID) {
+            // Not for an erase row: were the user deleted since the lookup, preferUserId would create them again.
+            if (destination.preferUserId() && destination.identifier() == IterableDestination.Identifier.USER_ID && row.erasure() == null) {
                 user.put("preferUserId", true);
             }
             users.add(user);

@@ -117,6 +117,22 @@ class IterableErasureTest {
     }
 
     @Test
+    void anEraseRowNeverAsksForAUserToBeCreatedAndAUserGoneSinceItsLookupIsNothingThere() {
+        IterableDestination preferring = new IterableDestination("p1", "key-p1", URI.create("http://127.0.0.1:1"),
+                IterableDestination.Identifier.USER_ID, true, 5, 2);
+        List<SubscriberUpdate> rows = List.of(valuesRow("a"), eraseRow("b"));
+        JsonObject body = BulkUpdateWriter.body(preferring, rows).toJsonObject();
+        assertThat(body.getJsonArray("users").getJsonObject(0).getBoolean("preferUserId")).isTrue();
+        assertThat(body.getJsonArray("users").getJsonObject(1).containsKey("preferUserId")).as("the erase row").isFalse();
+
+        DeliveryResult answer = BulkUpdateReader.read(200, "{\"successCount\":0,\"failCount\":2,\"failedUpdates\":"
+                + "{\"forgottenUserIds\":[\"a\"],\"notFoundUserIds\":[\"b\"]}}", null, preferring, rows);
+        assertThat(answer.outcomes().get(0).kind()).as("values for a forgotten user: refused, as before").isEqualTo(Outcome.Kind.PERMANENT);
+        assertThat(answer.outcomes().get(1).kind()).isEqualTo(Outcome.Kind.SKIPPED);
+        assertThat(answer.outcomes().get(1).reason()).isEqualTo("not_found");
+    }
+
+    @Test
     void theErasureSettingIsReadFromTheDestinationEntry() {
         var reader = IterableDestinationReader.reader(5, 2);
         String entry = "{\"acme\":{\"projectId\":\"p1\",\"apiKey\":\"k\"%s}}";
