@@ -25,6 +25,12 @@ public final class ForgetWorker {
     private static final Logger LOG = LoggerFactory.getLogger(ForgetWorker.class);
     /** Claims a tick makes at most; the project budgets, not this, bound the calls. */
     private static final int CLAIMS_PER_TICK = 10;
+    /**
+     * Answers other than 200, 400 and 401 (429, 5xx, 403, 404, none) are tried again, but not for ever: the identifier
+     * is kept in clear while the forget waits. At most this many attempts (some four days at the hour-long backoff
+     * ceiling), then the erasure is failed at Iterable with the last answer, and the identifier dropped.
+     */
+    static final int MAX_ATTEMPTS = 100;
 
     /** The worker's settings: its tick, the backoff of a retried call, the vendor timeout. */
     public record Settings(long intervalMillis, long retryBaseMillis, long retryMaxMillis, long timeoutMillis) {
@@ -115,8 +121,7 @@ public final class ForgetWorker {
     }
 
     private Future<Void> unanswered(ForgetQueue.Claimed row, Throwable cause) {
-        metrics.retried();
-        return queue.retry(row, replica, delay(row.attempt()), "unreachable", ErasureStatus.scrub(clip(cause.toString()), row.identifier()));
+        return retryOrGiveUp(row, "unreachable", ErasureStatus.scrub(clip(cause.toString()), row.identifier()));
     }
 
     private Future<Void> answered(ForgetQueue.Claimed row, HttpResponse<Buffer> response) {
@@ -133,8 +138,18 @@ public final class ForgetWorker {
             metrics.refused();
             return queue.refused(row, replica, "forget_refused_" + status, words);
         }
+        return retryOrGiveUp(row, "forget_retry_" + status, words);
+    }
+
+    private Future<Void> retryOrGiveUp(ForgetQueue.Claimed row, String reason, String words) {
+        if (row.attempt() >= MAX_ATTEMPTS) {
+            LOG.warn("erasure {} of tenant {}: Iterable's forget given up after {} attempts ({})", row.erasureId(), row.tenantId(),
+                    row.attempt(), reason);
+            metrics.refused();
+            return queue.refused(row, replica, "forget_gave_up", reason + ": " + words);
+        }
         metrics.retried();
-        return queue.retry(row, replica, delay(row.attempt()), "forget_retry_" + status, words);
+        return queue.retry(row, replica, delay(row.attempt()), reason, words);
     }
 
     /** Iterable's {@code msg} (IterableApiResponse), else the body, at most 1,000 characters; never the request. */
