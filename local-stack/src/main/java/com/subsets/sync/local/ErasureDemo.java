@@ -31,9 +31,9 @@ final class ErasureDemo {
 
     /** What the erasure came to. */
     record Outcome(String erasureId, int subscriber, JsonObject status, Map<String, Object> iterableProfile,
-                   Map<String, List<String>> blueConicProfile, String segmentLookup) {
+                   Map<String, List<String>> blueConicProfile, String segmentLookup, boolean historyNamesThem) {
 
-        /** Every destination done, neither vendor holding a Subsets field, the segment membership gone. */
+        /** Every destination done, neither vendor holding a Subsets field, the segment membership gone, no history naming them. */
         boolean complete() {
             JsonArray destinations = status == null ? new JsonArray() : status.getJsonArray("destinations", new JsonArray());
             return destinations.size() == 2
@@ -41,7 +41,7 @@ final class ErasureDemo {
                     && !"failed".equals(((JsonObject) d).getString("status")))
                     && (iterableProfile == null || noSubsetsField(iterableProfile.keySet()))
                     && (blueConicProfile == null || noSubsetsField(blueConicProfile.keySet()))
-                    && segmentLookup != null && !segmentLookup.contains(Demo.SEGMENT);
+                    && segmentLookup != null && !segmentLookup.contains(Demo.SEGMENT) && !historyNamesThem;
         }
     }
 
@@ -91,10 +91,15 @@ final class ErasureDemo {
         Map<String, List<String>> blueConic = demo.blueConicTenant().profileBy("email", Demo.email(i));
         HttpResponse<String> segments = api.lookup("/v1/tenants/" + Demo.TENANT + "/subscribers/"
                 + URLEncoder.encode(Demo.email(i), StandardCharsets.UTF_8) + "/segments");
-        Outcome outcome = new Outcome(erasureId, i, status, iterable, blueConic, segments.statusCode() + " " + segments.body());
+        boolean named = false;
+        for (String kind : List.of("iterable", "blueconic")) {
+            String history = api.status(Demo.TENANT, kind).getJsonObject("delivery").encode();
+            named |= history.contains(Demo.email(i)) || history.contains("\"" + Demo.user(i) + "\"");
+        }
+        Outcome outcome = new Outcome(erasureId, i, status, iterable, blueConic, segments.statusCode() + " " + segments.body(), named);
         progress.step("after a late, older event about them: Iterable holds " + (iterable == null ? "no such user" : iterable.keySet())
                 + "; BlueConic profile properties " + (blueConic == null ? "none" : blueConic.keySet())
-                + "; segment lookup " + outcome.segmentLookup());
+                + "; segment lookup " + outcome.segmentLookup() + "; the run history " + (named ? "still names them" : "names them nowhere"));
         return outcome;
     }
 
