@@ -9,7 +9,6 @@ import com.subsets.sync.model.FieldMapper;
 import com.subsets.sync.model.FieldModes;
 import com.subsets.sync.model.FieldWrite;
 import com.subsets.sync.model.FieldWrites;
-import com.subsets.sync.model.WriteMode;
 import com.subsets.sync.model.FieldValue;
 import com.subsets.sync.model.StateRecord;
 import com.subsets.sync.model.Subscriber;
@@ -267,25 +266,13 @@ public final class SubscriberUpdate {
     public Map<DestinationField, FieldWrite> writes(FieldModes modes) {
         if (erasure != null) {
             // An erasure clears the five fields whatever the modes: a kept value or list is what must leave.
-            Map<DestinationField, FieldWrite> cleared = new EnumMap<>(DestinationField.class);
-            for (DestinationField field : DestinationField.values()) {
-                cleared.put(field, new FieldWrite(WriteMode.SET_OR_CLEAR, List.of()));
-            }
-            return Collections.unmodifiableMap(cleared);
+            return Clears.theRest(Map.of());
         }
         Map<DestinationField, FieldFact> facts = new EnumMap<>(DestinationField.class);
         fields.forEach((field, stamped) -> facts.put(field, stamped.fact()));
         Map<DestinationField, FieldWrite> writes = FieldWrites.of(modes, facts);
-        if (!clearsTheRest() || writes.size() == DestinationField.values().length) {
-            return writes;
-        }
-        // The vendor still holds there what the replaced erasure was to clear: cleared now, whatever the modes.
-        Map<DestinationField, FieldWrite> withClears = new EnumMap<>(DestinationField.class);
-        withClears.putAll(writes);
-        for (DestinationField field : DestinationField.values()) {
-            withClears.putIfAbsent(field, new FieldWrite(WriteMode.SET_OR_CLEAR, List.of()));
-        }
-        return Collections.unmodifiableMap(withClears);
+        // The vendor still holds, where the row writes nothing, what the replaced erasure was to clear: cleared now.
+        return clearsTheRest() ? Clears.theRest(writes) : writes;
     }
 
     /** {@code replacedErasure} (if any) is not the row any more: its outcome will be the row's. */
