@@ -126,16 +126,19 @@ final class DeliveryTrail {
                 .addAll(linesOf(row, outcome, reason, detail, replacedReason));
     }
 
-    /** The trail's lines for one row: its own, then one per erasure it replaced, with the row's outcome. */
+    /**
+     * The trail's lines for one row: one per erasure it replaced, with the row's outcome, then its own (after them: the
+     * provisioner drops a subscriber's answers folded before an erasure's, and this one is the subscriber come back).
+     */
     static List<SubscriberDeliveries.Row> linesOf(SubscriberUpdate row, SubscriberDeliveries.Outcome outcome, String reason,
                                                   String detail, String replacedReason) {
         List<SubscriberDeliveries.Row> lines = new ArrayList<>(1 + row.replacedErasures().size());
-        lines.add(new SubscriberDeliveries.Row(row.identity(), outcome, reason, detail, row.fields(),
-                row.erasure() == null ? null : row.erasure().erasureId()));
         for (Erasure replaced : row.replacedErasures()) {
             lines.add(new SubscriberDeliveries.Row(replaced.subscriber(), outcome, replacedReason, detail, CLEARED,
                     replaced.erasureId()));
         }
+        lines.add(new SubscriberDeliveries.Row(row.identity(), outcome, reason, detail, row.fields(),
+                row.erasure() == null ? null : row.erasure().erasureId()));
         return lines;
     }
 

@@ -92,18 +92,18 @@ class DeliveryTrailTest {
 
         var accepted = DeliveryTrail.linesOf(row, SubscriberDeliveries.Outcome.ACCEPTED, null, null, "cleared");
         assertThat(accepted).hasSize(2);
-        assertThat(accepted.get(0).erasureId()).as("the row's own line").isNull();
-        assertThat(accepted.get(0).fields()).hasSize(5).containsEntry(DestinationField.EXPERIMENT_ID,
+        assertThat(accepted.get(1).erasureId()).as("the row's own line, after the erasure's").isNull();
+        assertThat(accepted.get(1).fields()).hasSize(5).containsEntry(DestinationField.EXPERIMENT_ID,
                 com.subsets.sync.model.FieldValue.CLEAR);
-        assertThat(accepted.get(1).erasureId()).isEqualTo("er-1");
-        assertThat(accepted.get(1).outcome()).isEqualTo(SubscriberDeliveries.Outcome.ACCEPTED);
-        assertThat(accepted.get(1).reason()).isEqualTo("cleared");
-        assertThat(accepted.get(1).subscriber()).isEqualTo(ada);
+        assertThat(accepted.get(0).erasureId()).isEqualTo("er-1");
+        assertThat(accepted.get(0).outcome()).isEqualTo(SubscriberDeliveries.Outcome.ACCEPTED);
+        assertThat(accepted.get(0).reason()).isEqualTo("cleared");
+        assertThat(accepted.get(0).subscriber()).isEqualTo(ada);
 
         var deadLettered = DeliveryTrail.linesOf(row, SubscriberDeliveries.Outcome.DEAD_LETTERED, "invalid_field",
                 "Iterable refused it", "invalid_field");
-        assertThat(deadLettered.get(1).outcome()).isEqualTo(SubscriberDeliveries.Outcome.DEAD_LETTERED);
-        assertThat(deadLettered.get(1).reason()).isEqualTo("invalid_field");
-        assertThat(deadLettered.get(1).detail()).isEqualTo("Iterable refused it");
+        assertThat(deadLettered.get(0).outcome()).isEqualTo(SubscriberDeliveries.Outcome.DEAD_LETTERED);
+        assertThat(deadLettered.get(0).reason()).isEqualTo("invalid_field");
+        assertThat(deadLettered.get(0).detail()).isEqualTo("Iterable refused it");
     }
 }
