@@ -46,7 +46,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Issue 29 at BlueConic, on a destination that creates profiles ({@code UPSERT}): an erasure tombstone on the state topic
  * clears the five properties of the subscriber's profile and creates none for a subscriber BlueConic does not know
  * (UPDATE: NOTFOUND); with {@code "erasure": "forget"} the profile is deleted; each outcome is on the trail with its
- * erasure id; and a resync started afterwards never writes the subscriber's older state again (the gate refuses it).
+ * erasure id; a resync started afterwards never writes the subscriber's older state again; and a destination registered
+ * after an erasure, whose first backfill reads the subscriber's older state long before the tombstone, never creates
+ * their profile (the resync reads the erasures topic first and skips the older state as {@code erased}).
  */
 @ExtendWith(RealServices.class)
 class BlueConicErasureIT {
@@ -59,7 +61,8 @@ class BlueConicErasureIT {
             throws Exception {
         String topic = "blueconic-erasure.state";
         String deliveries = topic + ".deliveries";
-        kafka.createTopics(PARTITIONS, topic, topic + ".dlq", topic + ".reports", deliveries);
+        String erasures = topic + ".erasures";
+        kafka.createTopics(PARTITIONS, topic, topic + ".dlq", topic + ".reports", deliveries, erasures);
         Vertx vertx = Vertx.vertx();
         BlueConicSimulator simulator = new BlueConicSimulator(vertx);
         BlueConicTenant instance = simulator.addTenant("acme", "client-acme", "secret-acme");
@@ -70,6 +73,7 @@ class BlueConicErasureIT {
         String url = "http://127.0.0.1:" + simulator.port();
         Properties props = new Properties();
         props.put("bootstrap.servers", kafka.bootstrapServers());
+        ErasureWriter erase = new ErasureWriter(topic, erasures);
         try (DispatchControlSimulator control = new DispatchControlSimulator();
              KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
             JsonObject upsert = new JsonObject().put("instanceUrl", url).put("clientId", "client-acme")
@@ -82,7 +86,7 @@ class BlueConicErasureIT {
                     "BLUECONIC_LINGER_MS", "20", "BLUECONIC_INSECURE_HOSTS", "127.0.0.1", "BLUECONIC_INPUT", "state"));
             env.putAll(Map.of("BLUECONIC_PROVISIONER_URL", control.url(), "BLUECONIC_PROVISIONER_TOKEN", DispatchControlSimulator.TOKEN,
                     "BLUECONIC_PROVISIONER_ALLOW_PLAINTEXT", "true", "BLUECONIC_DIRECTORY_REFRESH_MS", "200",
-                    "BLUECONIC_DELIVERIES_TOPIC", deliveries,
+                    "BLUECONIC_DELIVERIES_TOPIC", deliveries, "BLUECONIC_ERASURES_TOPIC", erasures,
                     // Small bounds: a resync reads at most 50 records ahead of what is resolved (see below).
                     "BLUECONIC_MAX_BUFFERED_RECORDS", "100"));
             DispatcherService<BlueConicDestination> dispatcher = BlueConicDispatcher.start(
@@ -103,13 +107,13 @@ class BlueConicErasureIT {
                 assertThat(instance.profileBy("email", "ada@example.com")).containsEntry("subsets_experiment_id", List.of("exp-1"));
 
                 Erasure adaErased = new Erasure("er-ada", "acme", T0.plusSeconds(500), ada);
-                erase(producer, topic, acme, SubscriberKey.ofUserId("acme", "u-1").encode(), adaErased);
-                erase(producer, topic, acme, SubscriberKey.ofEmail("acme", "ada@example.com").encode(), adaErased);
-                erase(producer, topic, acme, SubscriberKey.ofEmail("acme", "nobody@example.com").encode(),
+                erase.write(producer, acme, SubscriberKey.ofUserId("acme", "u-1").encode(), adaErased);
+                erase.write(producer, acme, SubscriberKey.ofEmail("acme", "ada@example.com").encode(), adaErased);
+                erase.write(producer, acme, SubscriberKey.ofEmail("acme", "nobody@example.com").encode(),
                         new Erasure("er-stranger", "acme", T0.plusSeconds(501), new Subscriber(null, "nobody@example.com")));
-                erase(producer, topic, acme, SubscriberKey.ofUserId("acme", "u-7").encode(),
+                erase.write(producer, acme, SubscriberKey.ofUserId("acme", "u-7").encode(),
                         new Erasure("er-no-email", "acme", T0.plusSeconds(502), new Subscriber("u-7", null)));
-                erase(producer, topic, TenantPartition.of("beta", PARTITIONS), SubscriberKey.ofUserId("beta", "u-2").encode(),
+                erase.write(producer, TenantPartition.of("beta", PARTITIONS), SubscriberKey.ofUserId("beta", "u-2").encode(),
                         new Erasure("er-bea", "beta", T0.plusSeconds(503), bea));
 
                 Await.until("ada's five properties cleared, bea's profile deleted", Duration.ofSeconds(30),
@@ -152,6 +156,35 @@ class BlueConicErasureIT {
                         .allSatisfy(p -> assertThat(p).doesNotContainKey("subsets_experiment_id"));
                 assertThat(instance.profileBy("email", "ada@example.com")).doesNotContainKey("subsets_experiment_id");
                 assertThat(instance.profileCount()).isEqualTo(101);
+
+                // gamma: cleo's state, 100 others', then cleo's erasure, all before gamma has a destination (skipped live).
+                // Registered after, its first backfill reads cleo's older state 100 records before her tombstone (at most 50
+                // ahead of what is resolved: never in one row with it), and no lane ever sent her erasure.
+                int gamma = TenantPartition.of("gamma", PARTITIONS);
+                Subscriber cleo = new Subscriber("u-3", "cleo@example.com");
+                send(producer, topic, gamma, SubscriberKey.of("gamma", cleo).encode(), state("gamma", cleo, "exp-c", 0));
+                for (int i = 0; i < 100; i++) {
+                    Subscriber other = new Subscriber(null, "g" + i + "@example.com");
+                    send(producer, topic, gamma, SubscriberKey.of("gamma", other).encode(), state("gamma", other, "exp-g", i + 1));
+                }
+                Erasure cleoErased = new Erasure("er-cleo", "gamma", T0.plusSeconds(600), cleo);
+                erase.write(producer, gamma, SubscriberKey.ofUserId("gamma", "u-3").encode(), cleoErased);
+                erase.write(producer, gamma, SubscriberKey.ofEmail("gamma", "cleo@example.com").encode(), cleoErased);
+                Await.until("the live path past gamma's records", Duration.ofSeconds(30),
+                        () -> committed(kafka, topic, new TopicPartition(topic, gamma)) >= endOffset(kafka, new TopicPartition(topic, gamma)));
+                assertThat(instance.profileCount()).as("gamma has no destination yet").isEqualTo(101);
+
+                control.destination("gamma", upsert);
+                control.resync(2, "gamma", 0);
+                Await.until("gamma's backfill done", Duration.ofSeconds(60), () -> control.done(2));
+                Await.until("gamma's others created", Duration.ofSeconds(30), () -> instance.profileCount() >= 201);
+                assertThat(instance.profileBy("email", "cleo@example.com")).as("cleo's profile never created again").isNull();
+                assertThat(instance.profileCount()).isEqualTo(201);
+                assertThat(writes).noneMatch(p -> List.of("cleo@example.com").equals(p.get("email")));
+                Await.until("cleo's erasure on the trail", Duration.ofSeconds(30), () -> records(kafka, deliveries).stream()
+                        .flatMap(r -> SubscriberDeliveries.decode(r.value()).rows().stream())
+                        .anyMatch(row -> "er-cleo".equals(row.erasureId())
+                                && row.outcome() == SubscriberDeliveries.Outcome.SKIPPED && "not_found".equals(row.reason())));
             } finally {
                 dispatcher.close().await(60, TimeUnit.SECONDS);
             }
@@ -170,9 +203,31 @@ class BlueConicErasureIT {
         producer.flush();
     }
 
-    private static void erase(KafkaProducer<String, byte[]> producer, String topic, int partition, String key, Erasure erasure) {
-        producer.send(new ProducerRecord<>(topic, partition, key, null, List.of(new RecordHeader(Erasure.HEADER, erasure.encode()))));
-        producer.flush();
+    /** Writes an erasure as the state service does: a tombstone with the header, and the record on the erasures topic. */
+    private record ErasureWriter(String topic, String erasures) {
+        void write(KafkaProducer<String, byte[]> producer, int partition, String key, Erasure erasure) {
+            producer.send(new ProducerRecord<>(topic, partition, key, null, List.of(new RecordHeader(Erasure.HEADER, erasure.encode()))));
+            producer.send(new ProducerRecord<>(erasures, partition, erasure.tenantId(), erasure.encode()));
+            producer.flush();
+        }
+    }
+
+    private static long committed(KafkaService kafka, String group, TopicPartition partition) {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()))) {
+            var offset = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS).get(partition);
+            return offset == null ? -1 : offset.offset();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long endOffset(KafkaService kafka, TopicPartition partition) {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", kafka.bootstrapServers());
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+            return consumer.endOffsets(List.of(partition)).get(partition);
+        }
     }
 
     private static List<ConsumerRecord<String, byte[]>> records(KafkaService kafka, String topic) {

@@ -82,9 +82,13 @@ final class DeliveryTrail {
         });
     }
 
-    /** A row the vendor took; an erase row's reason says what the vendor did ({@code cleared}, {@code deleted}). */
+    /**
+     * A row the vendor took; an erase row's reason says what the vendor did ({@code cleared}, {@code deleted}). An
+     * erasure a row of values replaced is {@code cleared}: the row cleared every field it did not write.
+     */
     void accepted(SubscriberUpdate row, Outcome outcome, long nowMillis) {
-        add(row, SubscriberDeliveries.Outcome.ACCEPTED, row.erasure() == null ? null : outcome.reason(), null, nowMillis);
+        String reason = row.erasure() == null ? null : outcome.reason();
+        add(row, SubscriberDeliveries.Outcome.ACCEPTED, reason, null, reason == null ? "cleared" : reason, nowMillis);
     }
 
     /** An erasure nothing was sent for (the identity lacks the destination's identifier): its outcome all the same. */
@@ -100,22 +104,42 @@ final class DeliveryTrail {
     /** A row the vendor refused ({@code outcome} PERMANENT: dead-lettered) or rightly did not write (SKIPPED). */
     void refused(SubscriberUpdate row, Outcome outcome, long nowMillis) {
         add(row, outcome.kind() == Outcome.Kind.SKIPPED ? SubscriberDeliveries.Outcome.SKIPPED
-                : SubscriberDeliveries.Outcome.DEAD_LETTERED, outcome.reason(), outcome.detail(), nowMillis);
+                : SubscriberDeliveries.Outcome.DEAD_LETTERED, outcome.reason(), outcome.detail(), outcome.reason(), nowMillis);
     }
 
     /** A row given up on (dead-lettered without the vendor refusing it, e.g. {@code retries_exhausted}). */
     void deadLettered(SubscriberUpdate row, String reason, String detail, long nowMillis) {
-        add(row, SubscriberDeliveries.Outcome.DEAD_LETTERED, reason, detail, nowMillis);
+        add(row, SubscriberDeliveries.Outcome.DEAD_LETTERED, reason, detail, reason, nowMillis);
     }
 
-    private void add(SubscriberUpdate row, SubscriberDeliveries.Outcome outcome, String reason, String detail, long nowMillis) {
+    /**
+     * The row's line, and one per erasure it replaced ({@link SubscriberUpdate#replacedErasures()}): that erasure's
+     * outcome is the row's, with {@code replacedReason}, so its status does not stay pending.
+     */
+    private void add(SubscriberUpdate row, SubscriberDeliveries.Outcome outcome, String reason, String detail,
+                     String replacedReason, long nowMillis) {
         if (producer == null || row.identity() == null || row.tenantId() == null) {
             return;
         }
         gatheringAt = nowMillis;
         gathering.computeIfAbsent(row.tenantId(), t -> new ArrayList<>())
-                .add(new SubscriberDeliveries.Row(row.identity(), outcome, reason, detail, row.fields(),
-                        row.erasure() == null ? null : row.erasure().erasureId()));
+                .addAll(linesOf(row, outcome, reason, detail, replacedReason));
+    }
+
+    /**
+     * The trail's lines for one row: one per erasure it replaced, with the row's outcome, then its own (after them: the
+     * provisioner drops a subscriber's answers folded before an erasure's, and this one is the subscriber come back).
+     */
+    static List<SubscriberDeliveries.Row> linesOf(SubscriberUpdate row, SubscriberDeliveries.Outcome outcome, String reason,
+                                                  String detail, String replacedReason) {
+        List<SubscriberDeliveries.Row> lines = new ArrayList<>(1 + row.replacedErasures().size());
+        for (Erasure replaced : row.replacedErasures()) {
+            lines.add(new SubscriberDeliveries.Row(replaced.subscriber(), outcome, replacedReason, detail, CLEARED,
+                    replaced.erasureId()));
+        }
+        lines.add(new SubscriberDeliveries.Row(row.identity(), outcome, reason, detail, row.fields(),
+                row.erasure() == null ? null : row.erasure().erasureId()));
+        return lines;
     }
 
     /** Hands what was gathered since the last call to the sender; called at the end of each settle (event loop). */

@@ -35,7 +35,8 @@ public record EngineConfig(
         int resyncMaxRunning,
         int resyncMaxReaders,
         String deliveriesTopic,
-        int deliveriesMaxPendingRows) {
+        int deliveriesMaxPendingRows,
+        String erasuresTopic) {
 
     /**
      * @param prefix e.g. {@code ITERABLE_}
@@ -77,7 +78,9 @@ public record EngineConfig(
                 // What each answer made of each subscriber (DeliveryTrail); "none": not published.
                 deliveriesTopic(env.string(prefix + "DELIVERIES_TOPIC", Topics.SUBSCRIBER_DELIVERIES)),
                 // About 300 bytes each while they wait for the sender thread: 100,000 is some 30 MB at most.
-                env.integer(prefix + "DELIVERIES_MAX_PENDING_ROWS", 100_000, 1_000, 10_000_000));
+                env.integer(prefix + "DELIVERIES_MAX_PENDING_ROWS", 100_000, 1_000, 10_000_000),
+                // Every erasure of the last week (RecentErasures): what a resync never sends an old state of.
+                env.string(prefix + "ERASURES_TOPIC", Topics.ERASURES));
     }
 
     /**

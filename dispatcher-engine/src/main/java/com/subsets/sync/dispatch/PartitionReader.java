@@ -1,5 +1,6 @@
 package com.subsets.sync.dispatch;
 
+import com.subsets.sync.dispatch.core.ErasedIdentities;
 import com.subsets.sync.model.SubscriberKey;
 import io.vertx.core.Context;
 import java.time.Duration;
@@ -27,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * pass begins, handing each its tenant's records (or the subscribers it names) to the engine's event loop; then it
  * waits for the next pass, or for {@link #finish()}. It reads only while every resync of the pass has fewer than
  * its bound of rows unresolved and all resyncs together are within their share of the buffers ({@link ResyncRows}).
- * Resyncs sharing a pass move at the pace of the slowest: it never skips a record one of them still needs.
+ * Resyncs sharing a pass move at the pace of the slowest: it never skips a record one of them still needs. Before a
+ * pass it reads the erasures of its tenants ({@link RecentErasures}), handed over with the pass's start: no state older
+ * than its subscriber's erasure is sent.
  */
 final class PartitionReader {
 
@@ -49,8 +52,11 @@ final class PartitionReader {
 
     /** What the reader tells the engine; every call runs on the engine's context. */
     interface Sink {
-        /** A pass begins; it reads up to {@code end}, the partition's end now. */
-        void passStarted(List<Member> members, long end);
+        /**
+         * A pass begins; it reads up to {@code end}, the partition's end now; {@code erased}: the pass's tenants'
+         * erasures of the last week, whose older states none of its records may send.
+         */
+        void passStarted(List<Member> members, long end, ErasedIdentities erased);
 
         /** Records read for the pass's resyncs, and the offset below which everything was read. */
         void records(List<Matched> matched, long readUpTo);
@@ -62,6 +68,8 @@ final class PartitionReader {
 
     private final Map<String, Object> props;
     private final TopicPartition partition;
+    /** The erasures topic (null: none read). */
+    private final String erasuresTopic;
     private final ResyncRows rows;
     private final Context context;
     private final Sink sink;
@@ -71,15 +79,18 @@ final class PartitionReader {
     private volatile Map<String, Member> members = Map.of();
     private volatile KafkaConsumer<String, byte[]> consumer;
 
-    PartitionReader(Map<String, String> consumerProps, String topic, int partition, int maxPollRecords, ResyncRows rows,
-                    Context context, Sink sink) {
+    PartitionReader(Map<String, String> consumerProps, String topic, String erasuresTopic, int partition, int maxPollRecords,
+                    ResyncRows rows, Context context, Sink sink) {
         this.props = new HashMap<>(consumerProps);
         this.props.remove("group.id");
         this.props.put("client.id", consumerProps.getOrDefault("client.id", "dispatcher") + "-resync-p" + partition);
         // The state topic is written in transactions: only committed states are current ones.
         this.props.put("isolation.level", "read_committed");
         this.props.put("max.poll.records", String.valueOf(maxPollRecords));
+        // Asking for the erasures topic must not create it.
+        this.props.put("allow.auto.create.topics", "false");
         this.partition = new TopicPartition(topic, partition);
+        this.erasuresTopic = erasuresTopic;
         this.rows = rows;
         this.context = context;
         this.sink = sink;
@@ -147,7 +158,11 @@ final class PartitionReader {
         pass.forEach(m -> byTenant.put(m.tenantId(), m));
         members = Map.copyOf(byTenant);
         long end = c.endOffsets(List.of(partition)).get(partition);
-        context.runOnContext(v -> sink.passStarted(pass, end));
+        // Read after the state topic's end is known: an erasure is written in the same transaction as its tombstones,
+        // so every erasure whose tombstones the pass reads is among these.
+        ErasedIdentities erased = RecentErasures.read(c, erasuresTopic, partition.partition(), byTenant.keySet());
+        c.assign(List.of(partition));
+        context.runOnContext(v -> sink.passStarted(pass, end, erased));
         long from = pass.stream().mapToLong(Member::start).min().orElse(end);
         c.seek(partition, Math.max(from, c.beginningOffsets(List.of(partition)).get(partition)));
         int idle = 0;

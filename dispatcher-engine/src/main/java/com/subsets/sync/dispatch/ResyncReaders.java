@@ -1,5 +1,6 @@
 package com.subsets.sync.dispatch;
 
+import com.subsets.sync.dispatch.core.ErasedIdentities;
 import com.subsets.sync.dispatch.core.ResyncQueue;
 import io.vertx.core.Context;
 import java.util.Collection;
@@ -20,6 +21,8 @@ final class ResyncReaders {
         PartitionReader reader;
         ResyncQueue.Reader state = ResyncQueue.Reader.READING;
         List<PartitionReader.Member> pass = List.of();
+        /** The erasures of the pass's tenants, as read when it started: what its records must not undo. */
+        ErasedIdentities erased = ErasedIdentities.NONE;
 
         Slot(int partition) {
             this.partition = partition;
@@ -52,13 +55,14 @@ final class ResyncReaders {
             slot = new Slot(partition);
             // A poll is taken whole: a twentieth of the record bound keeps the resyncs' overshoot of their half small.
             int maxPoll = Math.max(100, Math.min(2_000, config.maxBufferedRecords() / 20));
-            slot.reader = new PartitionReader(consumerConfig, config.topic(), partition, maxPoll, rows, context,
+            slot.reader = new PartitionReader(consumerConfig, config.topic(), config.erasuresTopic(), partition, maxPoll, rows, context,
                     sinks.apply(partition, slot));
             slots.put(partition, slot);
             slot.reader.start();
         }
         slot.state = ResyncQueue.Reader.READING;
         slot.pass = members;
+        slot.erased = ErasedIdentities.NONE;
         slot.reader.nextPass(members);
     }
 
@@ -71,6 +75,7 @@ final class ResyncReaders {
         if (current(slot)) {
             slot.state = ResyncQueue.Reader.BETWEEN_PASSES;
             slot.pass = List.of();
+            slot.erased = ErasedIdentities.NONE;
         }
     }
 

@@ -1,6 +1,7 @@
 package com.subsets.sync.dispatch;
 
 import com.subsets.sync.dispatch.core.Assignments;
+import com.subsets.sync.dispatch.core.ErasedIdentities;
 import com.subsets.sync.dispatch.core.ResyncQueue;
 import com.subsets.sync.dispatch.core.SourceRecord;
 import com.subsets.sync.runtime.TenantPartition;
@@ -14,7 +15,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,12 +39,17 @@ final class Resyncs<C> {
     private final Lanes<C> lanes;
     private final Assignments assignments;
     private final DispatcherMetrics metrics;
-    /** The routing of a record read: (record, tombstone). */
-    private final BiConsumer<SourceRecord, Boolean> accept;
+    /** The routing of a record a resync read. */
+    private final Accept accept;
     /** The input topic's partition count, once asked. */
     private final Supplier<Future<Integer>> partitionCount;
     private final ResyncQueue queue;
     private final ResyncRows rows;
+    /** Where a record a resync read goes: routed like the live path's, but never an erased subscriber's older state. */
+    interface Accept {
+        void accept(SourceRecord source, boolean tombstone, ErasedIdentities erased);
+    }
+
     /** Resyncs running on this replica, by id. */
     private final Map<Long, Resync> running = new LinkedHashMap<>();
     /** The partitions read now, each by one reader. */
@@ -59,7 +64,7 @@ final class Resyncs<C> {
     private boolean askingPartitions;
 
     Resyncs(EngineConfig config, Map<String, String> readerConsumerConfig, Context context, DestinationDirectory<C> directory,
-            Lanes<C> lanes, Assignments assignments, DispatcherMetrics metrics, BiConsumer<SourceRecord, Boolean> accept,
+            Lanes<C> lanes, Assignments assignments, DispatcherMetrics metrics, Accept accept,
             Supplier<Future<Integer>> partitionCount, ResyncRows rows) {
         this.config = config;
         this.directory = directory;
@@ -171,7 +176,10 @@ final class Resyncs<C> {
         }
 
         @Override
-        public void passStarted(List<PartitionReader.Member> members, long end) {
+        public void passStarted(List<PartitionReader.Member> members, long end, ErasedIdentities erased) {
+            if (readers.current(slot)) {
+                slot.erased = erased;
+            }
             for (PartitionReader.Member member : members) {
                 Resync resync = runningOf(member);
                 if (resync != null) {
@@ -197,7 +205,7 @@ final class Resyncs<C> {
                         record.key().getBytes(StandardCharsets.UTF_8), record.value() == null ? new byte[0] : record.value(),
                         PartitionReader.headersOf(record), resync.generation, resync.job.id());
                 resync.taken(record.offset(), size);
-                accept.accept(source, record.value() == null);
+                accept.accept(source, record.value() == null, slot.erased);
             }
             for (PartitionReader.Member member : slot.pass) {
                 Resync resync = runningOf(member);

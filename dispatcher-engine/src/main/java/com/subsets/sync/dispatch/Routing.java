@@ -1,6 +1,7 @@
 package com.subsets.sync.dispatch;
 
 import com.subsets.sync.dispatch.core.Backoff;
+import com.subsets.sync.dispatch.core.ErasedIdentities;
 import com.subsets.sync.dispatch.core.SourceRecord;
 import com.subsets.sync.dispatch.core.SubscriberUpdate;
 import com.subsets.sync.model.EventCodec;
@@ -54,6 +55,15 @@ final class Routing<C> {
      * when it carries the {@link com.subsets.sync.model.Erasure#HEADER} header, otherwise nothing to deliver.
      */
     void accept(SourceRecord source, boolean tombstone) {
+        accept(source, tombstone, ErasedIdentities.NONE);
+    }
+
+    /**
+     * One record a resync read: as {@link #accept(SourceRecord, boolean)}, but a state (or event) of a subscriber in
+     * {@code erased} no newer than their erasure is skipped ({@code erased}), never sent: sent to a destination that
+     * creates profiles it would create the erased subscriber again.
+     */
+    void accept(SourceRecord source, boolean tombstone, ErasedIdentities erased) {
         InputFormat.Decoded decoded;
         if (tombstone && input == InputFormat.STATE) {
             decoded = InputFormat.tombstone(source.headers());
@@ -65,12 +75,23 @@ final class Routing<C> {
         } else {
             decoded = input.decode(codec, source.value());
         }
+        if (decoded.incoming() != null && refused(decoded.incoming(), erased)) {
+            resolutions.skip(source, "erased");
+            return;
+        }
         if (decoded.incoming() == null) {
             // Not a valid record, so no tenant to attribute it to: the raw key could be anything a producer chose.
             resolutions.deadLetter(source, null, decoded.reason(), decoded.detail(), 0, now());
         } else {
             route(decoded.incoming(), source);
         }
+    }
+
+    private static boolean refused(Incoming incoming, ErasedIdentities erased) {
+        if (incoming instanceof Incoming.State s) {
+            return erased.refuses(s.state());
+        }
+        return incoming instanceof Incoming.Event e && incoming.erasure() == null && erased.refuses(e.event());
     }
 
     private void route(Incoming incoming, SourceRecord source) {

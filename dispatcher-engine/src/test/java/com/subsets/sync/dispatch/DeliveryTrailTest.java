@@ -9,6 +9,7 @@ import com.subsets.sync.model.DestinationField;
 import com.subsets.sync.model.FieldFact;
 import com.subsets.sync.model.StateRecord;
 import com.subsets.sync.model.Subscriber;
+import com.subsets.sync.model.SubscriberDeliveries;
 import com.subsets.sync.runtime.EnvReader;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
@@ -76,5 +77,33 @@ class DeliveryTrailTest {
         Map<String, String> env = Map.of("ITERABLE_DELIVERIES_TOPIC", "none");
         assertThat(EngineConfig.fromEnv(new EnvReader(env::get), env.keySet(), "ITERABLE_", "iterable", 1000, 1 << 20)
                 .deliveriesTopic()).isNull();
+    }
+
+    @Test
+    void anErasureARowReplacedIsAnsweredWithTheRowsOutcome() {
+        Subscriber ada = new Subscriber("ada", "ada@example.com");
+        com.subsets.sync.model.Erasure erasure = new com.subsets.sync.model.Erasure("er-1", "acme",
+                Instant.parse("2026-12-06T09:00:00Z"), ada);
+        SubscriberUpdate row = new SubscriberUpdate("ada");
+        row.merge(erasure, new SourceRecord("state", 0, 11, new byte[0], new byte[0], Map.of()));
+        row.merge(new StateRecord("acme", ada, Map.of(DestinationField.CHURN_RISK,
+                new FieldFact("0.5", Instant.parse("2026-12-06T10:00:00Z"), 12, "e-12"))),
+                new SourceRecord("state", 0, 12, new byte[0], new byte[0], Map.of()));
+
+        var accepted = DeliveryTrail.linesOf(row, SubscriberDeliveries.Outcome.ACCEPTED, null, null, "cleared");
+        assertThat(accepted).hasSize(2);
+        assertThat(accepted.get(1).erasureId()).as("the row's own line, after the erasure's").isNull();
+        assertThat(accepted.get(1).fields()).hasSize(5).containsEntry(DestinationField.EXPERIMENT_ID,
+                com.subsets.sync.model.FieldValue.CLEAR);
+        assertThat(accepted.get(0).erasureId()).isEqualTo("er-1");
+        assertThat(accepted.get(0).outcome()).isEqualTo(SubscriberDeliveries.Outcome.ACCEPTED);
+        assertThat(accepted.get(0).reason()).isEqualTo("cleared");
+        assertThat(accepted.get(0).subscriber()).isEqualTo(ada);
+
+        var deadLettered = DeliveryTrail.linesOf(row, SubscriberDeliveries.Outcome.DEAD_LETTERED, "invalid_field",
+                "Iterable refused it", "invalid_field");
+        assertThat(deadLettered.get(0).outcome()).isEqualTo(SubscriberDeliveries.Outcome.DEAD_LETTERED);
+        assertThat(deadLettered.get(0).reason()).isEqualTo("invalid_field");
+        assertThat(deadLettered.get(0).detail()).isEqualTo("Iterable refused it");
     }
 }

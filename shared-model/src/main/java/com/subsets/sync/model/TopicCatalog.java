@@ -24,23 +24,26 @@ public final class TopicCatalog {
      * @param purpose what it holds, who writes and who reads it
      * @param tombstoneRetention a compacted topic's {@code delete.retention.ms}: how long a tombstone stays readable
      *                           after compaction reached it ({@link Optional#empty()}: the broker's default, a day)
+     * @param maxCompactionLag a compacted topic's {@code max.compaction.lag.ms}: how long a replaced record may stay
+     *                         uncompacted at most ({@link Optional#empty()}: the broker's default, unbounded)
      */
     public record Topic(String name, int partitions, String cleanupPolicy, Optional<Duration> retention, String purpose,
-                        Optional<Duration> tombstoneRetention) {
+                        Optional<Duration> tombstoneRetention, Optional<Duration> maxCompactionLag) {
 
         public Topic(String name, int partitions, String cleanupPolicy, Optional<Duration> retention, String purpose) {
-            this(name, partitions, cleanupPolicy, retention, purpose, Optional.empty());
+            this(name, partitions, cleanupPolicy, retention, purpose, Optional.empty(), Optional.empty());
         }
 
         /**
          * The topic-level configuration to create it with ({@code cleanup.policy}, {@code retention.ms},
-         * {@code delete.retention.ms}).
+         * {@code delete.retention.ms}, {@code max.compaction.lag.ms}).
          */
         public Map<String, String> configs() {
             Map<String, String> configs = new LinkedHashMap<>();
             configs.put("cleanup.policy", cleanupPolicy);
             retention.ifPresent(r -> configs.put("retention.ms", String.valueOf(r.toMillis())));
             tombstoneRetention.ifPresent(r -> configs.put("delete.retention.ms", String.valueOf(r.toMillis())));
+            maxCompactionLag.ifPresent(r -> configs.put("max.compaction.lag.ms", String.valueOf(r.toMillis())));
             return configs;
         }
     }
@@ -54,11 +57,13 @@ public final class TopicCatalog {
     /**
      * Tombstones kept a week ({@code delete.retention.ms}): an erasure's tombstones, with their {@link Erasure#HEADER}
      * header, are what tells the dispatchers to clear the subscriber at the vendors, so a dispatcher may lag (or be down)
-     * up to a week and still see them; past that it only sees the key gone.
+     * up to a week and still see them; past that it only sees the key gone. A replaced state is compacted away within a
+     * day ({@code max.compaction.lag.ms}): a resync reads an erased subscriber's older state only while the erasures
+     * topic (a week) still names them, and a dispatcher's resync refuses it then (ErasedIdentities).
      */
     public static final Topic SUBSCRIBER_STATE = new Topic(Topics.SUBSCRIBER_STATE, TENANT_PARTITIONS, "compact", Optional.empty(),
             "each subscriber's current state, partitioned by tenant like the events (same partition count); written by "
-                    + "subscriber-state, read by the dispatchers", Optional.of(WEEK));
+                    + "subscriber-state, read by the dispatchers", Optional.of(WEEK), Optional.of(Duration.ofDays(1)));
     public static final Topic ITERABLE_DEAD_LETTERS = deadLetters("iterable", "the Iterable dispatcher");
     public static final Topic BLUECONIC_DEAD_LETTERS = deadLetters("blueconic", "the BlueConic dispatcher");
     public static final Topic STATE_DEAD_LETTERS = deadLetters("subscriber-state", "subscriber-state");
@@ -74,7 +79,8 @@ public final class TopicCatalog {
     /** A week, as the events that name the same identifiers: a provisioner down longer misses erasures (alerted on lag). */
     public static final Topic ERASURES = new Topic(Topics.ERASURES, TENANT_PARTITIONS, "delete", Optional.of(WEEK),
             "one record per erasure applied (the subscriber's every known identifier), keyed by tenant; written by "
-                    + "subscriber-state, read by the provisioner");
+                    + "subscriber-state, read by the provisioner and by the dispatchers' resyncs (never to send an erased "
+                    + "subscriber's older state)");
 
     private static final List<Topic> ALL = List.of(ASSIGNMENT_EVENTS, SUBSCRIBER_STATE, ITERABLE_DEAD_LETTERS, BLUECONIC_DEAD_LETTERS,
             STATE_DEAD_LETTERS, DELIVERY_REPORTS, SEGMENT_MEMBERSHIPS, SUBSCRIBER_DELIVERIES, ERASURES);

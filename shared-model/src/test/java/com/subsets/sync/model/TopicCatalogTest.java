@@ -21,9 +21,15 @@ class TopicCatalogTest {
     void theStateTopicIsCompactedAndPartitionedAsTheEvents() {
         assertThat(TopicCatalog.SUBSCRIBER_STATE.partitions()).isEqualTo(TopicCatalog.ASSIGNMENT_EVENTS.partitions());
         assertThat(TopicCatalog.SUBSCRIBER_STATE.configs()).containsEntry("cleanup.policy", "compact").doesNotContainKey("retention.ms")
-                .as("an erasure's tombstones readable a week").containsEntry("delete.retention.ms", "604800000");
+                .as("an erasure's tombstones readable a week").containsEntry("delete.retention.ms", "604800000")
+                .as("an erased subscriber's older states compacted away well within the erasures topic's week")
+                .containsEntry("max.compaction.lag.ms", "86400000");
+        assertThat(Long.parseLong(TopicCatalog.SUBSCRIBER_STATE.configs().get("max.compaction.lag.ms")))
+                .isLessThan(Long.parseLong(TopicCatalog.ERASURES.configs().get("retention.ms")));
+        assertThat(TopicCatalog.ERASURES.partitions()).as("a tenant's erasures in the partition of its states")
+                .isEqualTo(TopicCatalog.SUBSCRIBER_STATE.partitions());
         assertThat(TopicCatalog.ASSIGNMENT_EVENTS.configs()).as("the broker's default where none is declared")
-                .doesNotContainKey("delete.retention.ms");
+                .doesNotContainKey("delete.retention.ms").doesNotContainKey("max.compaction.lag.ms");
         assertThat(TopicCatalog.ASSIGNMENT_EVENTS.configs()).containsEntry("cleanup.policy", "delete")
                 .containsEntry("retention.ms", "604800000");
         assertThat(TopicCatalog.named(Topics.SEGMENT_MEMBERSHIPS)).contains(TopicCatalog.SEGMENT_MEMBERSHIPS);

@@ -21,8 +21,11 @@ import java.util.Map;
  * older state before the tombstone (the state topic keeps it until compaction), and must never write it again, even
  * to a destination that creates profiles. That memory is bounded: the {@value #ERASURES_REMEMBERED} most recent
  * erasures per lane (about 150 bytes each with a short key: 1.5 MB per lane when full), the oldest forgotten first.
- * Past it (or after a restart) a resync may send a forgotten erasure's older state again; the tombstone, read after it
- * by the same resync, clears the fields once more, and compaction of the state topic ends both.
+ * It covers only the erase rows this lane sent: a resync of a lane that never sent the erasure (a destination
+ * registered after it, any lane after a restart, or past the bound) is held back by {@link ErasedIdentities} instead,
+ * read by each resync pass from the erasures topic (a week of erasures), which refuses every state no newer than its
+ * subscriber's erasure. Beyond that week the state topic's compaction ({@code max.compaction.lag.ms}, a day) has
+ * removed the older states.
  */
 public final class DeliveryGate {
 

@@ -9,7 +9,6 @@ import com.subsets.sync.model.FieldMapper;
 import com.subsets.sync.model.FieldModes;
 import com.subsets.sync.model.FieldWrite;
 import com.subsets.sync.model.FieldWrites;
-import com.subsets.sync.model.WriteMode;
 import com.subsets.sync.model.FieldValue;
 import com.subsets.sync.model.StateRecord;
 import com.subsets.sync.model.Subscriber;
@@ -17,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -32,6 +32,11 @@ import java.util.Map;
  * {@link Erasure#HEADER} header, or a {@code subscriber.erased} event. The newest version wins either way: an erasure
  * newer than the row's pending state (or events) replaces it, a newer state (or event) replaces the erasure. Its
  * {@link #fields()} are all five CLEAR, and it writes them cleared whatever the destination's write modes.
+ *
+ * <p>An erasure a newer row replaced (or folded in after it, older) is not lost: the row carries it
+ * ({@link #replacedErasures()}), so its outcome is the row's on the trail, and, a row of values, the row clears every
+ * field it writes nothing to ({@link #writes}): the vendor holds the values from before the erasure there, which the
+ * erase row would have cleared.
  */
 public final class SubscriberUpdate {
 
@@ -62,6 +67,8 @@ public final class SubscriberUpdate {
     private boolean ofStates;
     /** The erasure this row carries out, while it is the newest thing folded in (null: a row of values). */
     private Erasure erasure;
+    /** Erasures folded in that a newer row replaced, by id (the one the row carries out left out when reported). */
+    private final Map<String, Erasure> replaced = new LinkedHashMap<>(0);
     /** Rows of events: the newest event folded in, by event time then offset (an erasure holds while it is that one). */
     private Instant newestAt;
     private long newestOffset = -1;
@@ -79,7 +86,10 @@ public final class SubscriberUpdate {
         if (newestAt == null || !FieldFact.isBefore(event.occurredAt(), source.offset(), newestAt, newestOffset)) {
             newestAt = event.occurredAt();
             newestOffset = source.offset();
+            replace(erasure);
             erasure = event.type() == EventType.ERASED ? Erasure.of(event) : null;
+        } else if (event.type() == EventType.ERASED) {
+            replace(Erasure.of(event));
         }
         if (identity == null || !event.occurredAt().isBefore(identityAt)) {
             identity = event.subscriber();
@@ -106,6 +116,7 @@ public final class SubscriberUpdate {
         if (source.offset() >= version) {
             version = source.offset();
             identity = state.subscriber();
+            replace(erasure);
             erasure = null;
             fields.clear();
             state.fields().forEach((field, fact) -> fields.put(field, new Stamped(fact)));
@@ -126,11 +137,15 @@ public final class SubscriberUpdate {
         if (source.offset() >= version) {
             version = source.offset();
             identity = erased.subscriber();
+            replace(erasure);
             erasure = erased;
             fields.clear();
             for (DestinationField field : DestinationField.values()) {
                 fields.put(field, new Stamped(new FieldFact(null, erased.erasedAt(), source.offset(), erased.erasureId())));
             }
+        } else {
+            // A newer row holds: the erasure's outcome is its.
+            replace(erased);
         }
         return coalesced;
     }
@@ -140,19 +155,26 @@ public final class SubscriberUpdate {
      * each field is newer.
      */
     public void absorb(SubscriberUpdate other) {
+        other.replaced.values().forEach(this::replace);
         if (ofStates && other.ofStates) {
             if (other.version > version) {
                 fields.clear();
                 fields.putAll(other.fields);
                 identity = other.identity;
+                replace(erasure);
                 erasure = other.erasure;
+            } else {
+                replace(other.erasure);
             }
         } else {
             if (other.newestAt != null && (newestAt == null
                     || FieldFact.isBefore(newestAt, newestOffset, other.newestAt, other.newestOffset))) {
                 newestAt = other.newestAt;
                 newestOffset = other.newestOffset;
+                replace(erasure);
                 erasure = other.erasure;
+            } else {
+                replace(other.erasure);
             }
             other.fields.forEach((field, stamped) -> {
                 Stamped current = fields.get(field);
@@ -179,6 +201,7 @@ public final class SubscriberUpdate {
         copy.version = version;
         copy.ofStates = ofStates;
         copy.erasure = erasure;
+        copy.replaced.putAll(replaced);
         copy.newestAt = newestAt;
         copy.newestOffset = newestOffset;
         return copy;
@@ -207,11 +230,32 @@ public final class SubscriberUpdate {
         return erasure;
     }
 
-    /** The coalesced current field values (what {@code set_or_clear} writes). */
+    /**
+     * The erasures this row replaced (a newer state or event of the subscriber came after them, or they came after it,
+     * older), but the one it carries out: each is answered with the row's outcome.
+     */
+    public List<Erasure> replacedErasures() {
+        if (replaced.isEmpty()) {
+            return List.of();
+        }
+        return replaced.values().stream().filter(e -> erasure == null || !e.erasureId().equals(erasure.erasureId())).toList();
+    }
+
+    /** A row of values that replaced an erasure: it clears what it writes nothing to. */
+    private boolean clearsTheRest() {
+        return erasure == null && !replacedErasures().isEmpty();
+    }
+
+    /** The coalesced current field values (what {@code set_or_clear} writes; a row that replaced an erasure clears the rest). */
     public Map<DestinationField, FieldValue> fields() {
         Map<DestinationField, FieldValue> values = new EnumMap<>(DestinationField.class);
         fields.forEach((field, stamped) -> values.put(field, stamped.fact().value() == null ? FieldValue.CLEAR
                 : FieldValue.set(stamped.fact().value())));
+        if (clearsTheRest()) {
+            for (DestinationField field : DestinationField.values()) {
+                values.putIfAbsent(field, FieldValue.CLEAR);
+            }
+        }
         return Collections.unmodifiableMap(values);
     }
 
@@ -222,15 +266,20 @@ public final class SubscriberUpdate {
     public Map<DestinationField, FieldWrite> writes(FieldModes modes) {
         if (erasure != null) {
             // An erasure clears the five fields whatever the modes: a kept value or list is what must leave.
-            Map<DestinationField, FieldWrite> cleared = new EnumMap<>(DestinationField.class);
-            for (DestinationField field : DestinationField.values()) {
-                cleared.put(field, new FieldWrite(WriteMode.SET_OR_CLEAR, List.of()));
-            }
-            return Collections.unmodifiableMap(cleared);
+            return Clears.theRest(Map.of());
         }
         Map<DestinationField, FieldFact> facts = new EnumMap<>(DestinationField.class);
         fields.forEach((field, stamped) -> facts.put(field, stamped.fact()));
-        return FieldWrites.of(modes, facts);
+        Map<DestinationField, FieldWrite> writes = FieldWrites.of(modes, facts);
+        // The vendor still holds, where the row writes nothing, what the replaced erasure was to clear: cleared now.
+        return clearsTheRest() ? Clears.theRest(writes) : writes;
+    }
+
+    /** {@code replacedErasure} (if any) is not the row any more: its outcome will be the row's. */
+    private void replace(Erasure replacedErasure) {
+        if (replacedErasure != null) {
+            replaced.putIfAbsent(replacedErasure.erasureId(), replacedErasure);
+        }
     }
 
     public List<SourceRecord> sources() {
