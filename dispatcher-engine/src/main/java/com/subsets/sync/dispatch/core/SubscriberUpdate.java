@@ -50,10 +50,6 @@ public final class SubscriberUpdate {
         Instant occurredAt() {
             return fact.occurredAt();
         }
-
-        long offset() {
-            return fact.offset();
-        }
     }
 
     private final String key;
@@ -178,7 +174,7 @@ public final class SubscriberUpdate {
             }
             other.fields.forEach((field, stamped) -> {
                 Stamped current = fields.get(field);
-                if (current == null || current.isNotNewerThan(stamped.occurredAt(), stamped.offset())) {
+                if (current == null || current.isNotNewerThan(stamped.occurredAt(), stamped.fact().offset())) {
                     fields.put(field, stamped);
                 }
             });

@@ -201,7 +201,7 @@ public final class ErasureStore {
         if (who.email() != null) {
             keys.add(SubscriberKey.ofEmail(answer.tenantId(), who.email()).encode());
         }
-        return tx.preparedQuery("DELETE FROM subscriber_delivery WHERE tenant_id = $1 AND kind = $2 AND answered_at <= $5 "
+        return tx.preparedQuery("DELETE FROM subscriber_delivery WHERE tenant_id = $1 AND kind = $2 AND answered_at < $5 "
                         + "AND (state_key = ANY($3) OR email = $4)")
                 .execute(Tuple.from(Arrays.asList(answer.tenantId(), answer.kind(), keys.toArray(String[]::new), who.email(),
                         answer.at().atOffset(ZoneOffset.UTC))))
