@@ -76,6 +76,8 @@ final class Summary {
             out.append("  segment lookup      GET ").append(c.url(c.provisionerPort())).append("/v1/tenants/").append(Demo.TENANT)
                     .append("/subscribers/{email}/segments   (Authorization: Bearer ").append(c.lookupToken()).append(", tenant ")
                     .append(Demo.TENANT).append(" only)\n");
+            out.append("  erasure status      GET ").append(c.url(c.provisionerPort())).append("/v1/tenants/").append(Demo.TENANT)
+                    .append("/erasures/{eventId of the subscriber.erased event}   (the same token)\n");
             out.append("  Iterable simulator  ").append(c.url(c.iterableSimulatorPort())).append("/_sim/iterable/projects/")
                     .append(Demo.PROJECT).append('\n');
             out.append("  BlueConic simulator ").append(c.url(c.blueConicSimulatorPort())).append("/_sim/blueconic/tenants/")

@@ -26,13 +26,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
@@ -78,7 +74,7 @@ class StateErasureIT {
                 List<ConsumerRecord<String, byte[]>> written = new ArrayList<>();
                 Await.until("both tombstones of the erasure", Duration.ofSeconds(60), () -> {
                     written.clear();
-                    written.addAll(readCommitted(kafka, state));
+                    written.addAll(CommittedRecords.of(kafka, state));
                     return written.stream().filter(r -> r.value() == null && r.headers().lastHeader(Erasure.HEADER) != null).count() == 2;
                 });
                 List<ConsumerRecord<String, byte[]>> tombstones = written.stream().filter(r -> r.value() == null).toList();
@@ -89,7 +85,7 @@ class StateErasureIT {
                     assertThat(Erasure.decode(t.headers().lastHeader(Erasure.HEADER).value())).as("the full identity on both")
                             .isEqualTo(expected);
                 });
-                List<ConsumerRecord<String, byte[]>> erased = readCommitted(kafka, erasures);
+                List<ConsumerRecord<String, byte[]>> erased = CommittedRecords.of(kafka, erasures);
                 assertThat(erased).singleElement().satisfies(r -> {
                     assertThat(r.key()).isEqualTo("acme");
                     assertThat(r.partition()).as("partitioned by tenant, as the state").isEqualTo(tenantPartition);
@@ -106,7 +102,7 @@ class StateErasureIT {
                 send(producer, events, score("late-1", T0.plusSeconds(50), "u-1", null, "0.9"));
                 send(producer, events, score("marker-1", T0.plusSeconds(200), "u-2", null, "0.2"));
                 awaitScore(kafka, state, OTHER_KEY, "0.20");
-                assertThat(after(readCommitted(kafka, state), "x-1")).as("nothing of u-1 after its erasure")
+                assertThat(after(CommittedRecords.of(kafka, state), "x-1")).as("nothing of u-1 after its erasure")
                         .extracting(ConsumerRecord::key).doesNotContain(USER_KEY, EMAIL_KEY);
                 assertThat(service.registry().get("state.events").tag("outcome", "erased").counter().count()).isEqualTo(1);
             } finally {
@@ -120,7 +116,7 @@ class StateErasureIT {
                 send(producer, events, score("late-2", T0.plusSeconds(60), null, ADA, "0.8"));
                 send(producer, events, score("back", T0.plusSeconds(300), "u-1", null, "0.3"));
                 awaitScore(kafka, state, USER_KEY, "0.30");
-                List<ConsumerRecord<String, byte[]>> afterErasure = after(readCommitted(kafka, state), "x-1");
+                List<ConsumerRecord<String, byte[]>> afterErasure = after(CommittedRecords.of(kafka, state), "x-1");
                 assertThat(afterErasure).as("the older e-mail event dropped after the restore; the newer u-1 event applied")
                         .extracting(ConsumerRecord::key).doesNotContain(EMAIL_KEY).containsOnlyOnce(USER_KEY);
                 JsonObject back = new JsonObject(new String(afterErasure.stream().filter(r -> USER_KEY.equals(r.key())).findFirst()
@@ -170,26 +166,8 @@ class StateErasureIT {
     }
 
     private static void awaitScore(KafkaService kafka, String state, String key, String risk) throws InterruptedException {
-        Await.until(key.replace('\u001F', '/') + " at " + risk, Duration.ofSeconds(90), () -> readCommitted(kafka, state).stream()
+        Await.until(key.replace('\u001F', '/') + " at " + risk, Duration.ofSeconds(90), () -> CommittedRecords.of(kafka, state).stream()
                 .anyMatch(r -> key.equals(r.key()) && r.value() != null && risk.equals(new JsonObject(new String(r.value(),
                         StandardCharsets.UTF_8)).getJsonObject("fields").getJsonObject("subsetsSubscriberChurnRisk").getString("value"))));
-    }
-
-    /** What the transactions committed so far, from the start, in offset order (one partition holds the tenant). */
-    private static List<ConsumerRecord<String, byte[]>> readCommitted(KafkaService kafka, String topic) {
-        Properties props = new Properties();
-        props.put("bootstrap.servers", kafka.bootstrapServers());
-        props.put("isolation.level", "read_committed");
-        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-            while (System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-        }
-        return records;
     }
 }

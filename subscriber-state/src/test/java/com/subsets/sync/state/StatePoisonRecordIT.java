@@ -16,19 +16,14 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -58,8 +53,8 @@ class StatePoisonRecordIT {
         SubscriberStateService service = start(env);
         try {
             Await.until("the other tenant's state applied after the poison record", Duration.ofSeconds(60),
-                    () -> readCommitted(kafka, state).stream().anyMatch(r -> r.key().startsWith("other")));
-            List<ConsumerRecord<String, byte[]>> dead = readCommitted(kafka, events + ".dlq");
+                    () -> CommittedRecords.of(kafka, state).stream().anyMatch(r -> r.key().startsWith("other")));
+            List<ConsumerRecord<String, byte[]>> dead = CommittedRecords.of(kafka, events + ".dlq");
             assertThat(dead).singleElement().satisfies(r -> {
                 assertThat(r.value()).isEmpty();
                 assertThat(header(r, "dlq-truncated")).isEqualTo("true");
@@ -86,8 +81,8 @@ class StatePoisonRecordIT {
         SubscriberStateService service = start(StateServiceEnv.of(kafka.bootstrapServers(), application, events, state));
         try {
             Await.until("the events after the poison record applied", Duration.ofSeconds(60),
-                    () -> readCommitted(kafka, state).stream().filter(r -> !r.key().startsWith("acme\u001Fu-1")).count() == 2);
-            List<ConsumerRecord<String, byte[]>> dead = readCommitted(kafka, events + ".dlq");
+                    () -> CommittedRecords.of(kafka, state).stream().filter(r -> !r.key().startsWith("acme\u001Fu-1")).count() == 2);
+            List<ConsumerRecord<String, byte[]>> dead = CommittedRecords.of(kafka, events + ".dlq");
             assertThat(dead).singleElement().satisfies(r -> {
                 assertThat(header(r, "dlq-reason")).isEqualTo("processing_failed");
                 assertThat(header(r, "dlq-source")).isEqualTo(events + "/0@0");
@@ -128,22 +123,5 @@ class StatePoisonRecordIT {
     private static String header(ConsumerRecord<String, byte[]> record, String name) {
         var header = record.headers().lastHeader(name);
         return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
-    }
-
-    private static List<ConsumerRecord<String, byte[]>> readCommitted(KafkaService kafka, String topic) {
-        Properties props = new Properties();
-        props.put("bootstrap.servers", kafka.bootstrapServers());
-        props.put("isolation.level", "read_committed");
-        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-            while (System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-        }
-        return records;
     }
 }

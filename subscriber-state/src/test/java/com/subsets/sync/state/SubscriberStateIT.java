@@ -29,14 +29,10 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
@@ -84,13 +80,13 @@ class SubscriberStateIT {
             List<ConsumerRecord<String, byte[]>> written = new ArrayList<>();
             Await.until("the newest score in the state topic", Duration.ofSeconds(60), () -> {
                 written.clear();
-                written.addAll(readCommitted(kafka, state));
+                written.addAll(CommittedRecords.of(kafka, state));
                 return !written.isEmpty() && "0.29".equals(churnRisk(written.get(written.size() - 1)));
             });
             assertThat(written).as("on the partition the tenant's events are on").allMatch(r -> r.partition() == tenantPartition);
             assertThat(written).extracting(SubscriberStateIT::churnRisk).as("never an older score after a newer one")
                     .isSortedAccordingTo(String::compareTo);
-            Await.until("the bad record dead-lettered", Duration.ofSeconds(30), () -> !readCommitted(kafka, events + ".dlq").isEmpty());
+            Await.until("the bad record dead-lettered", Duration.ofSeconds(30), () -> !CommittedRecords.of(kafka, events + ".dlq").isEmpty());
             // Every store's RocksDB reports the one shared cache, of the configured size (Streams' default would be 50 MB each).
             List<Object> capacities = service.streamsMetrics().entrySet().stream()
                     .filter(e -> e.getKey().name().equals("block-cache-capacity")).map(e -> e.getValue().metricValue()).toList();
@@ -152,7 +148,7 @@ class SubscriberStateIT {
             }
         });
         try {
-            Await.until("some states written before the kill", Duration.ofSeconds(60), () -> !readCommitted(kafka, state).isEmpty());
+            Await.until("some states written before the kill", Duration.ofSeconds(60), () -> !CommittedRecords.of(kafka, state).isEmpty());
             later.start();
             Thread.sleep(400);
         } finally {
@@ -160,7 +156,7 @@ class SubscriberStateIT {
         }
         later.join();
         producer.close();
-        int beforeKill = readCommitted(kafka, state).size();
+        int beforeKill = CommittedRecords.of(kafka, state).size();
 
         SubscriberStateService service = SubscriberStateService.start(SubscriberStateConfig.fromEnv(new EnvReader(env::get),
                 env.keySet())).await(60, TimeUnit.SECONDS);
@@ -168,7 +164,7 @@ class SubscriberStateIT {
             List<ConsumerRecord<String, byte[]>> written = new ArrayList<>();
             Await.until("every subscriber at its last score", Duration.ofSeconds(90), () -> {
                 written.clear();
-                written.addAll(readCommitted(kafka, state));
+                written.addAll(CommittedRecords.of(kafka, state));
                 Map<String, String> last = new HashMap<>();
                 written.forEach(r -> last.put(r.key(), churnRisk(r)));
                 return last.size() == subscribers && last.values().stream().allMatch("0.10"::equals);
@@ -222,7 +218,7 @@ class SubscriberStateIT {
             Map<String, byte[]> latest = new HashMap<>();
             Await.until("u-1 unassigned in the state topic", Duration.ofSeconds(60), () -> {
                 written.clear();
-                written.addAll(readCommitted(kafka, state));
+                written.addAll(CommittedRecords.of(kafka, state));
                 latest.clear();
                 written.forEach(r -> latest.put(r.key(), r.value()));
                 return latest.get(userKey) != null && "e-11".equals(new JsonObject(new String(latest.get(userKey), StandardCharsets.UTF_8))
@@ -254,23 +250,5 @@ class SubscriberStateIT {
     private static String churnRisk(ConsumerRecord<String, byte[]> record) {
         return new JsonObject(new String(record.value(), StandardCharsets.UTF_8)).getJsonObject("fields")
                 .getJsonObject("subsetsSubscriberChurnRisk").getString("value");
-    }
-
-    /** What the transactions committed so far, from the start. */
-    private static List<ConsumerRecord<String, byte[]>> readCommitted(KafkaService kafka, String topic) {
-        Properties props = new Properties();
-        props.put("bootstrap.servers", kafka.bootstrapServers());
-        props.put("isolation.level", "read_committed");
-        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-            while (System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-        }
-        return records;
     }
 }
