@@ -224,8 +224,10 @@ public final class ProvisionerService {
                 new PoolOptions().setHttp1MaxSize(4));
         long timeout = config.vendorTimeout().toMillis();
         blueConicTokens = new TokenProvider(client, System::currentTimeMillis);
+        // Half the delay at least: a retry of a 429 from Iterable's getFields (3 requests/s a project) then comes after
+        // its second is over; with jitter from zero, three retries could all land in it (ResyncApiIT saw four 429s).
         VendorCalls calls = new VendorCalls(vertx, new Backoff(Duration.ofMillis(500), Duration.ofSeconds(8), Duration.ofDays(1),
-                () -> ThreadLocalRandom.current().nextDouble()), config.vendorAttempts());
+                () -> 0.5 + ThreadLocalRandom.current().nextDouble() / 2), config.vendorAttempts());
         Backoff runBackoff = new Backoff(config.runRetryBase(), config.runRetryMax(), Duration.ofDays(3650),
                 () -> 0.5 + ThreadLocalRandom.current().nextDouble() / 2);
         return new ProvisioningRunner(pool, slots, store, sealer, Map.of(
